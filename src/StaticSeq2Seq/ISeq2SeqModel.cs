@@ -1,0 +1,48 @@
+using System;
+using StaticSeq2Seq.Parameters;
+
+namespace StaticSeq2Seq;
+
+/// <summary>
+/// What every generated model offers the runtime. A class annotated with <see cref="Seq2SeqModelAttribute"/>
+/// implements it through generated code; the trainer, optimizers and decoders work against it.
+/// </summary>
+public interface ISeq2SeqModel
+{
+    /// <summary>The declared shape.</summary>
+    ModelShape Shape { get; }
+
+    /// <summary>The parameter tensors' names, offsets and shapes in <see cref="Parameters"/>.</summary>
+    ParameterLayout Layout { get; }
+
+    /// <summary>All parameters, in <see cref="Layout"/>'s order, 64-byte aligned.</summary>
+    Span<float> Parameters { get; }
+
+    /// <summary>Initialises every parameter as PyTorch initialises the same modules, from <paramref name="seed"/>.</summary>
+    void InitializeParameters(ulong seed);
+
+    /// <summary>A new per-thread workspace for this model.</summary>
+    Seq2SeqWorkspace CreateWorkspace();
+
+    /// <summary>
+    /// Runs the model with teacher forcing and returns <c>L = sum_i -log p(y_i | y_&lt;i, x)</c> over the target
+    /// with EOS appended. Keeps in <paramref name="workspace"/> what <see cref="Backward"/> needs.
+    /// </summary>
+    /// <exception cref="ArgumentException">The workspace belongs to another model, a sequence is empty or too long, or a token id is outside its vocabulary.</exception>
+    float Forward(Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, ReadOnlySpan<int> target);
+
+    /// <summary>
+    /// Adds <paramref name="lossScale"/> times the gradient of the last <see cref="Forward"/>'s loss into
+    /// <paramref name="gradients"/>, which has the layout of <see cref="Parameters"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No forward pass is held by the workspace.</exception>
+    /// <exception cref="ArgumentException">The gradient buffer is shorter than the parameters.</exception>
+    void Backward(Seq2SeqWorkspace workspace, Span<float> gradients, float lossScale);
+
+    /// <summary>
+    /// Greedy decoding: writes the most likely token at each step into <paramref name="output"/> until EOS or the
+    /// maximum target length, and returns how many tokens it wrote (EOS is not written).
+    /// </summary>
+    /// <exception cref="ArgumentException">The workspace belongs to another model, the source is empty, too long or holds an unknown id, or <paramref name="output"/> is shorter than the maximum target length.</exception>
+    int DecodeGreedy(Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, Span<int> output);
+}

@@ -1,0 +1,87 @@
+using System;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+
+namespace StaticSeq2Seq;
+
+/// <summary>
+/// Argument checks that generated models run at the top of every public entry point. The checks are
+/// cheap and inline; the throwing paths are kept out of line so the hot paths stay small.
+/// </summary>
+public static class ModelInputGuard
+{
+    /// <summary>Checks that <paramref name="workspace"/> was created by a model of type <paramref name="owner"/>.</summary>
+    /// <exception cref="ArgumentNullException">The workspace is null.</exception>
+    /// <exception cref="ArgumentException">The workspace belongs to another model type.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void CheckWorkspace(Seq2SeqWorkspace workspace, Type owner)
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        if (workspace.Owner != owner)
+        {
+            ThrowWrongWorkspace(workspace, owner);
+        }
+    }
+
+    /// <summary>Checks that a sequence is non-empty, no longer than <paramref name="maxLength"/>, and holds only ids below <paramref name="vocabularySize"/>.</summary>
+    /// <exception cref="ArgumentException">The sequence is empty or too long.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A token id is negative or not below the vocabulary size.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void CheckSequence(ReadOnlySpan<int> tokens, int maxLength, int vocabularySize, string name)
+    {
+        if (tokens.IsEmpty || tokens.Length > maxLength)
+        {
+            ThrowBadLength(tokens.Length, maxLength, name);
+        }
+        foreach (var token in tokens)
+        {
+            if ((uint)token >= (uint)vocabularySize)
+            {
+                ThrowBadToken(tokens, vocabularySize, name);
+            }
+        }
+    }
+
+    /// <summary>Checks that a caller's buffer holds at least <paramref name="required"/> elements.</summary>
+    /// <exception cref="ArgumentException">The buffer is too short.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void CheckLength(int actual, int required, string name)
+    {
+        if (actual < required)
+        {
+            ThrowTooShort(actual, required, name);
+        }
+    }
+
+    [DoesNotReturn]
+    private static void ThrowWrongWorkspace(Seq2SeqWorkspace workspace, Type owner) =>
+        throw new ArgumentException(
+            $"This workspace was created by {workspace.Owner.Name}, not {owner.Name}. Create one with {owner.Name}.CreateWorkspace().",
+            nameof(workspace));
+
+    [DoesNotReturn]
+    private static void ThrowBadLength(int length, int maxLength, string name) =>
+        throw new ArgumentException(
+            length == 0
+                ? $"The {name} sequence is empty; give at least one token."
+                : $"The {name} sequence has {length} tokens but the model was compiled for at most {maxLength}. Shorten it, or raise the maximum length in the model's attribute.",
+            name);
+
+    [DoesNotReturn]
+    private static void ThrowBadToken(ReadOnlySpan<int> tokens, int vocabularySize, string name)
+    {
+        var index = 0;
+        while ((uint)tokens[index] < (uint)vocabularySize)
+        {
+            index++;
+        }
+        throw new ArgumentOutOfRangeException(
+            name,
+            tokens[index],
+            $"Token {index} of the {name} sequence is id {tokens[index]}, outside the model's vocabulary of {vocabularySize} ids (0..{vocabularySize - 1}). Encode text with the vocabulary the model was built for.");
+    }
+
+    [DoesNotReturn]
+    private static void ThrowTooShort(int actual, int required, string name) =>
+        throw new ArgumentException($"The {name} buffer holds {actual} elements but needs at least {required}.", name);
+}

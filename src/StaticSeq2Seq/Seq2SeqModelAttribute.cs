@@ -1,0 +1,43 @@
+using System;
+
+namespace StaticSeq2Seq;
+
+/// <summary>
+/// Declares a sequence-to-sequence model of a fixed shape. The StaticSeq2Seq generator completes the
+/// annotated <c>partial class</c> with the parameter layout, forward and backward passes, and greedy
+/// decoding for exactly that shape; the class then implements <see cref="ISeq2SeqModel"/>.
+/// </summary>
+/// <example>
+/// <code>
+/// [Seq2SeqModel(SourceVocabularySize = 24, TargetVocabularySize = 24, EmbeddingSize = 32, HiddenSize = 128,
+///               MaxSourceLength = 10, MaxTargetLength = 10, Cell = RecurrentCell.Gru)]
+/// public partial class Reverser;
+/// </code>
+/// </example>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class Seq2SeqModelAttribute : Attribute
+{
+    /// <summary>Number of source tokens, including the four special tokens (PAD, SOS, EOS, UNK). Required.</summary>
+    public int SourceVocabularySize { get; set; }
+
+    /// <summary>Number of target tokens, including the four special tokens (PAD, SOS, EOS, UNK). Required.</summary>
+    public int TargetVocabularySize { get; set; }
+
+    /// <summary>Width of the source and target word embeddings. Default 64.</summary>
+    public int EmbeddingSize { get; set; } = 64;
+
+    /// <summary>Width of every recurrent layer's hidden state, encoder and decoder alike. Default 128.</summary>
+    public int HiddenSize { get; set; } = 128;
+
+    /// <summary>Number of stacked recurrent layers in the encoder and in the decoder. Default 1.</summary>
+    public int Layers { get; set; } = 1;
+
+    /// <summary>The recurrent cell of the encoder and decoder. Default <see cref="RecurrentCell.Gru"/>.</summary>
+    public RecurrentCell Cell { get; set; } = RecurrentCell.Gru;
+
+    /// <summary>Longest source sequence the model accepts, in tokens. Default 32.</summary>
+    public int MaxSourceLength { get; set; } = 32;
+
+    /// <summary>Longest target sequence the model trains on or decodes, in tokens, not counting EOS. Default 32.</summary>
+    public int MaxTargetLength { get; set; } = 32;
+}
