@@ -42,6 +42,17 @@ public static class ModelInputGuard
         }
     }
 
+    /// <summary>Checks that <paramref name="workspace"/> holds a forward pass for a backward pass to use.</summary>
+    /// <exception cref="InvalidOperationException">No forward pass has run on the workspace since it was created or last used to decode.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void CheckForwardPass(Seq2SeqWorkspace workspace)
+    {
+        if (!workspace.HoldsForwardPass)
+        {
+            ThrowNoForwardPass();
+        }
+    }
+
     /// <summary>Checks that a caller's buffer holds at least <paramref name="required"/> elements.</summary>
     /// <exception cref="ArgumentException">The buffer is too short.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -80,6 +91,11 @@ public static class ModelInputGuard
             tokens[index],
             $"Token {index} of the {name} sequence is id {tokens[index]}, outside the model's vocabulary of {vocabularySize} ids (0..{vocabularySize - 1}). Encode text with the vocabulary the model was built for.");
     }
+
+    [DoesNotReturn]
+    private static void ThrowNoForwardPass() =>
+        throw new InvalidOperationException(
+            "Backward needs the activations of a forward pass, and this workspace holds none (it is new, or a decode has reused it). Call Forward with the same workspace first.");
 
     [DoesNotReturn]
     private static void ThrowTooShort(int actual, int required, string name) =>

@@ -1,0 +1,85 @@
+namespace StaticSeq2Seq.Generators.Emit;
+
+/// <summary>
+/// Emits the cells' element-wise math, forward and backward side by side. The dense products around it are
+/// the <see cref="LinearKernelEmitter"/>'s; what is left is O(H) per step.
+/// </summary>
+internal static class GateEmitter
+{
+    public static void EmitGruForward(CodeWriter w)
+    {
+        w.Line("/// <summary>");
+        w.Line("/// GRU gates, forward, as torch.nn.GRU. With gi = W_ih x + b_ih (in <paramref name=\"gates\"/> on entry) and");
+        w.Line("/// gh = W_hh h + b_hh, both in gate order (r, z, n):");
+        w.Line("///   r = σ(gi_r + gh_r),  z = σ(gi_z + gh_z),  n = tanh(gi_n + r ⊙ gh_n),  h' = (1 − z) ⊙ n + z ⊙ h.");
+        w.Line("/// Leaves r, z, n in <paramref name=\"gates\"/> and gh_n in <paramref name=\"hiddenN\"/> for the backward pass.");
+        w.Line("/// </summary>");
+        using (w.Block("private static void GruGatesForward(Span<float> gates, ReadOnlySpan<float> gatesHh, ReadOnlySpan<float> h, Span<float> hiddenN, Span<float> hNext)"))
+        {
+            w.Line("Span<float> rz = gates.Slice(0, 2 * HiddenSize);");
+            w.Line("TensorPrimitives.Add(rz, gatesHh.Slice(0, 2 * HiddenSize), rz);");
+            w.Line("TensorPrimitives.Sigmoid(rz, rz);");
+            w.Line("ReadOnlySpan<float> r = gates.Slice(0, HiddenSize);");
+            w.Line("ReadOnlySpan<float> z = gates.Slice(HiddenSize, HiddenSize);");
+            w.Line("Span<float> n = gates.Slice(2 * HiddenSize, HiddenSize);");
+            w.Line("gatesHh.Slice(2 * HiddenSize, HiddenSize).CopyTo(hiddenN);");
+            w.Line("TensorPrimitives.FusedMultiplyAdd(r, hiddenN, n, n);");
+            w.Line("TensorPrimitives.Tanh(n, n);");
+            w.Line("// h' = n + z ⊙ (h − n), the same value with one multiply fewer.");
+            w.Line("TensorPrimitives.Subtract(h, n, hNext);");
+            w.Line("TensorPrimitives.FusedMultiplyAdd(z, hNext, n, hNext);");
+        }
+    }
+
+    public static void EmitGruBackward(CodeWriter w)
+    {
+        w.Line("/// <summary>");
+        w.Line("/// GRU gates, backward. From dh' and the forward pass's r, z, n and gh_n, with a_* the pre-activations:");
+        w.Line("///   dn = dh' ⊙ (1 − z),  dz = dh' ⊙ (h − n),  da_n = dn ⊙ (1 − n²),  dr = da_n ⊙ gh_n,");
+        w.Line("///   da_r = dr ⊙ r(1 − r),  da_z = dz ⊙ z(1 − z);");
+        w.Line("///   dgi = (da_r, da_z, da_n),  dgh = (da_r, da_z, da_n ⊙ r),  dh = dh' ⊙ z (the direct path; the caller adds W_hh^T dgh).");
+        w.Line("/// </summary>");
+        using (w.Block("private static void GruGatesBackward(ReadOnlySpan<float> dhNext, ReadOnlySpan<float> gates, ReadOnlySpan<float> hiddenN, ReadOnlySpan<float> h, Span<float> dGatesIh, Span<float> dGatesHh, Span<float> dhPrevious)"))
+        {
+            using (w.Block("for (int k = 0; k < HiddenSize; k++)"))
+            {
+                w.Line("float r = gates[k], z = gates[HiddenSize + k], n = gates[2 * HiddenSize + k];");
+                w.Line("float dh = dhNext[k];");
+                w.Line("float dn = dh * (1f - z);");
+                w.Line("float dz = dh * (h[k] - n);");
+                w.Line("float dAn = dn * (1f - n * n);");
+                w.Line("float dAr = dAn * hiddenN[k] * r * (1f - r);");
+                w.Line("float dAz = dz * z * (1f - z);");
+                w.Line("dGatesIh[k] = dAr;");
+                w.Line("dGatesIh[HiddenSize + k] = dAz;");
+                w.Line("dGatesIh[2 * HiddenSize + k] = dAn;");
+                w.Line("dGatesHh[k] = dAr;");
+                w.Line("dGatesHh[HiddenSize + k] = dAz;");
+                w.Line("dGatesHh[2 * HiddenSize + k] = dAn * r;");
+                w.Line("dhPrevious[k] = dh * z;");
+            }
+        }
+    }
+
+    public static void EmitRnnForward(CodeWriter w)
+    {
+        w.Line("/// <summary>RNN, forward, as torch.nn.RNN with tanh: h' = tanh(gi + gh), gi = W_ih x + b_ih in <paramref name=\"hNext\"/> on entry.</summary>");
+        using (w.Block("private static void RnnForward(ReadOnlySpan<float> gatesHh, Span<float> hNext)"))
+        {
+            w.Line("TensorPrimitives.Add(hNext, gatesHh, hNext);");
+            w.Line("TensorPrimitives.Tanh(hNext, hNext);");
+        }
+    }
+
+    public static void EmitRnnBackward(CodeWriter w)
+    {
+        w.Line("/// <summary>RNN, backward: da = dh' ⊙ (1 − h'²), the gradient of both pre-activations.</summary>");
+        using (w.Block("private static void RnnBackward(ReadOnlySpan<float> dhNext, ReadOnlySpan<float> hNext, Span<float> dPre)"))
+        {
+            using (w.Block("for (int k = 0; k < HiddenSize; k++)"))
+            {
+                w.Line("dPre[k] = dhNext[k] * (1f - hNext[k] * hNext[k]);");
+            }
+        }
+    }
+}

@@ -1,0 +1,154 @@
+using StaticSeq2Seq.Generators.Model;
+
+namespace StaticSeq2Seq.Generators.Emit;
+
+/// <summary>
+/// Emits each recurrent layer's step and the output layer, forward and backward side by side (llm.c's
+/// pairing), then the cell's element-wise gate math, then the steps through the whole layer stack.
+/// </summary>
+internal static class LayerEmitter
+{
+    public static void Emit(CodeWriter w, ModelPlan plan)
+    {
+        var shape = plan.Shape;
+        foreach (var side in new[] { Side.Encoder, Side.Decoder })
+        {
+            for (var layer = 0; layer < shape.Layers; layer++)
+            {
+                EmitLayerForward(w, shape, side, layer);
+                w.Line();
+                EmitLayerBackward(w, shape, side, layer);
+                w.Line();
+            }
+        }
+        OutputEmitter.EmitForward(w, plan);
+        w.Line();
+        OutputEmitter.EmitBackward(w, plan);
+        w.Line();
+        if (shape.Cell == CellKind.Gru)
+        {
+            GateEmitter.EmitGruForward(w);
+            w.Line();
+            GateEmitter.EmitGruBackward(w);
+        }
+        else
+        {
+            GateEmitter.EmitRnnForward(w);
+            w.Line();
+            GateEmitter.EmitRnnBackward(w);
+        }
+        foreach (var side in new[] { Side.Encoder, Side.Decoder })
+        {
+            w.Line();
+            EmitStackForward(w, shape, side);
+            w.Line();
+            EmitStackBackward(w, shape, side);
+        }
+    }
+
+    private static void EmitLayerForward(CodeWriter w, ModelShape shape, Side side, int layer)
+    {
+        var cell = shape.Cell == CellKind.Gru ? "GRU" : "RNN";
+        var input = layer == 0 ? "E" : "H";
+        var ih = Kernel(shape, layer);
+        var hh = new LinearKernelPlan(shape.HiddenSize, shape.GateSize);
+        w.Line($"/// <summary>{side.Name} layer {layer} ({cell}), step {side.Step}, forward: reads x ({input}) and state slot {side.Step}, writes state slot {side.Step} + 1.</summary>");
+        using (w.Block($"private static void {side.Name}Layer{layer}Forward(ReadOnlySpan<float> p, Span<float> a, ReadOnlySpan<float> x, int {side.Step})"))
+        {
+            w.Line($"ReadOnlySpan<float> h = {Slices.Activation($"{side.Name}Hidden{layer}", side.Step, "HiddenSize")};");
+            w.Line($"Span<float> hNext = {Slices.Activation($"{side.Name}Hidden{layer}", $"({side.Step} + 1)", "HiddenSize")};");
+            w.Line($"Span<float> gatesHh = {Slices.Scratch("GatesHh", "GateSize")};");
+            if (shape.Cell == CellKind.Gru)
+            {
+                w.Line($"Span<float> gates = {Slices.Activation($"{side.Name}Gates{layer}", side.Step, "GateSize")};");
+                w.Line($"Span<float> hiddenN = {Slices.Activation($"{side.Name}HiddenN{layer}", side.Step, "HiddenSize")};");
+                w.Line($"DenseKernels.{ih.ForwardName}({Slices.Parameter($"{side.Name}WeightIh{layer}")}, {Slices.Parameter($"{side.Name}BiasIh{layer}")}, x, gates);");
+                w.Line($"DenseKernels.{hh.ForwardName}({Slices.Parameter($"{side.Name}WeightHh{layer}")}, {Slices.Parameter($"{side.Name}BiasHh{layer}")}, h, gatesHh);");
+                w.Line("GruGatesForward(gates, gatesHh, h, hiddenN, hNext);");
+            }
+            else
+            {
+                w.Line($"DenseKernels.{ih.ForwardName}({Slices.Parameter($"{side.Name}WeightIh{layer}")}, {Slices.Parameter($"{side.Name}BiasIh{layer}")}, x, hNext);");
+                w.Line($"DenseKernels.{hh.ForwardName}({Slices.Parameter($"{side.Name}WeightHh{layer}")}, {Slices.Parameter($"{side.Name}BiasHh{layer}")}, h, gatesHh);");
+                w.Line("RnnForward(gatesHh, hNext);");
+            }
+        }
+    }
+
+    private static void EmitLayerBackward(CodeWriter w, ModelShape shape, Side side, int layer)
+    {
+        var ih = Kernel(shape, layer);
+        var hh = new LinearKernelPlan(shape.HiddenSize, shape.GateSize);
+        w.Line($"/// <summary>");
+        w.Line($"/// {side.Name} layer {layer}, step {side.Step}, backward: turns dL/dh' (DHidden{layer}) into dL/dh of the previous step (written back to");
+        w.Line($"/// DHidden{layer}), adds the weight and bias gradients into g, and adds dL/dx into <paramref name=\"dx\"/>.");
+        w.Line($"/// </summary>");
+        using (w.Block($"private static void {side.Name}Layer{layer}Backward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<float> x, Span<float> dx, int {side.Step})"))
+        {
+            w.Line($"ReadOnlySpan<float> h = {Slices.Activation($"{side.Name}Hidden{layer}", side.Step, "HiddenSize")};");
+            w.Line($"Span<float> dh = {Slices.Scratch($"DHidden{layer}", "HiddenSize")};");
+            w.Line($"Span<float> dhPrevious = {Slices.Scratch("DHiddenPrevious", "HiddenSize")};");
+            w.Line($"Span<float> dGatesIh = {Slices.Scratch("DGatesIh", "GateSize")};");
+            if (shape.Cell == CellKind.Gru)
+            {
+                w.Line($"Span<float> dGatesHh = {Slices.Scratch("DGatesHh", "GateSize")};");
+                w.Line($"ReadOnlySpan<float> gates = {Slices.Activation($"{side.Name}Gates{layer}", side.Step, "GateSize")};");
+                w.Line($"ReadOnlySpan<float> hiddenN = {Slices.Activation($"{side.Name}HiddenN{layer}", side.Step, "HiddenSize")};");
+                w.Line("GruGatesBackward(dh, gates, hiddenN, h, dGatesIh, dGatesHh, dhPrevious);");
+                w.Line($"DenseKernels.{hh.BackwardName}({Slices.Parameter($"{side.Name}WeightHh{layer}")}, {Slices.Gradient($"{side.Name}WeightHh{layer}")}, {Slices.Gradient($"{side.Name}BiasHh{layer}")}, h, dGatesHh, dhPrevious);");
+            }
+            else
+            {
+                w.Line($"ReadOnlySpan<float> hNext = {Slices.Activation($"{side.Name}Hidden{layer}", $"({side.Step} + 1)", "HiddenSize")};");
+                w.Line("// Both pre-activations share one gradient: h' = tanh(gi + gh).");
+                w.Line("RnnBackward(dh, hNext, dGatesIh);");
+                w.Line("dhPrevious.Clear();");
+                w.Line($"DenseKernels.{hh.BackwardName}({Slices.Parameter($"{side.Name}WeightHh{layer}")}, {Slices.Gradient($"{side.Name}WeightHh{layer}")}, {Slices.Gradient($"{side.Name}BiasHh{layer}")}, h, dGatesIh, dhPrevious);");
+            }
+            w.Line($"DenseKernels.{ih.BackwardName}({Slices.Parameter($"{side.Name}WeightIh{layer}")}, {Slices.Gradient($"{side.Name}WeightIh{layer}")}, {Slices.Gradient($"{side.Name}BiasIh{layer}")}, x, dGatesIh, dx);");
+            w.Line("dhPrevious.CopyTo(dh);");
+        }
+    }
+
+    private static void EmitStackForward(CodeWriter w, ModelShape shape, Side side)
+    {
+        w.Line($"/// <summary>{side.Name} step {side.Step} through all {shape.Layers} layer{(shape.Layers == 1 ? "" : "s")}: layer 0 reads the token's embedding, each layer above the new state of the one below.</summary>");
+        using (w.Block($"private static void {side.Name}StepForward(ReadOnlySpan<float> p, Span<float> a, int token, int {side.Step})"))
+        {
+            for (var layer = 0; layer < shape.Layers; layer++)
+            {
+                var x = layer == 0
+                    ? Slices.EmbeddingRow("p", side.Embedding, "token")
+                    : Slices.Activation($"{side.Name}Hidden{layer - 1}", $"({side.Step} + 1)", "HiddenSize");
+                w.Line($"{side.Name}Layer{layer}Forward(p, a, {x}, {side.Step});");
+            }
+        }
+    }
+
+    private static void EmitStackBackward(CodeWriter w, ModelShape shape, Side side)
+    {
+        w.Line($"/// <summary>{side.Name} step {side.Step} backward, top layer first: each layer's dL/dx joins dL/dh of the layer below at the same step.</summary>");
+        using (w.Block($"private static void {side.Name}StepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int token, int {side.Step})"))
+        {
+            for (var layer = shape.Layers - 1; layer >= 0; layer--)
+            {
+                var x = layer == 0
+                    ? Slices.EmbeddingRow("p", side.Embedding, "token")
+                    : Slices.Activation($"{side.Name}Hidden{layer - 1}", $"({side.Step} + 1)", "HiddenSize");
+                var dx = layer == 0
+                    ? Slices.EmbeddingRow("g", side.Embedding, "token")
+                    : Slices.Scratch($"DHidden{layer - 1}", "HiddenSize");
+                w.Line($"{side.Name}Layer{layer}Backward(p, g, a, {x}, {dx}, {side.Step});");
+            }
+        }
+    }
+
+    private static LinearKernelPlan Kernel(ModelShape shape, int layer) =>
+        new(layer == 0 ? shape.EmbeddingSize : shape.HiddenSize, shape.GateSize);
+
+    private sealed record Side(string Name, string Step, string Embedding)
+    {
+        public static readonly Side Encoder = new("Encoder", "t", "SourceEmbedding");
+        public static readonly Side Decoder = new("Decoder", "i", "TargetEmbedding");
+    }
+}

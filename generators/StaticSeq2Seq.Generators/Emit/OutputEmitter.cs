@@ -1,0 +1,50 @@
+using StaticSeq2Seq.Generators.Model;
+
+namespace StaticSeq2Seq.Generators.Emit;
+
+/// <summary>Emits the output projection with softmax cross-entropy, forward and backward side by side.</summary>
+internal static class OutputEmitter
+{
+    public static void EmitForward(CodeWriter w, ModelPlan plan)
+    {
+        var kernel = new LinearKernelPlan(plan.Shape.HiddenSize, plan.Shape.TargetVocabularySize);
+        var top = plan.Shape.Layers - 1;
+        w.Line("/// <summary>");
+        w.Line("/// Output at decoder step i, forward: logits = W_out h + b_out from the top layer's new state; keeps");
+        w.Line("/// p = softmax(logits) for the backward pass and returns −log p[target].");
+        w.Line("/// </summary>");
+        using (w.Block("private static float OutputForward(ReadOnlySpan<float> p, Span<float> a, int i, int target)"))
+        {
+            w.Line($"ReadOnlySpan<float> h = {Slices.Activation($"DecoderHidden{top}", "(i + 1)", "HiddenSize")};");
+            w.Line($"Span<float> probabilities = {Slices.Activation("Probabilities", "i", "TargetVocabularySize")};");
+            w.Line($"DenseKernels.{kernel.ForwardName}({Slices.Parameter("OutputWeight")}, {Slices.Parameter("OutputBias")}, h, probabilities);");
+            w.Line("// Shifting by the largest logit keeps exp from overflowing: −log p[target] = log Σ exp(l − m) − (l[target] − m).");
+            w.Line("float max = TensorPrimitives.Max(probabilities);");
+            w.Line("float targetLogit = probabilities[target];");
+            w.Line("TensorPrimitives.Subtract(probabilities, max, probabilities);");
+            w.Line("TensorPrimitives.Exp(probabilities, probabilities);");
+            w.Line("float sum = TensorPrimitives.Sum(probabilities);");
+            w.Line("TensorPrimitives.Divide(probabilities, sum, probabilities);");
+            w.Line("return MathF.Log(sum) - (targetLogit - max);");
+        }
+    }
+
+    public static void EmitBackward(CodeWriter w, ModelPlan plan)
+    {
+        var kernel = new LinearKernelPlan(plan.Shape.HiddenSize, plan.Shape.TargetVocabularySize);
+        var top = plan.Shape.Layers - 1;
+        w.Line("/// <summary>");
+        w.Line("/// Output at decoder step i, backward: dL/dlogits = lossScale (p − onehot(target)); adds the projection's");
+        w.Line($"/// gradients into g and dL/dh into the top layer's DHidden{top}.");
+        w.Line("/// </summary>");
+        using (w.Block("private static void OutputBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int i, int target, float lossScale)"))
+        {
+            w.Line($"ReadOnlySpan<float> h = {Slices.Activation($"DecoderHidden{top}", "(i + 1)", "HiddenSize")};");
+            w.Line($"ReadOnlySpan<float> probabilities = {Slices.Activation("Probabilities", "i", "TargetVocabularySize")};");
+            w.Line($"Span<float> dLogits = {Slices.Scratch("DLogits", "TargetVocabularySize")};");
+            w.Line("TensorPrimitives.Multiply(probabilities, lossScale, dLogits);");
+            w.Line("dLogits[target] -= lossScale;");
+            w.Line($"DenseKernels.{kernel.BackwardName}({Slices.Parameter("OutputWeight")}, {Slices.Gradient("OutputWeight")}, {Slices.Gradient("OutputBias")}, h, dLogits, {Slices.Scratch($"DHidden{top}", "HiddenSize")});");
+        }
+    }
+}

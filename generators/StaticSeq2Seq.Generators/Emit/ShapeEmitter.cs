@@ -1,0 +1,126 @@
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using StaticSeq2Seq.Generators.Model;
+
+namespace StaticSeq2Seq.Generators.Emit;
+
+/// <summary>Emits the model's constants, its parameter layout table and storage, and its workspace factory.</summary>
+internal static class ShapeEmitter
+{
+    /// <summary>The class's documentation: an architecture explanation a reader can check against the attribute.</summary>
+    public static string ClassHeader(ModelPlan plan)
+    {
+        var s = plan.Shape;
+        var cell = s.Cell == CellKind.Gru ? "GRU" : "RNN (tanh)";
+        var layers = s.Layers == 1 ? "1 layer" : $"{s.Layers} layers";
+        var text = new StringBuilder();
+        text.Append("/// <remarks>\n");
+        text.Append("/// <para>Architecture explanation:</para>\n");
+        text.Append("/// <code>\n");
+        text.Append($"/// ○ Source embedding: {s.SourceVocabularySize} tokens → E = {s.EmbeddingSize}\n");
+        text.Append($"/// ○ Encoder: {cell}, {layers}, H = {s.HiddenSize}, up to {s.MaxSourceLength} steps, from a zero state\n");
+        text.Append($"/// ○ Decoder: {cell}, {layers}, H = {s.HiddenSize}, started from the encoder's final state of each layer\n");
+        text.Append($"/// ○ Target embedding: {s.TargetVocabularySize} tokens → E = {s.EmbeddingSize}; decoder input SOS, then the previous token\n");
+        text.Append($"/// ○ Output: Linear H = {s.HiddenSize} → {s.TargetVocabularySize}, softmax; up to {s.MaxTargetLength} tokens and EOS\n");
+        text.Append($"/// ○ {Count(plan.ParameterCount)} parameter floats ({Kib(plan.ParameterCount)} KiB), workspace {Count(plan.WorkspaceFloats)} floats ({Kib(plan.WorkspaceFloats)} KiB)\n");
+        text.Append("/// </code>\n");
+        text.Append("/// </remarks>\n");
+        text.Append($"[global::System.CodeDom.Compiler.GeneratedCode(\"StaticSeq2Seq\", \"{ModelEmitter.Version}\")]\n");
+        return text.ToString();
+    }
+
+    public static void Emit(CodeWriter w, ModelPlan plan)
+    {
+        var s = plan.Shape;
+        w.Line("/// <summary>Source tokens, special tokens included.</summary>");
+        w.Line($"public const int SourceVocabularySize = {s.SourceVocabularySize};");
+        w.Line("/// <summary>Target tokens, special tokens included.</summary>");
+        w.Line($"public const int TargetVocabularySize = {s.TargetVocabularySize};");
+        w.Line("/// <summary>Embedding width, E.</summary>");
+        w.Line($"public const int EmbeddingSize = {s.EmbeddingSize};");
+        w.Line("/// <summary>Hidden state width of every layer, H.</summary>");
+        w.Line($"public const int HiddenSize = {s.HiddenSize};");
+        w.Line("/// <summary>Rows of each layer's gate pre-activations, G.</summary>");
+        w.Line($"public const int GateSize = {(s.Cell == CellKind.Gru ? "3 * HiddenSize" : "HiddenSize")};");
+        w.Line("/// <summary>Stacked layers in the encoder and in the decoder.</summary>");
+        w.Line($"public const int Layers = {s.Layers};");
+        w.Line("/// <summary>Longest source, in tokens.</summary>");
+        w.Line($"public const int MaxSourceLength = {s.MaxSourceLength};");
+        w.Line("/// <summary>Longest target, in tokens, EOS not counted.</summary>");
+        w.Line($"public const int MaxTargetLength = {s.MaxTargetLength};");
+        w.Line("/// <summary>Floats in the flat parameter buffer, alignment padding included.</summary>");
+        w.Line($"public const int ParameterCount = {plan.ParameterCount};");
+        w.Line("/// <summary>Floats of activations a workspace holds.</summary>");
+        w.Line($"public const int WorkspaceFloats = {plan.WorkspaceFloats};");
+        w.Line("/// <summary>Token ids a workspace holds.</summary>");
+        w.Line($"public const int WorkspaceTokens = {plan.WorkspaceTokens};");
+        w.Line();
+        w.Line("// Parameter tensors: offset (floats, a multiple of 16 so each starts on a cache line) and length.");
+        foreach (var tensor in plan.Tensors)
+        {
+            w.Line($"// {tensor.Name}: {tensor.Description}");
+            w.Line($"private const int {tensor.Identifier}Offset = {tensor.Offset}, {tensor.Identifier}Length = {tensor.Length};");
+        }
+        w.Line();
+        w.Line("// Workspace activations: offset (floats) of each buffer.");
+        foreach (var buffer in plan.Buffers)
+        {
+            w.Line($"private const int {buffer.Identifier}Offset = {buffer.Offset}; // {buffer.Description}");
+        }
+        w.Line();
+        w.Line("// Workspace tokens: offset of each buffer.");
+        foreach (var buffer in plan.TokenBuffers)
+        {
+            w.Line($"private const int {buffer.Identifier}Offset = {buffer.Offset}; // {buffer.Description}");
+        }
+        w.Line();
+        EmitLayoutTable(w, plan);
+        w.Line();
+        w.Line($"private static readonly ModelShape DeclaredShape = new({s.SourceVocabularySize}, {s.TargetVocabularySize}, {s.EmbeddingSize}, {s.HiddenSize}, {s.Layers}, RecurrentCell.{s.Cell}, {s.MaxSourceLength}, {s.MaxTargetLength});");
+        w.Line();
+        w.Line("private readonly AlignedBuffer parameterBuffer = new(ParameterCount);");
+        w.Line();
+        w.Line("/// <inheritdoc/>");
+        w.Line("public ModelShape Shape => DeclaredShape;");
+        w.Line();
+        w.Line("/// <inheritdoc/>");
+        w.Line("public ParameterLayout Layout => LayoutTable;");
+        w.Line();
+        w.Line("/// <inheritdoc/>");
+        w.Line("public Span<float> Parameters => parameterBuffer.Span;");
+        w.Line();
+        w.Line("/// <inheritdoc/>");
+        w.Line("public void InitializeParameters(ulong seed) => LayoutTable.Initialize(parameterBuffer.Span, seed);");
+        w.Line();
+        w.Line("/// <inheritdoc/>");
+        w.Line($"public Seq2SeqWorkspace CreateWorkspace() => new(typeof({plan.ClassName}), WorkspaceFloats, WorkspaceTokens);");
+    }
+
+    private static void EmitLayoutTable(CodeWriter w, ModelPlan plan)
+    {
+        w.Line("/// <summary>Names and shapes as the equivalent PyTorch module's state dict, so weights move both ways.</summary>");
+        w.Line("private static readonly ParameterLayout LayoutTable = new(");
+        w.Indent();
+        w.Line("System.Collections.Immutable.ImmutableArray.Create(");
+        w.Indent();
+        var tensors = plan.Tensors.ToArray();
+        for (var i = 0; i < tensors.Length; i++)
+        {
+            var t = tensors[i];
+            var shape = t.Columns == 0 ? $"{t.Rows}" : $"{t.Rows}, {t.Columns}";
+            var init = t.NormalInit ? "ParameterInit.Normal, 0f" : $"ParameterInit.Uniform, {Float(t.InitBound)}";
+            var separator = i == tensors.Length - 1 ? ")," : ",";
+            w.Line($"new ParameterTensor(\"{t.Name}\", {t.Identifier}Offset, System.Collections.Immutable.ImmutableArray.Create({shape}), {(t.Transposed ? "true" : "false")}, {init}){separator}");
+        }
+        w.Outdent();
+        w.Line("ParameterCount);");
+        w.Outdent();
+    }
+
+    private static string Float(float value) => value.ToString("R", CultureInfo.InvariantCulture) + "f";
+
+    private static string Count(int value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string Kib(int floats) => (floats * 4.0 / 1024).ToString("N1", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,107 @@
+using StaticSeq2Seq.Generators.Model;
+
+namespace StaticSeq2Seq.Generators.Emit;
+
+/// <summary>
+/// Emits the teacher-forced loss and its backpropagation through time: the public <c>Forward</c> and
+/// <c>Backward</c>, and the encoder pass both they and greedy decoding start from.
+/// </summary>
+internal static class TrainingEmitter
+{
+    public static void Emit(CodeWriter w, ModelPlan plan)
+    {
+        EmitEncodeSource(w, plan);
+        w.Line();
+        EmitForward(w, plan);
+        w.Line();
+        EmitBackward(w, plan);
+    }
+
+    private static void EmitEncodeSource(CodeWriter w, ModelPlan plan)
+    {
+        var layers = plan.Shape.Layers;
+        w.Line("/// <summary>Runs the encoder over <paramref name=\"source\"/> and hands each layer's final state to the decoder's slot 0.</summary>");
+        using (w.Block("private static void EncodeSource(ReadOnlySpan<float> p, Span<float> a, Span<int> tokens, ReadOnlySpan<int> source)"))
+        {
+            w.Line("// Every encoder layer starts from a zero state.");
+            for (var layer = 0; layer < layers; layer++)
+            {
+                w.Line($"{Slices.Scratch($"EncoderHidden{layer}", "HiddenSize")}.Clear();");
+            }
+            using (w.Block("for (int t = 0; t < source.Length; t++)"))
+            {
+                w.Line("tokens[SourceTokensOffset + t] = source[t];");
+                w.Line("EncoderStepForward(p, a, source[t], t);");
+            }
+            w.Line("// The decoder starts from the encoder's final state, layer by layer.");
+            for (var layer = 0; layer < layers; layer++)
+            {
+                w.Line($"{Slices.Activation($"EncoderHidden{layer}", "source.Length", "HiddenSize")}.CopyTo({Slices.Scratch($"DecoderHidden{layer}", "HiddenSize")});");
+            }
+        }
+    }
+
+    private static void EmitForward(CodeWriter w, ModelPlan plan)
+    {
+        w.Line("/// <inheritdoc/>");
+        using (w.Block("public float Forward(Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, ReadOnlySpan<int> target)"))
+        {
+            w.Line($"ModelInputGuard.CheckWorkspace(workspace, typeof({plan.ClassName}));");
+            w.Line("ModelInputGuard.CheckSequence(source, MaxSourceLength, SourceVocabularySize, nameof(source));");
+            w.Line("ModelInputGuard.CheckSequence(target, MaxTargetLength, TargetVocabularySize, nameof(target));");
+            w.Line("ReadOnlySpan<float> p = parameterBuffer.Span;");
+            w.Line("Span<float> a = workspace.Floats;");
+            w.Line("Span<int> tokens = workspace.Tokens;");
+            w.Line("EncodeSource(p, a, tokens, source);");
+            w.Line();
+            w.Line("// Teacher forcing: the decoder reads SOS then the target, and must predict the target then EOS.");
+            w.Line("int steps = target.Length + 1;");
+            w.Line("Span<int> inputs = tokens.Slice(DecoderInputsOffset, steps);");
+            w.Line("Span<int> targets = tokens.Slice(DecoderTargetsOffset, steps);");
+            w.Line("inputs[0] = SpecialTokens.Sos;");
+            w.Line("target.CopyTo(inputs.Slice(1));");
+            w.Line("target.CopyTo(targets);");
+            w.Line("targets[steps - 1] = SpecialTokens.Eos;");
+            w.Line("float loss = 0f;");
+            using (w.Block("for (int i = 0; i < steps; i++)"))
+            {
+                w.Line("DecoderStepForward(p, a, inputs[i], i);");
+                w.Line("loss += OutputForward(p, a, i, targets[i]);");
+            }
+            w.Line("workspace.SourceLength = source.Length;");
+            w.Line("workspace.DecoderSteps = steps;");
+            w.Line("workspace.HoldsForwardPass = true;");
+            w.Line("return loss;");
+        }
+    }
+
+    private static void EmitBackward(CodeWriter w, ModelPlan plan)
+    {
+        w.Line("/// <inheritdoc/>");
+        using (w.Block("public void Backward(Seq2SeqWorkspace workspace, Span<float> gradients, float lossScale)"))
+        {
+            w.Line($"ModelInputGuard.CheckWorkspace(workspace, typeof({plan.ClassName}));");
+            w.Line("ModelInputGuard.CheckForwardPass(workspace);");
+            w.Line("ModelInputGuard.CheckLength(gradients.Length, ParameterCount, nameof(gradients));");
+            w.Line("ReadOnlySpan<float> p = parameterBuffer.Span;");
+            w.Line("Span<float> g = gradients;");
+            w.Line("Span<float> a = workspace.Floats;");
+            w.Line("ReadOnlySpan<int> tokens = workspace.Tokens;");
+            w.Line("// Nothing flows back from after the last step.");
+            for (var layer = 0; layer < plan.Shape.Layers; layer++)
+            {
+                w.Line($"{Slices.Scratch($"DHidden{layer}", "HiddenSize")}.Clear();");
+            }
+            using (w.Block("for (int i = workspace.DecoderSteps - 1; i >= 0; i--)"))
+            {
+                w.Line("OutputBackward(p, g, a, i, tokens[DecoderTargetsOffset + i], lossScale);");
+                w.Line("DecoderStepBackward(p, g, a, tokens[DecoderInputsOffset + i], i);");
+            }
+            w.Line("// The decoder started from the encoder's final states, so DHidden now holds dL/dh_T of each encoder layer.");
+            using (w.Block("for (int t = workspace.SourceLength - 1; t >= 0; t--)"))
+            {
+                w.Line("EncoderStepBackward(p, g, a, tokens[SourceTokensOffset + t], t);");
+            }
+        }
+    }
+}

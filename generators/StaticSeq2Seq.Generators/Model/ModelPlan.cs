@@ -1,0 +1,68 @@
+using StaticSeq2Seq.Generators.Helpers;
+
+namespace StaticSeq2Seq.Generators.Model;
+
+/// <summary>
+/// Everything the emitters need, decided once: the shape, where every parameter tensor and activation
+/// buffer lives, and which fixed-shape kernels exist. Equatable, so an unchanged model is not re-emitted.
+/// </summary>
+/// <param name="Namespace">Namespace of the model class, or null for the global namespace.</param>
+/// <param name="ClassName">The model class.</param>
+/// <param name="Shape">The validated shape.</param>
+/// <param name="Tensors">Parameter tensors in buffer order.</param>
+/// <param name="ParameterCount">Length of the flat parameter buffer, padding included.</param>
+/// <param name="Buffers">Float activation buffers of the workspace.</param>
+/// <param name="WorkspaceFloats">Length of the workspace's float memory.</param>
+/// <param name="TokenBuffers">Int token buffers of the workspace.</param>
+/// <param name="WorkspaceTokens">Length of the workspace's int memory.</param>
+/// <param name="LinearKernels">Distinct (input, output) sizes of the dense layers, each one emitted kernel pair.</param>
+internal sealed record ModelPlan(
+    string? Namespace,
+    string ClassName,
+    ModelShape Shape,
+    EquatableArray<TensorPlan> Tensors,
+    int ParameterCount,
+    EquatableArray<BufferPlan> Buffers,
+    int WorkspaceFloats,
+    EquatableArray<BufferPlan> TokenBuffers,
+    int WorkspaceTokens,
+    EquatableArray<LinearKernelPlan> LinearKernels);
+
+/// <summary>One parameter tensor.</summary>
+/// <param name="Name">PyTorch state-dict name, such as <c>encoder.rnn.weight_ih_l0</c>.</param>
+/// <param name="Identifier">C# name of its offset and length constants, such as <c>EncoderWeightIh0</c>.</param>
+/// <param name="Offset">First float in the flat buffer (a multiple of 16).</param>
+/// <param name="Rows">PyTorch's first dimension.</param>
+/// <param name="Columns">PyTorch's second dimension, or 0 for a vector.</param>
+/// <param name="Transposed">Stored column by column, as <c>W.T</c>, so one input's weights are contiguous.</param>
+/// <param name="NormalInit">Initialised from N(0, 1) (embeddings) rather than uniformly.</param>
+/// <param name="InitBound">Bound of the uniform initialisation.</param>
+/// <param name="Description">What the tensor is, in the words of the emitted comment.</param>
+internal sealed record TensorPlan(
+    string Name,
+    string Identifier,
+    int Offset,
+    int Rows,
+    int Columns,
+    bool Transposed,
+    bool NormalInit,
+    float InitBound,
+    string Description)
+{
+    public int Length => Columns == 0 ? Rows : Rows * Columns;
+}
+
+/// <summary>One slice of the workspace.</summary>
+/// <param name="Identifier">C# name of its offset constant.</param>
+/// <param name="Offset">First element.</param>
+/// <param name="Length">Elements.</param>
+/// <param name="Description">What it holds and its shape.</param>
+internal sealed record BufferPlan(string Identifier, int Offset, int Length, string Description);
+
+/// <summary>A dense layer <c>y = W x + b</c> with <c>W</c> of shape (Out, In), stored transposed.</summary>
+internal sealed record LinearKernelPlan(int In, int Out)
+{
+    public string ForwardName => $"Linear{In}x{Out}";
+
+    public string BackwardName => $"Linear{In}x{Out}Backward";
+}

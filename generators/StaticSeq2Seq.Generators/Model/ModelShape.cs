@@ -1,0 +1,16 @@
+namespace StaticSeq2Seq.Generators.Model;
+
+/// <summary>A validated declaration with every default filled in: the sizes the emitted code is written for.</summary>
+internal sealed record ModelShape(
+    int SourceVocabularySize,
+    int TargetVocabularySize,
+    int EmbeddingSize,
+    int HiddenSize,
+    int Layers,
+    CellKind Cell,
+    int MaxSourceLength,
+    int MaxTargetLength)
+{
+    /// <summary>Rows of the gate pre-activations: 3H for a GRU (r, z, n), H for a plain RNN.</summary>
+    public int GateSize => Cell == CellKind.Gru ? 3 * HiddenSize : HiddenSize;
+}

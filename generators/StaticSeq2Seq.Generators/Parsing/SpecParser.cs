@@ -1,0 +1,63 @@
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using StaticSeq2Seq.Generators.Model;
+
+namespace StaticSeq2Seq.Generators.Parsing;
+
+/// <summary>
+/// Reads a <c>[Seq2SeqModel]</c> declaration into a <see cref="ModelSpec"/>. Shared by the generator and the
+/// analyzer so both see the same arguments; nothing from the compilation survives into the spec.
+/// </summary>
+internal static class SpecParser
+{
+    public const string AttributeMetadataName = "StaticSeq2Seq.Seq2SeqModelAttribute";
+
+    public static ModelSpec Parse(INamedTypeSymbol type, AttributeData attribute, CancellationToken cancellationToken)
+    {
+        var facts = new ClassFacts(
+            IsPartial: IsPartialEverywhere(type, cancellationToken),
+            IsNested: type.ContainingType is not null,
+            IsGeneric: type.IsGenericType,
+            IsStatic: type.IsStatic);
+
+        int? sourceVocabulary = null, targetVocabulary = null, embedding = null, hidden = null, layers = null, cell = null, maxSource = null, maxTarget = null;
+        foreach (var argument in attribute.NamedArguments)
+        {
+            // A value of the wrong type is already a compiler error; treating it as absent adds no second one.
+            if (argument.Value.Kind is not (TypedConstantKind.Primitive or TypedConstantKind.Enum) || argument.Value.Value is not int value)
+            {
+                continue;
+            }
+            switch (argument.Key)
+            {
+                case "SourceVocabularySize": sourceVocabulary = value; break;
+                case "TargetVocabularySize": targetVocabulary = value; break;
+                case "EmbeddingSize": embedding = value; break;
+                case "HiddenSize": hidden = value; break;
+                case "Layers": layers = value; break;
+                case "Cell": cell = value; break;
+                case "MaxSourceLength": maxSource = value; break;
+                case "MaxTargetLength": maxTarget = value; break;
+            }
+        }
+
+        var ns = type.ContainingNamespace is { IsGlobalNamespace: false } containing ? containing.ToDisplayString() : null;
+        return new ModelSpec(ns, type.Name, facts,
+            new ModelArguments(sourceVocabulary, targetVocabulary, embedding, hidden, layers, cell, maxSource, maxTarget));
+    }
+
+    private static bool IsPartialEverywhere(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        foreach (var reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax declaration
+                && !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,55 @@
+using System.Collections.Generic;
+using System.Linq;
+using StaticSeq2Seq.Generators.Helpers;
+using StaticSeq2Seq.Generators.Model;
+
+namespace StaticSeq2Seq.Generators.Planning;
+
+/// <summary>Places a validated shape's tensors and buffers and lists the kernels its layers need.</summary>
+internal static class Planner
+{
+    public static ModelPlan Plan(string? ns, string className, ModelShape shape)
+    {
+        var tensors = new List<TensorPlan>();
+        var offset = 0;
+        foreach (var entry in TensorCatalog.For(shape))
+        {
+            offset = (int)TensorCatalog.AlignUp(offset);
+            tensors.Add(new TensorPlan(entry.Name, entry.Identifier, offset, entry.Rows, entry.Columns, entry.Transposed,
+                entry.NormalInit, entry.InitBound, entry.Description));
+            offset += (int)entry.Length;
+        }
+        var parameterCount = (int)TensorCatalog.AlignUp(offset);
+
+        var (buffers, workspaceFloats) = Place(WorkspaceCatalog.Floats(shape), align: true);
+        var (tokenBuffers, workspaceTokens) = Place(WorkspaceCatalog.Tokens(shape), align: false);
+
+        var kernels = new[]
+            {
+                new LinearKernelPlan(shape.EmbeddingSize, shape.GateSize),
+                new LinearKernelPlan(shape.HiddenSize, shape.GateSize),
+                new LinearKernelPlan(shape.HiddenSize, shape.TargetVocabularySize),
+            }
+            .Distinct()
+            .ToEquatableArray();
+
+        return new ModelPlan(ns, className, shape, tensors.ToEquatableArray(), parameterCount,
+            buffers, workspaceFloats, tokenBuffers, workspaceTokens, kernels);
+    }
+
+    private static (EquatableArray<BufferPlan> Buffers, int Length) Place(IReadOnlyList<WorkspaceCatalog.Entry> entries, bool align)
+    {
+        var buffers = new List<BufferPlan>();
+        var offset = 0;
+        foreach (var entry in entries)
+        {
+            if (align)
+            {
+                offset = (int)TensorCatalog.AlignUp(offset);
+            }
+            buffers.Add(new BufferPlan(entry.Identifier, offset, (int)entry.Length, entry.Description));
+            offset += (int)entry.Length;
+        }
+        return (buffers.ToEquatableArray(), align ? (int)TensorCatalog.AlignUp(offset) : offset);
+    }
+}

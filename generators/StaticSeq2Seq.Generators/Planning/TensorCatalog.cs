@@ -1,0 +1,74 @@
+using System;
+using System.Collections.Generic;
+using StaticSeq2Seq.Generators.Model;
+
+namespace StaticSeq2Seq.Generators.Planning;
+
+/// <summary>
+/// The parameter tensors of a shape, named and initialised as the equivalent PyTorch module
+/// (<c>nn.Embedding</c>, <c>nn.RNN</c>/<c>nn.GRU</c>, <c>nn.Linear</c>) names and initialises them.
+/// </summary>
+internal static class TensorCatalog
+{
+    /// <summary>Every tensor starts on a 64-byte boundary: 16 floats.</summary>
+    public const int AlignmentFloats = 16;
+
+    /// <summary>A tensor before it is placed: everything but its offset.</summary>
+    public sealed record Entry(string Name, string Identifier, int Rows, int Columns, bool Transposed, bool NormalInit, float InitBound, string Description)
+    {
+        public long Length => Columns == 0 ? Rows : (long)Rows * Columns;
+    }
+
+    public static IReadOnlyList<Entry> For(ModelShape shape)
+    {
+        var entries = new List<Entry>();
+        // nn.RNN and nn.GRU draw every weight and bias from U(-1/sqrt(H), 1/sqrt(H)).
+        var recurrentBound = (float)(1.0 / Math.Sqrt(shape.HiddenSize));
+        var cell = shape.Cell == CellKind.Gru ? "GRU" : "RNN";
+        var gates = shape.Cell == CellKind.Gru ? "3H: r, z, n" : "H";
+
+        entries.Add(new Entry("encoder.embedding.weight", "SourceEmbedding", shape.SourceVocabularySize, shape.EmbeddingSize, false, true, 0f,
+            "source embedding (SourceVocabularySize, E)"));
+        AddRecurrentLayers(entries, shape, "encoder", "Encoder", recurrentBound, cell, gates);
+        entries.Add(new Entry("decoder.embedding.weight", "TargetEmbedding", shape.TargetVocabularySize, shape.EmbeddingSize, false, true, 0f,
+            "target embedding (TargetVocabularySize, E)"));
+        AddRecurrentLayers(entries, shape, "decoder", "Decoder", recurrentBound, cell, gates);
+        // nn.Linear's default init (kaiming_uniform with a = sqrt(5)) is U(-1/sqrt(in), 1/sqrt(in)) for weight and bias.
+        entries.Add(new Entry("decoder.out.weight", "OutputWeight", shape.TargetVocabularySize, shape.HiddenSize, true, false, recurrentBound,
+            "output projection W_out (TargetVocabularySize, H), stored transposed as (H, TargetVocabularySize)"));
+        entries.Add(new Entry("decoder.out.bias", "OutputBias", shape.TargetVocabularySize, 0, false, false, recurrentBound,
+            "output bias b_out (TargetVocabularySize)"));
+        return entries;
+    }
+
+    /// <summary>Length of the flat buffer, padding included, in 64-bit arithmetic so an oversized model is caught, not wrapped.</summary>
+    public static long CountParameters(ModelShape shape)
+    {
+        long count = 0;
+        foreach (var entry in For(shape))
+        {
+            count = AlignUp(count) + entry.Length;
+        }
+        return AlignUp(count);
+    }
+
+    public static long AlignUp(long offset) => (offset + AlignmentFloats - 1) / AlignmentFloats * AlignmentFloats;
+
+    private static void AddRecurrentLayers(List<Entry> entries, ModelShape shape, string module, string side, float bound, string cell, string gates)
+    {
+        for (var layer = 0; layer < shape.Layers; layer++)
+        {
+            var input = layer == 0 ? shape.EmbeddingSize : shape.HiddenSize;
+            var inputName = layer == 0 ? "E" : "H";
+            var where = $"{module} {cell} layer {layer}";
+            entries.Add(new Entry($"{module}.rnn.weight_ih_l{layer}", $"{side}WeightIh{layer}", shape.GateSize, input, true, false, bound,
+                $"{where}: W_ih ({gates}, {inputName}), stored transposed as ({inputName}, {gates})"));
+            entries.Add(new Entry($"{module}.rnn.weight_hh_l{layer}", $"{side}WeightHh{layer}", shape.GateSize, shape.HiddenSize, true, false, bound,
+                $"{where}: W_hh ({gates}, H), stored transposed as (H, {gates})"));
+            entries.Add(new Entry($"{module}.rnn.bias_ih_l{layer}", $"{side}BiasIh{layer}", shape.GateSize, 0, false, false, bound,
+                $"{where}: b_ih ({gates})"));
+            entries.Add(new Entry($"{module}.rnn.bias_hh_l{layer}", $"{side}BiasHh{layer}", shape.GateSize, 0, false, false, bound,
+                $"{where}: b_hh ({gates})"));
+        }
+    }
+}

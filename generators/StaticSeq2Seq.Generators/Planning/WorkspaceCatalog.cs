@@ -1,0 +1,68 @@
+using System.Collections.Generic;
+using StaticSeq2Seq.Generators.Model;
+
+namespace StaticSeq2Seq.Generators.Planning;
+
+/// <summary>
+/// The activation buffers of a shape's workspace: what the forward pass keeps for backpropagation through
+/// time, and the scratch of the backward pass. Encoder and decoder states keep one extra slot for the
+/// initial state, so step t reads slot t and writes slot t + 1.
+/// </summary>
+internal static class WorkspaceCatalog
+{
+    public sealed record Entry(string Identifier, long Length, string Description);
+
+    public static IReadOnlyList<Entry> Floats(ModelShape shape)
+    {
+        long h = shape.HiddenSize, g = shape.GateSize, v = shape.TargetVocabularySize;
+        long sourceSteps = shape.MaxSourceLength, targetSteps = shape.MaxTargetLength + 1;
+        var gru = shape.Cell == CellKind.Gru;
+        var entries = new List<Entry>();
+        for (var layer = 0; layer < shape.Layers; layer++)
+        {
+            entries.Add(new Entry($"EncoderHidden{layer}", (sourceSteps + 1) * h, $"encoder layer {layer} states h_0..h_T (MaxSourceLength + 1, H)"));
+            if (gru)
+            {
+                entries.Add(new Entry($"EncoderGates{layer}", sourceSteps * g, $"encoder layer {layer} gate activations r, z, n (MaxSourceLength, 3H)"));
+                entries.Add(new Entry($"EncoderHiddenN{layer}", sourceSteps * h, $"encoder layer {layer} W_hn h + b_hn (MaxSourceLength, H)"));
+            }
+        }
+        for (var layer = 0; layer < shape.Layers; layer++)
+        {
+            entries.Add(new Entry($"DecoderHidden{layer}", (targetSteps + 1) * h, $"decoder layer {layer} states, slot 0 the encoder's final state (MaxTargetLength + 2, H)"));
+            if (gru)
+            {
+                entries.Add(new Entry($"DecoderGates{layer}", targetSteps * g, $"decoder layer {layer} gate activations r, z, n (MaxTargetLength + 1, 3H)"));
+                entries.Add(new Entry($"DecoderHiddenN{layer}", targetSteps * h, $"decoder layer {layer} W_hn h + b_hn (MaxTargetLength + 1, H)"));
+            }
+        }
+        entries.Add(new Entry("Probabilities", targetSteps * v, "softmax of each decoder step's logits (MaxTargetLength + 1, TargetVocabularySize)"));
+        entries.Add(new Entry("GatesHh", g, "scratch: W_hh h + b_hh of the current step (G)"));
+        entries.Add(new Entry("DGatesIh", g, "backward scratch: dL/d(W_ih x + b_ih) (G)"));
+        entries.Add(new Entry("DGatesHh", g, "backward scratch: dL/d(W_hh h + b_hh) (G)"));
+        for (var layer = 0; layer < shape.Layers; layer++)
+        {
+            entries.Add(new Entry($"DHidden{layer}", h, $"backward: dL/dh of layer {layer} at the current step (H)"));
+        }
+        entries.Add(new Entry("DHiddenPrevious", h, "backward scratch: dL/dh of the previous step (H)"));
+        entries.Add(new Entry("DLogits", v, "backward scratch: dL/dlogits (TargetVocabularySize)"));
+        return entries;
+    }
+
+    public static IReadOnlyList<Entry> Tokens(ModelShape shape) =>
+    [
+        new Entry("SourceTokens", shape.MaxSourceLength, "the source of the last forward pass (MaxSourceLength)"),
+        new Entry("DecoderInputs", shape.MaxTargetLength + 1, "decoder inputs: SOS, then the target (MaxTargetLength + 1)"),
+        new Entry("DecoderTargets", shape.MaxTargetLength + 1, "decoder targets: the target, then EOS (MaxTargetLength + 1)"),
+    ];
+
+    public static long CountFloats(ModelShape shape)
+    {
+        long count = 0;
+        foreach (var entry in Floats(shape))
+        {
+            count = TensorCatalog.AlignUp(count) + entry.Length;
+        }
+        return TensorCatalog.AlignUp(count);
+    }
+}

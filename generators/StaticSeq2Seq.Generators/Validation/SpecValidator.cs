@@ -1,0 +1,108 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using StaticSeq2Seq.Generators.Diagnostics;
+using StaticSeq2Seq.Generators.Model;
+using StaticSeq2Seq.Generators.Planning;
+
+namespace StaticSeq2Seq.Generators.Validation;
+
+/// <summary>
+/// Decides whether a declaration can be generated. The analyzer reports every problem found here at the
+/// offending argument; the generator only asks whether there are any and emits nothing if so.
+/// </summary>
+internal static class SpecValidator
+{
+    // Defaults mirror Seq2SeqModelAttribute's property initialisers in the runtime.
+    public const int DefaultEmbeddingSize = 64;
+    public const int DefaultHiddenSize = 128;
+    public const int DefaultLayers = 1;
+    public const int DefaultCell = (int)CellKind.Gru;
+    public const int DefaultMaxLength = 32;
+
+    public static ImmutableArray<SpecProblem> Validate(ModelSpec spec)
+    {
+        var problems = new List<SpecProblem>();
+        var facts = spec.Class;
+        if (!facts.IsPartial)
+        {
+            problems.Add(new SpecProblem(DiagnosticDescriptors.ClassNotPartial, null, [spec.ClassName]));
+        }
+        if (facts.IsNested)
+        {
+            problems.Add(new SpecProblem(DiagnosticDescriptors.ClassNested, null, [spec.ClassName]));
+        }
+        if (facts.IsGeneric)
+        {
+            problems.Add(new SpecProblem(DiagnosticDescriptors.ClassGeneric, null, [spec.ClassName]));
+        }
+        if (facts.IsStatic)
+        {
+            problems.Add(new SpecProblem(DiagnosticDescriptors.ClassStatic, null, [spec.ClassName]));
+        }
+
+        var arguments = spec.Arguments;
+        CheckRequired(problems, "SourceVocabularySize", arguments.SourceVocabularySize);
+        CheckRequired(problems, "TargetVocabularySize", arguments.TargetVocabularySize);
+        CheckRange(problems, "SourceVocabularySize", arguments.SourceVocabularySize, Limits.MinVocabularySize, Limits.MaxVocabularySize, Limits.VocabularyReason);
+        CheckRange(problems, "TargetVocabularySize", arguments.TargetVocabularySize, Limits.MinVocabularySize, Limits.MaxVocabularySize, Limits.VocabularyReason);
+        CheckRange(problems, "EmbeddingSize", arguments.EmbeddingSize, 1, Limits.MaxWidth, Limits.WidthReason);
+        CheckRange(problems, "HiddenSize", arguments.HiddenSize, 1, Limits.MaxWidth, Limits.WidthReason);
+        CheckRange(problems, "Layers", arguments.Layers, 1, Limits.MaxLayers, Limits.LayersReason);
+        CheckRange(problems, "MaxSourceLength", arguments.MaxSourceLength, 1, Limits.MaxSequenceLength, Limits.LengthReason);
+        CheckRange(problems, "MaxTargetLength", arguments.MaxTargetLength, 1, Limits.MaxSequenceLength, Limits.LengthReason);
+        if (arguments.Cell is { } cell && cell != (int)CellKind.Rnn && cell != (int)CellKind.Gru)
+        {
+            problems.Add(new SpecProblem(DiagnosticDescriptors.UnknownCell, "Cell", [cell]));
+        }
+
+        if (problems.Count == 0)
+        {
+            CheckSize(problems, Resolve(arguments));
+        }
+        return problems.ToImmutableArray();
+    }
+
+    /// <summary>The shape of a declaration that <see cref="Validate"/> found no problem with.</summary>
+    public static ModelShape Resolve(ModelArguments arguments) => new(
+        arguments.SourceVocabularySize ?? 0,
+        arguments.TargetVocabularySize ?? 0,
+        arguments.EmbeddingSize ?? DefaultEmbeddingSize,
+        arguments.HiddenSize ?? DefaultHiddenSize,
+        arguments.Layers ?? DefaultLayers,
+        (CellKind)(arguments.Cell ?? DefaultCell),
+        arguments.MaxSourceLength ?? DefaultMaxLength,
+        arguments.MaxTargetLength ?? DefaultMaxLength);
+
+    private static void CheckRequired(List<SpecProblem> problems, string name, int? value)
+    {
+        if (value is null)
+        {
+            problems.Add(new SpecProblem(DiagnosticDescriptors.ArgumentMissing, name, [name, Limits.MinVocabularySize, Limits.MaxVocabularySize]));
+        }
+    }
+
+    private static void CheckRange(List<SpecProblem> problems, string name, int? value, int min, int max, string reason)
+    {
+        if (value is { } v && (v < min || v > max))
+        {
+            problems.Add(new SpecProblem(DiagnosticDescriptors.ArgumentOutOfRange, name, [name, v, min, max, reason]));
+        }
+    }
+
+    private static void CheckSize(List<SpecProblem> problems, ModelShape shape)
+    {
+        var parameters = TensorCatalog.CountParameters(shape);
+        if (parameters > Limits.MaxParameterCount)
+        {
+            problems.Add(new SpecProblem(DiagnosticDescriptors.ModelTooLarge, "SourceVocabularySize",
+                ["parameters", parameters, Limits.MaxParameterCount, "the vocabulary sizes, EmbeddingSize, HiddenSize or Layers"]));
+            return;
+        }
+        var workspace = WorkspaceCatalog.CountFloats(shape);
+        if (workspace > Limits.MaxParameterCount)
+        {
+            problems.Add(new SpecProblem(DiagnosticDescriptors.ModelTooLarge, "MaxTargetLength",
+                ["activations", workspace, Limits.MaxParameterCount, "MaxTargetLength, MaxSourceLength or TargetVocabularySize"]));
+        }
+    }
+}
