@@ -25,14 +25,15 @@ internal static class TensorCatalog
         // nn.RNN and nn.GRU draw every weight and bias from U(-1/sqrt(H), 1/sqrt(H)).
         var recurrentBound = (float)(1.0 / Math.Sqrt(shape.HiddenSize));
         var cell = shape.Cell == CellKind.Gru ? "GRU" : "RNN";
-        var gates = shape.Cell == CellKind.Gru ? "3H: r, z, n" : "H";
+        var gates = shape.Cell == CellKind.Gru ? "3H" : "H";
+        var order = shape.Cell == CellKind.Gru ? ", rows in gate order r, z, n" : "";
 
         entries.Add(new Entry("encoder.embedding.weight", "SourceEmbedding", shape.SourceVocabularySize, shape.EmbeddingSize, false, true, 0f,
             "source embedding (SourceVocabularySize, E)"));
-        AddRecurrentLayers(entries, shape, "encoder", "Encoder", recurrentBound, cell, gates);
+        AddRecurrentLayers(entries, shape, "encoder", "Encoder", recurrentBound, cell, gates, order);
         entries.Add(new Entry("decoder.embedding.weight", "TargetEmbedding", shape.TargetVocabularySize, shape.EmbeddingSize, false, true, 0f,
             "target embedding (TargetVocabularySize, E)"));
-        AddRecurrentLayers(entries, shape, "decoder", "Decoder", recurrentBound, cell, gates);
+        AddRecurrentLayers(entries, shape, "decoder", "Decoder", recurrentBound, cell, gates, order);
         // nn.Linear's default init (kaiming_uniform with a = sqrt(5)) is U(-1/sqrt(in), 1/sqrt(in)) for weight and bias.
         entries.Add(new Entry("decoder.out.weight", "OutputWeight", shape.TargetVocabularySize, shape.HiddenSize, true, false, recurrentBound,
             "output projection W_out (TargetVocabularySize, H), stored transposed as (H, TargetVocabularySize)"));
@@ -54,7 +55,7 @@ internal static class TensorCatalog
 
     public static long AlignUp(long offset) => (offset + AlignmentFloats - 1) / AlignmentFloats * AlignmentFloats;
 
-    private static void AddRecurrentLayers(List<Entry> entries, ModelShape shape, string module, string side, float bound, string cell, string gates)
+    private static void AddRecurrentLayers(List<Entry> entries, ModelShape shape, string module, string side, float bound, string cell, string gates, string order)
     {
         for (var layer = 0; layer < shape.Layers; layer++)
         {
@@ -62,13 +63,13 @@ internal static class TensorCatalog
             var inputName = layer == 0 ? "E" : "H";
             var where = $"{module} {cell} layer {layer}";
             entries.Add(new Entry($"{module}.rnn.weight_ih_l{layer}", $"{side}WeightIh{layer}", shape.GateSize, input, true, false, bound,
-                $"{where}: W_ih ({gates}, {inputName}), stored transposed as ({inputName}, {gates})"));
+                $"{where}: W_ih ({gates}, {inputName}){order}; stored transposed as ({inputName}, {gates})"));
             entries.Add(new Entry($"{module}.rnn.weight_hh_l{layer}", $"{side}WeightHh{layer}", shape.GateSize, shape.HiddenSize, true, false, bound,
-                $"{where}: W_hh ({gates}, H), stored transposed as (H, {gates})"));
+                $"{where}: W_hh ({gates}, H){order}; stored transposed as (H, {gates})"));
             entries.Add(new Entry($"{module}.rnn.bias_ih_l{layer}", $"{side}BiasIh{layer}", shape.GateSize, 0, false, false, bound,
-                $"{where}: b_ih ({gates})"));
+                $"{where}: b_ih ({gates}){order}"));
             entries.Add(new Entry($"{module}.rnn.bias_hh_l{layer}", $"{side}BiasHh{layer}", shape.GateSize, 0, false, false, bound,
-                $"{where}: b_hh ({gates})"));
+                $"{where}: b_hh ({gates}){order}"));
         }
     }
 }
