@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(StaticSeq2Seq.Benchmarks.DecodeAndTrainBenchmarks).Assembly).Run(args);
