@@ -1,0 +1,274 @@
+using Microsoft.CodeAnalysis;
+using StaticSeq2Seq.Generators.Tests.Infrastructure;
+
+namespace StaticSeq2Seq.Generators.Tests;
+
+/// <summary>
+/// One test per diagnostic, through the real <see cref="Diagnostics.Seq2SeqModelAnalyzer"/>: the id, the squiggle
+/// (the offending <c>Name = value</c>, or the class name for a problem with the class) and a message that names
+/// the argument and what is allowed. Each also runs the real generator to show an invalid model emits nothing
+/// and leaves the compiler with nothing to add: the analyzer's diagnostic is the only one the user sees.
+/// </summary>
+public sealed class DiagnosticTests
+{
+    private const string ValidArguments =
+        "SourceVocabularySize = 7, TargetVocabularySize = 7, EmbeddingSize = 5, HiddenSize = 6, MaxSourceLength = 4, MaxTargetLength = 4";
+
+    /// <summary>
+    /// Only the two required arguments: the attribute's defaults (E = 64, H = 128, T = 32) fill in the rest, and the
+    /// model is generated. At these sizes the kernels run several register blocks, which the tiny snapshots do not show.
+    /// </summary>
+    [Fact]
+    public async Task ValidModel_WithDefaults_ReportsNothingAndCompiles()
+    {
+        var (diagnostics, run) = await AnalyzeAndGenerate("""
+            using StaticSeq2Seq;
+            namespace Demo;
+            [Seq2SeqModel(SourceVocabularySize = 5, TargetVocabularySize = 5)]
+            partial class Model;
+            """);
+
+        Assert.Empty(diagnostics);
+        Assert.Equal(5, run.Sources.Length);
+        run.AssertCompilesCleanly();
+    }
+
+    [Fact]
+    public async Task S2S0001_ClassNotPartial()
+    {
+        var diagnostic = await SingleErrorWithoutOutput($$"""
+            using StaticSeq2Seq;
+            namespace Demo;
+            [Seq2SeqModel({{ValidArguments}})]
+            class Model;
+            """);
+
+        AssertDiagnostic(diagnostic, "S2S0001", "Model", "'Model'", "partial");
+    }
+
+    [Fact]
+    public async Task S2S0001_ClassNotPartialInOneOfItsDeclarations()
+    {
+        var diagnostic = await SingleErrorWithoutOutput(
+            $$"""
+            using StaticSeq2Seq;
+            namespace Demo;
+            [Seq2SeqModel({{ValidArguments}})]
+            partial class Model;
+            """,
+            """
+            namespace Demo;
+            class Model { }
+            """,
+            // Mixing partial and non-partial declarations is itself a compiler error.
+            allowedCompilerErrors: ["CS0260"]);
+
+        AssertDiagnostic(diagnostic, "S2S0001", "Model", "'Model'", "partial");
+    }
+
+    [Fact]
+    public async Task S2S0002_ClassNested()
+    {
+        var diagnostic = await SingleErrorWithoutOutput($$"""
+            using StaticSeq2Seq;
+            namespace Demo;
+            partial class Outer
+            {
+                [Seq2SeqModel({{ValidArguments}})]
+                partial class Inner;
+            }
+            """);
+
+        AssertDiagnostic(diagnostic, "S2S0002", "Inner", "'Inner'", "nested", "namespace level");
+    }
+
+    [Fact]
+    public async Task S2S0003_ClassGeneric()
+    {
+        var diagnostic = await SingleErrorWithoutOutput($$"""
+            using StaticSeq2Seq;
+            namespace Demo;
+            [Seq2SeqModel({{ValidArguments}})]
+            partial class Model<T>;
+            """);
+
+        AssertDiagnostic(diagnostic, "S2S0003", "Model", "'Model'", "generic", "type parameters");
+    }
+
+    [Fact]
+    public async Task S2S0004_ClassStatic()
+    {
+        var diagnostic = await SingleErrorWithoutOutput($$"""
+            using StaticSeq2Seq;
+            namespace Demo;
+            [Seq2SeqModel({{ValidArguments}})]
+            static partial class Model;
+            """);
+
+        AssertDiagnostic(diagnostic, "S2S0004", "Model", "'Model'", "static", "instance class");
+    }
+
+    /// <summary>A missing argument has no text of its own, so the squiggle is the whole attribute.</summary>
+    [Fact]
+    public async Task S2S0005_SourceVocabularySizeMissing()
+    {
+        var diagnostic = await SingleErrorWithoutOutput("""
+            using StaticSeq2Seq;
+            namespace Demo;
+            [Seq2SeqModel(TargetVocabularySize = 7, EmbeddingSize = 5)]
+            partial class Model;
+            """);
+
+        AssertDiagnostic(diagnostic, "S2S0005", "Seq2SeqModel(TargetVocabularySize = 7, EmbeddingSize = 5)",
+            "SourceVocabularySize", "required", "5 to 1000000");
+    }
+
+    [Fact]
+    public async Task S2S0005_BothVocabularySizesMissing_ReportsEach()
+    {
+        var (diagnostics, run) = await AnalyzeAndGenerate("""
+            using StaticSeq2Seq;
+            namespace Demo;
+            [Seq2SeqModel]
+            partial class Model;
+            """);
+
+        Assert.Empty(run.Sources);
+        Assert.Collection(diagnostics,
+            d => AssertDiagnostic(d, "S2S0005", "Seq2SeqModel", "SourceVocabularySize", "5 to 1000000"),
+            d => AssertDiagnostic(d, "S2S0005", "Seq2SeqModel", "TargetVocabularySize", "5 to 1000000"));
+    }
+
+    [Theory]
+    [InlineData("HiddenSize = 0", "HiddenSize is 0", "1 to 4096")]
+    [InlineData("HiddenSize = 4097", "HiddenSize is 4097", "1 to 4096")]
+    [InlineData("EmbeddingSize = -3", "EmbeddingSize is -3", "1 to 4096")]
+    [InlineData("EmbeddingSize = int.MinValue", "EmbeddingSize is -2147483648", "1 to 4096")]
+    [InlineData("Layers = 0", "Layers is 0", "1 to 8")]
+    [InlineData("Layers = 9", "Layers is 9", "1 to 8")]
+    [InlineData("MaxSourceLength = -1", "MaxSourceLength is -1", "1 to 1024")]
+    [InlineData("MaxTargetLength = 1025", "MaxTargetLength is 1025", "1 to 1024")]
+    [InlineData("SourceVocabularySize = 4", "SourceVocabularySize is 4", "5 to 1000000")]
+    [InlineData("TargetVocabularySize = 1_000_001", "TargetVocabularySize is 1000001", "5 to 1000000")]
+    public async Task S2S0006_ArgumentOutOfRange(string argument, string valueMessage, string rangeMessage)
+    {
+        var name = argument[..argument.IndexOf(' ', StringComparison.Ordinal)];
+        var diagnostic = await SingleErrorWithoutOutput($$"""
+            using StaticSeq2Seq;
+            namespace Demo;
+            [Seq2SeqModel({{WithArgument(name, argument)}})]
+            partial class Model;
+            """);
+
+        AssertDiagnostic(diagnostic, "S2S0006", argument, valueMessage, $"outside the allowed range {rangeMessage}");
+    }
+
+    [Fact]
+    public async Task S2S0006_SeveralArgumentsOutOfRange_ReportsEachAtItsArgument()
+    {
+        var (diagnostics, run) = await AnalyzeAndGenerate("""
+            using StaticSeq2Seq;
+            namespace Demo;
+            [Seq2SeqModel(SourceVocabularySize = 7, TargetVocabularySize = 7, EmbeddingSize = 0, HiddenSize = -1, Layers = 100)]
+            partial class Model;
+            """);
+
+        Assert.Empty(run.Sources);
+        Assert.Collection(diagnostics,
+            d => AssertDiagnostic(d, "S2S0006", "EmbeddingSize = 0", "EmbeddingSize is 0", "1 to 4096"),
+            d => AssertDiagnostic(d, "S2S0006", "HiddenSize = -1", "HiddenSize is -1", "1 to 4096"),
+            d => AssertDiagnostic(d, "S2S0006", "Layers = 100", "Layers is 100", "1 to 8"));
+    }
+
+    [Fact]
+    public async Task S2S0007_UndefinedCell()
+    {
+        var diagnostic = await SingleErrorWithoutOutput($$"""
+            using StaticSeq2Seq;
+            namespace Demo;
+            [Seq2SeqModel({{ValidArguments}}, Cell = (RecurrentCell)7)]
+            partial class Model;
+            """);
+
+        AssertDiagnostic(diagnostic, "S2S0007", "Cell = (RecurrentCell)7", "Cell is 7", "not a RecurrentCell", "RecurrentCell.Rnn", "RecurrentCell.Gru");
+    }
+
+    [Fact]
+    public async Task S2S0008_ModelTooLarge()
+    {
+        var diagnostic = await SingleErrorWithoutOutput("""
+            using StaticSeq2Seq;
+            namespace Demo;
+            [Seq2SeqModel(SourceVocabularySize = 1_000_000, TargetVocabularySize = 7, EmbeddingSize = 4096, HiddenSize = 8)]
+            partial class Model;
+            """);
+
+        // 1_000_000 x 4096 source embedding alone is 4.1e9 floats, past int.MaxValue.
+        AssertDiagnostic(diagnostic, "S2S0008", "SourceVocabularySize = 1_000_000", "parameters", "2147483647", "reduce the vocabulary sizes");
+    }
+
+    /// <summary>
+    /// Too large through the target side alone: the squiggle belongs on what made it too large (or on the whole
+    /// attribute), not on <c>SourceVocabularySize = 5</c>, the smallest value allowed.
+    /// </summary>
+    [Fact]
+    public async Task S2S0008_ModelTooLargeThroughTheTargetSide_DoesNotBlameSourceVocabularySize()
+    {
+        var diagnostic = await SingleErrorWithoutOutput("""
+            using StaticSeq2Seq;
+            namespace Demo;
+            [Seq2SeqModel(SourceVocabularySize = 5, TargetVocabularySize = 1_000_000, EmbeddingSize = 4096, HiddenSize = 4096)]
+            partial class Model;
+            """);
+
+        Assert.Equal("S2S0008", diagnostic.Id);
+        var text = diagnostic.Location.SourceTree!.GetText().ToString(diagnostic.Location.SourceSpan);
+        Assert.Contains(text, new[]
+        {
+            "TargetVocabularySize = 1_000_000",
+            "Seq2SeqModel(SourceVocabularySize = 5, TargetVocabularySize = 1_000_000, EmbeddingSize = 4096, HiddenSize = 4096)",
+        });
+    }
+
+    private static string WithArgument(string name, string argument)
+    {
+        var arguments = ValidArguments.Split(", ").Where(a => !a.StartsWith(name + " ", StringComparison.Ordinal));
+        return string.Join(", ", arguments.Append(argument));
+    }
+
+    private static async Task<(IReadOnlyList<Diagnostic> Diagnostics, GeneratorRun Run)> AnalyzeAndGenerate(params string[] sources)
+    {
+        var run = GeneratorHarness.Run(sources);
+        run.AssertGeneratorHealthy();
+        var diagnostics = await GeneratorHarness.AnalyzeAsync(run.Output);
+        return (diagnostics, run);
+    }
+
+    /// <summary>
+    /// Asserts the analyzer reports exactly one diagnostic, that the generator emitted no source for the invalid
+    /// model, and that the compiler reports nothing beyond <paramref name="allowedCompilerErrors"/>.
+    /// </summary>
+    private static async Task<Diagnostic> SingleErrorWithoutOutput(string source, string? secondSource = null, string[]? allowedCompilerErrors = null)
+    {
+        var (diagnostics, run) = await AnalyzeAndGenerate(secondSource is null ? [source] : [source, secondSource]);
+        Assert.True(run.Sources.IsEmpty, $"An invalid model must not be generated, but got: {string.Join(", ", run.Sources.Select(s => s.HintName))}");
+        Assert.True(run.GeneratorDiagnostics.IsEmpty, $"The generator reported:\n{GeneratorHarness.Describe(run.GeneratorDiagnostics)}");
+        var compiler = run.CompilerProblems.Where(d => !(allowedCompilerErrors ?? []).Contains(d.Id)).ToList();
+        Assert.True(compiler.Count == 0, $"The compiler reported more than the analyzer's diagnostic:\n{GeneratorHarness.Describe(compiler)}");
+        Assert.True(diagnostics.Count == 1, $"Expected one analyzer diagnostic:\n{GeneratorHarness.Describe(diagnostics)}");
+        return diagnostics[0];
+    }
+
+    private static void AssertDiagnostic(Diagnostic diagnostic, string id, string locationText, params string[] messageParts)
+    {
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+        Assert.True(diagnostic.Location.IsInSource, $"{id} has no source location.");
+        Assert.Equal(locationText, diagnostic.Location.SourceTree!.GetText().ToString(diagnostic.Location.SourceSpan));
+        var message = diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var part in messageParts)
+        {
+            Assert.Contains(part, message, StringComparison.Ordinal);
+        }
+    }
+}
