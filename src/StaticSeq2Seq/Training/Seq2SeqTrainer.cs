@@ -1,0 +1,237 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
+using System.Numerics.Tensors;
+using System.Threading;
+using StaticSeq2Seq.Data;
+using StaticSeq2Seq.Optimization;
+using StaticSeq2Seq.Parameters;
+
+namespace StaticSeq2Seq.Training;
+
+/// <summary>
+/// Trains an <see cref="ISeq2SeqModel"/> with mini-batches: for each batch it sums the per-pair gradients scaled
+/// to the batch mean, clips them, and lets the optimizer step. It owns the gradient buffer, workspace and
+/// optimizer, so once warm a <see cref="TrainStep(ReadOnlySpan{SequencePair})"/> allocates nothing.
+/// </summary>
+/// <remarks>
+/// A trainer works on one thread; for a seed, the run is deterministic. Each epoch visits the training pairs in
+/// an order that depends only on <see cref="TrainingOptions.Seed"/> and the epoch's number, counted over the
+/// trainer's life, so a second <see cref="Train"/> call continues with new orders.
+/// </remarks>
+public sealed class Seq2SeqTrainer
+{
+    private readonly AlignedBuffer gradients;
+    private int[] order = [];
+
+    /// <summary>Sets up training of <paramref name="model"/>, whose parameters are taken as they are.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="model"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">The optimizer factory returned null or an optimizer for another parameter count.</exception>
+    public Seq2SeqTrainer(ISeq2SeqModel model, TrainingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        Model = model;
+        Options = options ?? new TrainingOptions();
+        var parameterCount = model.Layout.ParameterCount;
+        gradients = new AlignedBuffer(parameterCount);
+        Workspace = model.CreateWorkspace();
+        Optimizer = Options.CreateOptimizer(parameterCount)
+            ?? throw new InvalidOperationException("TrainingOptions.CreateOptimizer returned null; return an optimizer, such as new Adam(count).");
+        if (Optimizer.ParameterCount != parameterCount)
+        {
+            throw new InvalidOperationException(
+                $"TrainingOptions.CreateOptimizer made an optimizer for {Optimizer.ParameterCount} parameters but the model has {parameterCount}; " +
+                "create it with the count the factory is given.");
+        }
+    }
+
+    /// <summary>The model being trained.</summary>
+    public ISeq2SeqModel Model { get; }
+
+    /// <summary>The options this trainer was made with.</summary>
+    public TrainingOptions Options { get; }
+
+    /// <summary>The optimizer; change its <see cref="IOptimizer.LearningRate"/> between steps to follow a schedule.</summary>
+    public IOptimizer Optimizer { get; }
+
+    /// <summary>The workspace the trainer's forward and backward passes use.</summary>
+    public Seq2SeqWorkspace Workspace { get; }
+
+    /// <summary>The last step's gradient of the mean loss, after clipping, in the model's parameter layout.</summary>
+    public ReadOnlySpan<float> Gradients => gradients.Span;
+
+    /// <summary>The last step's global gradient norm, before clipping.</summary>
+    public float LastGradientNorm { get; private set; }
+
+    /// <summary>Optimizer steps this trainer has taken.</summary>
+    public long StepsCompleted { get; private set; }
+
+    /// <summary>Epochs this trainer has completed, over all <see cref="Train"/> calls.</summary>
+    public int EpochsCompleted { get; private set; }
+
+    /// <summary>Takes one optimizer step on <paramref name="batch"/> and returns its loss, mean per pair.</summary>
+    /// <exception cref="ArgumentException">The batch is empty or holds a null pair, or the model rejects a pair.</exception>
+    /// <exception cref="TrainingDivergedException">The loss or gradient is not finite; the step was not applied.</exception>
+    public float TrainStep(ReadOnlySpan<SequencePair> batch)
+    {
+        CheckBatchSize(batch.Length, nameof(batch));
+        var grads = gradients.Span;
+        grads.Clear();
+        var scale = 1f / batch.Length;
+        var totalLoss = 0.0;
+        foreach (var pair in batch)
+        {
+            totalLoss += AccumulatePair(pair, grads, scale);
+        }
+        return FinishStep(totalLoss, batch.Length);
+    }
+
+    /// <summary>Takes one optimizer step on the pairs of <paramref name="pairs"/> at <paramref name="batchIndices"/> and returns their loss, mean per pair.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="pairs"/> is null.</exception>
+    /// <exception cref="ArgumentException">The batch is empty or names a null pair, or the model rejects a pair.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An index is outside <paramref name="pairs"/>.</exception>
+    /// <exception cref="TrainingDivergedException">The loss or gradient is not finite; the step was not applied.</exception>
+    public float TrainStep(IReadOnlyList<SequencePair> pairs, ReadOnlySpan<int> batchIndices)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        CheckBatchSize(batchIndices.Length, nameof(batchIndices));
+        var grads = gradients.Span;
+        grads.Clear();
+        var scale = 1f / batchIndices.Length;
+        var totalLoss = 0.0;
+        foreach (var index in batchIndices)
+        {
+            totalLoss += AccumulatePair(pairs[index], grads, scale);
+        }
+        return FinishStep(totalLoss, batchIndices.Length);
+    }
+
+    /// <summary>
+    /// Trains for <see cref="TrainingOptions.Epochs"/> epochs over <paramref name="train"/> in shuffled mini-batches,
+    /// measuring <paramref name="validation"/> after each epoch.
+    /// </summary>
+    /// <param name="train">The training pairs; every pair is checked against the model's shape before the first step.</param>
+    /// <param name="validation">Pairs to measure after each epoch; null or empty to skip validation.</param>
+    /// <param name="progress">Receives a report at most every <see cref="TrainingOptions.ProgressInterval"/> and at each epoch's end, on the training thread.</param>
+    /// <param name="cancellationToken">Stops the run between two steps; the parameters keep every completed step.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="train"/> is null.</exception>
+    /// <exception cref="ArgumentException">The training set is empty, or a pair does not fit the model; the message names the pair.</exception>
+    /// <exception cref="TrainingDivergedException">A step's loss or gradient is not finite; that step was not applied.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public TrainingSummary Train(
+        IReadOnlyList<SequencePair> train,
+        IReadOnlyList<SequencePair>? validation = null,
+        IProgress<TrainingProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        PairSetCheck.Check(Model.Shape, train, "training", nameof(train));
+        if (train.Count == 0)
+        {
+            throw new ArgumentException("The training set is empty; give at least one pair.", nameof(train));
+        }
+        var validationSet = validation is { Count: > 0 } ? validation : null;
+        if (validationSet is not null)
+        {
+            PairSetCheck.Check(Model.Shape, validationSet, "validation", nameof(validation));
+        }
+
+        var epochs = Options.Epochs;
+        var batchSize = Options.BatchSize;
+        var stepsPerEpoch = (train.Count + batchSize - 1) / batchSize;
+        var pace = new TrainingPace((long)epochs * stepsPerEpoch, Options.ProgressInterval);
+        if (order.Length != train.Count)
+        {
+            order = new int[train.Count];
+        }
+
+        var epochLoss = 0.0;
+        LossSummary? validationLoss = null;
+        double? accuracy = null;
+        for (var epoch = 1; epoch <= epochs; epoch++)
+        {
+            ShuffleOrder(EpochsCompleted + 1);
+            var epochLossSum = 0.0;
+            var batchLoss = 0f;
+            for (var start = 0; start < order.Length; start += batchSize)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var batch = order.AsSpan(start, Math.Min(batchSize, order.Length - start));
+                batchLoss = TrainStep(train, batch);
+                epochLossSum += (double)batchLoss * batch.Length;
+                epochLoss = epochLossSum / (start + batch.Length);
+                pace.CountStep(batch.Length);
+                // The last step of an epoch is reported with the epoch's validation instead.
+                if (progress is not null && start + batch.Length < order.Length && pace.ReportDue())
+                {
+                    progress.Report(Snapshot(pace, epoch, epochs, batchLoss, epochLoss, isEpochEnd: false, null, null));
+                }
+            }
+
+            if (validationSet is not null)
+            {
+                validationLoss = Evaluation.ValidationLoss(Model, Workspace, validationSet);
+                accuracy = Options.MeasureSequenceAccuracy ? Evaluation.ExactSequenceAccuracy(Model, Workspace, validationSet) : null;
+            }
+            EpochsCompleted++;
+            progress?.Report(Snapshot(pace, epoch, epochs, batchLoss, epochLoss, isEpochEnd: true, validationLoss, accuracy));
+        }
+        return new TrainingSummary(epochs, pace.Steps, epochLoss, validationLoss, accuracy, pace.Elapsed, pace.PairsPerSecond);
+    }
+
+    private TrainingProgress Snapshot(
+        TrainingPace pace, int epoch, int epochs, float batchLoss, double epochLoss, bool isEpochEnd, LossSummary? validation, double? accuracy) =>
+        new(epoch, epochs, pace.Steps, pace.TotalSteps, batchLoss, epochLoss, LastGradientNorm, pace.PairsPerSecond,
+            pace.Elapsed, pace.EstimatedTimeLeft, isEpochEnd, validation, accuracy);
+
+    private float AccumulatePair(SequencePair pair, Span<float> grads, float scale)
+    {
+        if (pair is null)
+        {
+            ThrowNullPair();
+        }
+        var loss = Model.Forward(Workspace, pair.Source, pair.Target);
+        Model.Backward(Workspace, grads, scale);
+        return loss;
+    }
+
+    private float FinishStep(double totalLoss, int pairCount)
+    {
+        var meanLoss = totalLoss / pairCount;
+        var grads = gradients.Span;
+        var clipNorm = Options.ClipNorm;
+        var norm = clipNorm > 0f ? GradientClipping.ClipGlobalNorm(grads, clipNorm) : TensorPrimitives.Norm<float>(grads);
+        LastGradientNorm = norm;
+        if (!double.IsFinite(meanLoss) || !float.IsFinite(norm))
+        {
+            throw new TrainingDivergedException(StepsCompleted + 1, meanLoss, norm);
+        }
+        Optimizer.Step(Model.Parameters, grads);
+        StepsCompleted++;
+        return (float)meanLoss;
+    }
+
+    // The order of an epoch depends only on the seed and the epoch's number, so a resumed run can reproduce it.
+    private void ShuffleOrder(int epochNumber)
+    {
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+        // Not a multiple of SplitMix64's increment, so the generator states of consecutive epochs do not overlap.
+        const ulong EpochSpread = 0xD1B54A32D192ED03UL;
+        var random = new SeededRandom(Options.Seed ^ ((ulong)epochNumber * EpochSpread));
+        random.Shuffle(order.AsSpan());
+    }
+
+    private static void CheckBatchSize(int batchSize, string parameterName)
+    {
+        if (batchSize == 0)
+        {
+            throw new ArgumentException("The batch is empty; a step needs at least one pair.", parameterName);
+        }
+    }
+
+    [DoesNotReturn]
+    private static void ThrowNullPair() =>
+        throw new ArgumentException("The batch holds a null pair; remove it from the data.");
+}

@@ -1,0 +1,71 @@
+using System;
+using StaticSeq2Seq.Optimization;
+
+namespace StaticSeq2Seq.Training;
+
+/// <summary>How <see cref="Seq2SeqTrainer"/> trains: epochs, batch size, seed, clipping, optimizer and reporting.</summary>
+public sealed record TrainingOptions
+{
+    /// <summary>Passes over the training set that one <see cref="Seq2SeqTrainer.Train"/> call makes. Default 10.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
+    public int Epochs
+    {
+        get;
+        init => field = value >= 1
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(Epochs), value, "Train for at least one epoch.");
+    } = 10;
+
+    /// <summary>Pairs per optimizer step; the loss of a step is the mean over its pairs. Default 32.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
+    public int BatchSize
+    {
+        get;
+        init => field = value >= 1
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(BatchSize), value, "A batch needs at least one pair; 16 to 64 is usual.");
+    } = 32;
+
+    /// <summary>Seeds the order in which each epoch visits the training pairs; the same seed gives the same run. Default 0.</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>
+    /// The largest global gradient norm a step may take (see <see cref="GradientClipping.ClipGlobalNorm"/>);
+    /// 0 or less turns clipping off. Default 1, which keeps recurrent networks' occasional gradient spikes in check.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is NaN or positive infinity.</exception>
+    public float ClipNorm
+    {
+        get;
+        init => field = !float.IsNaN(value) && !float.IsPositiveInfinity(value)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(ClipNorm), value, "Give a finite maximum norm, such as 1 or 5, or 0 to turn clipping off.");
+    } = 1f;
+
+    /// <summary>
+    /// Makes the optimizer, given the model's parameter count. Default: <see cref="Adam"/> with PyTorch's
+    /// defaults (learning rate 1e-3).
+    /// </summary>
+    /// <exception cref="ArgumentNullException">The value is null.</exception>
+    public Func<int, IOptimizer> CreateOptimizer
+    {
+        get;
+        init => field = value ?? throw new ArgumentNullException(nameof(CreateOptimizer), "Give a function that makes an optimizer for a parameter count, such as count => new Adam(count).");
+    } = static parameterCount => new Adam(parameterCount);
+
+    /// <summary>The shortest time between two progress reports within an epoch; the end of every epoch is always reported. Default 250 ms.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public TimeSpan ProgressInterval
+    {
+        get;
+        init => field = value >= TimeSpan.Zero
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(ProgressInterval), value, "The progress interval cannot be negative; use TimeSpan.Zero to report every step.");
+    } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// Whether each epoch's validation also decodes every validation source greedily and reports the fraction
+    /// decoded exactly right. Default true.
+    /// </summary>
+    public bool MeasureSequenceAccuracy { get; init; } = true;
+}
