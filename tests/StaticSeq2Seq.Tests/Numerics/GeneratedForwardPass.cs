@@ -7,13 +7,14 @@ namespace StaticSeq2Seq.Tests.Numerics;
 /// <summary>The generated forward pass and greedy decoder against the double-precision reference.</summary>
 public sealed class GeneratedForwardPass(ITestOutputHelper output)
 {
-    // Tolerance on the loss: |L_generated - L_reference| <= 1e-4 * max(1, |L_reference|).
+    // Tolerance on the loss: |L_generated - L_reference| <= 2e-5 * max(1, |L_reference|).
     // The generated model runs in float (unit roundoff 6e-8) with vectorised exp/tanh/sigmoid that are a few ulp
     // off, through up to 17 recurrent steps and 2 layers, and sums up to 9 per-step losses of ~ln V each; the
-    // reference runs the same float weights in double. The observed worst relative error over all cases here is
-    // about 1e-6 (see the test output), so 1e-4 leaves two orders of magnitude of headroom while still catching
-    // any real mistake (a wrong gate, bias, transposition or step changes the loss at the 1e-2 level or more).
-    private const double LossRelativeTolerance = 1e-4;
+    // reference runs the same float weights in double. Observed worst relative errors: ~1.5e-7 with the seeded
+    // PyTorch-style initialisation and ~2.7e-6 with the large, saturating weights, on each of the Vector512,
+    // Vector256, Vector128 and scalar paths (the tests print theirs). 2e-5 leaves a factor of ~8 over the worst,
+    // while a wrong gate, bias, transposition or step moves the loss by 1e-2 or more.
+    private const double LossRelativeTolerance = 2e-5;
 
     // Greedy decoding must pick the same token at every step, except where the reference's two best logits are
     // closer than this: there float rounding may legitimately pick the other one.
@@ -44,10 +45,13 @@ public sealed class GeneratedForwardPass(ITestOutputHelper output)
                 Assert.True(
                     relative <= LossRelativeTolerance,
                     $"{modelName}, seed {seed}, source {NumericsModels.Show(source)}, target {NumericsModels.Show(target)}: " +
-                    $"generated loss {generated:R}, reference {expected:R}, relative difference {relative:E2} > {LossRelativeTolerance:E0}.");
+                    $"generated loss {generated:R}, reference {expected:R}, relative difference {relative:E2} > {LossRelativeTolerance:E1}.");
             }
         }
-        output.WriteLine($"{modelName}: {cases} cases, worst relative loss difference {worst:E2}.");
+        output.WriteLine(
+            $"{modelName}: {cases} cases, worst relative loss difference {worst:E2} " +
+            $"(Vector512 {System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, Vector256 {System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated}, " +
+            $"Vector128 {System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated}).");
     }
 
     [Theory]
@@ -72,7 +76,7 @@ public sealed class GeneratedForwardPass(ITestOutputHelper output)
             Assert.True(
                 relative <= LossRelativeTolerance,
                 $"{modelName}, source {NumericsModels.Show(source)}, target {NumericsModels.Show(target)}: " +
-                $"generated loss {generated:R}, reference {expected:R}, relative difference {relative:E2} > {LossRelativeTolerance:E0}.");
+                $"generated loss {generated:R}, reference {expected:R}, relative difference {relative:E2} > {LossRelativeTolerance:E1}.");
         }
         output.WriteLine($"{modelName}: worst relative loss difference {worst:E2}.");
     }
