@@ -29,10 +29,7 @@ public sealed class ReferenceSeq2Seq
     public ReferenceSeq2Seq(ModelShape shape)
     {
         ArgumentNullException.ThrowIfNull(shape);
-        if (shape.Cell is not (RecurrentCell.Gru or RecurrentCell.Rnn))
-        {
-            throw new NotSupportedException($"The reference implements GRU and RNN cells, not {shape.Cell}.");
-        }
+        CheckCell(shape.Cell);
         Shape = shape;
         Weights = new Dictionary<string, double[]>(StringComparer.Ordinal);
         foreach (var (name, dimensions) in TensorShapes(shape))
@@ -56,6 +53,7 @@ public sealed class ReferenceSeq2Seq
     public static IReadOnlyList<(string Name, int[] Shape)> TensorShapes(ModelShape shape)
     {
         ArgumentNullException.ThrowIfNull(shape);
+        CheckCell(shape.Cell);
         int e = shape.EmbeddingSize, h = shape.HiddenSize;
         int gates = shape.Cell == RecurrentCell.Gru ? 3 * h : h;
         var tensors = new List<(string, int[])>();
@@ -310,6 +308,14 @@ public sealed class ReferenceSeq2Seq
             sum += Math.Exp(logit - max);
         }
         return Math.Log(sum) - (logits[index] - max);
+    }
+
+    private static void CheckCell(RecurrentCell cell)
+    {
+        if (cell is not (RecurrentCell.Gru or RecurrentCell.Rnn))
+        {
+            throw new NotSupportedException($"The reference implements GRU and RNN cells, not {cell}.");
+        }
     }
 
     private static void CheckTokens(IReadOnlyList<int> tokens, int vocabulary, int maxLength, string name)
