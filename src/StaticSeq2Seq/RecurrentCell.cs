@@ -8,4 +8,11 @@ public enum RecurrentCell
 
     /// <summary>Gated recurrent unit with gates (r, z, n), as <c>torch.nn.GRU</c>.</summary>
     Gru = 1,
+
+    /// <summary>
+    /// Long short-term memory with gates (i, f, g, o), as <c>torch.nn.LSTM</c>: <c>c' = f ⊙ c + i ⊙ g</c>,
+    /// <c>h' = o ⊙ tanh(c')</c>. Each layer carries a cell state <c>c</c> beside <c>h</c>; the encoder starts both
+    /// at zero and the decoder starts from the encoder's final <c>(h, c)</c> of each layer.
+    /// </summary>
+    Lstm = 2,
 }

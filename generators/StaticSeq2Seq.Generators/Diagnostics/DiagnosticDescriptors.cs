@@ -64,11 +64,11 @@ internal static class DiagnosticDescriptors
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true);
 
-    /// <summary>"Cell is {0}, which is not a RecurrentCell; use RecurrentCell.Rnn or RecurrentCell.Gru"</summary>
+    /// <summary>"Cell is {0}, which is not a RecurrentCell; use RecurrentCell.Rnn, RecurrentCell.Gru or RecurrentCell.Lstm"</summary>
     public static readonly DiagnosticDescriptor UnknownCell = new(
         id: "S2S0007",
         title: "Unknown recurrent cell",
-        messageFormat: "Cell is {0}, which is not a RecurrentCell; use RecurrentCell.Rnn or RecurrentCell.Gru",
+        messageFormat: "Cell is {0}, which is not a RecurrentCell; use RecurrentCell.Rnn, RecurrentCell.Gru or RecurrentCell.Lstm",
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true);

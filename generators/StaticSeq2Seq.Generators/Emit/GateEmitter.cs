@@ -61,6 +61,60 @@ internal static class GateEmitter
         }
     }
 
+    public static void EmitLstmForward(CodeWriter w)
+    {
+        w.Line("/// <summary>");
+        w.Line("/// LSTM gates, forward, as torch.nn.LSTM. With gi = W_ih x + b_ih (in <paramref name=\"gates\"/> on entry) and");
+        w.Line("/// gh = W_hh h + b_hh, both in gate order (i, f, g, o):");
+        w.Line("///   i = σ(gi_i + gh_i),  f = σ(gi_f + gh_f),  g = tanh(gi_g + gh_g),  o = σ(gi_o + gh_o),");
+        w.Line("///   c' = f ⊙ c + i ⊙ g,  h' = o ⊙ tanh(c').");
+        w.Line("/// Leaves i, f, g, o in <paramref name=\"gates\"/> for the backward pass.");
+        w.Line("/// </summary>");
+        using (w.Block("private static void LstmGatesForward(Span<float> gates, ReadOnlySpan<float> gatesHh, ReadOnlySpan<float> c, Span<float> cNext, Span<float> hNext)"))
+        {
+            w.Line("TensorPrimitives.Add(gates, gatesHh, gates);");
+            w.Line("Span<float> inputAndForget = gates.Slice(0, 2 * HiddenSize);");
+            w.Line("TensorPrimitives.Sigmoid(inputAndForget, inputAndForget);");
+            w.Line("Span<float> g = gates.Slice(2 * HiddenSize, HiddenSize);");
+            w.Line("TensorPrimitives.Tanh(g, g);");
+            w.Line("Span<float> o = gates.Slice(3 * HiddenSize, HiddenSize);");
+            w.Line("TensorPrimitives.Sigmoid(o, o);");
+            w.Line("ReadOnlySpan<float> i = gates.Slice(0, HiddenSize);");
+            w.Line("ReadOnlySpan<float> f = gates.Slice(HiddenSize, HiddenSize);");
+            w.Line("TensorPrimitives.Multiply(i, g, cNext);");
+            w.Line("TensorPrimitives.FusedMultiplyAdd(f, c, cNext, cNext);");
+            w.Line("TensorPrimitives.Tanh(cNext, hNext);");
+            w.Line("TensorPrimitives.Multiply(o, hNext, hNext);");
+        }
+    }
+
+    public static void EmitLstmBackward(CodeWriter w)
+    {
+        w.Line("/// <summary>");
+        w.Line("/// LSTM gates, backward. From dh' and dc' (the carry from the next step) and the forward pass's i, f, g, o, c and c',");
+        w.Line("/// with a_* the pre-activations:");
+        w.Line("///   dc = dc' + dh' ⊙ o ⊙ (1 − tanh²(c')),  da_i = dc ⊙ g ⊙ i(1 − i),  da_f = dc ⊙ c ⊙ f(1 − f),");
+        w.Line("///   da_g = dc ⊙ i ⊙ (1 − g²),  da_o = dh' ⊙ tanh(c') ⊙ o(1 − o);");
+        w.Line("///   dgi = dgh = (da_i, da_f, da_g, da_o),  dL/dc of the previous step = dc ⊙ f.");
+        w.Line("/// h reaches the gates only through W_hh, so dL/dh of the previous step is W_hh^T dgh, which the caller adds.");
+        w.Line("/// </summary>");
+        using (w.Block("private static void LstmGatesBackward(ReadOnlySpan<float> dhNext, ReadOnlySpan<float> dcNext, ReadOnlySpan<float> gates, ReadOnlySpan<float> c, ReadOnlySpan<float> cNext, Span<float> dGates, Span<float> dcPrevious)"))
+        {
+            using (w.Block("for (int k = 0; k < HiddenSize; k++)"))
+            {
+                w.Line("float i = gates[k], f = gates[HiddenSize + k], g = gates[2 * HiddenSize + k], o = gates[3 * HiddenSize + k];");
+                w.Line("float tanhC = MathF.Tanh(cNext[k]);");
+                w.Line("float dh = dhNext[k];");
+                w.Line("float dc = dcNext[k] + dh * o * (1f - tanhC * tanhC);");
+                w.Line("dGates[k] = dc * g * i * (1f - i);");
+                w.Line("dGates[HiddenSize + k] = dc * c[k] * f * (1f - f);");
+                w.Line("dGates[2 * HiddenSize + k] = dc * i * (1f - g * g);");
+                w.Line("dGates[3 * HiddenSize + k] = dh * tanhC * o * (1f - o);");
+                w.Line("dcPrevious[k] = dc * f;");
+            }
+        }
+    }
+
     public static void EmitRnnForward(CodeWriter w)
     {
         w.Line("/// <summary>RNN, forward, as torch.nn.RNN with tanh: h' = tanh(gi + gh), gi = W_ih x + b_ih in <paramref name=\"hNext\"/> on entry.</summary>");

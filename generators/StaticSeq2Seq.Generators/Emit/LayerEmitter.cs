@@ -25,17 +25,23 @@ internal static class LayerEmitter
         w.Line();
         OutputEmitter.EmitBackward(w, plan);
         w.Line();
-        if (shape.Cell == CellKind.Gru)
+        switch (shape.Cell)
         {
-            GateEmitter.EmitGruForward(w);
-            w.Line();
-            GateEmitter.EmitGruBackward(w);
-        }
-        else
-        {
-            GateEmitter.EmitRnnForward(w);
-            w.Line();
-            GateEmitter.EmitRnnBackward(w);
+            case CellKind.Lstm:
+                GateEmitter.EmitLstmForward(w);
+                w.Line();
+                GateEmitter.EmitLstmBackward(w);
+                break;
+            case CellKind.Gru:
+                GateEmitter.EmitGruForward(w);
+                w.Line();
+                GateEmitter.EmitGruBackward(w);
+                break;
+            default:
+                GateEmitter.EmitRnnForward(w);
+                w.Line();
+                GateEmitter.EmitRnnBackward(w);
+                break;
         }
         foreach (var side in new[] { Side.Encoder, Side.Decoder })
         {
@@ -48,17 +54,32 @@ internal static class LayerEmitter
 
     private static void EmitLayerForward(CodeWriter w, ModelShape shape, Side side, int layer)
     {
-        var cell = shape.Cell == CellKind.Gru ? "GRU" : "RNN";
+        var cell = shape.Cell switch
+        {
+            CellKind.Lstm => "LSTM",
+            CellKind.Gru => "GRU",
+            _ => "RNN",
+        };
         var input = layer == 0 ? "E" : "H";
+        var state = shape.Cell == CellKind.Lstm ? " (h and c)" : "";
         var ih = Kernel(shape, layer);
         var hh = new LinearKernelPlan(shape.HiddenSize, shape.GateSize);
-        w.Line($"/// <summary>{side.Name} layer {layer} ({cell}), step {side.Step}, forward: reads x ({input}) and state slot {side.Step}, writes state slot {side.Step} + 1.</summary>");
+        w.Line($"/// <summary>{side.Name} layer {layer} ({cell}), step {side.Step}, forward: reads x ({input}) and state slot {side.Step}{state}, writes state slot {side.Step} + 1.</summary>");
         using (w.Block($"private static void {side.Name}Layer{layer}Forward(ReadOnlySpan<float> p, Span<float> a, ReadOnlySpan<float> x, int {side.Step})"))
         {
             w.Line($"ReadOnlySpan<float> h = {Slices.Activation($"{side.Name}Hidden{layer}", side.Step, "HiddenSize")};");
             w.Line($"Span<float> hNext = {Slices.Activation($"{side.Name}Hidden{layer}", $"({side.Step} + 1)", "HiddenSize")};");
             w.Line($"Span<float> gatesHh = {Slices.Scratch("GatesHh", "GateSize")};");
-            if (shape.Cell == CellKind.Gru)
+            if (shape.Cell == CellKind.Lstm)
+            {
+                w.Line($"ReadOnlySpan<float> c = {Slices.Activation($"{side.Name}Cell{layer}", side.Step, "HiddenSize")};");
+                w.Line($"Span<float> cNext = {Slices.Activation($"{side.Name}Cell{layer}", $"({side.Step} + 1)", "HiddenSize")};");
+                w.Line($"Span<float> gates = {Slices.Activation($"{side.Name}Gates{layer}", side.Step, "GateSize")};");
+                w.Line($"DenseKernels.{ih.ForwardName}({Slices.Parameter($"{side.Name}WeightIh{layer}")}, {Slices.Parameter($"{side.Name}BiasIh{layer}")}, x, gates);");
+                w.Line($"DenseKernels.{hh.ForwardName}({Slices.Parameter($"{side.Name}WeightHh{layer}")}, {Slices.Parameter($"{side.Name}BiasHh{layer}")}, h, gatesHh);");
+                w.Line("LstmGatesForward(gates, gatesHh, c, cNext, hNext);");
+            }
+            else if (shape.Cell == CellKind.Gru)
             {
                 w.Line($"Span<float> gates = {Slices.Activation($"{side.Name}Gates{layer}", side.Step, "GateSize")};");
                 w.Line($"Span<float> hiddenN = {Slices.Activation($"{side.Name}HiddenN{layer}", side.Step, "HiddenSize")};");
@@ -77,6 +98,11 @@ internal static class LayerEmitter
 
     private static void EmitLayerBackward(CodeWriter w, ModelShape shape, Side side, int layer)
     {
+        if (shape.Cell == CellKind.Lstm)
+        {
+            EmitLstmLayerBackward(w, shape, side, layer);
+            return;
+        }
         var ih = Kernel(shape, layer);
         var hh = new LinearKernelPlan(shape.HiddenSize, shape.GateSize);
         w.Line($"/// <summary>");
@@ -107,6 +133,36 @@ internal static class LayerEmitter
             }
             w.Line($"DenseKernels.{ih.BackwardName}({Slices.Parameter($"{side.Name}WeightIh{layer}")}, {Slices.Gradient($"{side.Name}WeightIh{layer}")}, {Slices.Gradient($"{side.Name}BiasIh{layer}")}, x, dGatesIh, dx);");
             w.Line("dhPrevious.CopyTo(dh);");
+        }
+    }
+
+    private static void EmitLstmLayerBackward(CodeWriter w, ModelShape shape, Side side, int layer)
+    {
+        var ih = Kernel(shape, layer);
+        var hh = new LinearKernelPlan(shape.HiddenSize, shape.GateSize);
+        w.Line($"/// <summary>");
+        w.Line($"/// {side.Name} layer {layer}, step {side.Step}, backward: turns dL/dh' (DHidden{layer}) and dL/dc' (DCell{layer}) into dL/dh and dL/dc of the");
+        w.Line($"/// previous step (written back to DHidden{layer} and DCell{layer}), adds the weight and bias gradients into g, and adds");
+        w.Line($"/// dL/dx into <paramref name=\"dx\"/>.");
+        w.Line($"/// </summary>");
+        using (w.Block($"private static void {side.Name}Layer{layer}Backward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<float> x, Span<float> dx, int {side.Step})"))
+        {
+            w.Line($"ReadOnlySpan<float> h = {Slices.Activation($"{side.Name}Hidden{layer}", side.Step, "HiddenSize")};");
+            w.Line($"ReadOnlySpan<float> c = {Slices.Activation($"{side.Name}Cell{layer}", side.Step, "HiddenSize")};");
+            w.Line($"ReadOnlySpan<float> cNext = {Slices.Activation($"{side.Name}Cell{layer}", $"({side.Step} + 1)", "HiddenSize")};");
+            w.Line($"ReadOnlySpan<float> gates = {Slices.Activation($"{side.Name}Gates{layer}", side.Step, "GateSize")};");
+            w.Line($"Span<float> dh = {Slices.Scratch($"DHidden{layer}", "HiddenSize")};");
+            w.Line($"Span<float> dc = {Slices.Scratch($"DCell{layer}", "HiddenSize")};");
+            w.Line($"Span<float> dhPrevious = {Slices.Scratch("DHiddenPrevious", "HiddenSize")};");
+            w.Line($"Span<float> dcPrevious = {Slices.Scratch("DCellPrevious", "HiddenSize")};");
+            w.Line($"Span<float> dGatesIh = {Slices.Scratch("DGatesIh", "GateSize")};");
+            w.Line("// Both pre-activations share one gradient: every gate reads gi + gh.");
+            w.Line("LstmGatesBackward(dh, dc, gates, c, cNext, dGatesIh, dcPrevious);");
+            w.Line("dhPrevious.Clear();");
+            w.Line($"DenseKernels.{hh.BackwardName}({Slices.Parameter($"{side.Name}WeightHh{layer}")}, {Slices.Gradient($"{side.Name}WeightHh{layer}")}, {Slices.Gradient($"{side.Name}BiasHh{layer}")}, h, dGatesIh, dhPrevious);");
+            w.Line($"DenseKernels.{ih.BackwardName}({Slices.Parameter($"{side.Name}WeightIh{layer}")}, {Slices.Gradient($"{side.Name}WeightIh{layer}")}, {Slices.Gradient($"{side.Name}BiasIh{layer}")}, x, dGatesIh, dx);");
+            w.Line("dhPrevious.CopyTo(dh);");
+            w.Line("dcPrevious.CopyTo(dc);");
         }
     }
 

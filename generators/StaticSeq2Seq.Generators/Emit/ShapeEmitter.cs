@@ -12,15 +12,22 @@ internal static class ShapeEmitter
     public static string ClassHeader(ModelPlan plan)
     {
         var s = plan.Shape;
-        var cell = s.Cell == CellKind.Gru ? "GRU" : "RNN (tanh)";
+        var cell = s.Cell switch
+        {
+            CellKind.Lstm => "LSTM",
+            CellKind.Gru => "GRU",
+            _ => "RNN (tanh)",
+        };
+        var state = s.Cell == CellKind.Lstm ? "zero h and c" : "a zero state";
+        var finalState = s.Cell == CellKind.Lstm ? "final (h, c)" : "final state";
         var layers = s.Layers == 1 ? "1 layer" : $"{s.Layers} layers";
         var text = new StringBuilder();
         text.Append("/// <remarks>\n");
         text.Append("/// <para>Architecture explanation:</para>\n");
         text.Append("/// <code>\n");
         text.Append($"/// ○ Source embedding: {s.SourceVocabularySize} tokens → E = {s.EmbeddingSize}\n");
-        text.Append($"/// ○ Encoder: {cell}, {layers}, H = {s.HiddenSize}, up to {s.MaxSourceLength} steps, from a zero state\n");
-        text.Append($"/// ○ Decoder: {cell}, {layers}, H = {s.HiddenSize}, started from the encoder's final state of each layer\n");
+        text.Append($"/// ○ Encoder: {cell}, {layers}, H = {s.HiddenSize}, up to {s.MaxSourceLength} steps, from {state}\n");
+        text.Append($"/// ○ Decoder: {cell}, {layers}, H = {s.HiddenSize}, started from the encoder's {finalState} of each layer\n");
         text.Append($"/// ○ Target embedding: {s.TargetVocabularySize} tokens → E = {s.EmbeddingSize}; decoder input SOS, then the previous token\n");
         text.Append($"/// ○ Output: Linear H = {s.HiddenSize} → {s.TargetVocabularySize}, softmax; up to {s.MaxTargetLength} tokens and EOS\n");
         text.Append($"/// ○ {Count(plan.ParameterCount)} parameter floats ({Kib(plan.ParameterCount)} KiB), workspace {Count(plan.WorkspaceFloats)} floats ({Kib(plan.WorkspaceFloats)} KiB)\n");
@@ -42,7 +49,13 @@ internal static class ShapeEmitter
         w.Line("/// <summary>Hidden state width of every layer, H.</summary>");
         w.Line($"public const int HiddenSize = {s.HiddenSize};");
         w.Line("/// <summary>Rows of each layer's gate pre-activations, G.</summary>");
-        w.Line($"public const int GateSize = {(s.Cell == CellKind.Gru ? "3 * HiddenSize" : "HiddenSize")};");
+        var gateSize = s.Cell switch
+        {
+            CellKind.Lstm => "4 * HiddenSize",
+            CellKind.Gru => "3 * HiddenSize",
+            _ => "HiddenSize",
+        };
+        w.Line($"public const int GateSize = {gateSize};");
         w.Line("/// <summary>Stacked layers in the encoder and in the decoder.</summary>");
         w.Line($"public const int Layers = {s.Layers};");
         w.Line("/// <summary>Longest source, in tokens.</summary>");

@@ -20,23 +20,36 @@ internal static class TrainingEmitter
     private static void EmitEncodeSource(CodeWriter w, ModelPlan plan)
     {
         var layers = plan.Shape.Layers;
-        w.Line("/// <summary>Runs the encoder over <paramref name=\"source\"/> and hands each layer's final state to the decoder's slot 0.</summary>");
+        var lstm = plan.Shape.Cell == CellKind.Lstm;
+        w.Line(lstm
+            ? "/// <summary>Runs the encoder over <paramref name=\"source\"/> and hands each layer's final (h, c) to the decoder's slot 0.</summary>"
+            : "/// <summary>Runs the encoder over <paramref name=\"source\"/> and hands each layer's final state to the decoder's slot 0.</summary>");
         using (w.Block("private static void EncodeSource(ReadOnlySpan<float> p, Span<float> a, Span<int> tokens, ReadOnlySpan<int> source)"))
         {
-            w.Line("// Every encoder layer starts from a zero state.");
+            w.Line(lstm ? "// Every encoder layer starts from zero h and c." : "// Every encoder layer starts from a zero state.");
             for (var layer = 0; layer < layers; layer++)
             {
                 w.Line($"{Slices.Scratch($"EncoderHidden{layer}", "HiddenSize")}.Clear();");
+                if (lstm)
+                {
+                    w.Line($"{Slices.Scratch($"EncoderCell{layer}", "HiddenSize")}.Clear();");
+                }
             }
             using (w.Block("for (int t = 0; t < source.Length; t++)"))
             {
                 w.Line("tokens[SourceTokensOffset + t] = source[t];");
                 w.Line("EncoderStepForward(p, a, source[t], t);");
             }
-            w.Line("// The decoder starts from the encoder's final state, layer by layer.");
+            w.Line(lstm
+                ? "// The decoder starts from the encoder's final (h, c), layer by layer, as torch.nn.LSTM takes the state tuple."
+                : "// The decoder starts from the encoder's final state, layer by layer.");
             for (var layer = 0; layer < layers; layer++)
             {
                 w.Line($"{Slices.Activation($"EncoderHidden{layer}", "source.Length", "HiddenSize")}.CopyTo({Slices.Scratch($"DecoderHidden{layer}", "HiddenSize")});");
+                if (lstm)
+                {
+                    w.Line($"{Slices.Activation($"EncoderCell{layer}", "source.Length", "HiddenSize")}.CopyTo({Slices.Scratch($"DecoderCell{layer}", "HiddenSize")});");
+                }
             }
         }
     }
@@ -87,17 +100,24 @@ internal static class TrainingEmitter
             w.Line("Span<float> g = gradients;");
             w.Line("Span<float> a = workspace.Floats;");
             w.Line("ReadOnlySpan<int> tokens = workspace.Tokens;");
+            var lstm = plan.Shape.Cell == CellKind.Lstm;
             w.Line("// Nothing flows back from after the last step.");
             for (var layer = 0; layer < plan.Shape.Layers; layer++)
             {
                 w.Line($"{Slices.Scratch($"DHidden{layer}", "HiddenSize")}.Clear();");
+                if (lstm)
+                {
+                    w.Line($"{Slices.Scratch($"DCell{layer}", "HiddenSize")}.Clear();");
+                }
             }
             using (w.Block("for (int i = workspace.DecoderSteps - 1; i >= 0; i--)"))
             {
                 w.Line("OutputBackward(p, g, a, i, tokens[DecoderTargetsOffset + i], lossScale);");
                 w.Line("DecoderStepBackward(p, g, a, tokens[DecoderInputsOffset + i], i);");
             }
-            w.Line("// The decoder started from the encoder's final states, so DHidden now holds dL/dh_T of each encoder layer.");
+            w.Line(lstm
+                ? "// The decoder started from the encoder's final (h, c), so DHidden and DCell now hold dL/dh_T and dL/dc_T of each encoder layer."
+                : "// The decoder started from the encoder's final states, so DHidden now holds dL/dh_T of each encoder layer.");
             using (w.Block("for (int t = workspace.SourceLength - 1; t >= 0; t--)"))
             {
                 w.Line("EncoderStepBackward(p, g, a, tokens[SourceTokensOffset + t], t);");

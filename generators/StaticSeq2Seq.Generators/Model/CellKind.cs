@@ -5,4 +5,5 @@ internal enum CellKind
 {
     Rnn = 0,
     Gru = 1,
+    Lstm = 2,
 }

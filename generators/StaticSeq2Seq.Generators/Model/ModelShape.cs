@@ -11,6 +11,11 @@ internal sealed record ModelShape(
     int MaxSourceLength,
     int MaxTargetLength)
 {
-    /// <summary>Rows of the gate pre-activations: 3H for a GRU (r, z, n), H for a plain RNN.</summary>
-    public int GateSize => Cell == CellKind.Gru ? 3 * HiddenSize : HiddenSize;
+    /// <summary>Rows of the gate pre-activations: 4H for an LSTM (i, f, g, o), 3H for a GRU (r, z, n), H for a plain RNN.</summary>
+    public int GateSize => Cell switch
+    {
+        CellKind.Lstm => 4 * HiddenSize,
+        CellKind.Gru => 3 * HiddenSize,
+        _ => HiddenSize,
+    };
 }

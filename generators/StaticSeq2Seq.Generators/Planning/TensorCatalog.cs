@@ -6,7 +6,7 @@ namespace StaticSeq2Seq.Generators.Planning;
 
 /// <summary>
 /// The parameter tensors of a shape, named and initialised as the equivalent PyTorch module
-/// (<c>nn.Embedding</c>, <c>nn.RNN</c>/<c>nn.GRU</c>, <c>nn.Linear</c>) names and initialises them.
+/// (<c>nn.Embedding</c>, <c>nn.RNN</c>/<c>nn.GRU</c>/<c>nn.LSTM</c>, <c>nn.Linear</c>) names and initialises them.
 /// </summary>
 internal static class TensorCatalog
 {
@@ -22,11 +22,14 @@ internal static class TensorCatalog
     public static IReadOnlyList<Entry> For(ModelShape shape)
     {
         var entries = new List<Entry>();
-        // nn.RNN and nn.GRU draw every weight and bias from U(-1/sqrt(H), 1/sqrt(H)).
+        // nn.RNN, nn.GRU and nn.LSTM draw every weight and bias from U(-1/sqrt(H), 1/sqrt(H)).
         var recurrentBound = (float)(1.0 / Math.Sqrt(shape.HiddenSize));
-        var cell = shape.Cell == CellKind.Gru ? "GRU" : "RNN";
-        var gates = shape.Cell == CellKind.Gru ? "3H" : "H";
-        var order = shape.Cell == CellKind.Gru ? ", rows in gate order r, z, n" : "";
+        var (cell, gates, order) = shape.Cell switch
+        {
+            CellKind.Lstm => ("LSTM", "4H", ", rows in gate order i, f, g, o"),
+            CellKind.Gru => ("GRU", "3H", ", rows in gate order r, z, n"),
+            _ => ("RNN", "H", ""),
+        };
 
         entries.Add(new Entry("encoder.embedding.weight", "SourceEmbedding", shape.SourceVocabularySize, shape.EmbeddingSize, false, true, 0f,
             "source embedding (SourceVocabularySize, E)"));

@@ -5,8 +5,8 @@ namespace StaticSeq2Seq.Generators.Planning;
 
 /// <summary>
 /// The activation buffers of a shape's workspace: what the forward pass keeps for backpropagation through
-/// time, and the scratch of the backward pass. Encoder and decoder states keep one extra slot for the
-/// initial state, so step t reads slot t and writes slot t + 1.
+/// time, and the scratch of the backward pass. Encoder and decoder states (h, and an LSTM's c) keep one
+/// extra slot for the initial state, so step t reads slot t and writes slot t + 1.
 /// </summary>
 internal static class WorkspaceCatalog
 {
@@ -17,6 +17,7 @@ internal static class WorkspaceCatalog
         long h = shape.HiddenSize, g = shape.GateSize, v = shape.TargetVocabularySize;
         long sourceSteps = shape.MaxSourceLength, targetSteps = shape.MaxTargetLength + 1;
         var gru = shape.Cell == CellKind.Gru;
+        var lstm = shape.Cell == CellKind.Lstm;
         var entries = new List<Entry>();
         for (var layer = 0; layer < shape.Layers; layer++)
         {
@@ -25,6 +26,11 @@ internal static class WorkspaceCatalog
             {
                 entries.Add(new Entry($"EncoderGates{layer}", sourceSteps * g, $"encoder layer {layer} gate activations r, z, n (MaxSourceLength, 3H)"));
                 entries.Add(new Entry($"EncoderHiddenN{layer}", sourceSteps * h, $"encoder layer {layer} W_hn h + b_hn (MaxSourceLength, H)"));
+            }
+            if (lstm)
+            {
+                entries.Add(new Entry($"EncoderCell{layer}", (sourceSteps + 1) * h, $"encoder layer {layer} cell states c_0..c_T (MaxSourceLength + 1, H)"));
+                entries.Add(new Entry($"EncoderGates{layer}", sourceSteps * g, $"encoder layer {layer} gate activations i, f, g, o (MaxSourceLength, 4H)"));
             }
         }
         for (var layer = 0; layer < shape.Layers; layer++)
@@ -35,16 +41,36 @@ internal static class WorkspaceCatalog
                 entries.Add(new Entry($"DecoderGates{layer}", targetSteps * g, $"decoder layer {layer} gate activations r, z, n (MaxTargetLength + 1, 3H)"));
                 entries.Add(new Entry($"DecoderHiddenN{layer}", targetSteps * h, $"decoder layer {layer} W_hn h + b_hn (MaxTargetLength + 1, H)"));
             }
+            if (lstm)
+            {
+                entries.Add(new Entry($"DecoderCell{layer}", (targetSteps + 1) * h, $"decoder layer {layer} cell states, slot 0 the encoder's final cell state (MaxTargetLength + 2, H)"));
+                entries.Add(new Entry($"DecoderGates{layer}", targetSteps * g, $"decoder layer {layer} gate activations i, f, g, o (MaxTargetLength + 1, 4H)"));
+            }
         }
         entries.Add(new Entry("Probabilities", targetSteps * v, "softmax of each decoder step's logits (MaxTargetLength + 1, TargetVocabularySize)"));
         entries.Add(new Entry("GatesHh", g, "scratch: W_hh h + b_hh of the current step (G)"));
         entries.Add(new Entry("DGatesIh", g, "backward scratch: dL/d(W_ih x + b_ih) (G)"));
-        entries.Add(new Entry("DGatesHh", g, "backward scratch: dL/d(W_hh h + b_hh) (G)"));
+        if (!lstm)
+        {
+            // Every LSTM gate reads gi + gh, so both pre-activations share one gradient and DGatesIh serves for both.
+            entries.Add(new Entry("DGatesHh", g, "backward scratch: dL/d(W_hh h + b_hh) (G)"));
+        }
         for (var layer = 0; layer < shape.Layers; layer++)
         {
             entries.Add(new Entry($"DHidden{layer}", h, $"backward: dL/dh of layer {layer} at the current step (H)"));
         }
+        if (lstm)
+        {
+            for (var layer = 0; layer < shape.Layers; layer++)
+            {
+                entries.Add(new Entry($"DCell{layer}", h, $"backward: dL/dc of layer {layer} at the current step (H)"));
+            }
+        }
         entries.Add(new Entry("DHiddenPrevious", h, "backward scratch: dL/dh of the previous step (H)"));
+        if (lstm)
+        {
+            entries.Add(new Entry("DCellPrevious", h, "backward scratch: dL/dc of the previous step (H)"));
+        }
         entries.Add(new Entry("DLogits", v, "backward scratch: dL/dlogits (TargetVocabularySize)"));
         return entries;
     }

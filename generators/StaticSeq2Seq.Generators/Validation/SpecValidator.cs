@@ -50,7 +50,7 @@ internal static class SpecValidator
         CheckRange(problems, "Layers", arguments.Layers, 1, Limits.MaxLayers, Limits.LayersReason);
         CheckRange(problems, "MaxSourceLength", arguments.MaxSourceLength, 1, Limits.MaxSequenceLength, Limits.LengthReason);
         CheckRange(problems, "MaxTargetLength", arguments.MaxTargetLength, 1, Limits.MaxSequenceLength, Limits.LengthReason);
-        if (arguments.Cell is { } cell && cell != (int)CellKind.Rnn && cell != (int)CellKind.Gru)
+        if (arguments.Cell is { } cell && cell is not ((int)CellKind.Rnn or (int)CellKind.Gru or (int)CellKind.Lstm))
         {
             problems.Add(new SpecProblem(DiagnosticDescriptors.UnknownCell, "Cell", [cell]));
         }
