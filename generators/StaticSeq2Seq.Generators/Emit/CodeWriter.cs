@@ -19,9 +19,13 @@ internal sealed class CodeWriter
         return this;
     }
 
+    /// <summary>Writes <paramref name="header"/> (or nothing, for a bare scope) and an opening brace.</summary>
     public IDisposable Block(string header)
     {
-        Line(header);
+        if (header.Length > 0)
+        {
+            Line(header);
+        }
         Line("{");
         indent++;
         return new Closer(this);

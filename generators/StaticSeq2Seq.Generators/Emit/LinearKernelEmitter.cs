@@ -8,7 +8,8 @@ namespace StaticSeq2Seq.Generators.Emit;
 /// transposed, (In, Out) row-major, so both directions stream contiguous rows:
 /// forward keeps blocks of the output in vector registers and broadcasts one input at a time;
 /// backward walks the rows once, updating dW and accumulating W^T dy in the same pass.
-/// Remainders are settled here, at generation time: each width path is full vectors then a scalar tail.
+/// Remainders are settled here, at generation time: each width path is full vectors, then the columns
+/// that do not fill one go through a scalar helper shared by every path.
 /// </summary>
 internal static class LinearKernelEmitter
 {
@@ -37,22 +38,45 @@ internal static class LinearKernelEmitter
                 }
                 using (w.Block($"if ({width.Type}.IsHardwareAccelerated)"))
                 {
-                    EmitForwardPath(w, width, vectors, kernel.Out);
+                    EmitForwardPath(w, kernel, width, vectors);
                     w.Line("return;");
                 }
             }
             w.Line("// No SIMD: one output at a time, with the same fused multiply-adds in the same order.");
-            EmitForwardScalarColumns(w, "0");
+            w.Line($"{ForwardColumns(kernel)}(ref w, ref b, ref xs, ref ys, 0);");
+        }
+        w.Line();
+        w.Line($"/// <summary>Outputs <paramref name=\"start\"/>..{kernel.Out - 1} of <see cref=\"{kernel.ForwardName}\"/>, one at a time.</summary>");
+        using (w.Block($"private static void {ForwardColumns(kernel)}(ref float w, ref float b, ref float xs, ref float ys, nuint start)"))
+        {
+            w.Line($"const int In = {kernel.In}, Out = {kernel.Out};");
+            using (w.Block("for (nuint o = start; o < Out; o++)"))
+            {
+                w.Line("float sum = Unsafe.Add(ref b, o);");
+                using (w.Block("for (nuint j = 0; j < In; j++)"))
+                {
+                    w.Line("sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), Unsafe.Add(ref xs, j), sum);");
+                }
+                w.Line("Unsafe.Add(ref ys, o) = sum;");
+            }
         }
     }
 
-    private static void EmitForwardPath(CodeWriter w, VectorWidth width, int vectors, int outSize)
+    private static void EmitForwardPath(CodeWriter w, LinearKernelPlan kernel, VectorWidth width, int vectors)
     {
         var fullBlocks = vectors / ForwardBlock;
         var rest = vectors % ForwardBlock;
         var blockFloats = ForwardBlock * width.Floats;
-        w.Line($"// {vectors} vectors of {width.Floats} per row: {Describe(fullBlocks, rest)}.");
-        if (fullBlocks > 0)
+        w.Line($"// {Plural(vectors, "vector")} of {width.Floats} per row: {Describe(fullBlocks, rest)}.");
+        if (fullBlocks == 1)
+        {
+            w.Line($"// Outputs 0..{blockFloats - 1}.");
+            using (w.Block(""))
+            {
+                EmitForwardBlock(w, width, ForwardBlock, "0");
+            }
+        }
+        else if (fullBlocks > 1)
         {
             using (w.Block($"for (nuint o = 0; o < {fullBlocks * blockFloats}; o += {blockFloats})"))
             {
@@ -61,17 +85,17 @@ internal static class LinearKernelEmitter
         }
         if (rest > 0)
         {
+            var start = fullBlocks * blockFloats;
+            w.Line($"// Outputs {start}..{start + rest * width.Floats - 1}.");
             using (w.Block(""))
             {
-                w.Line($"const nuint o = {fullBlocks * blockFloats};");
-                EmitForwardBlock(w, width, rest, "o");
+                EmitForwardBlock(w, width, rest, start.ToString());
             }
         }
         var tailStart = vectors * width.Floats;
-        if (tailStart < outSize)
+        if (tailStart < kernel.Out)
         {
-            w.Line($"// The last {outSize - tailStart} outputs do not fill a vector.");
-            EmitForwardScalarColumns(w, tailStart.ToString());
+            w.Line($"{ForwardColumns(kernel)}(ref w, ref b, ref xs, ref ys, {tailStart});");
         }
     }
 
@@ -84,7 +108,7 @@ internal static class LinearKernelEmitter
         using (w.Block("for (nuint j = 0; j < In; j++)"))
         {
             w.Line($"{width.Of} xj = {width.Type}.Create(Unsafe.Add(ref xs, j));");
-            w.Line($"ref float row = ref Unsafe.Add(ref w, j * Out + {offset});");
+            w.Line($"ref float row = ref Unsafe.Add(ref w, {Plus("j * Out", offset)});");
             for (var k = 0; k < count; k++)
             {
                 w.Line($"acc{k} = {width.Type}.FusedMultiplyAdd({width.Type}.LoadUnsafe(ref row, {k * width.Floats}), xj, acc{k});");
@@ -93,19 +117,6 @@ internal static class LinearKernelEmitter
         for (var k = 0; k < count; k++)
         {
             w.Line($"acc{k}.StoreUnsafe(ref ys, {Plus(offset, k * width.Floats)});");
-        }
-    }
-
-    private static void EmitForwardScalarColumns(CodeWriter w, string start)
-    {
-        using (w.Block($"for (nuint o = {start}; o < Out; o++)"))
-        {
-            w.Line("float sum = Unsafe.Add(ref b, o);");
-            using (w.Block("for (nuint j = 0; j < In; j++)"))
-            {
-                w.Line("sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), Unsafe.Add(ref xs, j), sum);");
-            }
-            w.Line("Unsafe.Add(ref ys, o) = sum;");
         }
     }
 
@@ -130,26 +141,38 @@ internal static class LinearKernelEmitter
                 }
                 using (w.Block($"if ({width.Type}.IsHardwareAccelerated)"))
                 {
-                    EmitBackwardPath(w, width, vectors, kernel.Out);
+                    EmitBackwardPath(w, kernel, width, vectors);
                     w.Line("return;");
                 }
             }
             w.Line("// No SIMD.");
             using (w.Block("for (nuint j = 0; j < In; j++)"))
             {
-                w.Line("float xj = Unsafe.Add(ref xs, j);");
-                w.Line("float dot = 0f;");
-                EmitBackwardScalarColumns(w, "0");
-                w.Line("Unsafe.Add(ref dxs, j) += dot;");
+                w.Line($"Unsafe.Add(ref dxs, j) += {BackwardColumns(kernel)}(ref Unsafe.Add(ref w, j * Out), ref Unsafe.Add(ref dw, j * Out), ref dys, Unsafe.Add(ref xs, j), 0);");
             }
+        }
+        w.Line();
+        w.Line($"/// <summary>Columns <paramref name=\"start\"/>..{kernel.Out - 1} of one row of <see cref=\"{kernel.BackwardName}\"/>: updates dW's row and returns its part of (W^T dy)_j.</summary>");
+        using (w.Block($"private static float {BackwardColumns(kernel)}(ref float row, ref float dRow, ref float dys, float xj, nuint start)"))
+        {
+            w.Line($"const int Out = {kernel.Out};");
+            w.Line("float dot = 0f;");
+            using (w.Block("for (nuint o = start; o < Out; o++)"))
+            {
+                w.Line("float dyo = Unsafe.Add(ref dys, o);");
+                w.Line("Unsafe.Add(ref dRow, o) = MathF.FusedMultiplyAdd(dyo, xj, Unsafe.Add(ref dRow, o));");
+                w.Line("dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref row, o), dyo, dot);");
+            }
+            w.Line("return dot;");
         }
     }
 
-    private static void EmitBackwardPath(CodeWriter w, VectorWidth width, int vectors, int outSize)
+    private static void EmitBackwardPath(CodeWriter w, LinearKernelPlan kernel, VectorWidth width, int vectors)
     {
         var unroll = Math.Min(BackwardUnroll, vectors);
         var groupFloats = unroll * width.Floats;
-        var groupEnd = vectors / unroll * groupFloats;
+        var groups = vectors / unroll;
+        var groupEnd = groups * groupFloats;
         var rest = vectors % unroll;
         using (w.Block("for (nuint j = 0; j < In; j++)"))
         {
@@ -160,26 +183,38 @@ internal static class LinearKernelEmitter
             {
                 w.Line($"{width.Of} dot{k} = {width.Of}.Zero;");
             }
-            w.Line($"// {vectors} vectors of {width.Floats} per row, {unroll} at a time{(rest > 0 ? $", then {rest}" : "")}.");
-            using (w.Block($"for (nuint o = 0; o < {groupEnd}; o += {groupFloats})"))
+            w.Line($"// {Plural(vectors, "vector")} of {width.Floats} per row, {unroll} at a time{(rest > 0 ? $", then {rest}" : "")}.");
+            if (groups == 1)
             {
                 for (var k = 0; k < unroll; k++)
                 {
-                    EmitBackwardVector(w, width, k, $"dy{k}", Plus("o", k * width.Floats));
+                    EmitBackwardVector(w, width, k, $"dy{k}", (k * width.Floats).ToString());
+                }
+            }
+            else
+            {
+                using (w.Block($"for (nuint o = 0; o < {groupEnd}; o += {groupFloats})"))
+                {
+                    for (var k = 0; k < unroll; k++)
+                    {
+                        EmitBackwardVector(w, width, k, $"dy{k}", Plus("o", k * width.Floats));
+                    }
                 }
             }
             for (var k = 0; k < rest; k++)
             {
                 EmitBackwardVector(w, width, k, $"dyRest{k}", (groupEnd + k * width.Floats).ToString());
             }
-            w.Line($"float dot = {width.Type}.Sum({SumTree(unroll)});");
+            var sum = $"{width.Type}.Sum({SumTree(unroll)})";
             var tailStart = vectors * width.Floats;
-            if (tailStart < outSize)
+            if (tailStart < kernel.Out)
             {
-                w.Line("float xScalar = Unsafe.Add(ref xs, j);");
-                EmitBackwardScalarColumns(w, tailStart.ToString(), "xScalar");
+                w.Line($"Unsafe.Add(ref dxs, j) += {sum} + {BackwardColumns(kernel)}(ref row, ref dRow, ref dys, Unsafe.Add(ref xs, j), {tailStart});");
             }
-            w.Line("Unsafe.Add(ref dxs, j) += dot;");
+            else
+            {
+                w.Line($"Unsafe.Add(ref dxs, j) += {sum};");
+            }
         }
     }
 
@@ -190,15 +225,9 @@ internal static class LinearKernelEmitter
         w.Line($"dot{k} = {width.Type}.FusedMultiplyAdd({width.Type}.LoadUnsafe(ref row, {offset}), {dy}, dot{k});");
     }
 
-    private static void EmitBackwardScalarColumns(CodeWriter w, string start, string xName = "xj")
-    {
-        using (w.Block($"for (nuint o = {start}; o < Out; o++)"))
-        {
-            w.Line("float dyo = Unsafe.Add(ref dys, o);");
-            w.Line($"Unsafe.Add(ref dw, j * Out + o) = MathF.FusedMultiplyAdd(dyo, {xName}, Unsafe.Add(ref dw, j * Out + o));");
-            w.Line("dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), dyo, dot);");
-        }
-    }
+    private static string ForwardColumns(LinearKernelPlan kernel) => $"{kernel.ForwardName}Columns";
+
+    private static string BackwardColumns(LinearKernelPlan kernel) => $"{kernel.BackwardName}Columns";
 
     private static string SumTree(int count) => count switch
     {
@@ -210,10 +239,15 @@ internal static class LinearKernelEmitter
 
     private static string Describe(int fullBlocks, int rest)
     {
-        var blocks = fullBlocks == 0 ? "" : $"{fullBlocks} block{(fullBlocks == 1 ? "" : "s")} of {ForwardBlock} accumulators";
+        var blocks = fullBlocks == 0 ? "" : $"{Plural(fullBlocks, "block")} of {ForwardBlock} accumulators";
         var tail = rest == 0 ? "" : $"a block of {rest}";
         return blocks.Length > 0 && tail.Length > 0 ? $"{blocks}, then {tail}" : blocks + tail;
     }
 
-    private static string Plus(string offset, int add) => add == 0 ? offset : $"{offset} + {add}";
+    private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
+
+    private static string Plus(string offset, int add) =>
+        add == 0 ? offset : int.TryParse(offset, out var constant) ? (constant + add).ToString() : $"{offset} + {add}";
+
+    private static string Plus(string left, string right) => right == "0" ? left : $"{left} + {right}";
 }
