@@ -1,5 +1,7 @@
 using System;
+using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using StaticSeq2Seq.Generators.Diagnostics;
 using StaticSeq2Seq.Generators.Emit;
@@ -23,28 +25,47 @@ public sealed class Seq2SeqGenerator : IIncrementalGenerator
         var specs = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 SpecParser.AttributeMetadataName,
-                static (node, _) => node is ClassDeclarationSyntax,
-                static (target, cancellationToken) => Guard(target.TargetSymbol.Name, () =>
-                    new ParsedModel(target.TargetSymbol.Name, SpecParser.Parse((INamedTypeSymbol)target.TargetSymbol, target.Attributes[0], cancellationToken), null)))
+                static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax { ClassOrStructKeyword.RawKind: not (int)SyntaxKind.StructKeyword },
+                static (target, cancellationToken) => ParseSafely((INamedTypeSymbol)target.TargetSymbol, target.Attributes[0], cancellationToken))
             .WithTrackingName(StepNames.ParseSpec);
 
         var plans = specs
-            .Select(static (parsed, _) => Guard(parsed.ClassName, () => PlanIfValid(parsed)))
+            .Select(static (parsed, _) => PlanSafely(parsed))
             .WithTrackingName(StepNames.BuildPlan);
 
         context.RegisterSourceOutput(plans, static (output, planned) => Emit(output, planned));
     }
 
-    private static PlannedModel PlanIfValid(ParsedModel parsed)
+    private static ParsedModel ParseSafely(INamedTypeSymbol type, AttributeData attribute, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return new ParsedModel(type.Name, SpecParser.Parse(type, attribute, cancellationToken), null);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return new ParsedModel(type.Name, null, exception.Message);
+        }
+    }
+
+    private static PlannedModel PlanSafely(ParsedModel parsed)
     {
         if (parsed.InternalError is not null || parsed.Spec is not { } spec)
         {
             return new PlannedModel(parsed.ClassName, null, parsed.InternalError);
         }
-        var plan = SpecValidator.Validate(spec).IsEmpty
-            ? Planner.Plan(spec.Namespace, spec.ClassName, SpecValidator.Resolve(spec.Arguments))
-            : null;
-        return new PlannedModel(spec.ClassName, plan, null);
+        try
+        {
+            // An argument the compiler rejected has no value to generate for; the compiler's error says why.
+            var plan = SpecValidator.Validate(spec).IsEmpty && spec.Arguments.Unreadable.Length == 0
+                ? Planner.Plan(spec, SpecValidator.Resolve(spec.Arguments))
+                : null;
+            return new PlannedModel(spec.ClassName, plan, null);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return new PlannedModel(spec.ClassName, null, exception.Message);
+        }
     }
 
     private static void Emit(SourceProductionContext output, PlannedModel planned)
@@ -68,22 +89,6 @@ public sealed class Seq2SeqGenerator : IIncrementalGenerator
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             output.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, Location.None, planned.ClassName, exception.Message));
-        }
-    }
-
-    /// <summary>Runs a pipeline step, turning an escaped exception (a generator bug) into a result that carries its message.</summary>
-    private static T Guard<T>(string className, Func<T> step)
-        where T : class
-    {
-        try
-        {
-            return step();
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            return typeof(T) == typeof(ParsedModel)
-                ? (T)(object)new ParsedModel(className, null, exception.Message)
-                : (T)(object)new PlannedModel(className, null, exception.Message);
         }
     }
 }

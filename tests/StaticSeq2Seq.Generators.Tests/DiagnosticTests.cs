@@ -203,8 +203,11 @@ public sealed class DiagnosticTests
             partial class Model;
             """);
 
-        // 1_000_000 x 4096 source embedding alone is 4.1e9 floats, past int.MaxValue.
-        AssertDiagnostic(diagnostic, "S2S0008", "SourceVocabularySize = 1_000_000", "parameters", "2147483647", "reduce the vocabulary sizes");
+        // 1_000_000 x 4096 source embedding alone is 4.1e9 floats, past int.MaxValue. No one argument is at fault,
+        // so the error covers the whole attribute.
+        AssertDiagnostic(diagnostic, "S2S0008",
+            "Seq2SeqModel(SourceVocabularySize = 1_000_000, TargetVocabularySize = 7, EmbeddingSize = 4096, HiddenSize = 8)",
+            "parameters", "2,147,483,647", "reduce the vocabulary sizes");
     }
 
     /// <summary>

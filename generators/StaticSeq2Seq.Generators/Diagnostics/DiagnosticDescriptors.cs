@@ -73,11 +73,11 @@ internal static class DiagnosticDescriptors
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true);
 
-    /// <summary>"The model's {0} need {1} floats, more than the {2} one flat buffer can index; reduce {3}"</summary>
+    /// <summary>"The model's {0} need {1} floats, more than the {2} floats one int-indexed buffer can hold; reduce {3}"</summary>
     public static readonly DiagnosticDescriptor ModelTooLarge = new(
         id: "S2S0008",
         title: "Model too large",
-        messageFormat: "The model's {0} need {1} floats, more than the {2} one flat buffer can index; reduce {3}",
+        messageFormat: "The model's {0} need {1} floats, more than the {2} floats one int-indexed buffer can hold; reduce {3}",
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true);

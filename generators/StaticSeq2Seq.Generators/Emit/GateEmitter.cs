@@ -44,9 +44,9 @@ internal static class GateEmitter
             using (w.Block("for (int k = 0; k < HiddenSize; k++)"))
             {
                 w.Line("float r = gates[k], z = gates[HiddenSize + k], n = gates[2 * HiddenSize + k];");
-                w.Line("float dh = dhNext[k];");
-                w.Line("float dn = dh * (1f - z);");
-                w.Line("float dz = dh * (h[k] - n);");
+                w.Line("float dOut = dhNext[k]; // dh'");
+                w.Line("float dn = dOut * (1f - z);");
+                w.Line("float dz = dOut * (h[k] - n);");
                 w.Line("float dAn = dn * (1f - n * n);");
                 w.Line("float dAr = dAn * hiddenN[k] * r * (1f - r);");
                 w.Line("float dAz = dz * z * (1f - z);");
@@ -56,7 +56,7 @@ internal static class GateEmitter
                 w.Line("dGatesHh[k] = dAr;");
                 w.Line("dGatesHh[HiddenSize + k] = dAz;");
                 w.Line("dGatesHh[2 * HiddenSize + k] = dAn * r;");
-                w.Line("dhPrevious[k] = dh * z;");
+                w.Line("dhPrevious[k] = dOut * z;");
             }
         }
     }
@@ -104,12 +104,12 @@ internal static class GateEmitter
             {
                 w.Line("float i = gates[k], f = gates[HiddenSize + k], g = gates[2 * HiddenSize + k], o = gates[3 * HiddenSize + k];");
                 w.Line("float tanhC = MathF.Tanh(cNext[k]);");
-                w.Line("float dh = dhNext[k];");
-                w.Line("float dc = dcNext[k] + dh * o * (1f - tanhC * tanhC);");
+                w.Line("float dOut = dhNext[k]; // dh'");
+                w.Line("float dc = dcNext[k] + dOut * o * (1f - tanhC * tanhC);");
                 w.Line("dGates[k] = dc * g * i * (1f - i);");
                 w.Line("dGates[HiddenSize + k] = dc * c[k] * f * (1f - f);");
                 w.Line("dGates[2 * HiddenSize + k] = dc * i * (1f - g * g);");
-                w.Line("dGates[3 * HiddenSize + k] = dh * tanhC * o * (1f - o);");
+                w.Line("dGates[3 * HiddenSize + k] = dOut * tanhC * o * (1f - o);");
                 w.Line("dcPrevious[k] = dc * f;");
             }
         }

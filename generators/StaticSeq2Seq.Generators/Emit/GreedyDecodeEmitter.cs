@@ -10,25 +10,25 @@ internal static class GreedyDecodeEmitter
         var kernel = new LinearKernelPlan(plan.Shape.HiddenSize, plan.Shape.TargetVocabularySize);
         var top = plan.Shape.Layers - 1;
         w.Line("/// <inheritdoc/>");
-        using (w.Block("public int DecodeGreedy(Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, Span<int> output)"))
+        using (w.Block("public int DecodeGreedy(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, Span<int> output)"))
         {
-            w.Line($"ModelInputGuard.CheckWorkspace(workspace, typeof({plan.ClassName}));");
-            w.Line("ModelInputGuard.CheckSequence(source, MaxSourceLength, SourceVocabularySize, nameof(source));");
-            w.Line("ModelInputGuard.CheckLength(output.Length, MaxTargetLength, nameof(output));");
+            w.Line($"global::StaticSeq2Seq.ModelInputGuard.CheckWorkspace(workspace, typeof({plan.TypeName}));");
+            w.Line("global::StaticSeq2Seq.ModelInputGuard.CheckSequence(source, MaxSourceLength, SourceVocabularySize, nameof(source));");
+            w.Line("global::StaticSeq2Seq.ModelInputGuard.CheckLength(output.Length, MaxTargetLength, nameof(output));");
             w.Line("ReadOnlySpan<float> p = parameterBuffer.Span;");
             w.Line("Span<float> a = workspace.Floats;");
             w.Line("workspace.HoldsForwardPass = false;");
             w.Line("EncodeSource(p, a, workspace.Tokens, source);");
             w.Line("// Softmax preserves order, so the argmax of the logits is the most likely token.");
             w.Line($"Span<float> logits = {Slices.Scratch("Probabilities", "TargetVocabularySize")};");
-            w.Line("int token = SpecialTokens.Sos;");
+            w.Line("int token = global::StaticSeq2Seq.SpecialTokens.Sos;");
             w.Line("int count = 0;");
             using (w.Block("for (int i = 0; i < MaxTargetLength; i++)"))
             {
                 w.Line("DecoderStepForward(p, a, token, i);");
                 w.Line($"DenseKernels.{kernel.ForwardName}({Slices.Parameter("OutputWeight")}, {Slices.Parameter("OutputBias")}, {Slices.Activation($"DecoderHidden{top}", "(i + 1)", "HiddenSize")}, logits);");
                 w.Line("token = TensorPrimitives.IndexOfMax(logits);");
-                using (w.Block("if (token == SpecialTokens.Eos)"))
+                using (w.Block("if (token == global::StaticSeq2Seq.SpecialTokens.Eos)"))
                 {
                     w.Line("break;");
                 }

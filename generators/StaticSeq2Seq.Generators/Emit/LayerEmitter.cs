@@ -168,7 +168,9 @@ internal static class LayerEmitter
 
     private static void EmitStackForward(CodeWriter w, ModelShape shape, Side side)
     {
-        w.Line($"/// <summary>{side.Name} step {side.Step} through all {shape.Layers} layer{(shape.Layers == 1 ? "" : "s")}: layer 0 reads the token's embedding, each layer above the new state of the one below.</summary>");
+        w.Line(shape.Layers == 1
+            ? $"/// <summary>{side.Name} step {side.Step}: the layer reads the token's embedding.</summary>"
+            : $"/// <summary>{side.Name} step {side.Step} through all {shape.Layers} layers: layer 0 reads the token's embedding, each layer above the new state of the one below.</summary>");
         using (w.Block($"private static void {side.Name}StepForward(ReadOnlySpan<float> p, Span<float> a, int token, int {side.Step})"))
         {
             for (var layer = 0; layer < shape.Layers; layer++)
@@ -183,7 +185,9 @@ internal static class LayerEmitter
 
     private static void EmitStackBackward(CodeWriter w, ModelShape shape, Side side)
     {
-        w.Line($"/// <summary>{side.Name} step {side.Step} backward, top layer first: each layer's dL/dx joins dL/dh of the layer below at the same step.</summary>");
+        w.Line(shape.Layers == 1
+            ? $"/// <summary>{side.Name} step {side.Step} backward: dL/dx goes to the token's embedding row.</summary>"
+            : $"/// <summary>{side.Name} step {side.Step} backward, top layer first: each layer's dL/dx joins dL/dh of the layer below at the same step.</summary>");
         using (w.Block($"private static void {side.Name}StepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int token, int {side.Step})"))
         {
             for (var layer = shape.Layers - 1; layer >= 0; layer--)

@@ -90,15 +90,15 @@ internal static class ShapeEmitter
         w.Line();
         EmitLayoutTable(w, plan);
         w.Line();
-        w.Line($"private static readonly ModelShape DeclaredShape = new({s.SourceVocabularySize}, {s.TargetVocabularySize}, {s.EmbeddingSize}, {s.HiddenSize}, {s.Layers}, RecurrentCell.{s.Cell}, {s.MaxSourceLength}, {s.MaxTargetLength});");
+        w.Line($"private static readonly global::StaticSeq2Seq.ModelShape DeclaredShape = new({s.SourceVocabularySize}, {s.TargetVocabularySize}, {s.EmbeddingSize}, {s.HiddenSize}, {s.Layers}, global::StaticSeq2Seq.RecurrentCell.{s.Cell}, {s.MaxSourceLength}, {s.MaxTargetLength});");
         w.Line();
-        w.Line("private readonly AlignedBuffer parameterBuffer = new(ParameterCount);");
-        w.Line();
-        w.Line("/// <inheritdoc/>");
-        w.Line("public ModelShape Shape => DeclaredShape;");
+        w.Line("private readonly global::StaticSeq2Seq.Parameters.AlignedBuffer parameterBuffer = new(ParameterCount);");
         w.Line();
         w.Line("/// <inheritdoc/>");
-        w.Line("public ParameterLayout Layout => LayoutTable;");
+        w.Line("public global::StaticSeq2Seq.ModelShape Shape => DeclaredShape;");
+        w.Line();
+        w.Line("/// <inheritdoc/>");
+        w.Line("public global::StaticSeq2Seq.Parameters.ParameterLayout Layout => LayoutTable;");
         w.Line();
         w.Line("/// <inheritdoc/>");
         w.Line("public Span<float> Parameters => parameterBuffer.Span;");
@@ -107,24 +107,24 @@ internal static class ShapeEmitter
         w.Line("public void InitializeParameters(ulong seed) => LayoutTable.Initialize(parameterBuffer.Span, seed);");
         w.Line();
         w.Line("/// <inheritdoc/>");
-        w.Line($"public Seq2SeqWorkspace CreateWorkspace() => new(typeof({plan.ClassName}), WorkspaceFloats, WorkspaceTokens);");
+        w.Line($"public global::StaticSeq2Seq.Seq2SeqWorkspace CreateWorkspace() => new(typeof({plan.TypeName}), WorkspaceFloats, WorkspaceTokens);");
     }
 
     private static void EmitLayoutTable(CodeWriter w, ModelPlan plan)
     {
         w.Line("/// <summary>Names and shapes as the equivalent PyTorch module's state dict, so weights move both ways.</summary>");
-        w.Line("private static readonly ParameterLayout LayoutTable = new(");
+        w.Line("private static readonly global::StaticSeq2Seq.Parameters.ParameterLayout LayoutTable = new(");
         w.Indent();
-        w.Line("System.Collections.Immutable.ImmutableArray.Create(");
+        w.Line("global::System.Collections.Immutable.ImmutableArray.Create(");
         w.Indent();
         var tensors = plan.Tensors.ToArray();
         for (var i = 0; i < tensors.Length; i++)
         {
             var t = tensors[i];
             var shape = t.Columns == 0 ? $"{t.Rows}" : $"{t.Rows}, {t.Columns}";
-            var init = t.NormalInit ? "ParameterInit.Normal, 0f" : $"ParameterInit.Uniform, {Float(t.InitBound)}";
+            var init = t.NormalInit ? "global::StaticSeq2Seq.Parameters.ParameterInit.Normal, 0f" : $"global::StaticSeq2Seq.Parameters.ParameterInit.Uniform, {Float(t.InitBound)}";
             var separator = i == tensors.Length - 1 ? ")," : ",";
-            w.Line($"new ParameterTensor(\"{t.Name}\", {t.Identifier}Offset, System.Collections.Immutable.ImmutableArray.Create({shape}), {(t.Transposed ? "true" : "false")}, {init}){separator}");
+            w.Line($"new global::StaticSeq2Seq.Parameters.ParameterTensor(\"{t.Name}\", {t.Identifier}Offset, global::System.Collections.Immutable.ImmutableArray.Create({shape}), {(t.Transposed ? "true" : "false")}, {init}){separator}");
         }
         w.Outdent();
         w.Line("ParameterCount);");

@@ -57,11 +57,11 @@ internal static class TrainingEmitter
     private static void EmitForward(CodeWriter w, ModelPlan plan)
     {
         w.Line("/// <inheritdoc/>");
-        using (w.Block("public float Forward(Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, ReadOnlySpan<int> target)"))
+        using (w.Block("public float Forward(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, ReadOnlySpan<int> target)"))
         {
-            w.Line($"ModelInputGuard.CheckWorkspace(workspace, typeof({plan.ClassName}));");
-            w.Line("ModelInputGuard.CheckSequence(source, MaxSourceLength, SourceVocabularySize, nameof(source));");
-            w.Line("ModelInputGuard.CheckSequence(target, MaxTargetLength, TargetVocabularySize, nameof(target));");
+            w.Line($"global::StaticSeq2Seq.ModelInputGuard.CheckWorkspace(workspace, typeof({plan.TypeName}));");
+            w.Line("global::StaticSeq2Seq.ModelInputGuard.CheckSequence(source, MaxSourceLength, SourceVocabularySize, nameof(source));");
+            w.Line("global::StaticSeq2Seq.ModelInputGuard.CheckSequence(target, MaxTargetLength, TargetVocabularySize, nameof(target));");
             w.Line("ReadOnlySpan<float> p = parameterBuffer.Span;");
             w.Line("Span<float> a = workspace.Floats;");
             w.Line("Span<int> tokens = workspace.Tokens;");
@@ -71,10 +71,10 @@ internal static class TrainingEmitter
             w.Line("int steps = target.Length + 1;");
             w.Line("Span<int> inputs = tokens.Slice(DecoderInputsOffset, steps);");
             w.Line("Span<int> targets = tokens.Slice(DecoderTargetsOffset, steps);");
-            w.Line("inputs[0] = SpecialTokens.Sos;");
+            w.Line("inputs[0] = global::StaticSeq2Seq.SpecialTokens.Sos;");
             w.Line("target.CopyTo(inputs.Slice(1));");
             w.Line("target.CopyTo(targets);");
-            w.Line("targets[steps - 1] = SpecialTokens.Eos;");
+            w.Line("targets[steps - 1] = global::StaticSeq2Seq.SpecialTokens.Eos;");
             w.Line("float loss = 0f;");
             using (w.Block("for (int i = 0; i < steps; i++)"))
             {
@@ -91,11 +91,11 @@ internal static class TrainingEmitter
     private static void EmitBackward(CodeWriter w, ModelPlan plan)
     {
         w.Line("/// <inheritdoc/>");
-        using (w.Block("public void Backward(Seq2SeqWorkspace workspace, Span<float> gradients, float lossScale)"))
+        using (w.Block("public void Backward(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, Span<float> gradients, float lossScale)"))
         {
-            w.Line($"ModelInputGuard.CheckWorkspace(workspace, typeof({plan.ClassName}));");
-            w.Line("ModelInputGuard.CheckForwardPass(workspace);");
-            w.Line("ModelInputGuard.CheckLength(gradients.Length, ParameterCount, nameof(gradients));");
+            w.Line($"global::StaticSeq2Seq.ModelInputGuard.CheckWorkspace(workspace, typeof({plan.TypeName}));");
+            w.Line("global::StaticSeq2Seq.ModelInputGuard.CheckForwardPass(workspace);");
+            w.Line("global::StaticSeq2Seq.ModelInputGuard.CheckLength(gradients.Length, ParameterCount, nameof(gradients));");
             w.Line("ReadOnlySpan<float> p = parameterBuffer.Span;");
             w.Line("Span<float> g = gradients;");
             w.Line("Span<float> a = workspace.Floats;");

@@ -37,6 +37,8 @@ internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IEnu
 
     public ReadOnlySpan<T> AsSpan() => items.AsSpan();
 
+    public bool Contains(T item) => Array.IndexOf(items ?? Array.Empty<T>(), item) >= 0;
+
     public IEnumerator<T> GetEnumerator() => ((IEnumerable<T>)(items ?? Array.Empty<T>())).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();

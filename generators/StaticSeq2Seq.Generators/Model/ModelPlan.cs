@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis.CSharp;
 using StaticSeq2Seq.Generators.Helpers;
 
 namespace StaticSeq2Seq.Generators.Model;
@@ -6,8 +7,9 @@ namespace StaticSeq2Seq.Generators.Model;
 /// Everything the emitters need, decided once: the shape, where every parameter tensor and activation
 /// buffer lives, and which fixed-shape kernels exist. Equatable, so an unchanged model is not re-emitted.
 /// </summary>
-/// <param name="Namespace">Namespace of the model class, or null for the global namespace.</param>
-/// <param name="ClassName">The model class.</param>
+/// <param name="Namespace">Namespace of the model class as C# spells it (keywords escaped), or null for the global namespace.</param>
+/// <param name="ClassName">The model class, as metadata spells it.</param>
+/// <param name="Keyword">How the class is declared: <c>class</c> or <c>record</c>.</param>
 /// <param name="Shape">The validated shape.</param>
 /// <param name="Tensors">Parameter tensors in buffer order.</param>
 /// <param name="ParameterCount">Length of the flat parameter buffer, padding included.</param>
@@ -19,6 +21,7 @@ namespace StaticSeq2Seq.Generators.Model;
 internal sealed record ModelPlan(
     string? Namespace,
     string ClassName,
+    string Keyword,
     ModelShape Shape,
     EquatableArray<TensorPlan> Tensors,
     int ParameterCount,
@@ -26,7 +29,14 @@ internal sealed record ModelPlan(
     int WorkspaceFloats,
     EquatableArray<BufferPlan> TokenBuffers,
     int WorkspaceTokens,
-    EquatableArray<LinearKernelPlan> LinearKernels);
+    EquatableArray<LinearKernelPlan> LinearKernels)
+{
+    /// <summary>The class name as C# source spells it: a keyword such as <c>event</c> needs its <c>@</c>.</summary>
+    public string TypeName => SyntaxFacts.GetKeywordKind(ClassName) == SyntaxKind.None ? ClassName : "@" + ClassName;
+
+    /// <summary>The start of every hint name: <c>Namespace.Class</c> without <c>@</c>, which hint names may not hold.</summary>
+    public string HintPrefix => Namespace is null ? ClassName : $"{Namespace.Replace("@", "")}.{ClassName}";
+}
 
 /// <summary>One parameter tensor.</summary>
 /// <param name="Name">PyTorch state-dict name, such as <c>encoder.rnn.weight_ih_l0</c>.</param>

@@ -1,7 +1,9 @@
+using System.Collections.Generic;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using StaticSeq2Seq.Generators.Helpers;
 using StaticSeq2Seq.Generators.Model;
 
 namespace StaticSeq2Seq.Generators.Parsing;
@@ -23,11 +25,13 @@ internal static class SpecParser
             IsStatic: type.IsStatic);
 
         int? sourceVocabulary = null, targetVocabulary = null, embedding = null, hidden = null, layers = null, cell = null, maxSource = null, maxTarget = null;
+        var unreadable = new List<string>();
         foreach (var argument in attribute.NamedArguments)
         {
-            // A value of the wrong type is already a compiler error; treating it as absent adds no second one.
+            // A value of the wrong type is already a compiler error: remember the argument so validation adds no second one.
             if (argument.Value.Kind is not (TypedConstantKind.Primitive or TypedConstantKind.Enum) || argument.Value.Value is not int value)
             {
+                unreadable.Add(argument.Key);
                 continue;
             }
             switch (argument.Key)
@@ -44,8 +48,8 @@ internal static class SpecParser
         }
 
         var ns = type.ContainingNamespace is { IsGlobalNamespace: false } containing ? containing.ToDisplayString() : null;
-        return new ModelSpec(ns, type.Name, facts,
-            new ModelArguments(sourceVocabulary, targetVocabulary, embedding, hidden, layers, cell, maxSource, maxTarget));
+        return new ModelSpec(ns, type.Name, type.IsRecord ? "record" : "class", facts,
+            new ModelArguments(sourceVocabulary, targetVocabulary, embedding, hidden, layers, cell, maxSource, maxTarget, unreadable.ToEquatableArray()));
     }
 
     private static bool IsPartialEverywhere(INamedTypeSymbol type, CancellationToken cancellationToken)

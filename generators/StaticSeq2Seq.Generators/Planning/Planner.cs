@@ -8,7 +8,7 @@ namespace StaticSeq2Seq.Generators.Planning;
 /// <summary>Places a validated shape's tensors and buffers and lists the kernels its layers need.</summary>
 internal static class Planner
 {
-    public static ModelPlan Plan(string? ns, string className, ModelShape shape)
+    public static ModelPlan Plan(ModelSpec spec, ModelShape shape)
     {
         var tensors = new List<TensorPlan>();
         var offset = 0;
@@ -33,7 +33,7 @@ internal static class Planner
             .Distinct()
             .ToEquatableArray();
 
-        return new ModelPlan(ns, className, shape, tensors.ToEquatableArray(), parameterCount,
+        return new ModelPlan(spec.Namespace, spec.ClassName, spec.Keyword, shape, tensors.ToEquatableArray(), parameterCount,
             buffers, workspaceFloats, tokenBuffers, workspaceTokens, kernels);
     }
 

@@ -50,9 +50,9 @@ internal static class WorkspaceCatalog
         entries.Add(new Entry("Probabilities", targetSteps * v, "softmax of each decoder step's logits (MaxTargetLength + 1, TargetVocabularySize)"));
         entries.Add(new Entry("GatesHh", g, "scratch: W_hh h + b_hh of the current step (G)"));
         entries.Add(new Entry("DGatesIh", g, "backward scratch: dL/d(W_ih x + b_ih) (G)"));
-        if (!lstm)
+        if (shape.Cell == CellKind.Gru)
         {
-            // Every LSTM gate reads gi + gh, so both pre-activations share one gradient and DGatesIh serves for both.
+            // Only the GRU's n gate sees gh apart from gi; RNN and LSTM pre-activations share one gradient in DGatesIh.
             entries.Add(new Entry("DGatesHh", g, "backward scratch: dL/d(W_hh h + b_hh) (G)"));
         }
         for (var layer = 0; layer < shape.Layers; layer++)

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Globalization;
 using System.Collections.Immutable;
 using StaticSeq2Seq.Generators.Diagnostics;
 using StaticSeq2Seq.Generators.Model;
@@ -41,8 +42,8 @@ internal static class SpecValidator
         }
 
         var arguments = spec.Arguments;
-        CheckRequired(problems, "SourceVocabularySize", arguments.SourceVocabularySize);
-        CheckRequired(problems, "TargetVocabularySize", arguments.TargetVocabularySize);
+        CheckRequired(problems, "SourceVocabularySize", arguments.SourceVocabularySize, arguments);
+        CheckRequired(problems, "TargetVocabularySize", arguments.TargetVocabularySize, arguments);
         CheckRange(problems, "SourceVocabularySize", arguments.SourceVocabularySize, Limits.MinVocabularySize, Limits.MaxVocabularySize, Limits.VocabularyReason);
         CheckRange(problems, "TargetVocabularySize", arguments.TargetVocabularySize, Limits.MinVocabularySize, Limits.MaxVocabularySize, Limits.VocabularyReason);
         CheckRange(problems, "EmbeddingSize", arguments.EmbeddingSize, 1, Limits.MaxWidth, Limits.WidthReason);
@@ -55,7 +56,8 @@ internal static class SpecValidator
             problems.Add(new SpecProblem(DiagnosticDescriptors.UnknownCell, "Cell", [cell]));
         }
 
-        if (problems.Count == 0)
+        // The size depends on every argument; with one missing or unreadable there is nothing to measure.
+        if (problems.Count == 0 && arguments.Unreadable.Length == 0)
         {
             CheckSize(problems, Resolve(arguments));
         }
@@ -73,9 +75,9 @@ internal static class SpecValidator
         arguments.MaxSourceLength ?? DefaultMaxLength,
         arguments.MaxTargetLength ?? DefaultMaxLength);
 
-    private static void CheckRequired(List<SpecProblem> problems, string name, int? value)
+    private static void CheckRequired(List<SpecProblem> problems, string name, int? value, ModelArguments arguments)
     {
-        if (value is null)
+        if (value is null && !arguments.Unreadable.Contains(name))
         {
             problems.Add(new SpecProblem(DiagnosticDescriptors.ArgumentMissing, name, [name, Limits.MinVocabularySize, Limits.MaxVocabularySize]));
         }
@@ -94,15 +96,17 @@ internal static class SpecValidator
         var parameters = TensorCatalog.CountParameters(shape);
         if (parameters > Limits.MaxParameterCount)
         {
-            problems.Add(new SpecProblem(DiagnosticDescriptors.ModelTooLarge, "SourceVocabularySize",
-                ["parameters", parameters, Limits.MaxParameterCount, "the vocabulary sizes, EmbeddingSize, HiddenSize or Layers"]));
+            problems.Add(new SpecProblem(DiagnosticDescriptors.ModelTooLarge, SpecProblem.WholeAttribute,
+                ["parameters", Count(parameters), Count(Limits.MaxParameterCount), "the vocabulary sizes, EmbeddingSize, HiddenSize or Layers"]));
             return;
         }
         var workspace = WorkspaceCatalog.CountFloats(shape);
         if (workspace > Limits.MaxParameterCount)
         {
-            problems.Add(new SpecProblem(DiagnosticDescriptors.ModelTooLarge, "MaxTargetLength",
-                ["activations", workspace, Limits.MaxParameterCount, "MaxTargetLength, MaxSourceLength or TargetVocabularySize"]));
+            problems.Add(new SpecProblem(DiagnosticDescriptors.ModelTooLarge, SpecProblem.WholeAttribute,
+                ["activations", Count(workspace), Count(Limits.MaxParameterCount), "MaxTargetLength, MaxSourceLength or TargetVocabularySize"]));
         }
     }
+
+    private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }

@@ -6,36 +6,31 @@
 
 using System;
 using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using StaticSeq2Seq;
-using StaticSeq2Seq.Parameters;
 
 namespace Demo;
 
 partial class TinyGru
 {
     /// <inheritdoc/>
-    public int DecodeGreedy(Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, Span<int> output)
+    public int DecodeGreedy(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, Span<int> output)
     {
-        ModelInputGuard.CheckWorkspace(workspace, typeof(TinyGru));
-        ModelInputGuard.CheckSequence(source, MaxSourceLength, SourceVocabularySize, nameof(source));
-        ModelInputGuard.CheckLength(output.Length, MaxTargetLength, nameof(output));
+        global::StaticSeq2Seq.ModelInputGuard.CheckWorkspace(workspace, typeof(TinyGru));
+        global::StaticSeq2Seq.ModelInputGuard.CheckSequence(source, MaxSourceLength, SourceVocabularySize, nameof(source));
+        global::StaticSeq2Seq.ModelInputGuard.CheckLength(output.Length, MaxTargetLength, nameof(output));
         ReadOnlySpan<float> p = parameterBuffer.Span;
         Span<float> a = workspace.Floats;
         workspace.HoldsForwardPass = false;
         EncodeSource(p, a, workspace.Tokens, source);
         // Softmax preserves order, so the argmax of the logits is the most likely token.
         Span<float> logits = a.Slice(ProbabilitiesOffset, TargetVocabularySize);
-        int token = SpecialTokens.Sos;
+        int token = global::StaticSeq2Seq.SpecialTokens.Sos;
         int count = 0;
         for (int i = 0; i < MaxTargetLength; i++)
         {
             DecoderStepForward(p, a, token, i);
             DenseKernels.Linear6x7(p.Slice(OutputWeightOffset, OutputWeightLength), p.Slice(OutputBiasOffset, OutputBiasLength), a.Slice(DecoderHidden0Offset + (i + 1) * HiddenSize, HiddenSize), logits);
             token = TensorPrimitives.IndexOfMax(logits);
-            if (token == SpecialTokens.Eos)
+            if (token == global::StaticSeq2Seq.SpecialTokens.Eos)
             {
                 break;
             }

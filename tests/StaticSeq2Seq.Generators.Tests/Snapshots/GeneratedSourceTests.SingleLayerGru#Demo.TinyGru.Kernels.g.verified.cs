@@ -9,8 +9,6 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using StaticSeq2Seq;
-using StaticSeq2Seq.Parameters;
 
 namespace Demo;
 
@@ -33,99 +31,76 @@ partial class TinyGru
             ref float ys = ref MemoryMarshal.GetReference(y.Slice(0, Out));
             if (Vector512.IsHardwareAccelerated)
             {
-                // 1 vectors of 16 per row: a block of 1.
-
+                // 1 vector of 16 per row: a block of 1.
+                // Outputs 0..15.
                 {
-                    const nuint o = 0;
-                    Vector512<float> acc0 = Vector512.LoadUnsafe(ref b, o);
+                    Vector512<float> acc0 = Vector512.LoadUnsafe(ref b, 0);
                     for (nuint j = 0; j < In; j++)
                     {
                         Vector512<float> xj = Vector512.Create(Unsafe.Add(ref xs, j));
-                        ref float row = ref Unsafe.Add(ref w, j * Out + o);
+                        ref float row = ref Unsafe.Add(ref w, j * Out);
                         acc0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 0), xj, acc0);
                     }
-                    acc0.StoreUnsafe(ref ys, o);
+                    acc0.StoreUnsafe(ref ys, 0);
                 }
-                // The last 2 outputs do not fill a vector.
-                for (nuint o = 16; o < Out; o++)
-                {
-                    float sum = Unsafe.Add(ref b, o);
-                    for (nuint j = 0; j < In; j++)
-                    {
-                        sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), Unsafe.Add(ref xs, j), sum);
-                    }
-                    Unsafe.Add(ref ys, o) = sum;
-                }
+                Linear5x18Columns(ref w, ref b, ref xs, ref ys, 16);
                 return;
             }
             if (Vector256.IsHardwareAccelerated)
             {
                 // 2 vectors of 8 per row: a block of 2.
-
+                // Outputs 0..15.
                 {
-                    const nuint o = 0;
-                    Vector256<float> acc0 = Vector256.LoadUnsafe(ref b, o);
-                    Vector256<float> acc1 = Vector256.LoadUnsafe(ref b, o + 8);
+                    Vector256<float> acc0 = Vector256.LoadUnsafe(ref b, 0);
+                    Vector256<float> acc1 = Vector256.LoadUnsafe(ref b, 8);
                     for (nuint j = 0; j < In; j++)
                     {
                         Vector256<float> xj = Vector256.Create(Unsafe.Add(ref xs, j));
-                        ref float row = ref Unsafe.Add(ref w, j * Out + o);
+                        ref float row = ref Unsafe.Add(ref w, j * Out);
                         acc0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, 0), xj, acc0);
                         acc1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, 8), xj, acc1);
                     }
-                    acc0.StoreUnsafe(ref ys, o);
-                    acc1.StoreUnsafe(ref ys, o + 8);
+                    acc0.StoreUnsafe(ref ys, 0);
+                    acc1.StoreUnsafe(ref ys, 8);
                 }
-                // The last 2 outputs do not fill a vector.
-                for (nuint o = 16; o < Out; o++)
-                {
-                    float sum = Unsafe.Add(ref b, o);
-                    for (nuint j = 0; j < In; j++)
-                    {
-                        sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), Unsafe.Add(ref xs, j), sum);
-                    }
-                    Unsafe.Add(ref ys, o) = sum;
-                }
+                Linear5x18Columns(ref w, ref b, ref xs, ref ys, 16);
                 return;
             }
             if (Vector128.IsHardwareAccelerated)
             {
                 // 4 vectors of 4 per row: a block of 4.
-
+                // Outputs 0..15.
                 {
-                    const nuint o = 0;
-                    Vector128<float> acc0 = Vector128.LoadUnsafe(ref b, o);
-                    Vector128<float> acc1 = Vector128.LoadUnsafe(ref b, o + 4);
-                    Vector128<float> acc2 = Vector128.LoadUnsafe(ref b, o + 8);
-                    Vector128<float> acc3 = Vector128.LoadUnsafe(ref b, o + 12);
+                    Vector128<float> acc0 = Vector128.LoadUnsafe(ref b, 0);
+                    Vector128<float> acc1 = Vector128.LoadUnsafe(ref b, 4);
+                    Vector128<float> acc2 = Vector128.LoadUnsafe(ref b, 8);
+                    Vector128<float> acc3 = Vector128.LoadUnsafe(ref b, 12);
                     for (nuint j = 0; j < In; j++)
                     {
                         Vector128<float> xj = Vector128.Create(Unsafe.Add(ref xs, j));
-                        ref float row = ref Unsafe.Add(ref w, j * Out + o);
+                        ref float row = ref Unsafe.Add(ref w, j * Out);
                         acc0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 0), xj, acc0);
                         acc1 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 4), xj, acc1);
                         acc2 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 8), xj, acc2);
                         acc3 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 12), xj, acc3);
                     }
-                    acc0.StoreUnsafe(ref ys, o);
-                    acc1.StoreUnsafe(ref ys, o + 4);
-                    acc2.StoreUnsafe(ref ys, o + 8);
-                    acc3.StoreUnsafe(ref ys, o + 12);
+                    acc0.StoreUnsafe(ref ys, 0);
+                    acc1.StoreUnsafe(ref ys, 4);
+                    acc2.StoreUnsafe(ref ys, 8);
+                    acc3.StoreUnsafe(ref ys, 12);
                 }
-                // The last 2 outputs do not fill a vector.
-                for (nuint o = 16; o < Out; o++)
-                {
-                    float sum = Unsafe.Add(ref b, o);
-                    for (nuint j = 0; j < In; j++)
-                    {
-                        sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), Unsafe.Add(ref xs, j), sum);
-                    }
-                    Unsafe.Add(ref ys, o) = sum;
-                }
+                Linear5x18Columns(ref w, ref b, ref xs, ref ys, 16);
                 return;
             }
             // No SIMD: one output at a time, with the same fused multiply-adds in the same order.
-            for (nuint o = 0; o < Out; o++)
+            Linear5x18Columns(ref w, ref b, ref xs, ref ys, 0);
+        }
+
+        /// <summary>Outputs <paramref name="start"/>..17 of <see cref="Linear5x18"/>, one at a time.</summary>
+        private static void Linear5x18Columns(ref float w, ref float b, ref float xs, ref float ys, nuint start)
+        {
+            const int In = 5, Out = 18;
+            for (nuint o = start; o < Out; o++)
             {
                 float sum = Unsafe.Add(ref b, o);
                 for (nuint j = 0; j < In; j++)
@@ -154,22 +129,11 @@ partial class TinyGru
                     ref float row = ref Unsafe.Add(ref w, j * Out);
                     ref float dRow = ref Unsafe.Add(ref dw, j * Out);
                     Vector512<float> dot0 = Vector512<float>.Zero;
-                    // 1 vectors of 16 per row, 1 at a time.
-                    for (nuint o = 0; o < 16; o += 16)
-                    {
-                        Vector512<float> dy0 = Vector512.LoadUnsafe(ref dys, o);
-                        Vector512.FusedMultiplyAdd(dy0, xj, Vector512.LoadUnsafe(ref dRow, o)).StoreUnsafe(ref dRow, o);
-                        dot0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, o), dy0, dot0);
-                    }
-                    float dot = Vector512.Sum(dot0);
-                    float xScalar = Unsafe.Add(ref xs, j);
-                    for (nuint o = 16; o < Out; o++)
-                    {
-                        float dyo = Unsafe.Add(ref dys, o);
-                        Unsafe.Add(ref dw, j * Out + o) = MathF.FusedMultiplyAdd(dyo, xScalar, Unsafe.Add(ref dw, j * Out + o));
-                        dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), dyo, dot);
-                    }
-                    Unsafe.Add(ref dxs, j) += dot;
+                    // 1 vector of 16 per row, 1 at a time.
+                    Vector512<float> dy0 = Vector512.LoadUnsafe(ref dys, 0);
+                    Vector512.FusedMultiplyAdd(dy0, xj, Vector512.LoadUnsafe(ref dRow, 0)).StoreUnsafe(ref dRow, 0);
+                    dot0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 0), dy0, dot0);
+                    Unsafe.Add(ref dxs, j) += Vector512.Sum(dot0) + Linear5x18BackwardColumns(ref row, ref dRow, ref dys, Unsafe.Add(ref xs, j), 16);
                 }
                 return;
             }
@@ -183,24 +147,13 @@ partial class TinyGru
                     Vector256<float> dot0 = Vector256<float>.Zero;
                     Vector256<float> dot1 = Vector256<float>.Zero;
                     // 2 vectors of 8 per row, 2 at a time.
-                    for (nuint o = 0; o < 16; o += 16)
-                    {
-                        Vector256<float> dy0 = Vector256.LoadUnsafe(ref dys, o);
-                        Vector256.FusedMultiplyAdd(dy0, xj, Vector256.LoadUnsafe(ref dRow, o)).StoreUnsafe(ref dRow, o);
-                        dot0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, o), dy0, dot0);
-                        Vector256<float> dy1 = Vector256.LoadUnsafe(ref dys, o + 8);
-                        Vector256.FusedMultiplyAdd(dy1, xj, Vector256.LoadUnsafe(ref dRow, o + 8)).StoreUnsafe(ref dRow, o + 8);
-                        dot1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, o + 8), dy1, dot1);
-                    }
-                    float dot = Vector256.Sum(dot0 + dot1);
-                    float xScalar = Unsafe.Add(ref xs, j);
-                    for (nuint o = 16; o < Out; o++)
-                    {
-                        float dyo = Unsafe.Add(ref dys, o);
-                        Unsafe.Add(ref dw, j * Out + o) = MathF.FusedMultiplyAdd(dyo, xScalar, Unsafe.Add(ref dw, j * Out + o));
-                        dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), dyo, dot);
-                    }
-                    Unsafe.Add(ref dxs, j) += dot;
+                    Vector256<float> dy0 = Vector256.LoadUnsafe(ref dys, 0);
+                    Vector256.FusedMultiplyAdd(dy0, xj, Vector256.LoadUnsafe(ref dRow, 0)).StoreUnsafe(ref dRow, 0);
+                    dot0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, 0), dy0, dot0);
+                    Vector256<float> dy1 = Vector256.LoadUnsafe(ref dys, 8);
+                    Vector256.FusedMultiplyAdd(dy1, xj, Vector256.LoadUnsafe(ref dRow, 8)).StoreUnsafe(ref dRow, 8);
+                    dot1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, 8), dy1, dot1);
+                    Unsafe.Add(ref dxs, j) += Vector256.Sum(dot0 + dot1) + Linear5x18BackwardColumns(ref row, ref dRow, ref dys, Unsafe.Add(ref xs, j), 16);
                 }
                 return;
             }
@@ -216,46 +169,41 @@ partial class TinyGru
                     Vector128<float> dot2 = Vector128<float>.Zero;
                     Vector128<float> dot3 = Vector128<float>.Zero;
                     // 4 vectors of 4 per row, 4 at a time.
-                    for (nuint o = 0; o < 16; o += 16)
-                    {
-                        Vector128<float> dy0 = Vector128.LoadUnsafe(ref dys, o);
-                        Vector128.FusedMultiplyAdd(dy0, xj, Vector128.LoadUnsafe(ref dRow, o)).StoreUnsafe(ref dRow, o);
-                        dot0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, o), dy0, dot0);
-                        Vector128<float> dy1 = Vector128.LoadUnsafe(ref dys, o + 4);
-                        Vector128.FusedMultiplyAdd(dy1, xj, Vector128.LoadUnsafe(ref dRow, o + 4)).StoreUnsafe(ref dRow, o + 4);
-                        dot1 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, o + 4), dy1, dot1);
-                        Vector128<float> dy2 = Vector128.LoadUnsafe(ref dys, o + 8);
-                        Vector128.FusedMultiplyAdd(dy2, xj, Vector128.LoadUnsafe(ref dRow, o + 8)).StoreUnsafe(ref dRow, o + 8);
-                        dot2 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, o + 8), dy2, dot2);
-                        Vector128<float> dy3 = Vector128.LoadUnsafe(ref dys, o + 12);
-                        Vector128.FusedMultiplyAdd(dy3, xj, Vector128.LoadUnsafe(ref dRow, o + 12)).StoreUnsafe(ref dRow, o + 12);
-                        dot3 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, o + 12), dy3, dot3);
-                    }
-                    float dot = Vector128.Sum((dot0 + dot1) + (dot2 + dot3));
-                    float xScalar = Unsafe.Add(ref xs, j);
-                    for (nuint o = 16; o < Out; o++)
-                    {
-                        float dyo = Unsafe.Add(ref dys, o);
-                        Unsafe.Add(ref dw, j * Out + o) = MathF.FusedMultiplyAdd(dyo, xScalar, Unsafe.Add(ref dw, j * Out + o));
-                        dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), dyo, dot);
-                    }
-                    Unsafe.Add(ref dxs, j) += dot;
+                    Vector128<float> dy0 = Vector128.LoadUnsafe(ref dys, 0);
+                    Vector128.FusedMultiplyAdd(dy0, xj, Vector128.LoadUnsafe(ref dRow, 0)).StoreUnsafe(ref dRow, 0);
+                    dot0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 0), dy0, dot0);
+                    Vector128<float> dy1 = Vector128.LoadUnsafe(ref dys, 4);
+                    Vector128.FusedMultiplyAdd(dy1, xj, Vector128.LoadUnsafe(ref dRow, 4)).StoreUnsafe(ref dRow, 4);
+                    dot1 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 4), dy1, dot1);
+                    Vector128<float> dy2 = Vector128.LoadUnsafe(ref dys, 8);
+                    Vector128.FusedMultiplyAdd(dy2, xj, Vector128.LoadUnsafe(ref dRow, 8)).StoreUnsafe(ref dRow, 8);
+                    dot2 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 8), dy2, dot2);
+                    Vector128<float> dy3 = Vector128.LoadUnsafe(ref dys, 12);
+                    Vector128.FusedMultiplyAdd(dy3, xj, Vector128.LoadUnsafe(ref dRow, 12)).StoreUnsafe(ref dRow, 12);
+                    dot3 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 12), dy3, dot3);
+                    Unsafe.Add(ref dxs, j) += Vector128.Sum((dot0 + dot1) + (dot2 + dot3)) + Linear5x18BackwardColumns(ref row, ref dRow, ref dys, Unsafe.Add(ref xs, j), 16);
                 }
                 return;
             }
             // No SIMD.
             for (nuint j = 0; j < In; j++)
             {
-                float xj = Unsafe.Add(ref xs, j);
-                float dot = 0f;
-                for (nuint o = 0; o < Out; o++)
-                {
-                    float dyo = Unsafe.Add(ref dys, o);
-                    Unsafe.Add(ref dw, j * Out + o) = MathF.FusedMultiplyAdd(dyo, xj, Unsafe.Add(ref dw, j * Out + o));
-                    dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), dyo, dot);
-                }
-                Unsafe.Add(ref dxs, j) += dot;
+                Unsafe.Add(ref dxs, j) += Linear5x18BackwardColumns(ref Unsafe.Add(ref w, j * Out), ref Unsafe.Add(ref dw, j * Out), ref dys, Unsafe.Add(ref xs, j), 0);
             }
+        }
+
+        /// <summary>Columns <paramref name="start"/>..17 of one row of <see cref="Linear5x18Backward"/>: updates dW's row and returns its part of (W^T dy)_j.</summary>
+        private static float Linear5x18BackwardColumns(ref float row, ref float dRow, ref float dys, float xj, nuint start)
+        {
+            const int Out = 18;
+            float dot = 0f;
+            for (nuint o = start; o < Out; o++)
+            {
+                float dyo = Unsafe.Add(ref dys, o);
+                Unsafe.Add(ref dRow, o) = MathF.FusedMultiplyAdd(dyo, xj, Unsafe.Add(ref dRow, o));
+                dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref row, o), dyo, dot);
+            }
+            return dot;
         }
 
         /// <summary>y = W x + b for W of shape (18, 6), stored transposed as (6, 18).</summary>
@@ -268,99 +216,76 @@ partial class TinyGru
             ref float ys = ref MemoryMarshal.GetReference(y.Slice(0, Out));
             if (Vector512.IsHardwareAccelerated)
             {
-                // 1 vectors of 16 per row: a block of 1.
-
+                // 1 vector of 16 per row: a block of 1.
+                // Outputs 0..15.
                 {
-                    const nuint o = 0;
-                    Vector512<float> acc0 = Vector512.LoadUnsafe(ref b, o);
+                    Vector512<float> acc0 = Vector512.LoadUnsafe(ref b, 0);
                     for (nuint j = 0; j < In; j++)
                     {
                         Vector512<float> xj = Vector512.Create(Unsafe.Add(ref xs, j));
-                        ref float row = ref Unsafe.Add(ref w, j * Out + o);
+                        ref float row = ref Unsafe.Add(ref w, j * Out);
                         acc0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 0), xj, acc0);
                     }
-                    acc0.StoreUnsafe(ref ys, o);
+                    acc0.StoreUnsafe(ref ys, 0);
                 }
-                // The last 2 outputs do not fill a vector.
-                for (nuint o = 16; o < Out; o++)
-                {
-                    float sum = Unsafe.Add(ref b, o);
-                    for (nuint j = 0; j < In; j++)
-                    {
-                        sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), Unsafe.Add(ref xs, j), sum);
-                    }
-                    Unsafe.Add(ref ys, o) = sum;
-                }
+                Linear6x18Columns(ref w, ref b, ref xs, ref ys, 16);
                 return;
             }
             if (Vector256.IsHardwareAccelerated)
             {
                 // 2 vectors of 8 per row: a block of 2.
-
+                // Outputs 0..15.
                 {
-                    const nuint o = 0;
-                    Vector256<float> acc0 = Vector256.LoadUnsafe(ref b, o);
-                    Vector256<float> acc1 = Vector256.LoadUnsafe(ref b, o + 8);
+                    Vector256<float> acc0 = Vector256.LoadUnsafe(ref b, 0);
+                    Vector256<float> acc1 = Vector256.LoadUnsafe(ref b, 8);
                     for (nuint j = 0; j < In; j++)
                     {
                         Vector256<float> xj = Vector256.Create(Unsafe.Add(ref xs, j));
-                        ref float row = ref Unsafe.Add(ref w, j * Out + o);
+                        ref float row = ref Unsafe.Add(ref w, j * Out);
                         acc0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, 0), xj, acc0);
                         acc1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, 8), xj, acc1);
                     }
-                    acc0.StoreUnsafe(ref ys, o);
-                    acc1.StoreUnsafe(ref ys, o + 8);
+                    acc0.StoreUnsafe(ref ys, 0);
+                    acc1.StoreUnsafe(ref ys, 8);
                 }
-                // The last 2 outputs do not fill a vector.
-                for (nuint o = 16; o < Out; o++)
-                {
-                    float sum = Unsafe.Add(ref b, o);
-                    for (nuint j = 0; j < In; j++)
-                    {
-                        sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), Unsafe.Add(ref xs, j), sum);
-                    }
-                    Unsafe.Add(ref ys, o) = sum;
-                }
+                Linear6x18Columns(ref w, ref b, ref xs, ref ys, 16);
                 return;
             }
             if (Vector128.IsHardwareAccelerated)
             {
                 // 4 vectors of 4 per row: a block of 4.
-
+                // Outputs 0..15.
                 {
-                    const nuint o = 0;
-                    Vector128<float> acc0 = Vector128.LoadUnsafe(ref b, o);
-                    Vector128<float> acc1 = Vector128.LoadUnsafe(ref b, o + 4);
-                    Vector128<float> acc2 = Vector128.LoadUnsafe(ref b, o + 8);
-                    Vector128<float> acc3 = Vector128.LoadUnsafe(ref b, o + 12);
+                    Vector128<float> acc0 = Vector128.LoadUnsafe(ref b, 0);
+                    Vector128<float> acc1 = Vector128.LoadUnsafe(ref b, 4);
+                    Vector128<float> acc2 = Vector128.LoadUnsafe(ref b, 8);
+                    Vector128<float> acc3 = Vector128.LoadUnsafe(ref b, 12);
                     for (nuint j = 0; j < In; j++)
                     {
                         Vector128<float> xj = Vector128.Create(Unsafe.Add(ref xs, j));
-                        ref float row = ref Unsafe.Add(ref w, j * Out + o);
+                        ref float row = ref Unsafe.Add(ref w, j * Out);
                         acc0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 0), xj, acc0);
                         acc1 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 4), xj, acc1);
                         acc2 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 8), xj, acc2);
                         acc3 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 12), xj, acc3);
                     }
-                    acc0.StoreUnsafe(ref ys, o);
-                    acc1.StoreUnsafe(ref ys, o + 4);
-                    acc2.StoreUnsafe(ref ys, o + 8);
-                    acc3.StoreUnsafe(ref ys, o + 12);
+                    acc0.StoreUnsafe(ref ys, 0);
+                    acc1.StoreUnsafe(ref ys, 4);
+                    acc2.StoreUnsafe(ref ys, 8);
+                    acc3.StoreUnsafe(ref ys, 12);
                 }
-                // The last 2 outputs do not fill a vector.
-                for (nuint o = 16; o < Out; o++)
-                {
-                    float sum = Unsafe.Add(ref b, o);
-                    for (nuint j = 0; j < In; j++)
-                    {
-                        sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), Unsafe.Add(ref xs, j), sum);
-                    }
-                    Unsafe.Add(ref ys, o) = sum;
-                }
+                Linear6x18Columns(ref w, ref b, ref xs, ref ys, 16);
                 return;
             }
             // No SIMD: one output at a time, with the same fused multiply-adds in the same order.
-            for (nuint o = 0; o < Out; o++)
+            Linear6x18Columns(ref w, ref b, ref xs, ref ys, 0);
+        }
+
+        /// <summary>Outputs <paramref name="start"/>..17 of <see cref="Linear6x18"/>, one at a time.</summary>
+        private static void Linear6x18Columns(ref float w, ref float b, ref float xs, ref float ys, nuint start)
+        {
+            const int In = 6, Out = 18;
+            for (nuint o = start; o < Out; o++)
             {
                 float sum = Unsafe.Add(ref b, o);
                 for (nuint j = 0; j < In; j++)
@@ -389,22 +314,11 @@ partial class TinyGru
                     ref float row = ref Unsafe.Add(ref w, j * Out);
                     ref float dRow = ref Unsafe.Add(ref dw, j * Out);
                     Vector512<float> dot0 = Vector512<float>.Zero;
-                    // 1 vectors of 16 per row, 1 at a time.
-                    for (nuint o = 0; o < 16; o += 16)
-                    {
-                        Vector512<float> dy0 = Vector512.LoadUnsafe(ref dys, o);
-                        Vector512.FusedMultiplyAdd(dy0, xj, Vector512.LoadUnsafe(ref dRow, o)).StoreUnsafe(ref dRow, o);
-                        dot0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, o), dy0, dot0);
-                    }
-                    float dot = Vector512.Sum(dot0);
-                    float xScalar = Unsafe.Add(ref xs, j);
-                    for (nuint o = 16; o < Out; o++)
-                    {
-                        float dyo = Unsafe.Add(ref dys, o);
-                        Unsafe.Add(ref dw, j * Out + o) = MathF.FusedMultiplyAdd(dyo, xScalar, Unsafe.Add(ref dw, j * Out + o));
-                        dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), dyo, dot);
-                    }
-                    Unsafe.Add(ref dxs, j) += dot;
+                    // 1 vector of 16 per row, 1 at a time.
+                    Vector512<float> dy0 = Vector512.LoadUnsafe(ref dys, 0);
+                    Vector512.FusedMultiplyAdd(dy0, xj, Vector512.LoadUnsafe(ref dRow, 0)).StoreUnsafe(ref dRow, 0);
+                    dot0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 0), dy0, dot0);
+                    Unsafe.Add(ref dxs, j) += Vector512.Sum(dot0) + Linear6x18BackwardColumns(ref row, ref dRow, ref dys, Unsafe.Add(ref xs, j), 16);
                 }
                 return;
             }
@@ -418,24 +332,13 @@ partial class TinyGru
                     Vector256<float> dot0 = Vector256<float>.Zero;
                     Vector256<float> dot1 = Vector256<float>.Zero;
                     // 2 vectors of 8 per row, 2 at a time.
-                    for (nuint o = 0; o < 16; o += 16)
-                    {
-                        Vector256<float> dy0 = Vector256.LoadUnsafe(ref dys, o);
-                        Vector256.FusedMultiplyAdd(dy0, xj, Vector256.LoadUnsafe(ref dRow, o)).StoreUnsafe(ref dRow, o);
-                        dot0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, o), dy0, dot0);
-                        Vector256<float> dy1 = Vector256.LoadUnsafe(ref dys, o + 8);
-                        Vector256.FusedMultiplyAdd(dy1, xj, Vector256.LoadUnsafe(ref dRow, o + 8)).StoreUnsafe(ref dRow, o + 8);
-                        dot1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, o + 8), dy1, dot1);
-                    }
-                    float dot = Vector256.Sum(dot0 + dot1);
-                    float xScalar = Unsafe.Add(ref xs, j);
-                    for (nuint o = 16; o < Out; o++)
-                    {
-                        float dyo = Unsafe.Add(ref dys, o);
-                        Unsafe.Add(ref dw, j * Out + o) = MathF.FusedMultiplyAdd(dyo, xScalar, Unsafe.Add(ref dw, j * Out + o));
-                        dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), dyo, dot);
-                    }
-                    Unsafe.Add(ref dxs, j) += dot;
+                    Vector256<float> dy0 = Vector256.LoadUnsafe(ref dys, 0);
+                    Vector256.FusedMultiplyAdd(dy0, xj, Vector256.LoadUnsafe(ref dRow, 0)).StoreUnsafe(ref dRow, 0);
+                    dot0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, 0), dy0, dot0);
+                    Vector256<float> dy1 = Vector256.LoadUnsafe(ref dys, 8);
+                    Vector256.FusedMultiplyAdd(dy1, xj, Vector256.LoadUnsafe(ref dRow, 8)).StoreUnsafe(ref dRow, 8);
+                    dot1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, 8), dy1, dot1);
+                    Unsafe.Add(ref dxs, j) += Vector256.Sum(dot0 + dot1) + Linear6x18BackwardColumns(ref row, ref dRow, ref dys, Unsafe.Add(ref xs, j), 16);
                 }
                 return;
             }
@@ -451,46 +354,41 @@ partial class TinyGru
                     Vector128<float> dot2 = Vector128<float>.Zero;
                     Vector128<float> dot3 = Vector128<float>.Zero;
                     // 4 vectors of 4 per row, 4 at a time.
-                    for (nuint o = 0; o < 16; o += 16)
-                    {
-                        Vector128<float> dy0 = Vector128.LoadUnsafe(ref dys, o);
-                        Vector128.FusedMultiplyAdd(dy0, xj, Vector128.LoadUnsafe(ref dRow, o)).StoreUnsafe(ref dRow, o);
-                        dot0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, o), dy0, dot0);
-                        Vector128<float> dy1 = Vector128.LoadUnsafe(ref dys, o + 4);
-                        Vector128.FusedMultiplyAdd(dy1, xj, Vector128.LoadUnsafe(ref dRow, o + 4)).StoreUnsafe(ref dRow, o + 4);
-                        dot1 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, o + 4), dy1, dot1);
-                        Vector128<float> dy2 = Vector128.LoadUnsafe(ref dys, o + 8);
-                        Vector128.FusedMultiplyAdd(dy2, xj, Vector128.LoadUnsafe(ref dRow, o + 8)).StoreUnsafe(ref dRow, o + 8);
-                        dot2 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, o + 8), dy2, dot2);
-                        Vector128<float> dy3 = Vector128.LoadUnsafe(ref dys, o + 12);
-                        Vector128.FusedMultiplyAdd(dy3, xj, Vector128.LoadUnsafe(ref dRow, o + 12)).StoreUnsafe(ref dRow, o + 12);
-                        dot3 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, o + 12), dy3, dot3);
-                    }
-                    float dot = Vector128.Sum((dot0 + dot1) + (dot2 + dot3));
-                    float xScalar = Unsafe.Add(ref xs, j);
-                    for (nuint o = 16; o < Out; o++)
-                    {
-                        float dyo = Unsafe.Add(ref dys, o);
-                        Unsafe.Add(ref dw, j * Out + o) = MathF.FusedMultiplyAdd(dyo, xScalar, Unsafe.Add(ref dw, j * Out + o));
-                        dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), dyo, dot);
-                    }
-                    Unsafe.Add(ref dxs, j) += dot;
+                    Vector128<float> dy0 = Vector128.LoadUnsafe(ref dys, 0);
+                    Vector128.FusedMultiplyAdd(dy0, xj, Vector128.LoadUnsafe(ref dRow, 0)).StoreUnsafe(ref dRow, 0);
+                    dot0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 0), dy0, dot0);
+                    Vector128<float> dy1 = Vector128.LoadUnsafe(ref dys, 4);
+                    Vector128.FusedMultiplyAdd(dy1, xj, Vector128.LoadUnsafe(ref dRow, 4)).StoreUnsafe(ref dRow, 4);
+                    dot1 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 4), dy1, dot1);
+                    Vector128<float> dy2 = Vector128.LoadUnsafe(ref dys, 8);
+                    Vector128.FusedMultiplyAdd(dy2, xj, Vector128.LoadUnsafe(ref dRow, 8)).StoreUnsafe(ref dRow, 8);
+                    dot2 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 8), dy2, dot2);
+                    Vector128<float> dy3 = Vector128.LoadUnsafe(ref dys, 12);
+                    Vector128.FusedMultiplyAdd(dy3, xj, Vector128.LoadUnsafe(ref dRow, 12)).StoreUnsafe(ref dRow, 12);
+                    dot3 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 12), dy3, dot3);
+                    Unsafe.Add(ref dxs, j) += Vector128.Sum((dot0 + dot1) + (dot2 + dot3)) + Linear6x18BackwardColumns(ref row, ref dRow, ref dys, Unsafe.Add(ref xs, j), 16);
                 }
                 return;
             }
             // No SIMD.
             for (nuint j = 0; j < In; j++)
             {
-                float xj = Unsafe.Add(ref xs, j);
-                float dot = 0f;
-                for (nuint o = 0; o < Out; o++)
-                {
-                    float dyo = Unsafe.Add(ref dys, o);
-                    Unsafe.Add(ref dw, j * Out + o) = MathF.FusedMultiplyAdd(dyo, xj, Unsafe.Add(ref dw, j * Out + o));
-                    dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), dyo, dot);
-                }
-                Unsafe.Add(ref dxs, j) += dot;
+                Unsafe.Add(ref dxs, j) += Linear6x18BackwardColumns(ref Unsafe.Add(ref w, j * Out), ref Unsafe.Add(ref dw, j * Out), ref dys, Unsafe.Add(ref xs, j), 0);
             }
+        }
+
+        /// <summary>Columns <paramref name="start"/>..17 of one row of <see cref="Linear6x18Backward"/>: updates dW's row and returns its part of (W^T dy)_j.</summary>
+        private static float Linear6x18BackwardColumns(ref float row, ref float dRow, ref float dys, float xj, nuint start)
+        {
+            const int Out = 18;
+            float dot = 0f;
+            for (nuint o = start; o < Out; o++)
+            {
+                float dyo = Unsafe.Add(ref dys, o);
+                Unsafe.Add(ref dRow, o) = MathF.FusedMultiplyAdd(dyo, xj, Unsafe.Add(ref dRow, o));
+                dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref row, o), dyo, dot);
+            }
+            return dot;
         }
 
         /// <summary>y = W x + b for W of shape (7, 6), stored transposed as (6, 7).</summary>
@@ -503,33 +401,30 @@ partial class TinyGru
             ref float ys = ref MemoryMarshal.GetReference(y.Slice(0, Out));
             if (Vector128.IsHardwareAccelerated)
             {
-                // 1 vectors of 4 per row: a block of 1.
-
+                // 1 vector of 4 per row: a block of 1.
+                // Outputs 0..3.
                 {
-                    const nuint o = 0;
-                    Vector128<float> acc0 = Vector128.LoadUnsafe(ref b, o);
+                    Vector128<float> acc0 = Vector128.LoadUnsafe(ref b, 0);
                     for (nuint j = 0; j < In; j++)
                     {
                         Vector128<float> xj = Vector128.Create(Unsafe.Add(ref xs, j));
-                        ref float row = ref Unsafe.Add(ref w, j * Out + o);
+                        ref float row = ref Unsafe.Add(ref w, j * Out);
                         acc0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 0), xj, acc0);
                     }
-                    acc0.StoreUnsafe(ref ys, o);
+                    acc0.StoreUnsafe(ref ys, 0);
                 }
-                // The last 3 outputs do not fill a vector.
-                for (nuint o = 4; o < Out; o++)
-                {
-                    float sum = Unsafe.Add(ref b, o);
-                    for (nuint j = 0; j < In; j++)
-                    {
-                        sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), Unsafe.Add(ref xs, j), sum);
-                    }
-                    Unsafe.Add(ref ys, o) = sum;
-                }
+                Linear6x7Columns(ref w, ref b, ref xs, ref ys, 4);
                 return;
             }
             // No SIMD: one output at a time, with the same fused multiply-adds in the same order.
-            for (nuint o = 0; o < Out; o++)
+            Linear6x7Columns(ref w, ref b, ref xs, ref ys, 0);
+        }
+
+        /// <summary>Outputs <paramref name="start"/>..6 of <see cref="Linear6x7"/>, one at a time.</summary>
+        private static void Linear6x7Columns(ref float w, ref float b, ref float xs, ref float ys, nuint start)
+        {
+            const int In = 6, Out = 7;
+            for (nuint o = start; o < Out; o++)
             {
                 float sum = Unsafe.Add(ref b, o);
                 for (nuint j = 0; j < In; j++)
@@ -558,38 +453,33 @@ partial class TinyGru
                     ref float row = ref Unsafe.Add(ref w, j * Out);
                     ref float dRow = ref Unsafe.Add(ref dw, j * Out);
                     Vector128<float> dot0 = Vector128<float>.Zero;
-                    // 1 vectors of 4 per row, 1 at a time.
-                    for (nuint o = 0; o < 4; o += 4)
-                    {
-                        Vector128<float> dy0 = Vector128.LoadUnsafe(ref dys, o);
-                        Vector128.FusedMultiplyAdd(dy0, xj, Vector128.LoadUnsafe(ref dRow, o)).StoreUnsafe(ref dRow, o);
-                        dot0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, o), dy0, dot0);
-                    }
-                    float dot = Vector128.Sum(dot0);
-                    float xScalar = Unsafe.Add(ref xs, j);
-                    for (nuint o = 4; o < Out; o++)
-                    {
-                        float dyo = Unsafe.Add(ref dys, o);
-                        Unsafe.Add(ref dw, j * Out + o) = MathF.FusedMultiplyAdd(dyo, xScalar, Unsafe.Add(ref dw, j * Out + o));
-                        dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), dyo, dot);
-                    }
-                    Unsafe.Add(ref dxs, j) += dot;
+                    // 1 vector of 4 per row, 1 at a time.
+                    Vector128<float> dy0 = Vector128.LoadUnsafe(ref dys, 0);
+                    Vector128.FusedMultiplyAdd(dy0, xj, Vector128.LoadUnsafe(ref dRow, 0)).StoreUnsafe(ref dRow, 0);
+                    dot0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 0), dy0, dot0);
+                    Unsafe.Add(ref dxs, j) += Vector128.Sum(dot0) + Linear6x7BackwardColumns(ref row, ref dRow, ref dys, Unsafe.Add(ref xs, j), 4);
                 }
                 return;
             }
             // No SIMD.
             for (nuint j = 0; j < In; j++)
             {
-                float xj = Unsafe.Add(ref xs, j);
-                float dot = 0f;
-                for (nuint o = 0; o < Out; o++)
-                {
-                    float dyo = Unsafe.Add(ref dys, o);
-                    Unsafe.Add(ref dw, j * Out + o) = MathF.FusedMultiplyAdd(dyo, xj, Unsafe.Add(ref dw, j * Out + o));
-                    dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), dyo, dot);
-                }
-                Unsafe.Add(ref dxs, j) += dot;
+                Unsafe.Add(ref dxs, j) += Linear6x7BackwardColumns(ref Unsafe.Add(ref w, j * Out), ref Unsafe.Add(ref dw, j * Out), ref dys, Unsafe.Add(ref xs, j), 0);
             }
+        }
+
+        /// <summary>Columns <paramref name="start"/>..6 of one row of <see cref="Linear6x7Backward"/>: updates dW's row and returns its part of (W^T dy)_j.</summary>
+        private static float Linear6x7BackwardColumns(ref float row, ref float dRow, ref float dys, float xj, nuint start)
+        {
+            const int Out = 7;
+            float dot = 0f;
+            for (nuint o = start; o < Out; o++)
+            {
+                float dyo = Unsafe.Add(ref dys, o);
+                Unsafe.Add(ref dRow, o) = MathF.FusedMultiplyAdd(dyo, xj, Unsafe.Add(ref dRow, o));
+                dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref row, o), dyo, dot);
+            }
+            return dot;
         }
     }
 }

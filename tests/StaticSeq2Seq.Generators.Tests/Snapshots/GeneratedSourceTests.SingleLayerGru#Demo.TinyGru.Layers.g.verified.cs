@@ -6,11 +6,6 @@
 
 using System;
 using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using StaticSeq2Seq;
-using StaticSeq2Seq.Parameters;
 
 namespace Demo;
 
@@ -146,9 +141,9 @@ partial class TinyGru
         for (int k = 0; k < HiddenSize; k++)
         {
             float r = gates[k], z = gates[HiddenSize + k], n = gates[2 * HiddenSize + k];
-            float dh = dhNext[k];
-            float dn = dh * (1f - z);
-            float dz = dh * (h[k] - n);
+            float dOut = dhNext[k]; // dh'
+            float dn = dOut * (1f - z);
+            float dz = dOut * (h[k] - n);
             float dAn = dn * (1f - n * n);
             float dAr = dAn * hiddenN[k] * r * (1f - r);
             float dAz = dz * z * (1f - z);
@@ -158,29 +153,29 @@ partial class TinyGru
             dGatesHh[k] = dAr;
             dGatesHh[HiddenSize + k] = dAz;
             dGatesHh[2 * HiddenSize + k] = dAn * r;
-            dhPrevious[k] = dh * z;
+            dhPrevious[k] = dOut * z;
         }
     }
 
-    /// <summary>Encoder step t through all 1 layer: layer 0 reads the token's embedding, each layer above the new state of the one below.</summary>
+    /// <summary>Encoder step t: the layer reads the token's embedding.</summary>
     private static void EncoderStepForward(ReadOnlySpan<float> p, Span<float> a, int token, int t)
     {
         EncoderLayer0Forward(p, a, p.Slice(SourceEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), t);
     }
 
-    /// <summary>Encoder step t backward, top layer first: each layer's dL/dx joins dL/dh of the layer below at the same step.</summary>
+    /// <summary>Encoder step t backward: dL/dx goes to the token's embedding row.</summary>
     private static void EncoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int token, int t)
     {
         EncoderLayer0Backward(p, g, a, p.Slice(SourceEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), g.Slice(SourceEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), t);
     }
 
-    /// <summary>Decoder step i through all 1 layer: layer 0 reads the token's embedding, each layer above the new state of the one below.</summary>
+    /// <summary>Decoder step i: the layer reads the token's embedding.</summary>
     private static void DecoderStepForward(ReadOnlySpan<float> p, Span<float> a, int token, int i)
     {
         DecoderLayer0Forward(p, a, p.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), i);
     }
 
-    /// <summary>Decoder step i backward, top layer first: each layer's dL/dx joins dL/dh of the layer below at the same step.</summary>
+    /// <summary>Decoder step i backward: dL/dx goes to the token's embedding row.</summary>
     private static void DecoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int token, int i)
     {
         DecoderLayer0Backward(p, g, a, p.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), g.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), i);

@@ -5,12 +5,6 @@
 #nullable enable
 
 using System;
-using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using StaticSeq2Seq;
-using StaticSeq2Seq.Parameters;
 
 namespace Demo;
 
@@ -31,11 +25,11 @@ partial class TinyGru
     }
 
     /// <inheritdoc/>
-    public float Forward(Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, ReadOnlySpan<int> target)
+    public float Forward(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, ReadOnlySpan<int> target)
     {
-        ModelInputGuard.CheckWorkspace(workspace, typeof(TinyGru));
-        ModelInputGuard.CheckSequence(source, MaxSourceLength, SourceVocabularySize, nameof(source));
-        ModelInputGuard.CheckSequence(target, MaxTargetLength, TargetVocabularySize, nameof(target));
+        global::StaticSeq2Seq.ModelInputGuard.CheckWorkspace(workspace, typeof(TinyGru));
+        global::StaticSeq2Seq.ModelInputGuard.CheckSequence(source, MaxSourceLength, SourceVocabularySize, nameof(source));
+        global::StaticSeq2Seq.ModelInputGuard.CheckSequence(target, MaxTargetLength, TargetVocabularySize, nameof(target));
         ReadOnlySpan<float> p = parameterBuffer.Span;
         Span<float> a = workspace.Floats;
         Span<int> tokens = workspace.Tokens;
@@ -45,10 +39,10 @@ partial class TinyGru
         int steps = target.Length + 1;
         Span<int> inputs = tokens.Slice(DecoderInputsOffset, steps);
         Span<int> targets = tokens.Slice(DecoderTargetsOffset, steps);
-        inputs[0] = SpecialTokens.Sos;
+        inputs[0] = global::StaticSeq2Seq.SpecialTokens.Sos;
         target.CopyTo(inputs.Slice(1));
         target.CopyTo(targets);
-        targets[steps - 1] = SpecialTokens.Eos;
+        targets[steps - 1] = global::StaticSeq2Seq.SpecialTokens.Eos;
         float loss = 0f;
         for (int i = 0; i < steps; i++)
         {
@@ -62,11 +56,11 @@ partial class TinyGru
     }
 
     /// <inheritdoc/>
-    public void Backward(Seq2SeqWorkspace workspace, Span<float> gradients, float lossScale)
+    public void Backward(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, Span<float> gradients, float lossScale)
     {
-        ModelInputGuard.CheckWorkspace(workspace, typeof(TinyGru));
-        ModelInputGuard.CheckForwardPass(workspace);
-        ModelInputGuard.CheckLength(gradients.Length, ParameterCount, nameof(gradients));
+        global::StaticSeq2Seq.ModelInputGuard.CheckWorkspace(workspace, typeof(TinyGru));
+        global::StaticSeq2Seq.ModelInputGuard.CheckForwardPass(workspace);
+        global::StaticSeq2Seq.ModelInputGuard.CheckLength(gradients.Length, ParameterCount, nameof(gradients));
         ReadOnlySpan<float> p = parameterBuffer.Span;
         Span<float> g = gradients;
         Span<float> a = workspace.Floats;

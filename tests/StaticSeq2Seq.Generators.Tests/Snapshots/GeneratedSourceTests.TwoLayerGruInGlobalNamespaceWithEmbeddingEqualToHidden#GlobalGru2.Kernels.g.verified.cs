@@ -9,8 +9,6 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using StaticSeq2Seq;
-using StaticSeq2Seq.Parameters;
 
 partial class GlobalGru2
 {
@@ -31,56 +29,52 @@ partial class GlobalGru2
             ref float ys = ref MemoryMarshal.GetReference(y.Slice(0, Out));
             if (Vector256.IsHardwareAccelerated)
             {
-                // 1 vectors of 8 per row: a block of 1.
-
+                // 1 vector of 8 per row: a block of 1.
+                // Outputs 0..7.
                 {
-                    const nuint o = 0;
-                    Vector256<float> acc0 = Vector256.LoadUnsafe(ref b, o);
+                    Vector256<float> acc0 = Vector256.LoadUnsafe(ref b, 0);
                     for (nuint j = 0; j < In; j++)
                     {
                         Vector256<float> xj = Vector256.Create(Unsafe.Add(ref xs, j));
-                        ref float row = ref Unsafe.Add(ref w, j * Out + o);
+                        ref float row = ref Unsafe.Add(ref w, j * Out);
                         acc0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, 0), xj, acc0);
                     }
-                    acc0.StoreUnsafe(ref ys, o);
+                    acc0.StoreUnsafe(ref ys, 0);
                 }
-                // The last 4 outputs do not fill a vector.
-                for (nuint o = 8; o < Out; o++)
-                {
-                    float sum = Unsafe.Add(ref b, o);
-                    for (nuint j = 0; j < In; j++)
-                    {
-                        sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), Unsafe.Add(ref xs, j), sum);
-                    }
-                    Unsafe.Add(ref ys, o) = sum;
-                }
+                Linear4x12Columns(ref w, ref b, ref xs, ref ys, 8);
                 return;
             }
             if (Vector128.IsHardwareAccelerated)
             {
                 // 3 vectors of 4 per row: a block of 3.
-
+                // Outputs 0..11.
                 {
-                    const nuint o = 0;
-                    Vector128<float> acc0 = Vector128.LoadUnsafe(ref b, o);
-                    Vector128<float> acc1 = Vector128.LoadUnsafe(ref b, o + 4);
-                    Vector128<float> acc2 = Vector128.LoadUnsafe(ref b, o + 8);
+                    Vector128<float> acc0 = Vector128.LoadUnsafe(ref b, 0);
+                    Vector128<float> acc1 = Vector128.LoadUnsafe(ref b, 4);
+                    Vector128<float> acc2 = Vector128.LoadUnsafe(ref b, 8);
                     for (nuint j = 0; j < In; j++)
                     {
                         Vector128<float> xj = Vector128.Create(Unsafe.Add(ref xs, j));
-                        ref float row = ref Unsafe.Add(ref w, j * Out + o);
+                        ref float row = ref Unsafe.Add(ref w, j * Out);
                         acc0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 0), xj, acc0);
                         acc1 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 4), xj, acc1);
                         acc2 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 8), xj, acc2);
                     }
-                    acc0.StoreUnsafe(ref ys, o);
-                    acc1.StoreUnsafe(ref ys, o + 4);
-                    acc2.StoreUnsafe(ref ys, o + 8);
+                    acc0.StoreUnsafe(ref ys, 0);
+                    acc1.StoreUnsafe(ref ys, 4);
+                    acc2.StoreUnsafe(ref ys, 8);
                 }
                 return;
             }
             // No SIMD: one output at a time, with the same fused multiply-adds in the same order.
-            for (nuint o = 0; o < Out; o++)
+            Linear4x12Columns(ref w, ref b, ref xs, ref ys, 0);
+        }
+
+        /// <summary>Outputs <paramref name="start"/>..11 of <see cref="Linear4x12"/>, one at a time.</summary>
+        private static void Linear4x12Columns(ref float w, ref float b, ref float xs, ref float ys, nuint start)
+        {
+            const int In = 4, Out = 12;
+            for (nuint o = start; o < Out; o++)
             {
                 float sum = Unsafe.Add(ref b, o);
                 for (nuint j = 0; j < In; j++)
@@ -109,22 +103,11 @@ partial class GlobalGru2
                     ref float row = ref Unsafe.Add(ref w, j * Out);
                     ref float dRow = ref Unsafe.Add(ref dw, j * Out);
                     Vector256<float> dot0 = Vector256<float>.Zero;
-                    // 1 vectors of 8 per row, 1 at a time.
-                    for (nuint o = 0; o < 8; o += 8)
-                    {
-                        Vector256<float> dy0 = Vector256.LoadUnsafe(ref dys, o);
-                        Vector256.FusedMultiplyAdd(dy0, xj, Vector256.LoadUnsafe(ref dRow, o)).StoreUnsafe(ref dRow, o);
-                        dot0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, o), dy0, dot0);
-                    }
-                    float dot = Vector256.Sum(dot0);
-                    float xScalar = Unsafe.Add(ref xs, j);
-                    for (nuint o = 8; o < Out; o++)
-                    {
-                        float dyo = Unsafe.Add(ref dys, o);
-                        Unsafe.Add(ref dw, j * Out + o) = MathF.FusedMultiplyAdd(dyo, xScalar, Unsafe.Add(ref dw, j * Out + o));
-                        dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), dyo, dot);
-                    }
-                    Unsafe.Add(ref dxs, j) += dot;
+                    // 1 vector of 8 per row, 1 at a time.
+                    Vector256<float> dy0 = Vector256.LoadUnsafe(ref dys, 0);
+                    Vector256.FusedMultiplyAdd(dy0, xj, Vector256.LoadUnsafe(ref dRow, 0)).StoreUnsafe(ref dRow, 0);
+                    dot0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, 0), dy0, dot0);
+                    Unsafe.Add(ref dxs, j) += Vector256.Sum(dot0) + Linear4x12BackwardColumns(ref row, ref dRow, ref dys, Unsafe.Add(ref xs, j), 8);
                 }
                 return;
             }
@@ -139,36 +122,38 @@ partial class GlobalGru2
                     Vector128<float> dot1 = Vector128<float>.Zero;
                     Vector128<float> dot2 = Vector128<float>.Zero;
                     // 3 vectors of 4 per row, 3 at a time.
-                    for (nuint o = 0; o < 12; o += 12)
-                    {
-                        Vector128<float> dy0 = Vector128.LoadUnsafe(ref dys, o);
-                        Vector128.FusedMultiplyAdd(dy0, xj, Vector128.LoadUnsafe(ref dRow, o)).StoreUnsafe(ref dRow, o);
-                        dot0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, o), dy0, dot0);
-                        Vector128<float> dy1 = Vector128.LoadUnsafe(ref dys, o + 4);
-                        Vector128.FusedMultiplyAdd(dy1, xj, Vector128.LoadUnsafe(ref dRow, o + 4)).StoreUnsafe(ref dRow, o + 4);
-                        dot1 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, o + 4), dy1, dot1);
-                        Vector128<float> dy2 = Vector128.LoadUnsafe(ref dys, o + 8);
-                        Vector128.FusedMultiplyAdd(dy2, xj, Vector128.LoadUnsafe(ref dRow, o + 8)).StoreUnsafe(ref dRow, o + 8);
-                        dot2 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, o + 8), dy2, dot2);
-                    }
-                    float dot = Vector128.Sum((dot0 + dot1) + dot2);
-                    Unsafe.Add(ref dxs, j) += dot;
+                    Vector128<float> dy0 = Vector128.LoadUnsafe(ref dys, 0);
+                    Vector128.FusedMultiplyAdd(dy0, xj, Vector128.LoadUnsafe(ref dRow, 0)).StoreUnsafe(ref dRow, 0);
+                    dot0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 0), dy0, dot0);
+                    Vector128<float> dy1 = Vector128.LoadUnsafe(ref dys, 4);
+                    Vector128.FusedMultiplyAdd(dy1, xj, Vector128.LoadUnsafe(ref dRow, 4)).StoreUnsafe(ref dRow, 4);
+                    dot1 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 4), dy1, dot1);
+                    Vector128<float> dy2 = Vector128.LoadUnsafe(ref dys, 8);
+                    Vector128.FusedMultiplyAdd(dy2, xj, Vector128.LoadUnsafe(ref dRow, 8)).StoreUnsafe(ref dRow, 8);
+                    dot2 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 8), dy2, dot2);
+                    Unsafe.Add(ref dxs, j) += Vector128.Sum((dot0 + dot1) + dot2);
                 }
                 return;
             }
             // No SIMD.
             for (nuint j = 0; j < In; j++)
             {
-                float xj = Unsafe.Add(ref xs, j);
-                float dot = 0f;
-                for (nuint o = 0; o < Out; o++)
-                {
-                    float dyo = Unsafe.Add(ref dys, o);
-                    Unsafe.Add(ref dw, j * Out + o) = MathF.FusedMultiplyAdd(dyo, xj, Unsafe.Add(ref dw, j * Out + o));
-                    dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), dyo, dot);
-                }
-                Unsafe.Add(ref dxs, j) += dot;
+                Unsafe.Add(ref dxs, j) += Linear4x12BackwardColumns(ref Unsafe.Add(ref w, j * Out), ref Unsafe.Add(ref dw, j * Out), ref dys, Unsafe.Add(ref xs, j), 0);
             }
+        }
+
+        /// <summary>Columns <paramref name="start"/>..11 of one row of <see cref="Linear4x12Backward"/>: updates dW's row and returns its part of (W^T dy)_j.</summary>
+        private static float Linear4x12BackwardColumns(ref float row, ref float dRow, ref float dys, float xj, nuint start)
+        {
+            const int Out = 12;
+            float dot = 0f;
+            for (nuint o = start; o < Out; o++)
+            {
+                float dyo = Unsafe.Add(ref dys, o);
+                Unsafe.Add(ref dRow, o) = MathF.FusedMultiplyAdd(dyo, xj, Unsafe.Add(ref dRow, o));
+                dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref row, o), dyo, dot);
+            }
+            return dot;
         }
 
         /// <summary>y = W x + b for W of shape (6, 4), stored transposed as (4, 6).</summary>
@@ -181,33 +166,30 @@ partial class GlobalGru2
             ref float ys = ref MemoryMarshal.GetReference(y.Slice(0, Out));
             if (Vector128.IsHardwareAccelerated)
             {
-                // 1 vectors of 4 per row: a block of 1.
-
+                // 1 vector of 4 per row: a block of 1.
+                // Outputs 0..3.
                 {
-                    const nuint o = 0;
-                    Vector128<float> acc0 = Vector128.LoadUnsafe(ref b, o);
+                    Vector128<float> acc0 = Vector128.LoadUnsafe(ref b, 0);
                     for (nuint j = 0; j < In; j++)
                     {
                         Vector128<float> xj = Vector128.Create(Unsafe.Add(ref xs, j));
-                        ref float row = ref Unsafe.Add(ref w, j * Out + o);
+                        ref float row = ref Unsafe.Add(ref w, j * Out);
                         acc0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 0), xj, acc0);
                     }
-                    acc0.StoreUnsafe(ref ys, o);
+                    acc0.StoreUnsafe(ref ys, 0);
                 }
-                // The last 2 outputs do not fill a vector.
-                for (nuint o = 4; o < Out; o++)
-                {
-                    float sum = Unsafe.Add(ref b, o);
-                    for (nuint j = 0; j < In; j++)
-                    {
-                        sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), Unsafe.Add(ref xs, j), sum);
-                    }
-                    Unsafe.Add(ref ys, o) = sum;
-                }
+                Linear4x6Columns(ref w, ref b, ref xs, ref ys, 4);
                 return;
             }
             // No SIMD: one output at a time, with the same fused multiply-adds in the same order.
-            for (nuint o = 0; o < Out; o++)
+            Linear4x6Columns(ref w, ref b, ref xs, ref ys, 0);
+        }
+
+        /// <summary>Outputs <paramref name="start"/>..5 of <see cref="Linear4x6"/>, one at a time.</summary>
+        private static void Linear4x6Columns(ref float w, ref float b, ref float xs, ref float ys, nuint start)
+        {
+            const int In = 4, Out = 6;
+            for (nuint o = start; o < Out; o++)
             {
                 float sum = Unsafe.Add(ref b, o);
                 for (nuint j = 0; j < In; j++)
@@ -236,38 +218,33 @@ partial class GlobalGru2
                     ref float row = ref Unsafe.Add(ref w, j * Out);
                     ref float dRow = ref Unsafe.Add(ref dw, j * Out);
                     Vector128<float> dot0 = Vector128<float>.Zero;
-                    // 1 vectors of 4 per row, 1 at a time.
-                    for (nuint o = 0; o < 4; o += 4)
-                    {
-                        Vector128<float> dy0 = Vector128.LoadUnsafe(ref dys, o);
-                        Vector128.FusedMultiplyAdd(dy0, xj, Vector128.LoadUnsafe(ref dRow, o)).StoreUnsafe(ref dRow, o);
-                        dot0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, o), dy0, dot0);
-                    }
-                    float dot = Vector128.Sum(dot0);
-                    float xScalar = Unsafe.Add(ref xs, j);
-                    for (nuint o = 4; o < Out; o++)
-                    {
-                        float dyo = Unsafe.Add(ref dys, o);
-                        Unsafe.Add(ref dw, j * Out + o) = MathF.FusedMultiplyAdd(dyo, xScalar, Unsafe.Add(ref dw, j * Out + o));
-                        dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), dyo, dot);
-                    }
-                    Unsafe.Add(ref dxs, j) += dot;
+                    // 1 vector of 4 per row, 1 at a time.
+                    Vector128<float> dy0 = Vector128.LoadUnsafe(ref dys, 0);
+                    Vector128.FusedMultiplyAdd(dy0, xj, Vector128.LoadUnsafe(ref dRow, 0)).StoreUnsafe(ref dRow, 0);
+                    dot0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 0), dy0, dot0);
+                    Unsafe.Add(ref dxs, j) += Vector128.Sum(dot0) + Linear4x6BackwardColumns(ref row, ref dRow, ref dys, Unsafe.Add(ref xs, j), 4);
                 }
                 return;
             }
             // No SIMD.
             for (nuint j = 0; j < In; j++)
             {
-                float xj = Unsafe.Add(ref xs, j);
-                float dot = 0f;
-                for (nuint o = 0; o < Out; o++)
-                {
-                    float dyo = Unsafe.Add(ref dys, o);
-                    Unsafe.Add(ref dw, j * Out + o) = MathF.FusedMultiplyAdd(dyo, xj, Unsafe.Add(ref dw, j * Out + o));
-                    dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), dyo, dot);
-                }
-                Unsafe.Add(ref dxs, j) += dot;
+                Unsafe.Add(ref dxs, j) += Linear4x6BackwardColumns(ref Unsafe.Add(ref w, j * Out), ref Unsafe.Add(ref dw, j * Out), ref dys, Unsafe.Add(ref xs, j), 0);
             }
+        }
+
+        /// <summary>Columns <paramref name="start"/>..5 of one row of <see cref="Linear4x6Backward"/>: updates dW's row and returns its part of (W^T dy)_j.</summary>
+        private static float Linear4x6BackwardColumns(ref float row, ref float dRow, ref float dys, float xj, nuint start)
+        {
+            const int Out = 6;
+            float dot = 0f;
+            for (nuint o = start; o < Out; o++)
+            {
+                float dyo = Unsafe.Add(ref dys, o);
+                Unsafe.Add(ref dRow, o) = MathF.FusedMultiplyAdd(dyo, xj, Unsafe.Add(ref dRow, o));
+                dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref row, o), dyo, dot);
+            }
+            return dot;
         }
     }
 }

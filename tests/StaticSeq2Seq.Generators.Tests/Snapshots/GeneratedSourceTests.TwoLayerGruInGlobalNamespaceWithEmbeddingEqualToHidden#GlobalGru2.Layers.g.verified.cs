@@ -6,11 +6,6 @@
 
 using System;
 using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using StaticSeq2Seq;
-using StaticSeq2Seq.Parameters;
 
 partial class GlobalGru2
 {
@@ -208,9 +203,9 @@ partial class GlobalGru2
         for (int k = 0; k < HiddenSize; k++)
         {
             float r = gates[k], z = gates[HiddenSize + k], n = gates[2 * HiddenSize + k];
-            float dh = dhNext[k];
-            float dn = dh * (1f - z);
-            float dz = dh * (h[k] - n);
+            float dOut = dhNext[k]; // dh'
+            float dn = dOut * (1f - z);
+            float dz = dOut * (h[k] - n);
             float dAn = dn * (1f - n * n);
             float dAr = dAn * hiddenN[k] * r * (1f - r);
             float dAz = dz * z * (1f - z);
@@ -220,7 +215,7 @@ partial class GlobalGru2
             dGatesHh[k] = dAr;
             dGatesHh[HiddenSize + k] = dAz;
             dGatesHh[2 * HiddenSize + k] = dAn * r;
-            dhPrevious[k] = dh * z;
+            dhPrevious[k] = dOut * z;
         }
     }
 

@@ -5,12 +5,6 @@
 #nullable enable
 
 using System;
-using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using StaticSeq2Seq;
-using StaticSeq2Seq.Parameters;
 
 /// <remarks>
 /// <para>Architecture explanation:</para>
@@ -24,7 +18,7 @@ using StaticSeq2Seq.Parameters;
 /// </code>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("StaticSeq2Seq", "%VERSION%")]
-partial class GlobalGru2 : ISeq2SeqModel
+partial class GlobalGru2 : global::StaticSeq2Seq.ISeq2SeqModel
 {
     /// <summary>Source tokens, special tokens included.</summary>
     public const int SourceVocabularySize = 5;
@@ -119,39 +113,39 @@ partial class GlobalGru2 : ISeq2SeqModel
     private const int DecoderTargetsOffset = 6; // decoder targets: the target, then EOS (MaxTargetLength + 1)
 
     /// <summary>Names and shapes as the equivalent PyTorch module's state dict, so weights move both ways.</summary>
-    private static readonly ParameterLayout LayoutTable = new(
-        System.Collections.Immutable.ImmutableArray.Create(
-            new ParameterTensor("encoder.embedding.weight", SourceEmbeddingOffset, System.Collections.Immutable.ImmutableArray.Create(5, 4), false, ParameterInit.Normal, 0f),
-            new ParameterTensor("encoder.rnn.weight_ih_l0", EncoderWeightIh0Offset, System.Collections.Immutable.ImmutableArray.Create(12, 4), true, ParameterInit.Uniform, 0.5f),
-            new ParameterTensor("encoder.rnn.weight_hh_l0", EncoderWeightHh0Offset, System.Collections.Immutable.ImmutableArray.Create(12, 4), true, ParameterInit.Uniform, 0.5f),
-            new ParameterTensor("encoder.rnn.bias_ih_l0", EncoderBiasIh0Offset, System.Collections.Immutable.ImmutableArray.Create(12), false, ParameterInit.Uniform, 0.5f),
-            new ParameterTensor("encoder.rnn.bias_hh_l0", EncoderBiasHh0Offset, System.Collections.Immutable.ImmutableArray.Create(12), false, ParameterInit.Uniform, 0.5f),
-            new ParameterTensor("encoder.rnn.weight_ih_l1", EncoderWeightIh1Offset, System.Collections.Immutable.ImmutableArray.Create(12, 4), true, ParameterInit.Uniform, 0.5f),
-            new ParameterTensor("encoder.rnn.weight_hh_l1", EncoderWeightHh1Offset, System.Collections.Immutable.ImmutableArray.Create(12, 4), true, ParameterInit.Uniform, 0.5f),
-            new ParameterTensor("encoder.rnn.bias_ih_l1", EncoderBiasIh1Offset, System.Collections.Immutable.ImmutableArray.Create(12), false, ParameterInit.Uniform, 0.5f),
-            new ParameterTensor("encoder.rnn.bias_hh_l1", EncoderBiasHh1Offset, System.Collections.Immutable.ImmutableArray.Create(12), false, ParameterInit.Uniform, 0.5f),
-            new ParameterTensor("decoder.embedding.weight", TargetEmbeddingOffset, System.Collections.Immutable.ImmutableArray.Create(6, 4), false, ParameterInit.Normal, 0f),
-            new ParameterTensor("decoder.rnn.weight_ih_l0", DecoderWeightIh0Offset, System.Collections.Immutable.ImmutableArray.Create(12, 4), true, ParameterInit.Uniform, 0.5f),
-            new ParameterTensor("decoder.rnn.weight_hh_l0", DecoderWeightHh0Offset, System.Collections.Immutable.ImmutableArray.Create(12, 4), true, ParameterInit.Uniform, 0.5f),
-            new ParameterTensor("decoder.rnn.bias_ih_l0", DecoderBiasIh0Offset, System.Collections.Immutable.ImmutableArray.Create(12), false, ParameterInit.Uniform, 0.5f),
-            new ParameterTensor("decoder.rnn.bias_hh_l0", DecoderBiasHh0Offset, System.Collections.Immutable.ImmutableArray.Create(12), false, ParameterInit.Uniform, 0.5f),
-            new ParameterTensor("decoder.rnn.weight_ih_l1", DecoderWeightIh1Offset, System.Collections.Immutable.ImmutableArray.Create(12, 4), true, ParameterInit.Uniform, 0.5f),
-            new ParameterTensor("decoder.rnn.weight_hh_l1", DecoderWeightHh1Offset, System.Collections.Immutable.ImmutableArray.Create(12, 4), true, ParameterInit.Uniform, 0.5f),
-            new ParameterTensor("decoder.rnn.bias_ih_l1", DecoderBiasIh1Offset, System.Collections.Immutable.ImmutableArray.Create(12), false, ParameterInit.Uniform, 0.5f),
-            new ParameterTensor("decoder.rnn.bias_hh_l1", DecoderBiasHh1Offset, System.Collections.Immutable.ImmutableArray.Create(12), false, ParameterInit.Uniform, 0.5f),
-            new ParameterTensor("decoder.out.weight", OutputWeightOffset, System.Collections.Immutable.ImmutableArray.Create(6, 4), true, ParameterInit.Uniform, 0.5f),
-            new ParameterTensor("decoder.out.bias", OutputBiasOffset, System.Collections.Immutable.ImmutableArray.Create(6), false, ParameterInit.Uniform, 0.5f)),
+    private static readonly global::StaticSeq2Seq.Parameters.ParameterLayout LayoutTable = new(
+        global::System.Collections.Immutable.ImmutableArray.Create(
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("encoder.embedding.weight", SourceEmbeddingOffset, global::System.Collections.Immutable.ImmutableArray.Create(5, 4), false, global::StaticSeq2Seq.Parameters.ParameterInit.Normal, 0f),
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("encoder.rnn.weight_ih_l0", EncoderWeightIh0Offset, global::System.Collections.Immutable.ImmutableArray.Create(12, 4), true, global::StaticSeq2Seq.Parameters.ParameterInit.Uniform, 0.5f),
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("encoder.rnn.weight_hh_l0", EncoderWeightHh0Offset, global::System.Collections.Immutable.ImmutableArray.Create(12, 4), true, global::StaticSeq2Seq.Parameters.ParameterInit.Uniform, 0.5f),
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("encoder.rnn.bias_ih_l0", EncoderBiasIh0Offset, global::System.Collections.Immutable.ImmutableArray.Create(12), false, global::StaticSeq2Seq.Parameters.ParameterInit.Uniform, 0.5f),
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("encoder.rnn.bias_hh_l0", EncoderBiasHh0Offset, global::System.Collections.Immutable.ImmutableArray.Create(12), false, global::StaticSeq2Seq.Parameters.ParameterInit.Uniform, 0.5f),
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("encoder.rnn.weight_ih_l1", EncoderWeightIh1Offset, global::System.Collections.Immutable.ImmutableArray.Create(12, 4), true, global::StaticSeq2Seq.Parameters.ParameterInit.Uniform, 0.5f),
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("encoder.rnn.weight_hh_l1", EncoderWeightHh1Offset, global::System.Collections.Immutable.ImmutableArray.Create(12, 4), true, global::StaticSeq2Seq.Parameters.ParameterInit.Uniform, 0.5f),
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("encoder.rnn.bias_ih_l1", EncoderBiasIh1Offset, global::System.Collections.Immutable.ImmutableArray.Create(12), false, global::StaticSeq2Seq.Parameters.ParameterInit.Uniform, 0.5f),
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("encoder.rnn.bias_hh_l1", EncoderBiasHh1Offset, global::System.Collections.Immutable.ImmutableArray.Create(12), false, global::StaticSeq2Seq.Parameters.ParameterInit.Uniform, 0.5f),
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("decoder.embedding.weight", TargetEmbeddingOffset, global::System.Collections.Immutable.ImmutableArray.Create(6, 4), false, global::StaticSeq2Seq.Parameters.ParameterInit.Normal, 0f),
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("decoder.rnn.weight_ih_l0", DecoderWeightIh0Offset, global::System.Collections.Immutable.ImmutableArray.Create(12, 4), true, global::StaticSeq2Seq.Parameters.ParameterInit.Uniform, 0.5f),
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("decoder.rnn.weight_hh_l0", DecoderWeightHh0Offset, global::System.Collections.Immutable.ImmutableArray.Create(12, 4), true, global::StaticSeq2Seq.Parameters.ParameterInit.Uniform, 0.5f),
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("decoder.rnn.bias_ih_l0", DecoderBiasIh0Offset, global::System.Collections.Immutable.ImmutableArray.Create(12), false, global::StaticSeq2Seq.Parameters.ParameterInit.Uniform, 0.5f),
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("decoder.rnn.bias_hh_l0", DecoderBiasHh0Offset, global::System.Collections.Immutable.ImmutableArray.Create(12), false, global::StaticSeq2Seq.Parameters.ParameterInit.Uniform, 0.5f),
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("decoder.rnn.weight_ih_l1", DecoderWeightIh1Offset, global::System.Collections.Immutable.ImmutableArray.Create(12, 4), true, global::StaticSeq2Seq.Parameters.ParameterInit.Uniform, 0.5f),
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("decoder.rnn.weight_hh_l1", DecoderWeightHh1Offset, global::System.Collections.Immutable.ImmutableArray.Create(12, 4), true, global::StaticSeq2Seq.Parameters.ParameterInit.Uniform, 0.5f),
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("decoder.rnn.bias_ih_l1", DecoderBiasIh1Offset, global::System.Collections.Immutable.ImmutableArray.Create(12), false, global::StaticSeq2Seq.Parameters.ParameterInit.Uniform, 0.5f),
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("decoder.rnn.bias_hh_l1", DecoderBiasHh1Offset, global::System.Collections.Immutable.ImmutableArray.Create(12), false, global::StaticSeq2Seq.Parameters.ParameterInit.Uniform, 0.5f),
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("decoder.out.weight", OutputWeightOffset, global::System.Collections.Immutable.ImmutableArray.Create(6, 4), true, global::StaticSeq2Seq.Parameters.ParameterInit.Uniform, 0.5f),
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("decoder.out.bias", OutputBiasOffset, global::System.Collections.Immutable.ImmutableArray.Create(6), false, global::StaticSeq2Seq.Parameters.ParameterInit.Uniform, 0.5f)),
         ParameterCount);
 
-    private static readonly ModelShape DeclaredShape = new(5, 6, 4, 4, 2, RecurrentCell.Gru, 2, 3);
+    private static readonly global::StaticSeq2Seq.ModelShape DeclaredShape = new(5, 6, 4, 4, 2, global::StaticSeq2Seq.RecurrentCell.Gru, 2, 3);
 
-    private readonly AlignedBuffer parameterBuffer = new(ParameterCount);
-
-    /// <inheritdoc/>
-    public ModelShape Shape => DeclaredShape;
+    private readonly global::StaticSeq2Seq.Parameters.AlignedBuffer parameterBuffer = new(ParameterCount);
 
     /// <inheritdoc/>
-    public ParameterLayout Layout => LayoutTable;
+    public global::StaticSeq2Seq.ModelShape Shape => DeclaredShape;
+
+    /// <inheritdoc/>
+    public global::StaticSeq2Seq.Parameters.ParameterLayout Layout => LayoutTable;
 
     /// <inheritdoc/>
     public Span<float> Parameters => parameterBuffer.Span;
@@ -160,5 +154,5 @@ partial class GlobalGru2 : ISeq2SeqModel
     public void InitializeParameters(ulong seed) => LayoutTable.Initialize(parameterBuffer.Span, seed);
 
     /// <inheritdoc/>
-    public Seq2SeqWorkspace CreateWorkspace() => new(typeof(GlobalGru2), WorkspaceFloats, WorkspaceTokens);
+    public global::StaticSeq2Seq.Seq2SeqWorkspace CreateWorkspace() => new(typeof(GlobalGru2), WorkspaceFloats, WorkspaceTokens);
 }

@@ -9,8 +9,6 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using StaticSeq2Seq;
-using StaticSeq2Seq.Parameters;
 
 namespace Demo.Models;
 
@@ -33,33 +31,30 @@ partial class TinyRnn2
             ref float ys = ref MemoryMarshal.GetReference(y.Slice(0, Out));
             if (Vector128.IsHardwareAccelerated)
             {
-                // 1 vectors of 4 per row: a block of 1.
-
+                // 1 vector of 4 per row: a block of 1.
+                // Outputs 0..3.
                 {
-                    const nuint o = 0;
-                    Vector128<float> acc0 = Vector128.LoadUnsafe(ref b, o);
+                    Vector128<float> acc0 = Vector128.LoadUnsafe(ref b, 0);
                     for (nuint j = 0; j < In; j++)
                     {
                         Vector128<float> xj = Vector128.Create(Unsafe.Add(ref xs, j));
-                        ref float row = ref Unsafe.Add(ref w, j * Out + o);
+                        ref float row = ref Unsafe.Add(ref w, j * Out);
                         acc0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 0), xj, acc0);
                     }
-                    acc0.StoreUnsafe(ref ys, o);
+                    acc0.StoreUnsafe(ref ys, 0);
                 }
-                // The last 1 outputs do not fill a vector.
-                for (nuint o = 4; o < Out; o++)
-                {
-                    float sum = Unsafe.Add(ref b, o);
-                    for (nuint j = 0; j < In; j++)
-                    {
-                        sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), Unsafe.Add(ref xs, j), sum);
-                    }
-                    Unsafe.Add(ref ys, o) = sum;
-                }
+                Linear3x5Columns(ref w, ref b, ref xs, ref ys, 4);
                 return;
             }
             // No SIMD: one output at a time, with the same fused multiply-adds in the same order.
-            for (nuint o = 0; o < Out; o++)
+            Linear3x5Columns(ref w, ref b, ref xs, ref ys, 0);
+        }
+
+        /// <summary>Outputs <paramref name="start"/>..4 of <see cref="Linear3x5"/>, one at a time.</summary>
+        private static void Linear3x5Columns(ref float w, ref float b, ref float xs, ref float ys, nuint start)
+        {
+            const int In = 3, Out = 5;
+            for (nuint o = start; o < Out; o++)
             {
                 float sum = Unsafe.Add(ref b, o);
                 for (nuint j = 0; j < In; j++)
@@ -88,38 +83,33 @@ partial class TinyRnn2
                     ref float row = ref Unsafe.Add(ref w, j * Out);
                     ref float dRow = ref Unsafe.Add(ref dw, j * Out);
                     Vector128<float> dot0 = Vector128<float>.Zero;
-                    // 1 vectors of 4 per row, 1 at a time.
-                    for (nuint o = 0; o < 4; o += 4)
-                    {
-                        Vector128<float> dy0 = Vector128.LoadUnsafe(ref dys, o);
-                        Vector128.FusedMultiplyAdd(dy0, xj, Vector128.LoadUnsafe(ref dRow, o)).StoreUnsafe(ref dRow, o);
-                        dot0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, o), dy0, dot0);
-                    }
-                    float dot = Vector128.Sum(dot0);
-                    float xScalar = Unsafe.Add(ref xs, j);
-                    for (nuint o = 4; o < Out; o++)
-                    {
-                        float dyo = Unsafe.Add(ref dys, o);
-                        Unsafe.Add(ref dw, j * Out + o) = MathF.FusedMultiplyAdd(dyo, xScalar, Unsafe.Add(ref dw, j * Out + o));
-                        dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), dyo, dot);
-                    }
-                    Unsafe.Add(ref dxs, j) += dot;
+                    // 1 vector of 4 per row, 1 at a time.
+                    Vector128<float> dy0 = Vector128.LoadUnsafe(ref dys, 0);
+                    Vector128.FusedMultiplyAdd(dy0, xj, Vector128.LoadUnsafe(ref dRow, 0)).StoreUnsafe(ref dRow, 0);
+                    dot0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 0), dy0, dot0);
+                    Unsafe.Add(ref dxs, j) += Vector128.Sum(dot0) + Linear3x5BackwardColumns(ref row, ref dRow, ref dys, Unsafe.Add(ref xs, j), 4);
                 }
                 return;
             }
             // No SIMD.
             for (nuint j = 0; j < In; j++)
             {
-                float xj = Unsafe.Add(ref xs, j);
-                float dot = 0f;
-                for (nuint o = 0; o < Out; o++)
-                {
-                    float dyo = Unsafe.Add(ref dys, o);
-                    Unsafe.Add(ref dw, j * Out + o) = MathF.FusedMultiplyAdd(dyo, xj, Unsafe.Add(ref dw, j * Out + o));
-                    dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), dyo, dot);
-                }
-                Unsafe.Add(ref dxs, j) += dot;
+                Unsafe.Add(ref dxs, j) += Linear3x5BackwardColumns(ref Unsafe.Add(ref w, j * Out), ref Unsafe.Add(ref dw, j * Out), ref dys, Unsafe.Add(ref xs, j), 0);
             }
+        }
+
+        /// <summary>Columns <paramref name="start"/>..4 of one row of <see cref="Linear3x5Backward"/>: updates dW's row and returns its part of (W^T dy)_j.</summary>
+        private static float Linear3x5BackwardColumns(ref float row, ref float dRow, ref float dys, float xj, nuint start)
+        {
+            const int Out = 5;
+            float dot = 0f;
+            for (nuint o = start; o < Out; o++)
+            {
+                float dyo = Unsafe.Add(ref dys, o);
+                Unsafe.Add(ref dRow, o) = MathF.FusedMultiplyAdd(dyo, xj, Unsafe.Add(ref dRow, o));
+                dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref row, o), dyo, dot);
+            }
+            return dot;
         }
 
         /// <summary>y = W x + b for W of shape (5, 5), stored transposed as (5, 5).</summary>
@@ -132,33 +122,30 @@ partial class TinyRnn2
             ref float ys = ref MemoryMarshal.GetReference(y.Slice(0, Out));
             if (Vector128.IsHardwareAccelerated)
             {
-                // 1 vectors of 4 per row: a block of 1.
-
+                // 1 vector of 4 per row: a block of 1.
+                // Outputs 0..3.
                 {
-                    const nuint o = 0;
-                    Vector128<float> acc0 = Vector128.LoadUnsafe(ref b, o);
+                    Vector128<float> acc0 = Vector128.LoadUnsafe(ref b, 0);
                     for (nuint j = 0; j < In; j++)
                     {
                         Vector128<float> xj = Vector128.Create(Unsafe.Add(ref xs, j));
-                        ref float row = ref Unsafe.Add(ref w, j * Out + o);
+                        ref float row = ref Unsafe.Add(ref w, j * Out);
                         acc0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 0), xj, acc0);
                     }
-                    acc0.StoreUnsafe(ref ys, o);
+                    acc0.StoreUnsafe(ref ys, 0);
                 }
-                // The last 1 outputs do not fill a vector.
-                for (nuint o = 4; o < Out; o++)
-                {
-                    float sum = Unsafe.Add(ref b, o);
-                    for (nuint j = 0; j < In; j++)
-                    {
-                        sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), Unsafe.Add(ref xs, j), sum);
-                    }
-                    Unsafe.Add(ref ys, o) = sum;
-                }
+                Linear5x5Columns(ref w, ref b, ref xs, ref ys, 4);
                 return;
             }
             // No SIMD: one output at a time, with the same fused multiply-adds in the same order.
-            for (nuint o = 0; o < Out; o++)
+            Linear5x5Columns(ref w, ref b, ref xs, ref ys, 0);
+        }
+
+        /// <summary>Outputs <paramref name="start"/>..4 of <see cref="Linear5x5"/>, one at a time.</summary>
+        private static void Linear5x5Columns(ref float w, ref float b, ref float xs, ref float ys, nuint start)
+        {
+            const int In = 5, Out = 5;
+            for (nuint o = start; o < Out; o++)
             {
                 float sum = Unsafe.Add(ref b, o);
                 for (nuint j = 0; j < In; j++)
@@ -187,38 +174,33 @@ partial class TinyRnn2
                     ref float row = ref Unsafe.Add(ref w, j * Out);
                     ref float dRow = ref Unsafe.Add(ref dw, j * Out);
                     Vector128<float> dot0 = Vector128<float>.Zero;
-                    // 1 vectors of 4 per row, 1 at a time.
-                    for (nuint o = 0; o < 4; o += 4)
-                    {
-                        Vector128<float> dy0 = Vector128.LoadUnsafe(ref dys, o);
-                        Vector128.FusedMultiplyAdd(dy0, xj, Vector128.LoadUnsafe(ref dRow, o)).StoreUnsafe(ref dRow, o);
-                        dot0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, o), dy0, dot0);
-                    }
-                    float dot = Vector128.Sum(dot0);
-                    float xScalar = Unsafe.Add(ref xs, j);
-                    for (nuint o = 4; o < Out; o++)
-                    {
-                        float dyo = Unsafe.Add(ref dys, o);
-                        Unsafe.Add(ref dw, j * Out + o) = MathF.FusedMultiplyAdd(dyo, xScalar, Unsafe.Add(ref dw, j * Out + o));
-                        dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), dyo, dot);
-                    }
-                    Unsafe.Add(ref dxs, j) += dot;
+                    // 1 vector of 4 per row, 1 at a time.
+                    Vector128<float> dy0 = Vector128.LoadUnsafe(ref dys, 0);
+                    Vector128.FusedMultiplyAdd(dy0, xj, Vector128.LoadUnsafe(ref dRow, 0)).StoreUnsafe(ref dRow, 0);
+                    dot0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 0), dy0, dot0);
+                    Unsafe.Add(ref dxs, j) += Vector128.Sum(dot0) + Linear5x5BackwardColumns(ref row, ref dRow, ref dys, Unsafe.Add(ref xs, j), 4);
                 }
                 return;
             }
             // No SIMD.
             for (nuint j = 0; j < In; j++)
             {
-                float xj = Unsafe.Add(ref xs, j);
-                float dot = 0f;
-                for (nuint o = 0; o < Out; o++)
-                {
-                    float dyo = Unsafe.Add(ref dys, o);
-                    Unsafe.Add(ref dw, j * Out + o) = MathF.FusedMultiplyAdd(dyo, xj, Unsafe.Add(ref dw, j * Out + o));
-                    dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), dyo, dot);
-                }
-                Unsafe.Add(ref dxs, j) += dot;
+                Unsafe.Add(ref dxs, j) += Linear5x5BackwardColumns(ref Unsafe.Add(ref w, j * Out), ref Unsafe.Add(ref dw, j * Out), ref dys, Unsafe.Add(ref xs, j), 0);
             }
+        }
+
+        /// <summary>Columns <paramref name="start"/>..4 of one row of <see cref="Linear5x5Backward"/>: updates dW's row and returns its part of (W^T dy)_j.</summary>
+        private static float Linear5x5BackwardColumns(ref float row, ref float dRow, ref float dys, float xj, nuint start)
+        {
+            const int Out = 5;
+            float dot = 0f;
+            for (nuint o = start; o < Out; o++)
+            {
+                float dyo = Unsafe.Add(ref dys, o);
+                Unsafe.Add(ref dRow, o) = MathF.FusedMultiplyAdd(dyo, xj, Unsafe.Add(ref dRow, o));
+                dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref row, o), dyo, dot);
+            }
+            return dot;
         }
 
         /// <summary>y = W x + b for W of shape (6, 5), stored transposed as (5, 6).</summary>
@@ -231,33 +213,30 @@ partial class TinyRnn2
             ref float ys = ref MemoryMarshal.GetReference(y.Slice(0, Out));
             if (Vector128.IsHardwareAccelerated)
             {
-                // 1 vectors of 4 per row: a block of 1.
-
+                // 1 vector of 4 per row: a block of 1.
+                // Outputs 0..3.
                 {
-                    const nuint o = 0;
-                    Vector128<float> acc0 = Vector128.LoadUnsafe(ref b, o);
+                    Vector128<float> acc0 = Vector128.LoadUnsafe(ref b, 0);
                     for (nuint j = 0; j < In; j++)
                     {
                         Vector128<float> xj = Vector128.Create(Unsafe.Add(ref xs, j));
-                        ref float row = ref Unsafe.Add(ref w, j * Out + o);
+                        ref float row = ref Unsafe.Add(ref w, j * Out);
                         acc0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 0), xj, acc0);
                     }
-                    acc0.StoreUnsafe(ref ys, o);
+                    acc0.StoreUnsafe(ref ys, 0);
                 }
-                // The last 2 outputs do not fill a vector.
-                for (nuint o = 4; o < Out; o++)
-                {
-                    float sum = Unsafe.Add(ref b, o);
-                    for (nuint j = 0; j < In; j++)
-                    {
-                        sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), Unsafe.Add(ref xs, j), sum);
-                    }
-                    Unsafe.Add(ref ys, o) = sum;
-                }
+                Linear5x6Columns(ref w, ref b, ref xs, ref ys, 4);
                 return;
             }
             // No SIMD: one output at a time, with the same fused multiply-adds in the same order.
-            for (nuint o = 0; o < Out; o++)
+            Linear5x6Columns(ref w, ref b, ref xs, ref ys, 0);
+        }
+
+        /// <summary>Outputs <paramref name="start"/>..5 of <see cref="Linear5x6"/>, one at a time.</summary>
+        private static void Linear5x6Columns(ref float w, ref float b, ref float xs, ref float ys, nuint start)
+        {
+            const int In = 5, Out = 6;
+            for (nuint o = start; o < Out; o++)
             {
                 float sum = Unsafe.Add(ref b, o);
                 for (nuint j = 0; j < In; j++)
@@ -286,38 +265,33 @@ partial class TinyRnn2
                     ref float row = ref Unsafe.Add(ref w, j * Out);
                     ref float dRow = ref Unsafe.Add(ref dw, j * Out);
                     Vector128<float> dot0 = Vector128<float>.Zero;
-                    // 1 vectors of 4 per row, 1 at a time.
-                    for (nuint o = 0; o < 4; o += 4)
-                    {
-                        Vector128<float> dy0 = Vector128.LoadUnsafe(ref dys, o);
-                        Vector128.FusedMultiplyAdd(dy0, xj, Vector128.LoadUnsafe(ref dRow, o)).StoreUnsafe(ref dRow, o);
-                        dot0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, o), dy0, dot0);
-                    }
-                    float dot = Vector128.Sum(dot0);
-                    float xScalar = Unsafe.Add(ref xs, j);
-                    for (nuint o = 4; o < Out; o++)
-                    {
-                        float dyo = Unsafe.Add(ref dys, o);
-                        Unsafe.Add(ref dw, j * Out + o) = MathF.FusedMultiplyAdd(dyo, xScalar, Unsafe.Add(ref dw, j * Out + o));
-                        dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), dyo, dot);
-                    }
-                    Unsafe.Add(ref dxs, j) += dot;
+                    // 1 vector of 4 per row, 1 at a time.
+                    Vector128<float> dy0 = Vector128.LoadUnsafe(ref dys, 0);
+                    Vector128.FusedMultiplyAdd(dy0, xj, Vector128.LoadUnsafe(ref dRow, 0)).StoreUnsafe(ref dRow, 0);
+                    dot0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 0), dy0, dot0);
+                    Unsafe.Add(ref dxs, j) += Vector128.Sum(dot0) + Linear5x6BackwardColumns(ref row, ref dRow, ref dys, Unsafe.Add(ref xs, j), 4);
                 }
                 return;
             }
             // No SIMD.
             for (nuint j = 0; j < In; j++)
             {
-                float xj = Unsafe.Add(ref xs, j);
-                float dot = 0f;
-                for (nuint o = 0; o < Out; o++)
-                {
-                    float dyo = Unsafe.Add(ref dys, o);
-                    Unsafe.Add(ref dw, j * Out + o) = MathF.FusedMultiplyAdd(dyo, xj, Unsafe.Add(ref dw, j * Out + o));
-                    dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), dyo, dot);
-                }
-                Unsafe.Add(ref dxs, j) += dot;
+                Unsafe.Add(ref dxs, j) += Linear5x6BackwardColumns(ref Unsafe.Add(ref w, j * Out), ref Unsafe.Add(ref dw, j * Out), ref dys, Unsafe.Add(ref xs, j), 0);
             }
+        }
+
+        /// <summary>Columns <paramref name="start"/>..5 of one row of <see cref="Linear5x6Backward"/>: updates dW's row and returns its part of (W^T dy)_j.</summary>
+        private static float Linear5x6BackwardColumns(ref float row, ref float dRow, ref float dys, float xj, nuint start)
+        {
+            const int Out = 6;
+            float dot = 0f;
+            for (nuint o = start; o < Out; o++)
+            {
+                float dyo = Unsafe.Add(ref dys, o);
+                Unsafe.Add(ref dRow, o) = MathF.FusedMultiplyAdd(dyo, xj, Unsafe.Add(ref dRow, o));
+                dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref row, o), dyo, dot);
+            }
+            return dot;
         }
     }
 }

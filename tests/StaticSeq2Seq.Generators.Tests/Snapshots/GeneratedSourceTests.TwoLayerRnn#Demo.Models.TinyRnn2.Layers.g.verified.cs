@@ -6,11 +6,6 @@
 
 using System;
 using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using StaticSeq2Seq;
-using StaticSeq2Seq.Parameters;
 
 namespace Demo.Models;
 

@@ -5,12 +5,6 @@
 #nullable enable
 
 using System;
-using System.Numerics.Tensors;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using StaticSeq2Seq;
-using StaticSeq2Seq.Parameters;
 
 namespace Demo.Models;
 
@@ -22,11 +16,11 @@ namespace Demo.Models;
 /// ○ Decoder: RNN (tanh), 2 layers, H = 5, started from the encoder's final state of each layer
 /// ○ Target embedding: 6 tokens → E = 3; decoder input SOS, then the previous token
 /// ○ Output: Linear H = 5 → 6, softmax; up to 2 tokens and EOS
-/// ○ 464 parameter floats (1.8 KiB), workspace 272 floats (1.1 KiB)
+/// ○ 464 parameter floats (1.8 KiB), workspace 256 floats (1.0 KiB)
 /// </code>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("StaticSeq2Seq", "%VERSION%")]
-partial class TinyRnn2 : ISeq2SeqModel
+partial class TinyRnn2 : global::StaticSeq2Seq.ISeq2SeqModel
 {
     /// <summary>Source tokens, special tokens included.</summary>
     public const int SourceVocabularySize = 9;
@@ -47,7 +41,7 @@ partial class TinyRnn2 : ISeq2SeqModel
     /// <summary>Floats in the flat parameter buffer, alignment padding included.</summary>
     public const int ParameterCount = 464;
     /// <summary>Floats of activations a workspace holds.</summary>
-    public const int WorkspaceFloats = 272;
+    public const int WorkspaceFloats = 256;
     /// <summary>Token ids a workspace holds.</summary>
     public const int WorkspaceTokens = 9;
 
@@ -101,11 +95,10 @@ partial class TinyRnn2 : ISeq2SeqModel
     private const int ProbabilitiesOffset = 128; // softmax of each decoder step's logits (MaxTargetLength + 1, TargetVocabularySize)
     private const int GatesHhOffset = 160; // scratch: W_hh h + b_hh of the current step (G)
     private const int DGatesIhOffset = 176; // backward scratch: dL/d(W_ih x + b_ih) (G)
-    private const int DGatesHhOffset = 192; // backward scratch: dL/d(W_hh h + b_hh) (G)
-    private const int DHidden0Offset = 208; // backward: dL/dh of layer 0 at the current step (H)
-    private const int DHidden1Offset = 224; // backward: dL/dh of layer 1 at the current step (H)
-    private const int DHiddenPreviousOffset = 240; // backward scratch: dL/dh of the previous step (H)
-    private const int DLogitsOffset = 256; // backward scratch: dL/dlogits (TargetVocabularySize)
+    private const int DHidden0Offset = 192; // backward: dL/dh of layer 0 at the current step (H)
+    private const int DHidden1Offset = 208; // backward: dL/dh of layer 1 at the current step (H)
+    private const int DHiddenPreviousOffset = 224; // backward scratch: dL/dh of the previous step (H)
+    private const int DLogitsOffset = 240; // backward scratch: dL/dlogits (TargetVocabularySize)
 
     // Workspace tokens: offset of each buffer.
     private const int SourceTokensOffset = 0; // the source of the last forward pass (MaxSourceLength)
@@ -113,39 +106,39 @@ partial class TinyRnn2 : ISeq2SeqModel
     private const int DecoderTargetsOffset = 6; // decoder targets: the target, then EOS (MaxTargetLength + 1)
 
     /// <summary>Names and shapes as the equivalent PyTorch module's state dict, so weights move both ways.</summary>
-    private static readonly ParameterLayout LayoutTable = new(
-        System.Collections.Immutable.ImmutableArray.Create(
-            new ParameterTensor("encoder.embedding.weight", SourceEmbeddingOffset, System.Collections.Immutable.ImmutableArray.Create(9, 3), false, ParameterInit.Normal, 0f),
-            new ParameterTensor("encoder.rnn.weight_ih_l0", EncoderWeightIh0Offset, System.Collections.Immutable.ImmutableArray.Create(5, 3), true, ParameterInit.Uniform, 0.4472136f),
-            new ParameterTensor("encoder.rnn.weight_hh_l0", EncoderWeightHh0Offset, System.Collections.Immutable.ImmutableArray.Create(5, 5), true, ParameterInit.Uniform, 0.4472136f),
-            new ParameterTensor("encoder.rnn.bias_ih_l0", EncoderBiasIh0Offset, System.Collections.Immutable.ImmutableArray.Create(5), false, ParameterInit.Uniform, 0.4472136f),
-            new ParameterTensor("encoder.rnn.bias_hh_l0", EncoderBiasHh0Offset, System.Collections.Immutable.ImmutableArray.Create(5), false, ParameterInit.Uniform, 0.4472136f),
-            new ParameterTensor("encoder.rnn.weight_ih_l1", EncoderWeightIh1Offset, System.Collections.Immutable.ImmutableArray.Create(5, 5), true, ParameterInit.Uniform, 0.4472136f),
-            new ParameterTensor("encoder.rnn.weight_hh_l1", EncoderWeightHh1Offset, System.Collections.Immutable.ImmutableArray.Create(5, 5), true, ParameterInit.Uniform, 0.4472136f),
-            new ParameterTensor("encoder.rnn.bias_ih_l1", EncoderBiasIh1Offset, System.Collections.Immutable.ImmutableArray.Create(5), false, ParameterInit.Uniform, 0.4472136f),
-            new ParameterTensor("encoder.rnn.bias_hh_l1", EncoderBiasHh1Offset, System.Collections.Immutable.ImmutableArray.Create(5), false, ParameterInit.Uniform, 0.4472136f),
-            new ParameterTensor("decoder.embedding.weight", TargetEmbeddingOffset, System.Collections.Immutable.ImmutableArray.Create(6, 3), false, ParameterInit.Normal, 0f),
-            new ParameterTensor("decoder.rnn.weight_ih_l0", DecoderWeightIh0Offset, System.Collections.Immutable.ImmutableArray.Create(5, 3), true, ParameterInit.Uniform, 0.4472136f),
-            new ParameterTensor("decoder.rnn.weight_hh_l0", DecoderWeightHh0Offset, System.Collections.Immutable.ImmutableArray.Create(5, 5), true, ParameterInit.Uniform, 0.4472136f),
-            new ParameterTensor("decoder.rnn.bias_ih_l0", DecoderBiasIh0Offset, System.Collections.Immutable.ImmutableArray.Create(5), false, ParameterInit.Uniform, 0.4472136f),
-            new ParameterTensor("decoder.rnn.bias_hh_l0", DecoderBiasHh0Offset, System.Collections.Immutable.ImmutableArray.Create(5), false, ParameterInit.Uniform, 0.4472136f),
-            new ParameterTensor("decoder.rnn.weight_ih_l1", DecoderWeightIh1Offset, System.Collections.Immutable.ImmutableArray.Create(5, 5), true, ParameterInit.Uniform, 0.4472136f),
-            new ParameterTensor("decoder.rnn.weight_hh_l1", DecoderWeightHh1Offset, System.Collections.Immutable.ImmutableArray.Create(5, 5), true, ParameterInit.Uniform, 0.4472136f),
-            new ParameterTensor("decoder.rnn.bias_ih_l1", DecoderBiasIh1Offset, System.Collections.Immutable.ImmutableArray.Create(5), false, ParameterInit.Uniform, 0.4472136f),
-            new ParameterTensor("decoder.rnn.bias_hh_l1", DecoderBiasHh1Offset, System.Collections.Immutable.ImmutableArray.Create(5), false, ParameterInit.Uniform, 0.4472136f),
-            new ParameterTensor("decoder.out.weight", OutputWeightOffset, System.Collections.Immutable.ImmutableArray.Create(6, 5), true, ParameterInit.Uniform, 0.4472136f),
-            new ParameterTensor("decoder.out.bias", OutputBiasOffset, System.Collections.Immutable.ImmutableArray.Create(6), false, ParameterInit.Uniform, 0.4472136f)),
+    private static readonly global::StaticSeq2Seq.Parameters.ParameterLayout LayoutTable = new(
+        global::System.Collections.Immutable.ImmutableArray.Create(
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("encoder.embedding.weight", SourceEmbeddingOffset, global::System.Collections.Immutable.ImmutableArray.Create(9, 3), false, global::StaticSeq2Seq.Parameters.ParameterInit.Normal, 0f),
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("encoder.rnn.weight_ih_l0", EncoderWeightIh0Offset, global::System.Collections.Immutable.ImmutableArray.Create(5, 3), true, global::StaticSeq2Seq.Parameters.ParameterInit.Uniform, 0.4472136f),
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("encoder.rnn.weight_hh_l0", EncoderWeightHh0Offset, global::System.Collections.Immutable.ImmutableArray.Create(5, 5), true, global::StaticSeq2Seq.Parameters.ParameterInit.Uniform, 0.4472136f),
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("encoder.rnn.bias_ih_l0", EncoderBiasIh0Offset, global::System.Collections.Immutable.ImmutableArray.Create(5), false, global::StaticSeq2Seq.Parameters.ParameterInit.Uniform, 0.4472136f),
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("encoder.rnn.bias_hh_l0", EncoderBiasHh0Offset, global::System.Collections.Immutable.ImmutableArray.Create(5), false, global::StaticSeq2Seq.Parameters.ParameterInit.Uniform, 0.4472136f),
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("encoder.rnn.weight_ih_l1", EncoderWeightIh1Offset, global::System.Collections.Immutable.ImmutableArray.Create(5, 5), true, global::StaticSeq2Seq.Parameters.ParameterInit.Uniform, 0.4472136f),
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("encoder.rnn.weight_hh_l1", EncoderWeightHh1Offset, global::System.Collections.Immutable.ImmutableArray.Create(5, 5), true, global::StaticSeq2Seq.Parameters.ParameterInit.Uniform, 0.4472136f),
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("encoder.rnn.bias_ih_l1", EncoderBiasIh1Offset, global::System.Collections.Immutable.ImmutableArray.Create(5), false, global::StaticSeq2Seq.Parameters.ParameterInit.Uniform, 0.4472136f),
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("encoder.rnn.bias_hh_l1", EncoderBiasHh1Offset, global::System.Collections.Immutable.ImmutableArray.Create(5), false, global::StaticSeq2Seq.Parameters.ParameterInit.Uniform, 0.4472136f),
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("decoder.embedding.weight", TargetEmbeddingOffset, global::System.Collections.Immutable.ImmutableArray.Create(6, 3), false, global::StaticSeq2Seq.Parameters.ParameterInit.Normal, 0f),
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("decoder.rnn.weight_ih_l0", DecoderWeightIh0Offset, global::System.Collections.Immutable.ImmutableArray.Create(5, 3), true, global::StaticSeq2Seq.Parameters.ParameterInit.Uniform, 0.4472136f),
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("decoder.rnn.weight_hh_l0", DecoderWeightHh0Offset, global::System.Collections.Immutable.ImmutableArray.Create(5, 5), true, global::StaticSeq2Seq.Parameters.ParameterInit.Uniform, 0.4472136f),
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("decoder.rnn.bias_ih_l0", DecoderBiasIh0Offset, global::System.Collections.Immutable.ImmutableArray.Create(5), false, global::StaticSeq2Seq.Parameters.ParameterInit.Uniform, 0.4472136f),
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("decoder.rnn.bias_hh_l0", DecoderBiasHh0Offset, global::System.Collections.Immutable.ImmutableArray.Create(5), false, global::StaticSeq2Seq.Parameters.ParameterInit.Uniform, 0.4472136f),
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("decoder.rnn.weight_ih_l1", DecoderWeightIh1Offset, global::System.Collections.Immutable.ImmutableArray.Create(5, 5), true, global::StaticSeq2Seq.Parameters.ParameterInit.Uniform, 0.4472136f),
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("decoder.rnn.weight_hh_l1", DecoderWeightHh1Offset, global::System.Collections.Immutable.ImmutableArray.Create(5, 5), true, global::StaticSeq2Seq.Parameters.ParameterInit.Uniform, 0.4472136f),
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("decoder.rnn.bias_ih_l1", DecoderBiasIh1Offset, global::System.Collections.Immutable.ImmutableArray.Create(5), false, global::StaticSeq2Seq.Parameters.ParameterInit.Uniform, 0.4472136f),
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("decoder.rnn.bias_hh_l1", DecoderBiasHh1Offset, global::System.Collections.Immutable.ImmutableArray.Create(5), false, global::StaticSeq2Seq.Parameters.ParameterInit.Uniform, 0.4472136f),
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("decoder.out.weight", OutputWeightOffset, global::System.Collections.Immutable.ImmutableArray.Create(6, 5), true, global::StaticSeq2Seq.Parameters.ParameterInit.Uniform, 0.4472136f),
+            new global::StaticSeq2Seq.Parameters.ParameterTensor("decoder.out.bias", OutputBiasOffset, global::System.Collections.Immutable.ImmutableArray.Create(6), false, global::StaticSeq2Seq.Parameters.ParameterInit.Uniform, 0.4472136f)),
         ParameterCount);
 
-    private static readonly ModelShape DeclaredShape = new(9, 6, 3, 5, 2, RecurrentCell.Rnn, 3, 2);
+    private static readonly global::StaticSeq2Seq.ModelShape DeclaredShape = new(9, 6, 3, 5, 2, global::StaticSeq2Seq.RecurrentCell.Rnn, 3, 2);
 
-    private readonly AlignedBuffer parameterBuffer = new(ParameterCount);
-
-    /// <inheritdoc/>
-    public ModelShape Shape => DeclaredShape;
+    private readonly global::StaticSeq2Seq.Parameters.AlignedBuffer parameterBuffer = new(ParameterCount);
 
     /// <inheritdoc/>
-    public ParameterLayout Layout => LayoutTable;
+    public global::StaticSeq2Seq.ModelShape Shape => DeclaredShape;
+
+    /// <inheritdoc/>
+    public global::StaticSeq2Seq.Parameters.ParameterLayout Layout => LayoutTable;
 
     /// <inheritdoc/>
     public Span<float> Parameters => parameterBuffer.Span;
@@ -154,5 +147,5 @@ partial class TinyRnn2 : ISeq2SeqModel
     public void InitializeParameters(ulong seed) => LayoutTable.Initialize(parameterBuffer.Span, seed);
 
     /// <inheritdoc/>
-    public Seq2SeqWorkspace CreateWorkspace() => new(typeof(TinyRnn2), WorkspaceFloats, WorkspaceTokens);
+    public global::StaticSeq2Seq.Seq2SeqWorkspace CreateWorkspace() => new(typeof(TinyRnn2), WorkspaceFloats, WorkspaceTokens);
 }
