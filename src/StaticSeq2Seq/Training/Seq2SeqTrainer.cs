@@ -17,12 +17,18 @@ namespace StaticSeq2Seq.Training;
 /// <remarks>
 /// A trainer works on one thread; for a seed, the run is deterministic. Each epoch visits the training pairs in
 /// an order that depends only on <see cref="TrainingOptions.Seed"/> and the epoch's number, counted over the
-/// trainer's life, so a second <see cref="Train"/> call continues with new orders.
+/// trainer's life, so a second <see cref="Train"/> call continues with new orders. A <see cref="Train"/> call that
+/// stops within an epoch (cancelled, or diverged) leaves <see cref="EpochPairsCompleted"/> behind, and the next call
+/// over a training set of the same size finishes that epoch first, so no pair is visited twice in one epoch. The
+/// counters and the optimizer's state are what <see cref="Checkpoints.Checkpoint"/> saves to resume a run exactly.
 /// </remarks>
 public sealed class Seq2SeqTrainer
 {
     private readonly AlignedBuffer gradients;
     private int[] order = [];
+
+    // The training-set size the unfinished epoch was shuffled for; 0 between epochs.
+    private int unfinishedEpochSize;
 
     /// <summary>Sets up training of <paramref name="model"/>, whose parameters are taken as they are.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="model"/> is null.</exception>
@@ -68,6 +74,24 @@ public sealed class Seq2SeqTrainer
 
     /// <summary>Epochs this trainer has completed, over all <see cref="Train"/> calls.</summary>
     public int EpochsCompleted { get; private set; }
+
+    /// <summary>
+    /// Pairs of the current epoch trained on so far: 0 between epochs, more when a <see cref="Train"/> call stopped
+    /// within an epoch or a progress report is being handled. The next <see cref="Train"/> call finishes that epoch first.
+    /// </summary>
+    public int EpochPairsCompleted { get; private set; }
+
+    /// <summary>The training-set size the unfinished epoch was shuffled for; 0 between epochs.</summary>
+    internal int UnfinishedEpochSize => EpochPairsCompleted == 0 ? 0 : unfinishedEpochSize;
+
+    /// <summary>Sets the counters a checkpoint saved; the caller has checked them.</summary>
+    internal void RestoreProgress(long stepsCompleted, int epochsCompleted, int epochPairsCompleted, int epochSize)
+    {
+        StepsCompleted = stepsCompleted;
+        EpochsCompleted = epochsCompleted;
+        EpochPairsCompleted = epochPairsCompleted;
+        unfinishedEpochSize = epochPairsCompleted == 0 ? 0 : epochSize;
+    }
 
     /// <summary>Takes one optimizer step on <paramref name="batch"/> and returns its loss, mean per pair.</summary>
     /// <exception cref="ArgumentException">The batch is empty or holds a null pair, or the model rejects a pair.</exception>
@@ -135,10 +159,16 @@ public sealed class Seq2SeqTrainer
             PairSetCheck.Check(Model.Shape, validationSet, "validation", nameof(validation));
         }
 
+        // A call that stopped within an epoch left its place, which means nothing over a training set of another size.
+        if (EpochPairsCompleted > 0 && unfinishedEpochSize != train.Count)
+        {
+            EpochPairsCompleted = 0;
+        }
         var epochs = Options.Epochs;
         var batchSize = Options.BatchSize;
         var stepsPerEpoch = (train.Count + batchSize - 1) / batchSize;
-        var pace = new TrainingPace((long)epochs * stepsPerEpoch, Options.ProgressInterval);
+        var firstEpochSteps = (train.Count - EpochPairsCompleted + batchSize - 1) / batchSize;
+        var pace = new TrainingPace(firstEpochSteps + (long)(epochs - 1) * stepsPerEpoch, Options.ProgressInterval);
         if (order.Length != train.Count)
         {
             order = new int[train.Count];
@@ -150,15 +180,19 @@ public sealed class Seq2SeqTrainer
         for (var epoch = 1; epoch <= epochs; epoch++)
         {
             ShuffleOrder(EpochsCompleted + 1);
+            unfinishedEpochSize = order.Length;
+            // 0, or where an earlier call stopped within this epoch; the epoch's loss covers the pairs from here.
+            var first = EpochPairsCompleted;
             var epochLossSum = 0.0;
             var batchLoss = 0f;
-            for (var start = 0; start < order.Length; start += batchSize)
+            for (var start = first; start < order.Length; start += batchSize)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var batch = order.AsSpan(start, Math.Min(batchSize, order.Length - start));
                 batchLoss = TrainStep(train, batch);
+                EpochPairsCompleted = start + batch.Length;
                 epochLossSum += (double)batchLoss * batch.Length;
-                epochLoss = epochLossSum / (start + batch.Length);
+                epochLoss = epochLossSum / (EpochPairsCompleted - first);
                 pace.CountStep(batch.Length);
                 // The last step of an epoch is reported with the epoch's validation instead.
                 if (progress is not null && start + batch.Length < order.Length && pace.ReportDue())
@@ -173,6 +207,7 @@ public sealed class Seq2SeqTrainer
                 accuracy = Options.MeasureSequenceAccuracy ? Evaluation.ExactSequenceAccuracy(Model, Workspace, validationSet) : null;
             }
             EpochsCompleted++;
+            EpochPairsCompleted = 0;
             progress?.Report(Snapshot(pace, epoch, epochs, batchLoss, epochLoss, isEpochEnd: true, validationLoss, accuracy));
         }
         return new TrainingSummary(epochs, pace.Steps, epochLoss, validationLoss, accuracy, pace.Elapsed, pace.PairsPerSecond);

@@ -6,7 +6,10 @@ namespace StaticSeq2Seq.Training;
 /// <summary>How <see cref="Seq2SeqTrainer"/> trains: epochs, batch size, seed, clipping, optimizer and reporting.</summary>
 public sealed record TrainingOptions
 {
-    /// <summary>Passes over the training set that one <see cref="Seq2SeqTrainer.Train"/> call makes. Default 10.</summary>
+    /// <summary>
+    /// Passes over the training set that one <see cref="Seq2SeqTrainer.Train"/> call makes; the rest of an epoch an earlier
+    /// call left unfinished (see <see cref="Seq2SeqTrainer.EpochPairsCompleted"/>) counts as one. Default 10.
+    /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
     public int Epochs
     {

@@ -1,0 +1,78 @@
+using System.Collections.Generic;
+using StaticSeq2Seq.Optimization;
+using StaticSeq2Seq.Training;
+
+namespace StaticSeq2Seq.Checkpoints;
+
+/// <summary>
+/// The state a <see cref="Seq2SeqTrainer"/> and its optimizer need to continue a run exactly as if it had not
+/// stopped. The order each epoch visits the pairs in is derived from <see cref="Seed"/> and the epoch's number, so
+/// the seed and the counters are the whole of the shuffling state.
+/// </summary>
+public sealed class CheckpointTrainingState
+{
+    internal CheckpointTrainingState(
+        string optimizerKind,
+        float learningRate,
+        long optimizerStepCount,
+        IReadOnlyList<KeyValuePair<string, double>> optimizerSettings,
+        ulong seed,
+        int batchSize,
+        float clipNorm,
+        long stepsCompleted,
+        int epochsCompleted,
+        int epochPairsCompleted,
+        int epochSize)
+    {
+        OptimizerKind = optimizerKind;
+        LearningRate = learningRate;
+        OptimizerStepCount = optimizerStepCount;
+        OptimizerSettings = optimizerSettings;
+        Seed = seed;
+        BatchSize = batchSize;
+        ClipNorm = clipNorm;
+        StepsCompleted = stepsCompleted;
+        EpochsCompleted = epochsCompleted;
+        EpochPairsCompleted = epochPairsCompleted;
+        EpochSize = epochSize;
+    }
+
+    /// <summary>
+    /// The optimizer, by its PyTorch class name: <c>Adam</c> (<see cref="Adam"/>), <c>AdamW</c> (<see cref="AdamW"/>,
+    /// or <see cref="Adam"/> with decoupled weight decay) or <c>SGD</c> (<see cref="SgdMomentum"/>).
+    /// </summary>
+    public string OptimizerKind { get; }
+
+    /// <summary>The optimizer's learning rate when saved; a load restores it, so a schedule continues from it.</summary>
+    public float LearningRate { get; }
+
+    /// <summary>The optimizer's <see cref="IOptimizer.StepCount"/>, which Adam's bias corrections depend on.</summary>
+    public long OptimizerStepCount { get; }
+
+    /// <summary>
+    /// The optimizer's other hyperparameters, by PyTorch's names: <c>beta1</c>, <c>beta2</c>, <c>eps</c> and
+    /// <c>weight_decay</c> for Adam and AdamW; <c>momentum</c> and <c>weight_decay</c> for SGD.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, double>> OptimizerSettings { get; }
+
+    /// <summary>The trainer's <see cref="TrainingOptions.Seed"/>.</summary>
+    public ulong Seed { get; }
+
+    /// <summary>The trainer's <see cref="TrainingOptions.BatchSize"/>.</summary>
+    public int BatchSize { get; }
+
+    /// <summary>The trainer's <see cref="TrainingOptions.ClipNorm"/>.</summary>
+    public float ClipNorm { get; }
+
+    /// <summary>The trainer's <see cref="Seq2SeqTrainer.StepsCompleted"/>.</summary>
+    public long StepsCompleted { get; }
+
+    /// <summary>The trainer's <see cref="Seq2SeqTrainer.EpochsCompleted"/>.</summary>
+    public int EpochsCompleted { get; }
+
+    /// <summary>The trainer's <see cref="Seq2SeqTrainer.EpochPairsCompleted"/>: how far into an unfinished epoch it was saved.</summary>
+    public int EpochPairsCompleted { get; }
+
+    /// <summary>The size of the training set the unfinished epoch was shuffled for; 0 between epochs.</summary>
+    public int EpochSize { get; }
+}
