@@ -1,4 +1,5 @@
 using System;
+using StaticSeq2Seq.Decoding;
 using StaticSeq2Seq.Parameters;
 
 namespace StaticSeq2Seq;
@@ -7,7 +8,7 @@ namespace StaticSeq2Seq;
 /// What every generated model offers the runtime. A class annotated with <see cref="Seq2SeqModelAttribute"/>
 /// implements it through generated code; the trainer, optimizers and decoders work against it.
 /// </summary>
-public interface ISeq2SeqModel
+public interface ISeq2SeqModel : IStepDecoder
 {
     /// <summary>The declared shape.</summary>
     ModelShape Shape { get; }

@@ -42,6 +42,17 @@ public static class ModelInputGuard
         }
     }
 
+    /// <summary>Checks that one token id is below <paramref name="vocabularySize"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The id is negative or not below the vocabulary size.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void CheckToken(int token, int vocabularySize, string name)
+    {
+        if ((uint)token >= (uint)vocabularySize)
+        {
+            ThrowBadToken(token, vocabularySize, name);
+        }
+    }
+
     /// <summary>Checks that <paramref name="workspace"/> holds a forward pass for a backward pass to use.</summary>
     /// <exception cref="InvalidOperationException">No forward pass has run on the workspace since it was created or last used to decode.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -91,6 +102,13 @@ public static class ModelInputGuard
             tokens[index],
             $"Token {index} of the {name} sequence is id {tokens[index]}, outside the model's vocabulary of {vocabularySize} ids (0..{vocabularySize - 1}). Encode text with the vocabulary the model was built for.");
     }
+
+    [DoesNotReturn]
+    private static void ThrowBadToken(int token, int vocabularySize, string name) =>
+        throw new ArgumentOutOfRangeException(
+            name,
+            token,
+            $"Token id {token} is outside the model's target vocabulary of {vocabularySize} ids (0..{vocabularySize - 1}).");
 
     [DoesNotReturn]
     private static void ThrowNoForwardPass() =>

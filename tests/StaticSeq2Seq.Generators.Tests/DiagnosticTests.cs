@@ -29,7 +29,7 @@ public sealed class DiagnosticTests
             """);
 
         Assert.Empty(diagnostics);
-        Assert.Equal(5, run.Sources.Length);
+        Assert.Equal(6, run.Sources.Length);
         run.AssertCompilesCleanly();
     }
 

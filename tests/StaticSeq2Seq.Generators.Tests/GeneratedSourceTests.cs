@@ -66,6 +66,6 @@ public sealed class GeneratedSourceTests
 
     private static void AssertHintNames(GeneratorRun run, string prefix) =>
         Assert.Equal(
-            new[] { "Decode.Greedy", "Kernels", "Layers", "Model", "Training" }.Select(concern => $"{prefix}.{concern}.g.cs"),
+            new[] { "Decode.Greedy", "Decode.Step", "Kernels", "Layers", "Model", "Training" }.Select(concern => $"{prefix}.{concern}.g.cs"),
             run.Sources.Select(s => s.HintName).Order(StringComparer.Ordinal));
 }

@@ -89,7 +89,7 @@ public sealed class IncrementalityTests
         // model's spec is Unchanged rather than Cached; the plan after the boundary is Cached.
         Assert.Equal([IncrementalStepRunReason.New, IncrementalStepRunReason.Unchanged], Reasons(second, StepNames.ParseSpec).Order());
         Assert.Equal([IncrementalStepRunReason.New, IncrementalStepRunReason.Cached], Reasons(second, StepNames.BuildPlan).Order());
-        Assert.Equal(10, second.Sources.Length);
+        Assert.Equal(12, second.Sources.Length);
     }
 
     /// <summary>Fixing an invalid declaration (no output) produces the model: the invalid spec was cached, not dropped.</summary>
@@ -103,7 +103,7 @@ public sealed class IncrementalityTests
         var second = GeneratorHarness.Run(ReplaceModelText(first, ModelSource), first.Driver);
 
         Assert.Equal([IncrementalStepRunReason.Modified], Reasons(second, StepNames.BuildPlan));
-        Assert.Equal(5, second.Sources.Length);
+        Assert.Equal(6, second.Sources.Length);
     }
 
     /// <summary>The first run's input with the model's file (its only file) edited, as an IDE would edit it.</summary>

@@ -142,7 +142,7 @@ public sealed class RobustnessTests
             """);
 
         run.AssertCompilesCleanly();
-        Assert.Equal(5, run.Sources.Length);
+        Assert.Equal(6, run.Sources.Length);
     }
 
     /// <summary>

@@ -7,8 +7,6 @@ internal static class GreedyDecodeEmitter
 {
     public static void Emit(CodeWriter w, ModelPlan plan)
     {
-        var kernel = new LinearKernelPlan(plan.Shape.HiddenSize, plan.Shape.TargetVocabularySize);
-        var top = plan.Shape.Layers - 1;
         w.Line("/// <inheritdoc/>");
         using (w.Block("public int DecodeGreedy(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, Span<int> output)"))
         {
@@ -26,7 +24,7 @@ internal static class GreedyDecodeEmitter
             using (w.Block("for (int i = 0; i < MaxTargetLength; i++)"))
             {
                 w.Line("DecoderStepForward(p, a, token, i);");
-                w.Line($"DenseKernels.{kernel.ForwardName}({Slices.Parameter("OutputWeight")}, {Slices.Parameter("OutputBias")}, {Slices.Activation($"DecoderHidden{top}", "(i + 1)", "HiddenSize")}, logits);");
+                w.Line("DecoderLogits(p, a, i, logits);");
                 w.Line("token = TensorPrimitives.IndexOfMax(logits);");
                 using (w.Block("if (token == global::StaticSeq2Seq.SpecialTokens.Eos)"))
                 {
@@ -36,5 +34,7 @@ internal static class GreedyDecodeEmitter
             }
             w.Line("return count;");
         }
+        w.Line();
+        OutputEmitter.EmitLogits(w, plan);
     }
 }

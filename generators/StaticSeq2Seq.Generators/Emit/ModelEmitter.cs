@@ -7,7 +7,8 @@ namespace StaticSeq2Seq.Generators.Emit;
 /// <summary>
 /// Turns a plan into the model's source files, one concern each, named <c>{Namespace}.{Class}.{Concern}.g.cs</c>:
 /// Model (shape, layout, storage), Layers (each layer's forward and backward), Training (loss and
-/// backpropagation through time), Decode.Greedy, Kernels (dense kernels for the model's sizes).
+/// backpropagation through time), Decode.Greedy, Decode.Step (one step at a time, for beam search),
+/// Kernels (dense kernels for the model's sizes).
 /// </summary>
 internal static class ModelEmitter
 {
@@ -19,6 +20,7 @@ internal static class ModelEmitter
         File(plan, "Layers", [SystemNamespace, TensorsNamespace], w => LayerEmitter.Emit(w, plan)),
         File(plan, "Training", [SystemNamespace], w => TrainingEmitter.Emit(w, plan)),
         File(plan, "Decode.Greedy", [SystemNamespace, TensorsNamespace], w => GreedyDecodeEmitter.Emit(w, plan)),
+        File(plan, "Decode.Step", [SystemNamespace], w => StepDecodeEmitter.Emit(w, plan)),
         File(plan, "Kernels", [SystemNamespace, TensorsNamespace, "System.Runtime.CompilerServices", "System.Runtime.InteropServices", "System.Runtime.Intrinsics"], w => EmitKernels(w, plan)),
     ];
 

@@ -29,6 +29,18 @@ internal static class OutputEmitter
         }
     }
 
+    /// <summary>The logits alone, for decoding: greedy decoding and step-wise decoding both read them from here.</summary>
+    public static void EmitLogits(CodeWriter w, ModelPlan plan)
+    {
+        var kernel = new LinearKernelPlan(plan.Shape.HiddenSize, plan.Shape.TargetVocabularySize);
+        var top = plan.Shape.Layers - 1;
+        w.Line("/// <summary>Logits of decoder step i, W_out h + b_out from the top layer's new state; no softmax, which keeps their order.</summary>");
+        using (w.Block("private static void DecoderLogits(ReadOnlySpan<float> p, Span<float> a, int i, Span<float> logits)"))
+        {
+            w.Line($"DenseKernels.{kernel.ForwardName}({Slices.Parameter("OutputWeight")}, {Slices.Parameter("OutputBias")}, {Slices.Activation($"DecoderHidden{top}", "(i + 1)", "HiddenSize")}, logits);");
+        }
+    }
+
     public static void EmitBackward(CodeWriter w, ModelPlan plan)
     {
         var kernel = new LinearKernelPlan(plan.Shape.HiddenSize, plan.Shape.TargetVocabularySize);

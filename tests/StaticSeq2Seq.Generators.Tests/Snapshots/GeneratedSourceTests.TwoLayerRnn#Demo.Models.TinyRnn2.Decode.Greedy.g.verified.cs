@@ -28,7 +28,7 @@ partial class TinyRnn2
         for (int i = 0; i < MaxTargetLength; i++)
         {
             DecoderStepForward(p, a, token, i);
-            DenseKernels.Linear5x6(p.Slice(OutputWeightOffset, OutputWeightLength), p.Slice(OutputBiasOffset, OutputBiasLength), a.Slice(DecoderHidden1Offset + (i + 1) * HiddenSize, HiddenSize), logits);
+            DecoderLogits(p, a, i, logits);
             token = TensorPrimitives.IndexOfMax(logits);
             if (token == global::StaticSeq2Seq.SpecialTokens.Eos)
             {
@@ -37,5 +37,11 @@ partial class TinyRnn2
             output[count++] = token;
         }
         return count;
+    }
+
+    /// <summary>Logits of decoder step i, W_out h + b_out from the top layer's new state; no softmax, which keeps their order.</summary>
+    private static void DecoderLogits(ReadOnlySpan<float> p, Span<float> a, int i, Span<float> logits)
+    {
+        DenseKernels.Linear5x6(p.Slice(OutputWeightOffset, OutputWeightLength), p.Slice(OutputBiasOffset, OutputBiasLength), a.Slice(DecoderHidden1Offset + (i + 1) * HiddenSize, HiddenSize), logits);
     }
 }

@@ -92,4 +92,13 @@ internal sealed class QuadraticTestModel : ISeq2SeqModel
         source.CopyTo(output);
         return source.Length;
     }
+
+    // The trainer never decodes step by step; a beam search over this model is a test bug worth hearing about.
+    public int DecoderStateSize => 0;
+
+    public void BeginDecode(Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, Span<float> initialState) =>
+        throw new NotSupportedException("The quadratic test model has no step-wise decoder.");
+
+    public void DecodeStep(Seq2SeqWorkspace workspace, ReadOnlySpan<float> state, int token, Span<float> nextState, Span<float> logits) =>
+        throw new NotSupportedException("The quadratic test model has no step-wise decoder.");
 }
