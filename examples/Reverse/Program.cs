@@ -1,4 +1,5 @@
 using Reverse;
+using StaticSeq2Seq.Decoding;
 using StaticSeq2Seq.Optimization;
 using StaticSeq2Seq.Training;
 
@@ -38,16 +39,21 @@ var accuracy = Evaluation.ExactSequenceAccuracy(model, trainer.Workspace, heldOu
 Console.WriteLine($"Held-out exact-sequence accuracy: {accuracy:P1} of {heldOut.Count:N0} sequences.");
 
 Console.WriteLine();
-Console.WriteLine("Some held-out decodes:");
+Console.WriteLine("Some held-out decodes, greedy and with a beam of 4:");
 var output = new int[Reverser.MaxTargetLength];
+var beam = new BeamSearchDecoder(model, maxBeamWidth: 4);
+var beamOptions = new BeamSearchOptions { BeamWidth = 4, LengthPenalty = 0.6f };
 foreach (var pair in heldOut.Take(5))
 {
     var length = model.DecodeGreedy(trainer.Workspace, pair.Source, output);
-    var decoded = vocabulary.Decode(output.AsSpan(0, length));
-    var mark = output.AsSpan(0, length).SequenceEqual(pair.Target) ? "ok" : "WRONG";
-    Console.WriteLine($"  {vocabulary.Decode(pair.Source),-40} -> {decoded,-40} {mark}");
+    var greedy = output.AsSpan(0, length);
+    beam.Decode(trainer.Workspace, pair.Source, beamOptions);
+    Console.WriteLine($"  {vocabulary.Decode(pair.Source),-32} -> greedy {vocabulary.Decode(greedy),-32} {Mark(greedy, pair.Target)}");
+    Console.WriteLine($"  {"",-32}    beam   {vocabulary.Decode(beam.GetTokens(0)),-32} {Mark(beam.GetTokens(0), pair.Target)}  log p {beam.GetLogProbability(0):F3}");
 }
 return accuracy >= 0.98 ? 0 : 1;
+
+static string Mark(ReadOnlySpan<int> decoded, int[] expected) => decoded.SequenceEqual(expected) ? "ok" : "WRONG";
 
 static void Report(TrainingProgress p)
 {
