@@ -46,4 +46,15 @@ public interface ISeq2SeqModel : IStepDecoder
     /// </summary>
     /// <exception cref="ArgumentException">The workspace belongs to another model, the source is empty, too long or holds an unknown id, or <paramref name="output"/> is shorter than the maximum target length.</exception>
     int DecodeGreedy(Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, Span<int> output);
+
+    /// <summary>
+    /// The attention weights of decoder step <paramref name="step"/> of the last <see cref="Forward"/> or
+    /// <see cref="DecodeGreedy"/> on <paramref name="workspace"/>: one weight per source token, summing to 1. Step 0
+    /// reads SOS; a forward pass has the target's length plus one steps, a greedy decode one per token it wrote plus
+    /// one for EOS (unless it stopped at the maximum length). The span points into the workspace, so the next
+    /// forward pass or decode overwrites it. Models declared without attention return an empty span.
+    /// </summary>
+    /// <exception cref="ArgumentException">The workspace belongs to another model.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The model has attention and <paramref name="step"/> is negative or not below the number of decoder steps of the last forward pass or decode.</exception>
+    ReadOnlySpan<float> GetAttentionWeights(Seq2SeqWorkspace workspace, int step) => ReadOnlySpan<float>.Empty;
 }

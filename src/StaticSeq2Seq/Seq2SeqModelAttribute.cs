@@ -40,4 +40,7 @@ public sealed class Seq2SeqModelAttribute : Attribute
 
     /// <summary>Longest target sequence the model trains on or decodes, in tokens, not counting EOS. Default 32.</summary>
     public int MaxTargetLength { get; set; } = 32;
+
+    /// <summary>How the decoder attends to the encoder's states. Default <see cref="AttentionKind.None"/>.</summary>
+    public AttentionKind Attention { get; set; } = AttentionKind.None;
 }
