@@ -21,12 +21,17 @@ internal static class LinearKernelEmitter
 
     public static void EmitForward(CodeWriter w, LinearKernelPlan kernel)
     {
-        w.Line($"/// <summary>y = W x + b for W of shape ({kernel.Out}, {kernel.In}), stored transposed as ({kernel.In}, {kernel.Out}).</summary>");
-        using (w.Block($"public static void {kernel.ForwardName}(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> x, Span<float> y)"))
+        var formula = kernel.HasBias ? "y = W x + b" : "y = W x (no bias)";
+        var biasParameter = kernel.HasBias ? "ReadOnlySpan<float> bias, " : "";
+        w.Line($"/// <summary>{formula} for W of shape ({kernel.Out}, {kernel.In}), stored transposed as ({kernel.In}, {kernel.Out}).</summary>");
+        using (w.Block($"public static void {kernel.ForwardName}(ReadOnlySpan<float> weight, {biasParameter}ReadOnlySpan<float> x, Span<float> y)"))
         {
             w.Line($"const int In = {kernel.In}, Out = {kernel.Out};");
             w.Line("ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));");
-            w.Line("ref float b = ref MemoryMarshal.GetReference(bias.Slice(0, Out));");
+            if (kernel.HasBias)
+            {
+                w.Line("ref float b = ref MemoryMarshal.GetReference(bias.Slice(0, Out));");
+            }
             w.Line("ref float xs = ref MemoryMarshal.GetReference(x.Slice(0, In));");
             w.Line("ref float ys = ref MemoryMarshal.GetReference(y.Slice(0, Out));");
             foreach (var width in VectorWidth.All)
@@ -43,16 +48,16 @@ internal static class LinearKernelEmitter
                 }
             }
             w.Line("// No SIMD: one output at a time, with the same fused multiply-adds in the same order.");
-            w.Line($"{ForwardColumns(kernel)}(ref w, ref b, ref xs, ref ys, 0);");
+            w.Line($"{ForwardColumns(kernel)}(ref w, {BiasArgument(kernel)}ref xs, ref ys, 0);");
         }
         w.Line();
         w.Line($"/// <summary>Outputs <paramref name=\"start\"/>..{kernel.Out - 1} of <see cref=\"{kernel.ForwardName}\"/>, one at a time.</summary>");
-        using (w.Block($"private static void {ForwardColumns(kernel)}(ref float w, ref float b, ref float xs, ref float ys, nuint start)"))
+        using (w.Block($"private static void {ForwardColumns(kernel)}(ref float w, {(kernel.HasBias ? "ref float b, " : "")}ref float xs, ref float ys, nuint start)"))
         {
             w.Line($"const int In = {kernel.In}, Out = {kernel.Out};");
             using (w.Block("for (nuint o = start; o < Out; o++)"))
             {
-                w.Line("float sum = Unsafe.Add(ref b, o);");
+                w.Line(kernel.HasBias ? "float sum = Unsafe.Add(ref b, o);" : "float sum = 0f;");
                 using (w.Block("for (nuint j = 0; j < In; j++)"))
                 {
                     w.Line("sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), Unsafe.Add(ref xs, j), sum);");
@@ -73,14 +78,14 @@ internal static class LinearKernelEmitter
             w.Line($"// Outputs 0..{blockFloats - 1}.");
             using (w.Block(""))
             {
-                EmitForwardBlock(w, width, ForwardBlock, "0");
+                EmitForwardBlock(w, kernel, width, ForwardBlock, "0");
             }
         }
         else if (fullBlocks > 1)
         {
             using (w.Block($"for (nuint o = 0; o < {fullBlocks * blockFloats}; o += {blockFloats})"))
             {
-                EmitForwardBlock(w, width, ForwardBlock, "o");
+                EmitForwardBlock(w, kernel, width, ForwardBlock, "o");
             }
         }
         if (rest > 0)
@@ -89,21 +94,23 @@ internal static class LinearKernelEmitter
             w.Line($"// Outputs {start}..{start + rest * width.Floats - 1}.");
             using (w.Block(""))
             {
-                EmitForwardBlock(w, width, rest, start.ToString());
+                EmitForwardBlock(w, kernel, width, rest, start.ToString());
             }
         }
         var tailStart = vectors * width.Floats;
         if (tailStart < kernel.Out)
         {
-            w.Line($"{ForwardColumns(kernel)}(ref w, ref b, ref xs, ref ys, {tailStart});");
+            w.Line($"{ForwardColumns(kernel)}(ref w, {BiasArgument(kernel)}ref xs, ref ys, {tailStart});");
         }
     }
 
-    private static void EmitForwardBlock(CodeWriter w, VectorWidth width, int count, string offset)
+    private static void EmitForwardBlock(CodeWriter w, LinearKernelPlan kernel, VectorWidth width, int count, string offset)
     {
         for (var k = 0; k < count; k++)
         {
-            w.Line($"{width.Of} acc{k} = {width.Type}.LoadUnsafe(ref b, {Plus(offset, k * width.Floats)});");
+            w.Line(kernel.HasBias
+                ? $"{width.Of} acc{k} = {width.Type}.LoadUnsafe(ref b, {Plus(offset, k * width.Floats)});"
+                : $"{width.Of} acc{k} = {width.Of}.Zero;");
         }
         using (w.Block("for (nuint j = 0; j < In; j++)"))
         {
@@ -122,8 +129,9 @@ internal static class LinearKernelEmitter
 
     public static void EmitBackward(CodeWriter w, LinearKernelPlan kernel)
     {
-        w.Line($"/// <summary>Backward of <see cref=\"{kernel.ForwardName}\"/>: dW += x dy^T, db += dy, dx += W^T dy (gradients accumulate).</summary>");
-        using (w.Block($"public static void {kernel.BackwardName}(ReadOnlySpan<float> weight, Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)"))
+        var biasGradient = kernel.HasBias ? "db += dy, " : "";
+        w.Line($"/// <summary>Backward of <see cref=\"{kernel.ForwardName}\"/>: dW += x dy^T, {biasGradient}dx += W^T dy (gradients accumulate).</summary>");
+        using (w.Block($"public static void {kernel.BackwardName}(ReadOnlySpan<float> weight, Span<float> dWeight, {(kernel.HasBias ? "Span<float> dBias, " : "")}ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)"))
         {
             w.Line($"const int In = {kernel.In}, Out = {kernel.Out};");
             w.Line("ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));");
@@ -131,7 +139,10 @@ internal static class LinearKernelEmitter
             w.Line("ref float xs = ref MemoryMarshal.GetReference(x.Slice(0, In));");
             w.Line("ref float dys = ref MemoryMarshal.GetReference(dy.Slice(0, Out));");
             w.Line("ref float dxs = ref MemoryMarshal.GetReference(dx.Slice(0, In));");
-            w.Line("TensorPrimitives.Add(dBias.Slice(0, Out), dy.Slice(0, Out), dBias.Slice(0, Out));");
+            if (kernel.HasBias)
+            {
+                w.Line("TensorPrimitives.Add(dBias.Slice(0, Out), dy.Slice(0, Out), dBias.Slice(0, Out));");
+            }
             foreach (var width in VectorWidth.All)
             {
                 var vectors = kernel.Out / width.Floats;
@@ -224,6 +235,8 @@ internal static class LinearKernelEmitter
         w.Line($"{width.Type}.FusedMultiplyAdd({dy}, xj, {width.Type}.LoadUnsafe(ref dRow, {offset})).StoreUnsafe(ref dRow, {offset});");
         w.Line($"dot{k} = {width.Type}.FusedMultiplyAdd({width.Type}.LoadUnsafe(ref row, {offset}), {dy}, dot{k});");
     }
+
+    private static string BiasArgument(LinearKernelPlan kernel) => kernel.HasBias ? "ref b, " : "";
 
     private static string ForwardColumns(LinearKernelPlan kernel) => $"{kernel.ForwardName}Columns";
 

@@ -69,10 +69,10 @@ internal sealed record TensorPlan(
 /// <param name="Description">What it holds and its shape.</param>
 internal sealed record BufferPlan(string Identifier, int Offset, int Length, string Description);
 
-/// <summary>A dense layer <c>y = W x + b</c> with <c>W</c> of shape (Out, In), stored transposed.</summary>
-internal sealed record LinearKernelPlan(int In, int Out)
+/// <summary>A dense layer <c>y = W x + b</c> (or <c>y = W x</c> without <paramref name="HasBias"/>) with <c>W</c> of shape (Out, In), stored transposed.</summary>
+internal sealed record LinearKernelPlan(int In, int Out, bool HasBias = true)
 {
-    public string ForwardName => $"Linear{In}x{Out}";
+    public string ForwardName => HasBias ? $"Linear{In}x{Out}" : $"Linear{In}x{Out}NoBias";
 
-    public string BackwardName => $"Linear{In}x{Out}Backward";
+    public string BackwardName => ForwardName + "Backward";
 }
