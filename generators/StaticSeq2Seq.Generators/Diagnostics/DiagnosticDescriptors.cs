@@ -82,6 +82,15 @@ internal static class DiagnosticDescriptors
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true);
 
+    /// <summary>"Attention is {0}, which is not an AttentionKind; use AttentionKind.None, AttentionKind.LuongDot, AttentionKind.LuongGeneral or AttentionKind.Bahdanau"</summary>
+    public static readonly DiagnosticDescriptor UnknownAttention = new(
+        id: "S2S0009",
+        title: "Unknown attention kind",
+        messageFormat: "Attention is {0}, which is not an AttentionKind; use AttentionKind.None, AttentionKind.LuongDot, AttentionKind.LuongGeneral or AttentionKind.Bahdanau",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
     /// <summary>"StaticSeq2Seq could not generate '{0}': {1}. Please report this with the model's declaration."</summary>
     public static readonly DiagnosticDescriptor InternalError = new(
         id: "S2S9999",

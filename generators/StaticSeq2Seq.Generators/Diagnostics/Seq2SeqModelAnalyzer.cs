@@ -24,7 +24,8 @@ public sealed class Seq2SeqModelAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.ArgumentMissing,
         DiagnosticDescriptors.ArgumentOutOfRange,
         DiagnosticDescriptors.UnknownCell,
-        DiagnosticDescriptors.ModelTooLarge);
+        DiagnosticDescriptors.ModelTooLarge,
+        DiagnosticDescriptors.UnknownAttention);
 
     public override void Initialize(AnalysisContext context)
     {

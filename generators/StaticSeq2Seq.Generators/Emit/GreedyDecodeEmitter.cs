@@ -23,7 +23,7 @@ internal static class GreedyDecodeEmitter
             w.Line("int count = 0;");
             using (w.Block("for (int i = 0; i < MaxTargetLength; i++)"))
             {
-                w.Line("DecoderStepForward(p, a, token, i);");
+                w.Line($"DecoderStepForward(p, a, token, i{AttentionEmitter.SourceLengthArgument(plan.Shape, "source.Length")});");
                 w.Line("DecoderLogits(p, a, i, logits);");
                 w.Line("token = TensorPrimitives.IndexOfMax(logits);");
                 using (w.Block("if (token == global::StaticSeq2Seq.SpecialTokens.Eos)"))
@@ -31,6 +31,12 @@ internal static class GreedyDecodeEmitter
                     w.Line("break;");
                 }
                 w.Line("output[count++] = token;");
+            }
+            if (plan.Shape.HasAttention)
+            {
+                w.Line("// GetAttentionWeights reads these: one step per token written, and one more for EOS if it came.");
+                w.Line("workspace.SourceLength = source.Length;");
+                w.Line("workspace.DecoderSteps = Math.Min(count + 1, MaxTargetLength);");
             }
             w.Line("return count;");
         }

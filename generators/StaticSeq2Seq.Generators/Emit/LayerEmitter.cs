@@ -60,9 +60,9 @@ internal static class LayerEmitter
             CellKind.Gru => "GRU",
             _ => "RNN",
         };
-        var input = layer == 0 ? "E" : "H";
+        var input = layer > 0 ? "H" : side == Side.Decoder && shape.Attention == AttentionKind.Bahdanau ? "E + H" : "E";
         var state = shape.Cell == CellKind.Lstm ? " (h and c)" : "";
-        var ih = Kernel(shape, layer);
+        var ih = Kernel(shape, side, layer);
         var hh = new LinearKernelPlan(shape.HiddenSize, shape.GateSize);
         w.Line($"/// <summary>{side.Name} layer {layer} ({cell}), step {side.Step}, forward: reads x ({input}) and state slot {side.Step}{state}, writes state slot {side.Step} + 1.</summary>");
         using (w.Block($"private static void {side.Name}Layer{layer}Forward(ReadOnlySpan<float> p, Span<float> a, ReadOnlySpan<float> x, int {side.Step})"))
@@ -103,7 +103,7 @@ internal static class LayerEmitter
             EmitLstmLayerBackward(w, shape, side, layer);
             return;
         }
-        var ih = Kernel(shape, layer);
+        var ih = Kernel(shape, side, layer);
         var hh = new LinearKernelPlan(shape.HiddenSize, shape.GateSize);
         w.Line($"/// <summary>");
         w.Line($"/// {side.Name} layer {layer}, step {side.Step}, backward: turns dL/dh' (DHidden{layer}) into dL/dh of the previous step (written back to");
@@ -138,7 +138,7 @@ internal static class LayerEmitter
 
     private static void EmitLstmLayerBackward(CodeWriter w, ModelShape shape, Side side, int layer)
     {
-        var ih = Kernel(shape, layer);
+        var ih = Kernel(shape, side, layer);
         var hh = new LinearKernelPlan(shape.HiddenSize, shape.GateSize);
         w.Line($"/// <summary>");
         w.Line($"/// {side.Name} layer {layer}, step {side.Step}, backward: turns dL/dh' (DHidden{layer}) and dL/dc' (DCell{layer}) into dL/dh and dL/dc of the");
@@ -168,6 +168,11 @@ internal static class LayerEmitter
 
     private static void EmitStackForward(CodeWriter w, ModelShape shape, Side side)
     {
+        if (side == Side.Decoder && shape.HasAttention)
+        {
+            AttentionEmitter.EmitDecoderStepForward(w, shape);
+            return;
+        }
         w.Line(shape.Layers == 1
             ? $"/// <summary>{side.Name} step {side.Step}: the layer reads the token's embedding.</summary>"
             : $"/// <summary>{side.Name} step {side.Step} through all {shape.Layers} layers: layer 0 reads the token's embedding, each layer above the new state of the one below.</summary>");
@@ -185,6 +190,11 @@ internal static class LayerEmitter
 
     private static void EmitStackBackward(CodeWriter w, ModelShape shape, Side side)
     {
+        if (side == Side.Decoder && shape.HasAttention)
+        {
+            AttentionEmitter.EmitDecoderStepBackward(w, shape);
+            return;
+        }
         w.Line(shape.Layers == 1
             ? $"/// <summary>{side.Name} step {side.Step} backward: dL/dx goes to the token's embedding row.</summary>"
             : $"/// <summary>{side.Name} step {side.Step} backward, top layer first: each layer's dL/dx joins dL/dh of the layer below at the same step.</summary>");
@@ -203,8 +213,8 @@ internal static class LayerEmitter
         }
     }
 
-    private static LinearKernelPlan Kernel(ModelShape shape, int layer) =>
-        new(layer == 0 ? shape.EmbeddingSize : shape.HiddenSize, shape.GateSize);
+    private static LinearKernelPlan Kernel(ModelShape shape, Side side, int layer) =>
+        new(layer > 0 ? shape.HiddenSize : side == Side.Decoder ? shape.DecoderInputSize : shape.EmbeddingSize, shape.GateSize);
 
     private sealed record Side(string Name, string Step, string Embedding)
     {

@@ -18,11 +18,17 @@ internal static class ModelEmitter
     [
         File(plan, "Model", [SystemNamespace], w => ShapeEmitter.Emit(w, plan), ShapeEmitter.ClassHeader(plan)),
         File(plan, "Layers", [SystemNamespace, TensorsNamespace], w => LayerEmitter.Emit(w, plan)),
+        .. AttentionFile(plan),
         File(plan, "Training", [SystemNamespace], w => TrainingEmitter.Emit(w, plan)),
         File(plan, "Decode.Greedy", [SystemNamespace, TensorsNamespace], w => GreedyDecodeEmitter.Emit(w, plan)),
         File(plan, "Decode.Step", [SystemNamespace], w => StepDecodeEmitter.Emit(w, plan)),
         File(plan, "Kernels", [SystemNamespace, TensorsNamespace, "System.Runtime.CompilerServices", "System.Runtime.InteropServices", "System.Runtime.Intrinsics"], w => EmitKernels(w, plan)),
     ];
+
+    /// <summary>Attention (its steps, forward and backward, and <c>GetAttentionWeights</c>), for a model that has it.</summary>
+    private static GeneratedFile[] AttentionFile(ModelPlan plan) => plan.Shape.HasAttention
+        ? [File(plan, "Attention", [SystemNamespace, TensorsNamespace], w => AttentionEmitter.Emit(w, plan))]
+        : [];
 
     private const string SystemNamespace = "System";
     private const string TensorsNamespace = "System.Numerics.Tensors";

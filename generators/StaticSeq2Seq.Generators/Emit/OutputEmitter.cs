@@ -15,7 +15,7 @@ internal static class OutputEmitter
         w.Line("/// </summary>");
         using (w.Block("private static float OutputForward(ReadOnlySpan<float> p, Span<float> a, int i, int target)"))
         {
-            w.Line($"ReadOnlySpan<float> h = {Slices.Activation($"DecoderHidden{top}", "(i + 1)", "HiddenSize")};");
+            w.Line($"ReadOnlySpan<float> h = {AttentionEmitter.OutputInput(plan.Shape, "i")};");
             w.Line($"Span<float> probabilities = {Slices.Activation("Probabilities", "i", "TargetVocabularySize")};");
             w.Line($"DenseKernels.{kernel.ForwardName}({Slices.Parameter("OutputWeight")}, {Slices.Parameter("OutputBias")}, h, probabilities);");
             w.Line("// Shifting by the largest logit keeps exp from overflowing: −log p[target] = log Σ exp(l − m) − (l[target] − m).");
@@ -37,7 +37,7 @@ internal static class OutputEmitter
         w.Line("/// <summary>Logits of decoder step i, W_out h + b_out from the top layer's new state; no softmax, which keeps their order.</summary>");
         using (w.Block("private static void DecoderLogits(ReadOnlySpan<float> p, Span<float> a, int i, Span<float> logits)"))
         {
-            w.Line($"DenseKernels.{kernel.ForwardName}({Slices.Parameter("OutputWeight")}, {Slices.Parameter("OutputBias")}, {Slices.Activation($"DecoderHidden{top}", "(i + 1)", "HiddenSize")}, logits);");
+            w.Line($"DenseKernels.{kernel.ForwardName}({Slices.Parameter("OutputWeight")}, {Slices.Parameter("OutputBias")}, {AttentionEmitter.OutputInput(plan.Shape, "i")}, logits);");
         }
     }
 
@@ -51,12 +51,16 @@ internal static class OutputEmitter
         w.Line("/// </summary>");
         using (w.Block("private static void OutputBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int i, int target, float lossScale)"))
         {
-            w.Line($"ReadOnlySpan<float> h = {Slices.Activation($"DecoderHidden{top}", "(i + 1)", "HiddenSize")};");
+            w.Line($"ReadOnlySpan<float> h = {AttentionEmitter.OutputInput(plan.Shape, "i")};");
             w.Line($"ReadOnlySpan<float> probabilities = {Slices.Activation("Probabilities", "i", "TargetVocabularySize")};");
             w.Line($"Span<float> dLogits = {Slices.Scratch("DLogits", "TargetVocabularySize")};");
             w.Line("TensorPrimitives.Multiply(probabilities, lossScale, dLogits);");
             w.Line("dLogits[target] -= lossScale;");
-            w.Line($"DenseKernels.{kernel.BackwardName}({Slices.Parameter("OutputWeight")}, {Slices.Gradient("OutputWeight")}, {Slices.Gradient("OutputBias")}, h, dLogits, {Slices.Scratch($"DHidden{top}", "HiddenSize")});");
+            if (AttentionEmitter.IsLuong(plan.Shape))
+            {
+                w.Line($"{AttentionEmitter.OutputInputGradient(plan.Shape)}.Clear();");
+            }
+            w.Line($"DenseKernels.{kernel.BackwardName}({Slices.Parameter("OutputWeight")}, {Slices.Gradient("OutputWeight")}, {Slices.Gradient("OutputBias")}, h, dLogits, {AttentionEmitter.OutputInputGradient(plan.Shape)});");
         }
     }
 }

@@ -29,6 +29,14 @@ internal static class ShapeEmitter
         text.Append($"/// ○ Encoder: {cell}, {layers}, H = {s.HiddenSize}, up to {s.MaxSourceLength} steps, from {state}\n");
         text.Append($"/// ○ Decoder: {cell}, {layers}, H = {s.HiddenSize}, started from the encoder's {finalState} of each layer\n");
         text.Append($"/// ○ Target embedding: {s.TargetVocabularySize} tokens → E = {s.EmbeddingSize}; decoder input SOS, then the previous token\n");
+        var attention = s.Attention switch
+        {
+            AttentionKind.Bahdanau => "/// ○ Attention: Bahdanau (additive) over the encoder's top-layer states, from the decoder's previous top state; layer 0 reads [embedding ; context]\n",
+            AttentionKind.LuongDot => "/// ○ Attention: Luong (dot) over the encoder's top-layer states, from the decoder's new top state; output reads tanh(W_c [context ; h] + b_c)\n",
+            AttentionKind.LuongGeneral => "/// ○ Attention: Luong (general) over the encoder's top-layer states, from the decoder's new top state; output reads tanh(W_c [context ; h] + b_c)\n",
+            _ => "",
+        };
+        text.Append(attention);
         text.Append($"/// ○ Output: Linear H = {s.HiddenSize} → {s.TargetVocabularySize}, softmax; up to {s.MaxTargetLength} tokens and EOS\n");
         text.Append($"/// ○ {Count(plan.ParameterCount)} parameter floats ({Kib(plan.ParameterCount)} KiB), workspace {Count(plan.WorkspaceFloats)} floats ({Kib(plan.WorkspaceFloats)} KiB)\n");
         text.Append("/// </code>\n");
@@ -68,6 +76,16 @@ internal static class ShapeEmitter
         w.Line($"public const int WorkspaceFloats = {plan.WorkspaceFloats};");
         w.Line("/// <summary>Token ids a workspace holds.</summary>");
         w.Line($"public const int WorkspaceTokens = {plan.WorkspaceTokens};");
+        if (s.HasAttention)
+        {
+            w.Line("/// <summary>How the decoder attends to the encoder's states.</summary>");
+            w.Line($"public const global::StaticSeq2Seq.AttentionKind Attention = global::StaticSeq2Seq.AttentionKind.{s.Attention};");
+        }
+        if (s.Attention == AttentionKind.Bahdanau)
+        {
+            w.Line("/// <summary>Width of the decoder's layer-0 input, [embedding ; context]: E + H.</summary>");
+            w.Line("public const int DecoderInputSize = EmbeddingSize + HiddenSize;");
+        }
         w.Line();
         w.Line("// Parameter tensors: offset (floats, a multiple of 16 so each starts on a cache line) and length.");
         foreach (var tensor in plan.Tensors)

@@ -31,6 +31,10 @@ internal static class StepDecodeEmitter
             w.Line("Span<float> a = workspace.Floats;");
             w.Line("workspace.HoldsForwardPass = false;");
             w.Line("EncodeSource(p, a, workspace.Tokens, source);");
+            if (plan.Shape.HasAttention)
+            {
+                w.Line("workspace.SourceLength = source.Length; // what DecodeStep's attention reads");
+            }
             w.Line("// EncodeSource left the decoder's initial state in slot 0 of each layer.");
             EmitStateCopies(w, layers, lstm, fromSlot: null, toState: "initialState");
         }
@@ -58,7 +62,7 @@ internal static class StepDecodeEmitter
                     w.Line($"state.Slice(({layers} + {layer}) * HiddenSize, HiddenSize).CopyTo({Slices.Scratch($"DecoderCell{layer}", "HiddenSize")});");
                 }
             }
-            w.Line("DecoderStepForward(p, a, token, 0);");
+            w.Line($"DecoderStepForward(p, a, token, 0{AttentionEmitter.SourceLengthArgument(plan.Shape, "workspace.SourceLength")});");
             EmitStateCopies(w, layers, lstm, fromSlot: "HiddenSize", toState: "nextState");
             w.Line("DecoderLogits(p, a, 0, logits.Slice(0, TargetVocabularySize));");
         }

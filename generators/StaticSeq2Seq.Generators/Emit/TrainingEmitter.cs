@@ -40,6 +40,11 @@ internal static class TrainingEmitter
                 w.Line("tokens[SourceTokensOffset + t] = source[t];");
                 w.Line("EncoderStepForward(p, a, source[t], t);");
             }
+            if (AttentionEmitter.HasProjectedKeys(plan.Shape))
+            {
+                w.Line("// The attention's keys depend on the source alone: project them once, not at every decoder step.");
+                w.Line("AttentionKeysForward(p, a, source.Length);");
+            }
             w.Line(lstm
                 ? "// The decoder starts from the encoder's final (h, c), layer by layer, as torch.nn.LSTM takes the state tuple."
                 : "// The decoder starts from the encoder's final state, layer by layer.");
@@ -78,7 +83,7 @@ internal static class TrainingEmitter
             w.Line("float loss = 0f;");
             using (w.Block("for (int i = 0; i < steps; i++)"))
             {
-                w.Line("DecoderStepForward(p, a, inputs[i], i);");
+                w.Line($"DecoderStepForward(p, a, inputs[i], i{AttentionEmitter.SourceLengthArgument(plan.Shape, "source.Length")});");
                 w.Line("loss += OutputForward(p, a, i, targets[i]);");
             }
             w.Line("workspace.SourceLength = source.Length;");
@@ -110,16 +115,34 @@ internal static class TrainingEmitter
                     w.Line($"{Slices.Scratch($"DCell{layer}", "HiddenSize")}.Clear();");
                 }
             }
+            var shape = plan.Shape;
+            if (shape.HasAttention)
+            {
+                w.Line("// The attention's gradients with respect to the encoder's states (and projected keys) gather over every decoder step.");
+                w.Line("a.Slice(DEncoderOutputsOffset, workspace.SourceLength * HiddenSize).Clear();");
+                if (AttentionEmitter.HasProjectedKeys(shape))
+                {
+                    w.Line("a.Slice(DAttentionKeysOffset, workspace.SourceLength * HiddenSize).Clear();");
+                }
+            }
             using (w.Block("for (int i = workspace.DecoderSteps - 1; i >= 0; i--)"))
             {
                 w.Line("OutputBackward(p, g, a, i, tokens[DecoderTargetsOffset + i], lossScale);");
-                w.Line("DecoderStepBackward(p, g, a, tokens[DecoderInputsOffset + i], i);");
+                w.Line($"DecoderStepBackward(p, g, a, tokens[DecoderInputsOffset + i], i{AttentionEmitter.SourceLengthArgument(shape, "workspace.SourceLength")});");
+            }
+            if (AttentionEmitter.HasProjectedKeys(shape))
+            {
+                w.Line("AttentionKeysBackward(p, g, a, workspace.SourceLength);");
             }
             w.Line(lstm
                 ? "// The decoder started from the encoder's final (h, c), so DHidden and DCell now hold dL/dh_T and dL/dc_T of each encoder layer."
                 : "// The decoder started from the encoder's final states, so DHidden now holds dL/dh_T of each encoder layer.");
             using (w.Block("for (int t = workspace.SourceLength - 1; t >= 0; t--)"))
             {
+                if (shape.HasAttention)
+                {
+                    w.Line("AddKeyGradient(a, t);");
+                }
                 w.Line("EncoderStepBackward(p, g, a, tokens[SourceTokensOffset + t], t);");
             }
         }

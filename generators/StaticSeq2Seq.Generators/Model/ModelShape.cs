@@ -9,8 +9,14 @@ internal sealed record ModelShape(
     int Layers,
     CellKind Cell,
     int MaxSourceLength,
-    int MaxTargetLength)
+    int MaxTargetLength,
+    AttentionKind Attention)
 {
+    public bool HasAttention => Attention != AttentionKind.None;
+
+    /// <summary>Width of the decoder's layer-0 input: the embedding, and with Bahdanau attention the context beside it.</summary>
+    public int DecoderInputSize => Attention == AttentionKind.Bahdanau ? EmbeddingSize + HiddenSize : EmbeddingSize;
+
     /// <summary>Rows of the gate pre-activations: 4H for an LSTM (i, f, g, o), 3H for a GRU (r, z, n), H for a plain RNN.</summary>
     public int GateSize => Cell switch
     {

@@ -33,4 +33,5 @@ internal sealed record ModelArguments(
     int? Cell,
     int? MaxSourceLength,
     int? MaxTargetLength,
+    int? Attention,
     EquatableArray<string> Unreadable);

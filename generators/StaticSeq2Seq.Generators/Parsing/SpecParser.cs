@@ -24,7 +24,7 @@ internal static class SpecParser
             IsGeneric: type.IsGenericType,
             IsStatic: type.IsStatic);
 
-        int? sourceVocabulary = null, targetVocabulary = null, embedding = null, hidden = null, layers = null, cell = null, maxSource = null, maxTarget = null;
+        int? sourceVocabulary = null, targetVocabulary = null, embedding = null, hidden = null, layers = null, cell = null, maxSource = null, maxTarget = null, attention = null;
         var unreadable = new List<string>();
         foreach (var argument in attribute.NamedArguments)
         {
@@ -44,12 +44,13 @@ internal static class SpecParser
                 case "Cell": cell = value; break;
                 case "MaxSourceLength": maxSource = value; break;
                 case "MaxTargetLength": maxTarget = value; break;
+                case "Attention": attention = value; break;
             }
         }
 
         var ns = type.ContainingNamespace is { IsGlobalNamespace: false } containing ? containing.ToDisplayString() : null;
         return new ModelSpec(ns, type.Name, type.IsRecord ? "record" : "class", facts,
-            new ModelArguments(sourceVocabulary, targetVocabulary, embedding, hidden, layers, cell, maxSource, maxTarget, unreadable.ToEquatableArray()));
+            new ModelArguments(sourceVocabulary, targetVocabulary, embedding, hidden, layers, cell, maxSource, maxTarget, attention, unreadable.ToEquatableArray()));
     }
 
     private static bool IsPartialEverywhere(INamedTypeSymbol type, CancellationToken cancellationToken)

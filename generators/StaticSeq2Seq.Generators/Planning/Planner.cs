@@ -24,17 +24,31 @@ internal static class Planner
         var (buffers, workspaceFloats) = Place(WorkspaceCatalog.Floats(shape), align: true);
         var (tokenBuffers, workspaceTokens) = Place(WorkspaceCatalog.Tokens(shape), align: false);
 
-        var kernels = new[]
-            {
-                new LinearKernelPlan(shape.EmbeddingSize, shape.GateSize),
-                new LinearKernelPlan(shape.HiddenSize, shape.GateSize),
-                new LinearKernelPlan(shape.HiddenSize, shape.TargetVocabularySize),
-            }
-            .Distinct()
-            .ToEquatableArray();
+        var kernels = new List<LinearKernelPlan>
+        {
+            new(shape.EmbeddingSize, shape.GateSize),
+            new(shape.HiddenSize, shape.GateSize),
+            new(shape.HiddenSize, shape.TargetVocabularySize),
+        };
+        switch (shape.Attention)
+        {
+            case AttentionKind.Bahdanau:
+                // The decoder's first layer reads [embedding ; context]; W_a and U_a are (H, H) with biases.
+                kernels.Add(new(shape.DecoderInputSize, shape.GateSize));
+                kernels.Add(new(shape.HiddenSize, shape.HiddenSize));
+                break;
+            case AttentionKind.LuongGeneral:
+                kernels.Add(new(shape.HiddenSize, shape.HiddenSize, HasBias: false));
+                kernels.Add(new(2 * shape.HiddenSize, shape.HiddenSize));
+                break;
+            case AttentionKind.LuongDot:
+                kernels.Add(new(2 * shape.HiddenSize, shape.HiddenSize));
+                break;
+        }
+        var linearKernels = kernels.Distinct().ToEquatableArray();
 
         return new ModelPlan(spec.Namespace, spec.ClassName, spec.Keyword, shape, tensors.ToEquatableArray(), parameterCount,
-            buffers, workspaceFloats, tokenBuffers, workspaceTokens, kernels);
+            buffers, workspaceFloats, tokenBuffers, workspaceTokens, linearKernels);
     }
 
     private static (EquatableArray<BufferPlan> Buffers, int Length) Place(IReadOnlyList<WorkspaceCatalog.Entry> entries, bool align)

@@ -33,10 +33,12 @@ internal static class TensorCatalog
 
         entries.Add(new Entry("encoder.embedding.weight", "SourceEmbedding", shape.SourceVocabularySize, shape.EmbeddingSize, false, true, 0f,
             "source embedding (SourceVocabularySize, E)"));
-        AddRecurrentLayers(entries, shape, "encoder", "Encoder", recurrentBound, cell, gates, order);
+        AddRecurrentLayers(entries, shape, "encoder", "Encoder", shape.EmbeddingSize, "E", recurrentBound, cell, gates, order);
         entries.Add(new Entry("decoder.embedding.weight", "TargetEmbedding", shape.TargetVocabularySize, shape.EmbeddingSize, false, true, 0f,
             "target embedding (TargetVocabularySize, E)"));
-        AddRecurrentLayers(entries, shape, "decoder", "Decoder", recurrentBound, cell, gates, order);
+        AddAttention(entries, shape, recurrentBound);
+        AddRecurrentLayers(entries, shape, "decoder", "Decoder", shape.DecoderInputSize, shape.Attention == AttentionKind.Bahdanau ? "E + H" : "E",
+            recurrentBound, cell, gates, order);
         // nn.Linear's default init (kaiming_uniform with a = sqrt(5)) is U(-1/sqrt(in), 1/sqrt(in)) for weight and bias.
         entries.Add(new Entry("decoder.out.weight", "OutputWeight", shape.TargetVocabularySize, shape.HiddenSize, true, false, recurrentBound,
             "output projection W_out (TargetVocabularySize, H), stored transposed as (H, TargetVocabularySize)"));
@@ -58,12 +60,45 @@ internal static class TensorCatalog
 
     public static long AlignUp(long offset) => (offset + AlignmentFloats - 1) / AlignmentFloats * AlignmentFloats;
 
-    private static void AddRecurrentLayers(List<Entry> entries, ModelShape shape, string module, string side, float bound, string cell, string gates, string order)
+    /// <summary>
+    /// The attention's nn.Linear layers, named as the PyTorch tutorial's <c>BahdanauAttention</c> names them (and, for
+    /// Luong, <c>Wa</c> and <c>Wc</c> of the paper). Each draws weight and bias from U(-1/sqrt(in), 1/sqrt(in)).
+    /// </summary>
+    private static void AddAttention(List<Entry> entries, ModelShape shape, float bound)
+    {
+        var wideBound = (float)(1.0 / Math.Sqrt(2 * shape.HiddenSize));
+        var h = shape.HiddenSize;
+        switch (shape.Attention)
+        {
+            case AttentionKind.Bahdanau:
+                entries.Add(new Entry("decoder.attention.Wa.weight", "AttentionWaWeight", h, h, true, false, bound,
+                    "Bahdanau query projection W_a (H, H), stored transposed"));
+                entries.Add(new Entry("decoder.attention.Wa.bias", "AttentionWaBias", h, 0, false, false, bound, "Bahdanau query bias b_a (H)"));
+                entries.Add(new Entry("decoder.attention.Ua.weight", "AttentionUaWeight", h, h, true, false, bound,
+                    "Bahdanau key projection U_a (H, H), stored transposed"));
+                entries.Add(new Entry("decoder.attention.Ua.bias", "AttentionUaBias", h, 0, false, false, bound, "Bahdanau key bias b_Ua (H)"));
+                entries.Add(new Entry("decoder.attention.Va.weight", "AttentionVaWeight", 1, h, false, false, bound, "Bahdanau score vector V_a (1, H)"));
+                entries.Add(new Entry("decoder.attention.Va.bias", "AttentionVaBias", 1, 0, false, false, bound, "Bahdanau score bias b_Va (1)"));
+                break;
+            case AttentionKind.LuongGeneral:
+                entries.Add(new Entry("decoder.attention.Wa.weight", "AttentionWaWeight", h, h, true, false, bound,
+                    "Luong general score W_a (H, H), no bias, stored transposed"));
+                goto case AttentionKind.LuongDot;
+            case AttentionKind.LuongDot:
+                entries.Add(new Entry("decoder.attention.Wc.weight", "AttentionWcWeight", h, 2 * h, true, false, wideBound,
+                    "Luong attentional layer W_c (H, 2H) over [c ; h], stored transposed as (2H, H)"));
+                entries.Add(new Entry("decoder.attention.Wc.bias", "AttentionWcBias", h, 0, false, false, wideBound, "Luong attentional bias b_c (H)"));
+                break;
+        }
+    }
+
+    private static void AddRecurrentLayers(List<Entry> entries, ModelShape shape, string module, string side, int inputSize, string inputSizeName,
+        float bound, string cell, string gates, string order)
     {
         for (var layer = 0; layer < shape.Layers; layer++)
         {
-            var input = layer == 0 ? shape.EmbeddingSize : shape.HiddenSize;
-            var inputName = layer == 0 ? "E" : "H";
+            var input = layer == 0 ? inputSize : shape.HiddenSize;
+            var inputName = layer == 0 ? inputSizeName : "H";
             var where = $"{module} {cell} layer {layer}";
             entries.Add(new Entry($"{module}.rnn.weight_ih_l{layer}", $"{side}WeightIh{layer}", shape.GateSize, input, true, false, bound,
                 $"{where}: W_ih ({gates}, {inputName}){order}; stored transposed as ({inputName}, {gates})"));

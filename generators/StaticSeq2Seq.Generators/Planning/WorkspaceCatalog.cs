@@ -47,6 +47,7 @@ internal static class WorkspaceCatalog
                 entries.Add(new Entry($"DecoderGates{layer}", targetSteps * g, $"decoder layer {layer} gate activations i, f, g, o (MaxTargetLength + 1, 4H)"));
             }
         }
+        AddAttentionForward(entries, shape);
         entries.Add(new Entry("Probabilities", targetSteps * v, "softmax of each decoder step's logits (MaxTargetLength + 1, TargetVocabularySize)"));
         entries.Add(new Entry("GatesHh", g, "scratch: W_hh h + b_hh of the current step (G)"));
         entries.Add(new Entry("DGatesIh", g, "backward scratch: dL/d(W_ih x + b_ih) (G)"));
@@ -72,7 +73,60 @@ internal static class WorkspaceCatalog
             entries.Add(new Entry("DCellPrevious", h, "backward scratch: dL/dc of the previous step (H)"));
         }
         entries.Add(new Entry("DLogits", v, "backward scratch: dL/dlogits (TargetVocabularySize)"));
+        AddAttentionBackward(entries, shape);
         return entries;
+    }
+
+    /// <summary>What attention keeps per decoder step (its weights, and what its backward pass reads) and per source position.</summary>
+    private static void AddAttentionForward(List<Entry> entries, ModelShape shape)
+    {
+        long h = shape.HiddenSize, sourceSteps = shape.MaxSourceLength, targetSteps = shape.MaxTargetLength + 1;
+        switch (shape.Attention)
+        {
+            case AttentionKind.None:
+                return;
+            case AttentionKind.Bahdanau:
+                entries.Add(new Entry("AttentionKeys", sourceSteps * h, "Bahdanau keys U_a k_j + b_Ua of each source position (MaxSourceLength, H)"));
+                entries.Add(new Entry("AttentionQueries", targetSteps * h, "Bahdanau queries W_a q + b_a of each decoder step (MaxTargetLength + 1, H)"));
+                entries.Add(new Entry("DecoderLayer0Input", targetSteps * shape.DecoderInputSize,
+                    "decoder layer 0 input [embedding ; context] of each step (MaxTargetLength + 1, E + H)"));
+                entries.Add(new Entry("AttentionScratch", h, "scratch: tanh(query + key_j) of one source position (H)"));
+                break;
+            default:
+                if (shape.Attention == AttentionKind.LuongGeneral)
+                {
+                    entries.Add(new Entry("AttentionKeys", sourceSteps * h, "Luong general keys W_a k_j of each source position (MaxSourceLength, H)"));
+                }
+                entries.Add(new Entry("AttentionCombined", targetSteps * 2 * h, "Luong [context ; h] of each decoder step (MaxTargetLength + 1, 2H)"));
+                entries.Add(new Entry("AttentionalHidden", targetSteps * h, "Luong attentional state h~ = tanh(W_c [c ; h] + b_c) of each step (MaxTargetLength + 1, H)"));
+                break;
+        }
+        entries.Add(new Entry("AttentionWeights", targetSteps * sourceSteps, "attention weights of each decoder step over the source (MaxTargetLength + 1, MaxSourceLength)"));
+    }
+
+    private static void AddAttentionBackward(List<Entry> entries, ModelShape shape)
+    {
+        long h = shape.HiddenSize, sourceSteps = shape.MaxSourceLength;
+        if (!shape.HasAttention)
+        {
+            return;
+        }
+        entries.Add(new Entry("DEncoderOutputs", sourceSteps * h, "backward: dL/dk_j of each encoder top-layer state, over all decoder steps (MaxSourceLength, H)"));
+        if (shape.Attention is AttentionKind.Bahdanau or AttentionKind.LuongGeneral)
+        {
+            entries.Add(new Entry("DAttentionKeys", sourceSteps * h, "backward: dL/dkey_j of each projected key, over all decoder steps (MaxSourceLength, H)"));
+        }
+        entries.Add(new Entry("DAttentionScores", sourceSteps, "backward scratch: dL/dweights, then dL/dscores, of one step (MaxSourceLength)"));
+        if (shape.Attention == AttentionKind.Bahdanau)
+        {
+            entries.Add(new Entry("DDecoderLayer0Input", shape.DecoderInputSize, "backward scratch: dL/d[embedding ; context] (E + H)"));
+            entries.Add(new Entry("DAttentionQuery", h, "backward scratch: dL/d(W_a q + b_a) (H)"));
+        }
+        else
+        {
+            entries.Add(new Entry("DAttentionalHidden", h, "backward scratch: dL/dh~ (H)"));
+            entries.Add(new Entry("DAttentionCombined", 2 * h, "backward scratch: dL/d[context ; h] (2H)"));
+        }
     }
 
     public static IReadOnlyList<Entry> Tokens(ModelShape shape) =>

@@ -55,6 +55,10 @@ internal static class SpecValidator
         {
             problems.Add(new SpecProblem(DiagnosticDescriptors.UnknownCell, "Cell", [cell]));
         }
+        if (arguments.Attention is { } attention && attention is not ((int)AttentionKind.None or (int)AttentionKind.LuongDot or (int)AttentionKind.LuongGeneral or (int)AttentionKind.Bahdanau))
+        {
+            problems.Add(new SpecProblem(DiagnosticDescriptors.UnknownAttention, "Attention", [attention]));
+        }
 
         // The size depends on every argument; with one missing or unreadable there is nothing to measure.
         if (problems.Count == 0 && arguments.Unreadable.Length == 0)
@@ -73,7 +77,8 @@ internal static class SpecValidator
         arguments.Layers ?? DefaultLayers,
         (CellKind)(arguments.Cell ?? DefaultCell),
         arguments.MaxSourceLength ?? DefaultMaxLength,
-        arguments.MaxTargetLength ?? DefaultMaxLength);
+        arguments.MaxTargetLength ?? DefaultMaxLength,
+        (AttentionKind)(arguments.Attention ?? (int)AttentionKind.None));
 
     private static void CheckRequired(List<SpecProblem> problems, string name, int? value, ModelArguments arguments)
     {

@@ -1,0 +1,421 @@
+using StaticSeq2Seq.Generators.Model;
+
+namespace StaticSeq2Seq.Generators.Emit;
+
+/// <summary>
+/// Emits attention, forward and backward side by side: the keys projected once per source, each kind's step,
+/// the softmax and context they share, the decoder step that wraps them around the layer stack, and
+/// <c>GetAttentionWeights</c>. The keys are the encoder's top-layer states k_j of the real source only: positions
+/// past its length are never scored, which is all the masking there is.
+/// </summary>
+internal static class AttentionEmitter
+{
+    public static bool IsLuong(ModelShape shape) => shape.Attention is AttentionKind.LuongDot or AttentionKind.LuongGeneral;
+
+    /// <summary>Whether the keys are a projection of the encoder's states, computed once per source.</summary>
+    public static bool HasProjectedKeys(ModelShape shape) => shape.Attention is AttentionKind.Bahdanau or AttentionKind.LuongGeneral;
+
+    /// <summary>The vector the output projection reads at decoder step <paramref name="step"/>: Luong's h~, otherwise the top layer's new state.</summary>
+    public static string OutputInput(ModelShape shape, string step) => IsLuong(shape)
+        ? Slices.Activation("AttentionalHidden", step, "HiddenSize")
+        : Slices.Activation($"DecoderHidden{shape.Layers - 1}", $"({step} + 1)", "HiddenSize");
+
+    /// <summary>Where the output projection's backward pass adds dL/d(its input).</summary>
+    public static string OutputInputGradient(ModelShape shape) => IsLuong(shape)
+        ? Slices.Scratch("DAttentionalHidden", "HiddenSize")
+        : Slices.Scratch($"DHidden{shape.Layers - 1}", "HiddenSize");
+
+    /// <summary>The source length argument the decoder step takes with attention, as <c>, name</c>, or nothing.</summary>
+    public static string SourceLengthArgument(ModelShape shape, string sourceLength) => shape.HasAttention ? $", {sourceLength}" : "";
+
+    /// <summary>The Attention file: everything attention adds to the model.</summary>
+    public static void Emit(CodeWriter w, ModelPlan plan)
+    {
+        var shape = plan.Shape;
+        EmitGetAttentionWeights(w, plan);
+        w.Line();
+        if (HasProjectedKeys(shape))
+        {
+            EmitKeysForward(w, shape);
+            w.Line();
+            EmitKeysBackward(w, shape);
+            w.Line();
+        }
+        if (shape.Attention == AttentionKind.Bahdanau)
+        {
+            EmitBahdanauForward(w, shape);
+            w.Line();
+            EmitBahdanauBackward(w, shape);
+        }
+        else
+        {
+            EmitLuongForward(w, shape);
+            w.Line();
+            EmitLuongBackward(w, shape);
+        }
+        w.Line();
+        EmitAddKeyGradient(w, shape);
+        w.Line();
+        EmitSoftmax(w);
+        w.Line();
+        EmitContextForward(w);
+        w.Line();
+        EmitContextBackward(w);
+    }
+
+    private static void EmitGetAttentionWeights(CodeWriter w, ModelPlan plan)
+    {
+        w.Line("/// <inheritdoc/>");
+        using (w.Block("public ReadOnlySpan<float> GetAttentionWeights(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, int step)"))
+        {
+            w.Line($"global::StaticSeq2Seq.ModelInputGuard.CheckWorkspace(workspace, typeof({plan.TypeName}));");
+            using (w.Block("if ((uint)step >= (uint)workspace.DecoderSteps)"))
+            {
+                w.Line("throw new ArgumentOutOfRangeException(nameof(step), step,");
+                w.Line("    $\"Step {step} is not one of the {workspace.DecoderSteps} decoder steps (0..{workspace.DecoderSteps - 1}) of the last forward pass or greedy decode on this workspace.\");");
+            }
+            w.Line("return workspace.Floats.Slice(AttentionWeightsOffset + step * MaxSourceLength, workspace.SourceLength);");
+        }
+    }
+
+    private static void EmitKeysForward(CodeWriter w, ModelShape shape)
+    {
+        var top = shape.Layers - 1;
+        var bahdanau = shape.Attention == AttentionKind.Bahdanau;
+        var kernel = KeyKernel(shape);
+        w.Line(bahdanau
+            ? "/// <summary>Bahdanau keys, once per source: key_j = U_a k_j + b_Ua for every real source position j.</summary>"
+            : "/// <summary>Luong general keys, once per source: key_j = W_a k_j for every real source position j, so score_j = h · key_j.</summary>");
+        using (w.Block("private static void AttentionKeysForward(ReadOnlySpan<float> p, Span<float> a, int sourceLength)"))
+        {
+            using (w.Block("for (int j = 0; j < sourceLength; j++)"))
+            {
+                var weight = bahdanau ? $"{Slices.Parameter("AttentionUaWeight")}, {Slices.Parameter("AttentionUaBias")}" : Slices.Parameter("AttentionWaWeight");
+                w.Line($"DenseKernels.{kernel.ForwardName}({weight}, {Slices.Activation($"EncoderHidden{top}", "(j + 1)", "HiddenSize")}, {Slices.Activation("AttentionKeys", "j", "HiddenSize")});");
+            }
+        }
+    }
+
+    private static void EmitKeysBackward(CodeWriter w, ModelShape shape)
+    {
+        var top = shape.Layers - 1;
+        var bahdanau = shape.Attention == AttentionKind.Bahdanau;
+        var kernel = KeyKernel(shape);
+        w.Line("/// <summary>");
+        w.Line(bahdanau
+            ? "/// Backward of <see cref=\"AttentionKeysForward\"/>, once per source: dU_a += dkey_j k_j^T, db_Ua += dkey_j, dL/dk_j += U_a^T dkey_j,"
+            : "/// Backward of <see cref=\"AttentionKeysForward\"/>, once per source: dW_a += dkey_j k_j^T, dL/dk_j += W_a^T dkey_j,");
+        w.Line("/// with dkey_j (DAttentionKeys) summed over every decoder step.");
+        w.Line("/// </summary>");
+        using (w.Block("private static void AttentionKeysBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int sourceLength)"))
+        {
+            using (w.Block("for (int j = 0; j < sourceLength; j++)"))
+            {
+                var weight = bahdanau
+                    ? $"{Slices.Parameter("AttentionUaWeight")}, {Slices.Gradient("AttentionUaWeight")}, {Slices.Gradient("AttentionUaBias")}"
+                    : $"{Slices.Parameter("AttentionWaWeight")}, {Slices.Gradient("AttentionWaWeight")}";
+                w.Line($"DenseKernels.{kernel.BackwardName}({weight}, {Slices.Activation($"EncoderHidden{top}", "(j + 1)", "HiddenSize")}, {Slices.Activation("DAttentionKeys", "j", "HiddenSize")}, {Slices.Activation("DEncoderOutputs", "j", "HiddenSize")});");
+            }
+        }
+    }
+
+    private static void EmitBahdanauForward(CodeWriter w, ModelShape shape)
+    {
+        var top = shape.Layers - 1;
+        var kernel = new LinearKernelPlan(shape.HiddenSize, shape.HiddenSize);
+        w.Line("/// <summary>");
+        w.Line("/// Bahdanau attention at decoder step i, forward, with q the top layer's state in slot i (its state before the step):");
+        w.Line("///   score_j = V_a · tanh(W_a q + b_a + key_j) + b_Va,  a = softmax(score),  c = Σ_j a_j k_j,");
+        w.Line("/// with key_j = U_a k_j + b_Ua from <see cref=\"AttentionKeysForward\"/>. Keeps W_a q + b_a and a for the backward pass");
+        w.Line("/// and writes c into <paramref name=\"context\"/>.");
+        w.Line("/// </summary>");
+        using (w.Block("private static void BahdanauForward(ReadOnlySpan<float> p, Span<float> a, int i, int sourceLength, Span<float> context)"))
+        {
+            w.Line($"ReadOnlySpan<float> q = {Slices.Activation($"DecoderHidden{top}", "i", "HiddenSize")};");
+            w.Line($"Span<float> query = {Slices.Activation("AttentionQueries", "i", "HiddenSize")};");
+            w.Line($"DenseKernels.{kernel.ForwardName}({Slices.Parameter("AttentionWaWeight")}, {Slices.Parameter("AttentionWaBias")}, q, query);");
+            w.Line("ReadOnlySpan<float> keys = a.Slice(AttentionKeysOffset, sourceLength * HiddenSize);");
+            w.Line($"ReadOnlySpan<float> va = {Slices.Parameter("AttentionVaWeight")};");
+            w.Line("float vaBias = p[AttentionVaBiasOffset];");
+            w.Line($"Span<float> e = {Slices.Scratch("AttentionScratch", "HiddenSize")};");
+            w.Line("Span<float> weights = a.Slice(AttentionWeightsOffset + i * MaxSourceLength, sourceLength);");
+            using (w.Block("for (int j = 0; j < sourceLength; j++)"))
+            {
+                w.Line("TensorPrimitives.Add(query, keys.Slice(j * HiddenSize, HiddenSize), e);");
+                w.Line("TensorPrimitives.Tanh(e, e);");
+                w.Line("weights[j] = TensorPrimitives.Dot(va, e) + vaBias;");
+            }
+            w.Line("AttentionSoftmax(weights);");
+            w.Line($"AttentionContextForward(weights, {EncoderOutputs(shape)}, context);");
+        }
+    }
+
+    private static void EmitBahdanauBackward(CodeWriter w, ModelShape shape)
+    {
+        var top = shape.Layers - 1;
+        var kernel = new LinearKernelPlan(shape.HiddenSize, shape.HiddenSize);
+        w.Line("/// <summary>");
+        w.Line("/// Bahdanau attention at decoder step i, backward, from dL/dc in <paramref name=\"dContext\"/>: through the context and");
+        w.Line("/// softmax to ds_j = dL/dscore_j, then, with e_j = tanh(W_a q + b_a + key_j) recomputed,");
+        w.Line("///   dV_a += ds_j e_j,  db_Va += ds_j,  dz_j = ds_j V_a ⊙ (1 − e_j²),");
+        w.Line("/// where dz_j is the gradient of both key_j (added into DAttentionKeys, projected back once per source by");
+        w.Line("/// <see cref=\"AttentionKeysBackward\"/>) and W_a q + b_a. Last, dW_a += q dz^T, db_a += dz and dL/dq += W_a^T dz with");
+        w.Line($"/// dz = Σ_j dz_j, into DHidden{top}: q is the top layer's state in slot i, whose gradient DHidden{top} now holds.");
+        w.Line("/// </summary>");
+        using (w.Block("private static void BahdanauBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int i, int sourceLength, ReadOnlySpan<float> dContext)"))
+        {
+            w.Line("ReadOnlySpan<float> weights = a.Slice(AttentionWeightsOffset + i * MaxSourceLength, sourceLength);");
+            w.Line("Span<float> dScores = a.Slice(DAttentionScoresOffset, sourceLength);");
+            w.Line($"AttentionContextBackward(dContext, weights, {EncoderOutputs(shape)}, a.Slice(DEncoderOutputsOffset, sourceLength * HiddenSize), dScores);");
+            w.Line();
+            w.Line($"ReadOnlySpan<float> q = {Slices.Activation($"DecoderHidden{top}", "i", "HiddenSize")};");
+            w.Line($"ReadOnlySpan<float> query = {Slices.Activation("AttentionQueries", "i", "HiddenSize")};");
+            w.Line("ReadOnlySpan<float> keys = a.Slice(AttentionKeysOffset, sourceLength * HiddenSize);");
+            w.Line("Span<float> dKeys = a.Slice(DAttentionKeysOffset, sourceLength * HiddenSize);");
+            w.Line($"ReadOnlySpan<float> va = {Slices.Parameter("AttentionVaWeight")};");
+            w.Line($"Span<float> dVa = {Slices.Gradient("AttentionVaWeight")};");
+            w.Line($"Span<float> e = {Slices.Scratch("AttentionScratch", "HiddenSize")};");
+            w.Line($"Span<float> dQuery = {Slices.Scratch("DAttentionQuery", "HiddenSize")};");
+            w.Line("dQuery.Clear();");
+            using (w.Block("for (int j = 0; j < sourceLength; j++)"))
+            {
+                w.Line("float ds = dScores[j];");
+                w.Line("TensorPrimitives.Add(query, keys.Slice(j * HiddenSize, HiddenSize), e);");
+                w.Line("TensorPrimitives.Tanh(e, e);");
+                w.Line("TensorPrimitives.MultiplyAdd(e, ds, dVa, dVa);");
+                w.Line("g[AttentionVaBiasOffset] += ds;");
+                w.Line("// dz_j = ds_j V_a ⊙ (1 − e_j²), in place of e_j.");
+                using (w.Block("for (int k = 0; k < HiddenSize; k++)"))
+                {
+                    w.Line("e[k] = ds * va[k] * (1f - e[k] * e[k]);");
+                }
+                w.Line("TensorPrimitives.Add(dQuery, e, dQuery);");
+                w.Line("Span<float> dKey = dKeys.Slice(j * HiddenSize, HiddenSize);");
+                w.Line("TensorPrimitives.Add(dKey, e, dKey);");
+            }
+            w.Line($"DenseKernels.{kernel.BackwardName}({Slices.Parameter("AttentionWaWeight")}, {Slices.Gradient("AttentionWaWeight")}, {Slices.Gradient("AttentionWaBias")}, q, dQuery, {Slices.Scratch($"DHidden{top}", "HiddenSize")});");
+        }
+    }
+
+    private static void EmitLuongForward(CodeWriter w, ModelShape shape)
+    {
+        var top = shape.Layers - 1;
+        var general = shape.Attention == AttentionKind.LuongGeneral;
+        var kernel = new LinearKernelPlan(2 * shape.HiddenSize, shape.HiddenSize);
+        w.Line("/// <summary>");
+        w.Line($"/// Luong attention ({(general ? "general" : "dot")}) at decoder step i, forward, after the step, with h the top layer's new state (slot i + 1):");
+        w.Line(general
+            ? "///   score_j = h · key_j (key_j = W_a k_j from <see cref=\"AttentionKeysForward\"/>),  a = softmax(score),  c = Σ_j a_j k_j,"
+            : "///   score_j = h · k_j,  a = softmax(score),  c = Σ_j a_j k_j,");
+        w.Line("///   h~ = tanh(W_c [c ; h] + b_c).");
+        w.Line("/// Keeps a, [c ; h] and h~; the output projection reads h~ in place of h.");
+        w.Line("/// </summary>");
+        using (w.Block("private static void LuongForward(ReadOnlySpan<float> p, Span<float> a, int i, int sourceLength)"))
+        {
+            w.Line($"ReadOnlySpan<float> h = {Slices.Activation($"DecoderHidden{top}", "(i + 1)", "HiddenSize")};");
+            w.Line($"ReadOnlySpan<float> encoderOutputs = {EncoderOutputs(shape)};");
+            var keys = "encoderOutputs";
+            if (general)
+            {
+                w.Line("ReadOnlySpan<float> keys = a.Slice(AttentionKeysOffset, sourceLength * HiddenSize);");
+                keys = "keys";
+            }
+            w.Line("Span<float> weights = a.Slice(AttentionWeightsOffset + i * MaxSourceLength, sourceLength);");
+            using (w.Block("for (int j = 0; j < sourceLength; j++)"))
+            {
+                w.Line($"weights[j] = TensorPrimitives.Dot(h, {keys}.Slice(j * HiddenSize, HiddenSize));");
+            }
+            w.Line("AttentionSoftmax(weights);");
+            w.Line($"Span<float> combined = {Slices.Activation("AttentionCombined", "i", "(2 * HiddenSize)")};");
+            w.Line("AttentionContextForward(weights, encoderOutputs, combined.Slice(0, HiddenSize));");
+            w.Line("h.CopyTo(combined.Slice(HiddenSize, HiddenSize));");
+            w.Line($"Span<float> attentional = {Slices.Activation("AttentionalHidden", "i", "HiddenSize")};");
+            w.Line($"DenseKernels.{kernel.ForwardName}({Slices.Parameter("AttentionWcWeight")}, {Slices.Parameter("AttentionWcBias")}, combined, attentional);");
+            w.Line("TensorPrimitives.Tanh(attentional, attentional);");
+        }
+    }
+
+    private static void EmitLuongBackward(CodeWriter w, ModelShape shape)
+    {
+        var top = shape.Layers - 1;
+        var general = shape.Attention == AttentionKind.LuongGeneral;
+        var kernel = new LinearKernelPlan(2 * shape.HiddenSize, shape.HiddenSize);
+        w.Line("/// <summary>");
+        w.Line("/// Luong attention at decoder step i, backward, from dL/dh~ (DAttentionalHidden, left there by OutputBackward):");
+        w.Line("///   dpre = dh~ ⊙ (1 − h~²),  dW_c += [c ; h] dpre^T,  db_c += dpre,  d[c ; h] = W_c^T dpre;");
+        w.Line("/// the h half joins dL/dh, the c half goes back through the context and softmax to ds_j = dL/dscore_j, and then");
+        w.Line(general
+            ? "///   dL/dh += Σ_j ds_j key_j,  dkey_j += ds_j h (into DAttentionKeys, projected back once per source)."
+            : "///   dL/dh += Σ_j ds_j k_j,  dL/dk_j += ds_j h.");
+        w.Line($"/// dL/dh is DHidden{top}, the gradient of the top layer's new state, before the step's own backward pass reads it.");
+        w.Line("/// </summary>");
+        using (w.Block("private static void LuongBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int i, int sourceLength)"))
+        {
+            w.Line($"ReadOnlySpan<float> h = {Slices.Activation($"DecoderHidden{top}", "(i + 1)", "HiddenSize")};");
+            w.Line($"ReadOnlySpan<float> encoderOutputs = {EncoderOutputs(shape)};");
+            w.Line("ReadOnlySpan<float> weights = a.Slice(AttentionWeightsOffset + i * MaxSourceLength, sourceLength);");
+            w.Line($"ReadOnlySpan<float> combined = {Slices.Activation("AttentionCombined", "i", "(2 * HiddenSize)")};");
+            w.Line($"ReadOnlySpan<float> attentional = {Slices.Activation("AttentionalHidden", "i", "HiddenSize")};");
+            w.Line($"Span<float> dAttentional = {Slices.Scratch("DAttentionalHidden", "HiddenSize")};");
+            w.Line($"Span<float> dh = {Slices.Scratch($"DHidden{top}", "HiddenSize")};");
+            w.Line("// h~ = tanh(pre): dL/dpre = dL/dh~ ⊙ (1 − h~²), in place.");
+            using (w.Block("for (int k = 0; k < HiddenSize; k++)"))
+            {
+                w.Line("dAttentional[k] *= 1f - attentional[k] * attentional[k];");
+            }
+            w.Line($"Span<float> dCombined = {Slices.Scratch("DAttentionCombined", "(2 * HiddenSize)")};");
+            w.Line("dCombined.Clear();");
+            w.Line($"DenseKernels.{kernel.BackwardName}({Slices.Parameter("AttentionWcWeight")}, {Slices.Gradient("AttentionWcWeight")}, {Slices.Gradient("AttentionWcBias")}, combined, dAttentional, dCombined);");
+            w.Line("TensorPrimitives.Add(dh, dCombined.Slice(HiddenSize, HiddenSize), dh);");
+            w.Line("Span<float> dEncoderOutputs = a.Slice(DEncoderOutputsOffset, sourceLength * HiddenSize);");
+            w.Line("Span<float> dScores = a.Slice(DAttentionScoresOffset, sourceLength);");
+            w.Line("AttentionContextBackward(dCombined.Slice(0, HiddenSize), weights, encoderOutputs, dEncoderOutputs, dScores);");
+            string keys = "encoderOutputs", dKeys = "dEncoderOutputs";
+            if (general)
+            {
+                w.Line("ReadOnlySpan<float> keys = a.Slice(AttentionKeysOffset, sourceLength * HiddenSize);");
+                w.Line("Span<float> dKeys = a.Slice(DAttentionKeysOffset, sourceLength * HiddenSize);");
+                keys = "keys";
+                dKeys = "dKeys";
+            }
+            w.Line(general ? "// score_j = h · key_j." : "// score_j = h · k_j.");
+            using (w.Block("for (int j = 0; j < sourceLength; j++)"))
+            {
+                w.Line($"TensorPrimitives.MultiplyAdd({keys}.Slice(j * HiddenSize, HiddenSize), dScores[j], dh, dh);");
+                w.Line($"Span<float> dKey = {dKeys}.Slice(j * HiddenSize, HiddenSize);");
+                w.Line("TensorPrimitives.MultiplyAdd(h, dScores[j], dKey, dKey);");
+            }
+        }
+    }
+
+    private static void EmitAddKeyGradient(CodeWriter w, ModelShape shape)
+    {
+        var top = shape.Layers - 1;
+        w.Line($"/// <summary>Encoder step t backward, before the layers: the top layer's state h_(t+1) was also the key k_t, so dL/dk_t (DEncoderOutputs) joins its carry DHidden{top}.</summary>");
+        using (w.Block("private static void AddKeyGradient(Span<float> a, int t)"))
+        {
+            w.Line($"Span<float> dh = {Slices.Scratch($"DHidden{top}", "HiddenSize")};");
+            w.Line($"TensorPrimitives.Add(dh, {Slices.Activation("DEncoderOutputs", "t", "HiddenSize")}, dh);");
+        }
+    }
+
+    private static void EmitSoftmax(CodeWriter w)
+    {
+        w.Line("/// <summary>Softmax over the real source positions, in place: a_j = exp(s_j − m) / Σ_l exp(s_l − m), with m = max_l s_l so exp cannot overflow.</summary>");
+        using (w.Block("private static void AttentionSoftmax(Span<float> scores)"))
+        {
+            w.Line("float max = TensorPrimitives.Max(scores);");
+            w.Line("TensorPrimitives.Subtract(scores, max, scores);");
+            w.Line("TensorPrimitives.Exp(scores, scores);");
+            w.Line("TensorPrimitives.Divide(scores, TensorPrimitives.Sum(scores), scores);");
+        }
+    }
+
+    private static void EmitContextForward(CodeWriter w)
+    {
+        w.Line("/// <summary>Context, forward: c = Σ_j a_j k_j over the real source positions (k_j is row j of <paramref name=\"encoderOutputs\"/>).</summary>");
+        using (w.Block("private static void AttentionContextForward(ReadOnlySpan<float> weights, ReadOnlySpan<float> encoderOutputs, Span<float> context)"))
+        {
+            w.Line("context.Clear();");
+            using (w.Block("for (int j = 0; j < weights.Length; j++)"))
+            {
+                w.Line("TensorPrimitives.MultiplyAdd(encoderOutputs.Slice(j * HiddenSize, HiddenSize), weights[j], context, context);");
+            }
+        }
+    }
+
+    private static void EmitContextBackward(CodeWriter w)
+    {
+        w.Line("/// <summary>");
+        w.Line("/// Context and softmax, backward. With c = Σ_j a_j k_j and a = softmax(s):");
+        w.Line("///   dL/da_j = dc · k_j,  dL/dk_j += a_j dc,  dL/ds_j = a_j (dL/da_j − Σ_l a_l dL/da_l).");
+        w.Line("/// Writes dL/ds into <paramref name=\"dScores\"/> and adds dL/dk into <paramref name=\"dEncoderOutputs\"/>.");
+        w.Line("/// </summary>");
+        using (w.Block("private static void AttentionContextBackward(ReadOnlySpan<float> dContext, ReadOnlySpan<float> weights, ReadOnlySpan<float> encoderOutputs, Span<float> dEncoderOutputs, Span<float> dScores)"))
+        {
+            using (w.Block("for (int j = 0; j < weights.Length; j++)"))
+            {
+                w.Line("dScores[j] = TensorPrimitives.Dot(dContext, encoderOutputs.Slice(j * HiddenSize, HiddenSize));");
+                w.Line("Span<float> dKey = dEncoderOutputs.Slice(j * HiddenSize, HiddenSize);");
+                w.Line("TensorPrimitives.MultiplyAdd(dContext, weights[j], dKey, dKey);");
+            }
+            w.Line("float expected = TensorPrimitives.Dot(weights, dScores);");
+            w.Line("TensorPrimitives.Subtract(dScores, expected, dScores);");
+            w.Line("TensorPrimitives.Multiply(dScores, weights, dScores);");
+        }
+    }
+
+    /// <summary>The decoder step with attention, replacing the plain stack step.</summary>
+    public static void EmitDecoderStepForward(CodeWriter w, ModelShape shape)
+    {
+        var layers = shape.Layers;
+        if (shape.Attention == AttentionKind.Bahdanau)
+        {
+            w.Line($"/// <summary>Decoder step i{(layers > 1 ? $" through all {layers} layers" : "")}, Bahdanau attention first: layer 0 reads [embedding ; context], the context attending from the top layer's state before the step.</summary>");
+        }
+        else
+        {
+            w.Line($"/// <summary>Decoder step i{(layers > 1 ? $" through all {layers} layers" : "")}, then Luong attention from the top layer's new state: the output reads h~.</summary>");
+        }
+        using (w.Block("private static void DecoderStepForward(ReadOnlySpan<float> p, Span<float> a, int token, int i, int sourceLength)"))
+        {
+            if (shape.Attention == AttentionKind.Bahdanau)
+            {
+                w.Line("Span<float> x = a.Slice(DecoderLayer0InputOffset + i * DecoderInputSize, DecoderInputSize);");
+                w.Line($"{Slices.EmbeddingRow("p", "TargetEmbedding", "token")}.CopyTo(x);");
+                w.Line("BahdanauForward(p, a, i, sourceLength, x.Slice(EmbeddingSize, HiddenSize));");
+            }
+            for (var layer = 0; layer < layers; layer++)
+            {
+                var x = layer > 0
+                    ? Slices.Activation($"DecoderHidden{layer - 1}", "(i + 1)", "HiddenSize")
+                    : shape.Attention == AttentionKind.Bahdanau ? "x" : Slices.EmbeddingRow("p", "TargetEmbedding", "token");
+                w.Line($"DecoderLayer{layer}Forward(p, a, {x}, i);");
+            }
+            if (IsLuong(shape))
+            {
+                w.Line("LuongForward(p, a, i, sourceLength);");
+            }
+        }
+    }
+
+    public static void EmitDecoderStepBackward(CodeWriter w, ModelShape shape)
+    {
+        var layers = shape.Layers;
+        var bahdanau = shape.Attention == AttentionKind.Bahdanau;
+        w.Line(bahdanau
+            ? "/// <summary>Decoder step i backward, top layer first, then layer 0's dL/d[embedding ; context] split between the embedding row and the attention.</summary>"
+            : "/// <summary>Decoder step i backward: Luong attention first (it came last), then the layers, top first.</summary>");
+        using (w.Block("private static void DecoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int token, int i, int sourceLength)"))
+        {
+            if (!bahdanau)
+            {
+                w.Line("LuongBackward(p, g, a, i, sourceLength);");
+            }
+            for (var layer = layers - 1; layer >= 1; layer--)
+            {
+                w.Line($"DecoderLayer{layer}Backward(p, g, a, {Slices.Activation($"DecoderHidden{layer - 1}", "(i + 1)", "HiddenSize")}, {Slices.Scratch($"DHidden{layer - 1}", "HiddenSize")}, i);");
+            }
+            if (bahdanau)
+            {
+                w.Line($"Span<float> dx = {Slices.Scratch("DDecoderLayer0Input", "DecoderInputSize")};");
+                w.Line("dx.Clear();");
+                w.Line("DecoderLayer0Backward(p, g, a, a.Slice(DecoderLayer0InputOffset + i * DecoderInputSize, DecoderInputSize), dx, i);");
+                w.Line($"Span<float> dEmbedding = {Slices.EmbeddingRow("g", "TargetEmbedding", "token")};");
+                w.Line("TensorPrimitives.Add(dEmbedding, dx.Slice(0, EmbeddingSize), dEmbedding);");
+                w.Line("BahdanauBackward(p, g, a, i, sourceLength, dx.Slice(EmbeddingSize, HiddenSize));");
+            }
+            else
+            {
+                w.Line($"DecoderLayer0Backward(p, g, a, {Slices.EmbeddingRow("p", "TargetEmbedding", "token")}, {Slices.EmbeddingRow("g", "TargetEmbedding", "token")}, i);");
+            }
+        }
+    }
+
+    private static LinearKernelPlan KeyKernel(ModelShape shape) =>
+        new(shape.HiddenSize, shape.HiddenSize, HasBias: shape.Attention == AttentionKind.Bahdanau);
+
+    /// <summary>The encoder's top-layer states h_1..h_T, one row per real source position.</summary>
+    private static string EncoderOutputs(ModelShape shape) =>
+        $"a.Slice(EncoderHidden{shape.Layers - 1}Offset + HiddenSize, sourceLength * HiddenSize)";
+}

@@ -1,0 +1,55 @@
+using Xunit;
+using StaticSeq2Seq.Tests.Models;
+
+namespace StaticSeq2Seq.Tests.Attention;
+
+/// <summary>The attention test models by name, with the kind each declares, and the inputs the tests feed them.</summary>
+internal static class AttentionModels
+{
+    public static TheoryData<string> All() => new(nameof(BahdanauGru), nameof(BahdanauLstm2), nameof(LuongDotRnn), nameof(LuongGeneralGru2));
+
+    public static ISeq2SeqModel Create(string name, ulong seed)
+    {
+        ISeq2SeqModel model = name switch
+        {
+            nameof(BahdanauGru) => new BahdanauGru(),
+            nameof(BahdanauLstm2) => new BahdanauLstm2(),
+            nameof(LuongDotRnn) => new LuongDotRnn(),
+            nameof(LuongGeneralGru2) => new LuongGeneralGru2(),
+            _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Not an attention test model."),
+        };
+        model.InitializeParameters(seed);
+        return model;
+    }
+
+    /// <summary>The kind each model declares, read from its generated constant.</summary>
+    public static AttentionKind Kind(string name) => name switch
+    {
+        nameof(BahdanauGru) => BahdanauGru.Attention,
+        nameof(BahdanauLstm2) => BahdanauLstm2.Attention,
+        nameof(LuongDotRnn) => LuongDotRnn.Attention,
+        nameof(LuongGeneralGru2) => LuongGeneralGru2.Attention,
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Not an attention test model."),
+    };
+
+    /// <summary>Pairs covering the corners (a source of one token, the longest source and target) and random lengths between.</summary>
+    public static List<(int[] Source, int[] Target)> Inputs(ModelShape shape, int seed, int randomCount)
+    {
+        var random = new Random(seed);
+        int maxS = shape.MaxSourceLength, maxT = shape.MaxTargetLength;
+        var pairs = new List<(int[], int[])>
+        {
+            (Tokens(random, 1, shape.SourceVocabularySize), Tokens(random, 1, shape.TargetVocabularySize)),
+            (Tokens(random, maxS, shape.SourceVocabularySize), Tokens(random, maxT, shape.TargetVocabularySize)),
+            (Tokens(random, 2, shape.SourceVocabularySize), Tokens(random, maxT, shape.TargetVocabularySize)),
+        };
+        for (var i = 0; i < randomCount; i++)
+        {
+            pairs.Add((Tokens(random, random.Next(1, maxS + 1), shape.SourceVocabularySize), Tokens(random, random.Next(1, maxT + 1), shape.TargetVocabularySize)));
+        }
+        return pairs;
+    }
+
+    public static int[] Tokens(Random random, int length, int vocabulary) =>
+        Enumerable.Range(0, length).Select(_ => random.Next(vocabulary)).ToArray();
+}
