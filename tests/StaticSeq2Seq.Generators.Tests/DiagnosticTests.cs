@@ -239,7 +239,7 @@ public sealed class DiagnosticTests
         return string.Join(", ", arguments.Append(argument));
     }
 
-    private static async Task<(IReadOnlyList<Diagnostic> Diagnostics, GeneratorRun Run)> AnalyzeAndGenerate(params string[] sources)
+    internal static async Task<(IReadOnlyList<Diagnostic> Diagnostics, GeneratorRun Run)> AnalyzeAndGenerate(params string[] sources)
     {
         var run = GeneratorHarness.Run(sources);
         run.AssertGeneratorHealthy();
@@ -251,7 +251,7 @@ public sealed class DiagnosticTests
     /// Asserts the analyzer reports exactly one diagnostic, that the generator emitted no source for the invalid
     /// model, and that the compiler reports nothing beyond <paramref name="allowedCompilerErrors"/>.
     /// </summary>
-    private static async Task<Diagnostic> SingleErrorWithoutOutput(string source, string? secondSource = null, string[]? allowedCompilerErrors = null)
+    internal static async Task<Diagnostic> SingleErrorWithoutOutput(string source, string? secondSource = null, string[]? allowedCompilerErrors = null)
     {
         var (diagnostics, run) = await AnalyzeAndGenerate(secondSource is null ? [source] : [source, secondSource]);
         Assert.True(run.Sources.IsEmpty, $"An invalid model must not be generated, but got: {string.Join(", ", run.Sources.Select(s => s.HintName))}");
@@ -262,7 +262,7 @@ public sealed class DiagnosticTests
         return diagnostics[0];
     }
 
-    private static void AssertDiagnostic(Diagnostic diagnostic, string id, string locationText, params string[] messageParts)
+    internal static void AssertDiagnostic(Diagnostic diagnostic, string id, string locationText, params string[] messageParts)
     {
         Assert.Equal(id, diagnostic.Id);
         Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
