@@ -20,6 +20,9 @@ internal static class AttentionEmitter
         ? Slices.Activation("AttentionalHidden", step, "HiddenSize")
         : Slices.Activation($"DecoderHidden{shape.Layers - 1}", $"({step} + 1)", "HiddenSize");
 
+    /// <summary>What the output projection reads, in the words of its doc comment.</summary>
+    public static string OutputInputName(ModelShape shape) => IsLuong(shape) ? "Luong's attentional state h~" : "the top layer's new state";
+
     /// <summary>Where the output projection's backward pass adds dL/d(its input).</summary>
     public static string OutputInputGradient(ModelShape shape) => IsLuong(shape)
         ? Slices.Scratch("DAttentionalHidden", "HiddenSize")
@@ -226,7 +229,7 @@ internal static class AttentionEmitter
                 w.Line($"weights[j] = TensorPrimitives.Dot(h, {keys}.Slice(j * HiddenSize, HiddenSize));");
             }
             w.Line("AttentionSoftmax(weights);");
-            w.Line($"Span<float> combined = {Slices.Activation("AttentionCombined", "i", "(2 * HiddenSize)")};");
+            w.Line($"Span<float> combined = {Slices.Activation("AttentionCombined", "i", "2 * HiddenSize")};");
             w.Line("AttentionContextForward(weights, encoderOutputs, combined.Slice(0, HiddenSize));");
             w.Line("h.CopyTo(combined.Slice(HiddenSize, HiddenSize));");
             w.Line($"Span<float> attentional = {Slices.Activation("AttentionalHidden", "i", "HiddenSize")};");
@@ -254,7 +257,7 @@ internal static class AttentionEmitter
             w.Line($"ReadOnlySpan<float> h = {Slices.Activation($"DecoderHidden{top}", "(i + 1)", "HiddenSize")};");
             w.Line($"ReadOnlySpan<float> encoderOutputs = {EncoderOutputs(shape)};");
             w.Line("ReadOnlySpan<float> weights = a.Slice(AttentionWeightsOffset + i * MaxSourceLength, sourceLength);");
-            w.Line($"ReadOnlySpan<float> combined = {Slices.Activation("AttentionCombined", "i", "(2 * HiddenSize)")};");
+            w.Line($"ReadOnlySpan<float> combined = {Slices.Activation("AttentionCombined", "i", "2 * HiddenSize")};");
             w.Line($"ReadOnlySpan<float> attentional = {Slices.Activation("AttentionalHidden", "i", "HiddenSize")};");
             w.Line($"Span<float> dAttentional = {Slices.Scratch("DAttentionalHidden", "HiddenSize")};");
             w.Line($"Span<float> dh = {Slices.Scratch($"DHidden{top}", "HiddenSize")};");
@@ -263,7 +266,7 @@ internal static class AttentionEmitter
             {
                 w.Line("dAttentional[k] *= 1f - attentional[k] * attentional[k];");
             }
-            w.Line($"Span<float> dCombined = {Slices.Scratch("DAttentionCombined", "(2 * HiddenSize)")};");
+            w.Line($"Span<float> dCombined = {Slices.Scratch("DAttentionCombined", "2 * HiddenSize")};");
             w.Line("dCombined.Clear();");
             w.Line($"DenseKernels.{kernel.BackwardName}({Slices.Parameter("AttentionWcWeight")}, {Slices.Gradient("AttentionWcWeight")}, {Slices.Gradient("AttentionWcBias")}, combined, dAttentional, dCombined);");
             w.Line("TensorPrimitives.Add(dh, dCombined.Slice(HiddenSize, HiddenSize), dh);");

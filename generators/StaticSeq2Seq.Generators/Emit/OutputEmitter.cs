@@ -10,7 +10,7 @@ internal static class OutputEmitter
         var kernel = new LinearKernelPlan(plan.Shape.HiddenSize, plan.Shape.TargetVocabularySize);
         var top = plan.Shape.Layers - 1;
         w.Line("/// <summary>");
-        w.Line("/// Output at decoder step i, forward: logits = W_out h + b_out from the top layer's new state; keeps");
+        w.Line($"/// Output at decoder step i, forward: logits = W_out h + b_out from {AttentionEmitter.OutputInputName(plan.Shape)}; keeps");
         w.Line("/// p = softmax(logits) for the backward pass and returns −log p[target].");
         w.Line("/// </summary>");
         using (w.Block("private static float OutputForward(ReadOnlySpan<float> p, Span<float> a, int i, int target)"))
@@ -34,7 +34,7 @@ internal static class OutputEmitter
     {
         var kernel = new LinearKernelPlan(plan.Shape.HiddenSize, plan.Shape.TargetVocabularySize);
         var top = plan.Shape.Layers - 1;
-        w.Line("/// <summary>Logits of decoder step i, W_out h + b_out from the top layer's new state; no softmax, which keeps their order.</summary>");
+        w.Line($"/// <summary>Logits of decoder step i, W_out h + b_out from {AttentionEmitter.OutputInputName(plan.Shape)}; no softmax, which keeps their order.</summary>");
         using (w.Block("private static void DecoderLogits(ReadOnlySpan<float> p, Span<float> a, int i, Span<float> logits)"))
         {
             w.Line($"DenseKernels.{kernel.ForwardName}({Slices.Parameter("OutputWeight")}, {Slices.Parameter("OutputBias")}, {AttentionEmitter.OutputInput(plan.Shape, "i")}, logits);");
@@ -47,7 +47,9 @@ internal static class OutputEmitter
         var top = plan.Shape.Layers - 1;
         w.Line("/// <summary>");
         w.Line("/// Output at decoder step i, backward: dL/dlogits = lossScale (p − onehot(target)); adds the projection's");
-        w.Line($"/// gradients into g and dL/dh into the top layer's DHidden{top}.");
+        w.Line(AttentionEmitter.IsLuong(plan.Shape)
+            ? "/// gradients into g and dL/dh~ into DAttentionalHidden."
+            : $"/// gradients into g and dL/dh into the top layer's DHidden{top}.");
         w.Line("/// </summary>");
         using (w.Block("private static void OutputBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int i, int target, float lossScale)"))
         {

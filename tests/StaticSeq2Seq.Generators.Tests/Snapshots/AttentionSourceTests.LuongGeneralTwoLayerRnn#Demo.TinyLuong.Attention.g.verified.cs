@@ -61,7 +61,7 @@ partial class TinyLuong
             weights[j] = TensorPrimitives.Dot(h, keys.Slice(j * HiddenSize, HiddenSize));
         }
         AttentionSoftmax(weights);
-        Span<float> combined = a.Slice(AttentionCombinedOffset + i * (2 * HiddenSize), (2 * HiddenSize));
+        Span<float> combined = a.Slice(AttentionCombinedOffset + i * 2 * HiddenSize, 2 * HiddenSize);
         AttentionContextForward(weights, encoderOutputs, combined.Slice(0, HiddenSize));
         h.CopyTo(combined.Slice(HiddenSize, HiddenSize));
         Span<float> attentional = a.Slice(AttentionalHiddenOffset + i * HiddenSize, HiddenSize);
@@ -81,7 +81,7 @@ partial class TinyLuong
         ReadOnlySpan<float> h = a.Slice(DecoderHidden1Offset + (i + 1) * HiddenSize, HiddenSize);
         ReadOnlySpan<float> encoderOutputs = a.Slice(EncoderHidden1Offset + HiddenSize, sourceLength * HiddenSize);
         ReadOnlySpan<float> weights = a.Slice(AttentionWeightsOffset + i * MaxSourceLength, sourceLength);
-        ReadOnlySpan<float> combined = a.Slice(AttentionCombinedOffset + i * (2 * HiddenSize), (2 * HiddenSize));
+        ReadOnlySpan<float> combined = a.Slice(AttentionCombinedOffset + i * 2 * HiddenSize, 2 * HiddenSize);
         ReadOnlySpan<float> attentional = a.Slice(AttentionalHiddenOffset + i * HiddenSize, HiddenSize);
         Span<float> dAttentional = a.Slice(DAttentionalHiddenOffset, HiddenSize);
         Span<float> dh = a.Slice(DHidden1Offset, HiddenSize);
@@ -90,7 +90,7 @@ partial class TinyLuong
         {
             dAttentional[k] *= 1f - attentional[k] * attentional[k];
         }
-        Span<float> dCombined = a.Slice(DAttentionCombinedOffset, (2 * HiddenSize));
+        Span<float> dCombined = a.Slice(DAttentionCombinedOffset, 2 * HiddenSize);
         dCombined.Clear();
         DenseKernels.Linear10x5Backward(p.Slice(AttentionWcWeightOffset, AttentionWcWeightLength), g.Slice(AttentionWcWeightOffset, AttentionWcWeightLength), g.Slice(AttentionWcBiasOffset, AttentionWcBiasLength), combined, dAttentional, dCombined);
         TensorPrimitives.Add(dh, dCombined.Slice(HiddenSize, HiddenSize), dh);

@@ -42,7 +42,7 @@ partial class TinyLuong
         return count;
     }
 
-    /// <summary>Logits of decoder step i, W_out h + b_out from the top layer's new state; no softmax, which keeps their order.</summary>
+    /// <summary>Logits of decoder step i, W_out h + b_out from Luong's attentional state h~; no softmax, which keeps their order.</summary>
     private static void DecoderLogits(ReadOnlySpan<float> p, Span<float> a, int i, Span<float> logits)
     {
         DenseKernels.Linear5x6(p.Slice(OutputWeightOffset, OutputWeightLength), p.Slice(OutputBiasOffset, OutputBiasLength), a.Slice(AttentionalHiddenOffset + i * HiddenSize, HiddenSize), logits);

@@ -132,7 +132,7 @@ partial class TinyLuong
     }
 
     /// <summary>
-    /// Output at decoder step i, forward: logits = W_out h + b_out from the top layer's new state; keeps
+    /// Output at decoder step i, forward: logits = W_out h + b_out from Luong's attentional state h~; keeps
     /// p = softmax(logits) for the backward pass and returns −log p[target].
     /// </summary>
     private static float OutputForward(ReadOnlySpan<float> p, Span<float> a, int i, int target)
@@ -152,7 +152,7 @@ partial class TinyLuong
 
     /// <summary>
     /// Output at decoder step i, backward: dL/dlogits = lossScale (p − onehot(target)); adds the projection's
-    /// gradients into g and dL/dh into the top layer's DHidden1.
+    /// gradients into g and dL/dh~ into DAttentionalHidden.
     /// </summary>
     private static void OutputBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int i, int target, float lossScale)
     {

@@ -1,0 +1,67 @@
+using StaticSeq2Seq.Decoding;
+using Xunit;
+
+namespace StaticSeq2Seq.Tests.Attention;
+
+/// <summary>
+/// Step-wise decoding (the <see cref="IStepDecoder"/> beam search runs on) attends as greedy decoding does: the step
+/// reads the source length <see cref="IStepDecoder.BeginDecode"/> recorded and the keys its encoder pass projected.
+/// </summary>
+public sealed class AttentionStepDecoding
+{
+    public static TheoryData<string> Models => AttentionModels.All();
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void A_beam_of_width_one_decodes_exactly_as_greedy_decoding(string modelName)
+    {
+        var model = AttentionModels.Create(modelName, seed: 1);
+        var workspace = model.CreateWorkspace();
+        var beam = new BeamSearchDecoder(model, maxBeamWidth: 1);
+        var greedy = new int[model.Shape.MaxTargetLength];
+        var random = new Random(5);
+        for (var seed = 1UL; seed <= 4; seed++)
+        {
+            model.InitializeParameters(seed);
+            var parameters = model.Parameters;
+            for (var i = 0; i < parameters.Length; i++)
+            {
+                // Peaked attention, so a step that attended over the wrong positions would pick other tokens.
+                parameters[i] *= 3f;
+            }
+            for (var trial = 0; trial < 25; trial++)
+            {
+                var source = AttentionModels.Tokens(random, random.Next(1, model.Shape.MaxSourceLength + 1), model.Shape.SourceVocabularySize);
+                var length = model.DecodeGreedy(workspace, source, greedy);
+                Assert.Equal(1, beam.Decode(workspace, source, new BeamSearchOptions { BeamWidth = 1 }));
+                Assert.Equal(greedy.AsSpan(0, length).ToArray(), beam.GetTokens(0).ToArray());
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void A_step_gives_the_logits_of_the_same_step_of_greedy_decoding(string modelName)
+    {
+        var model = AttentionModels.Create(modelName, seed: 3);
+        var workspace = model.CreateWorkspace();
+        int[] source = [4, 9, 2, 7];
+        var greedy = new int[model.Shape.MaxTargetLength];
+        var length = model.DecodeGreedy(workspace, source, greedy);
+
+        // Replay greedy's tokens one step at a time; each step's argmax must be greedy's next token (or EOS at the end).
+        var state = new float[model.DecoderStateSize];
+        var next = new float[model.DecoderStateSize];
+        var logits = new float[model.Shape.TargetVocabularySize];
+        model.BeginDecode(workspace, source, state);
+        var token = SpecialTokens.Sos;
+        for (var i = 0; i <= length && i < model.Shape.MaxTargetLength; i++)
+        {
+            model.DecodeStep(workspace, state, token, next, logits);
+            var best = Array.IndexOf(logits, logits.Max());
+            Assert.Equal(i < length ? greedy[i] : SpecialTokens.Eos, best);
+            token = best;
+            (state, next) = (next, state);
+        }
+    }
+}
