@@ -75,7 +75,12 @@ public sealed class PackedPackage : IDisposable
         var globalPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
             ? configured
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        TryDelete(Path.Combine(globalPackages, "staticseq2seq", Version));
+        var packageFolder = Path.Combine(globalPackages, "staticseq2seq");
+        TryDelete(Path.Combine(packageFolder, Version));
+        if (Directory.Exists(packageFolder) && !Directory.EnumerateFileSystemEntries(packageFolder).Any())
+        {
+            TryDelete(packageFolder);
+        }
     }
 
     private static void TryDelete(string directory)
