@@ -6,7 +6,11 @@ namespace StaticSeq2Seq.Tests.Attention;
 /// <summary>The attention test models by name, with the kind each declares, and the inputs the tests feed them.</summary>
 internal static class AttentionModels
 {
-    public static TheoryData<string> All() => new(nameof(BahdanauGru), nameof(BahdanauLstm2), nameof(LuongDotRnn), nameof(LuongGeneralGru2));
+    public static TheoryData<string> All() => new(
+        nameof(BahdanauGru), nameof(BahdanauLstm2), nameof(LuongDotRnn), nameof(LuongGeneralGru2), nameof(WideBahdanauGru2), nameof(WideLuongGeneralLstm));
+
+    /// <summary>The models whose every parameter entry a finite-difference check can afford; of the wide ones it samples each tensor.</summary>
+    public static bool IsWide(string name) => name.StartsWith("Wide", StringComparison.Ordinal);
 
     public static ISeq2SeqModel Create(string name, ulong seed)
     {
@@ -16,6 +20,8 @@ internal static class AttentionModels
             nameof(BahdanauLstm2) => new BahdanauLstm2(),
             nameof(LuongDotRnn) => new LuongDotRnn(),
             nameof(LuongGeneralGru2) => new LuongGeneralGru2(),
+            nameof(WideBahdanauGru2) => new WideBahdanauGru2(),
+            nameof(WideLuongGeneralLstm) => new WideLuongGeneralLstm(),
             _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Not an attention test model."),
         };
         model.InitializeParameters(seed);
@@ -29,6 +35,8 @@ internal static class AttentionModels
         nameof(BahdanauLstm2) => BahdanauLstm2.Attention,
         nameof(LuongDotRnn) => LuongDotRnn.Attention,
         nameof(LuongGeneralGru2) => LuongGeneralGru2.Attention,
+        nameof(WideBahdanauGru2) => WideBahdanauGru2.Attention,
+        nameof(WideLuongGeneralLstm) => WideLuongGeneralLstm.Attention,
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Not an attention test model."),
     };
 
