@@ -1,0 +1,14 @@
+using StaticSeq2Seq;
+
+namespace Translate;
+
+/// <summary>
+/// The PyTorch tutorial's English-to-French model: a GRU encoder and a GRU decoder with Bahdanau (additive)
+/// attention (the tutorial's <c>EncoderRNN</c> and <c>AttnDecoderRNN</c>). The vocabulary sizes are compile-time
+/// constants with headroom over what the training split of eng-fra.filtered.tsv needs (Program checks at start-up
+/// that the vocabularies it builds fit); the sentences have at most 9 tokens on each side.
+/// </summary>
+[Seq2SeqModel(SourceVocabularySize = 2400, TargetVocabularySize = 3800, EmbeddingSize = 128, HiddenSize = 128,
+              Layers = 1, Cell = RecurrentCell.Gru, Attention = AttentionKind.Bahdanau,
+              MaxSourceLength = 10, MaxTargetLength = 12)]
+public partial class Translator;
