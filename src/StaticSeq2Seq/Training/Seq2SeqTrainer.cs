@@ -25,6 +25,12 @@ namespace StaticSeq2Seq.Training;
 public sealed class Seq2SeqTrainer
 {
     private readonly AlignedBuffer gradients;
+    private readonly ILearningRateSchedule? schedule;
+    private readonly ReduceOnPlateau? plateau;
+    // A copy of the parameters of the best validation epoch; allocated once, when early stopping restores them.
+    private readonly AlignedBuffer? bestParameters;
+    private bool bestParametersHeld;
+    private double bestValidationLoss = double.PositiveInfinity;
     private int[] order = [];
 
     // The training-set size the unfinished epoch was shuffled for; 0 between epochs.
@@ -49,7 +55,32 @@ public sealed class Seq2SeqTrainer
                 $"TrainingOptions.CreateOptimizer made an optimizer for {Optimizer.ParameterCount} parameters but the model has {parameterCount}; " +
                 "create it with the count the factory is given.");
         }
+        schedule = Options.LearningRateSchedule;
+        plateau = schedule?.Plateau;
+        BaseLearningRate = Optimizer.LearningRate;
+        if (Options.EarlyStopping is { RestoreBestParameters: true })
+        {
+            bestParameters = new AlignedBuffer(parameterCount);
+        }
     }
+
+    /// <summary>
+    /// The rate <see cref="TrainingOptions.LearningRateSchedule"/> scales: the optimizer's learning rate when the trainer
+    /// was made, lowered by each <see cref="ReduceOnPlateau"/> reduction since. Unused without a schedule.
+    /// </summary>
+    public float BaseLearningRate { get; private set; }
+
+    /// <summary>What the schedule's <see cref="ReduceOnPlateau"/> part remembers; <see cref="PlateauState.Initial"/> without one.</summary>
+    public PlateauState PlateauState { get; private set; } = PlateauState.Initial;
+
+    /// <summary>The lowest validation loss (mean per pair) of any epoch so far; null before the first validation.</summary>
+    public double? BestValidationLoss => BestEpoch == 0 ? null : bestValidationLoss;
+
+    /// <summary>The epoch, counted from 1 over the trainer's life, whose validation loss was the best so far; 0 before the first validation.</summary>
+    public int BestEpoch { get; private set; }
+
+    /// <summary>Validated epochs in a row since the validation loss last improved by <see cref="EarlyStoppingOptions.MinDelta"/>.</summary>
+    public int EpochsWithoutImprovement { get; private set; }
 
     /// <summary>The model being trained.</summary>
     public ISeq2SeqModel Model { get; }
@@ -57,7 +88,10 @@ public sealed class Seq2SeqTrainer
     /// <summary>The options this trainer was made with.</summary>
     public TrainingOptions Options { get; }
 
-    /// <summary>The optimizer; change its <see cref="IOptimizer.LearningRate"/> between steps to follow a schedule.</summary>
+    /// <summary>
+    /// The optimizer. With a <see cref="TrainingOptions.LearningRateSchedule"/> the trainer sets its
+    /// <see cref="IOptimizer.LearningRate"/> before every step; without one, the rate can be changed between steps by hand.
+    /// </summary>
     public IOptimizer Optimizer { get; }
 
     /// <summary>The workspace the trainer's forward and backward passes use.</summary>
@@ -91,6 +125,24 @@ public sealed class Seq2SeqTrainer
         EpochsCompleted = epochsCompleted;
         EpochPairsCompleted = epochPairsCompleted;
         unfinishedEpochSize = epochPairsCompleted == 0 ? 0 : epochSize;
+    }
+
+    /// <summary>
+    /// Sets the schedule and early-stopping state a checkpoint saved, after the parameters and counters; the best
+    /// parameters are known again only when they are the current ones.
+    /// </summary>
+    internal void RestoreScheduleState(float baseLearningRate, PlateauState plateauState, double? bestLoss, int bestEpoch, int epochsWithoutImprovement)
+    {
+        BaseLearningRate = baseLearningRate;
+        PlateauState = plateauState;
+        bestValidationLoss = bestLoss ?? double.PositiveInfinity;
+        BestEpoch = bestLoss is null ? 0 : bestEpoch;
+        EpochsWithoutImprovement = epochsWithoutImprovement;
+        bestParametersHeld = bestParameters is not null && BestEpoch != 0 && BestEpoch == EpochsCompleted && EpochPairsCompleted == 0;
+        if (bestParametersHeld)
+        {
+            Model.Parameters.CopyTo(bestParameters!.Span);
+        }
     }
 
     /// <summary>Takes one optimizer step on <paramref name="batch"/> and returns its loss, mean per pair.</summary>
@@ -139,7 +191,10 @@ public sealed class Seq2SeqTrainer
     /// <param name="progress">Receives a report at most every <see cref="TrainingOptions.ProgressInterval"/> and at each epoch's end, on the training thread.</param>
     /// <param name="cancellationToken">Stops the run between two steps; the parameters keep every completed step.</param>
     /// <exception cref="ArgumentNullException"><paramref name="train"/> is null.</exception>
-    /// <exception cref="ArgumentException">The training set is empty, or a pair does not fit the model; the message names the pair.</exception>
+    /// <exception cref="ArgumentException">
+    /// The training set is empty, or a pair does not fit the model (the message names the pair), or early stopping or a
+    /// reduce-on-plateau schedule is on without a validation set.
+    /// </exception>
     /// <exception cref="TrainingDivergedException">A step's loss or gradient is not finite; that step was not applied.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public TrainingSummary Train(
@@ -157,6 +212,13 @@ public sealed class Seq2SeqTrainer
         if (validationSet is not null)
         {
             PairSetCheck.Check(Model.Shape, validationSet, "validation", nameof(validation));
+        }
+        else if (Options.EarlyStopping is not null || plateau is not null)
+        {
+            throw new ArgumentException(
+                (Options.EarlyStopping is not null ? "Early stopping" : "A reduce-on-plateau learning-rate schedule") +
+                " watches the validation loss, but no validation pairs were given; pass a validation set, or turn it off in TrainingOptions.",
+                nameof(validation));
         }
 
         // A call that stopped within an epoch left its place, which means nothing over a training set of another size.
@@ -177,6 +239,8 @@ public sealed class Seq2SeqTrainer
         var epochLoss = 0.0;
         LossSummary? validationLoss = null;
         double? accuracy = null;
+        var epochsRun = 0;
+        var stoppedEarly = false;
         for (var epoch = 1; epoch <= epochs; epoch++)
         {
             ShuffleOrder(EpochsCompleted + 1);
@@ -208,15 +272,68 @@ public sealed class Seq2SeqTrainer
             }
             EpochsCompleted++;
             EpochPairsCompleted = 0;
+            epochsRun = epoch;
+            if (validationLoss is { } measured)
+            {
+                stoppedEarly = AfterValidation(measured.MeanPerPair);
+            }
             progress?.Report(Snapshot(pace, epoch, epochs, batchLoss, epochLoss, isEpochEnd: true, validationLoss, accuracy));
+            if (stoppedEarly)
+            {
+                break;
+            }
         }
-        return new TrainingSummary(epochs, pace.Steps, epochLoss, validationLoss, accuracy, pace.Elapsed, pace.PairsPerSecond);
+
+        var restored = false;
+        if (bestParametersHeld && BestEpoch != EpochsCompleted)
+        {
+            bestParameters!.Span.CopyTo(Model.Parameters);
+            restored = true;
+        }
+        return new TrainingSummary(epochsRun, pace.Steps, epochLoss, validationLoss, accuracy, pace.Elapsed, pace.PairsPerSecond)
+        {
+            StoppedEarly = stoppedEarly,
+            StoppedAtEpoch = stoppedEarly ? EpochsCompleted : null,
+            BestValidationLoss = BestValidationLoss,
+            BestEpoch = BestEpoch == 0 ? null : BestEpoch,
+            RestoredBestParameters = restored,
+            LearningRate = Optimizer.LearningRate,
+        };
+    }
+
+    // Takes an epoch's validation loss into the plateau and early-stopping state; true when training should stop.
+    private bool AfterValidation(double loss)
+    {
+        if (plateau is not null)
+        {
+            var state = PlateauState;
+            BaseLearningRate = plateau.Update(ref state, loss, BaseLearningRate);
+            PlateauState = state;
+        }
+        var early = Options.EarlyStopping;
+        if (loss < bestValidationLoss - (early?.MinDelta ?? 0.0))
+        {
+            bestValidationLoss = loss;
+            BestEpoch = EpochsCompleted;
+            EpochsWithoutImprovement = 0;
+            if (bestParameters is not null)
+            {
+                Model.Parameters.CopyTo(bestParameters.Span);
+                bestParametersHeld = true;
+            }
+            return false;
+        }
+        EpochsWithoutImprovement++;
+        return early is not null && EpochsWithoutImprovement >= early.Patience;
     }
 
     private TrainingProgress Snapshot(
         TrainingPace pace, int epoch, int epochs, float batchLoss, double epochLoss, bool isEpochEnd, LossSummary? validation, double? accuracy) =>
         new(epoch, epochs, pace.Steps, pace.TotalSteps, batchLoss, epochLoss, LastGradientNorm, pace.PairsPerSecond,
-            pace.Elapsed, pace.EstimatedTimeLeft, isEpochEnd, validation, accuracy);
+            pace.Elapsed, pace.EstimatedTimeLeft, isEpochEnd, validation, accuracy)
+        {
+            LearningRate = Optimizer.LearningRate,
+        };
 
     private float AccumulatePair(SequencePair pair, Span<float> grads, float scale)
     {
@@ -239,6 +356,10 @@ public sealed class Seq2SeqTrainer
         if (!double.IsFinite(meanLoss) || !float.IsFinite(norm))
         {
             throw new TrainingDivergedException(StepsCompleted + 1, meanLoss, norm);
+        }
+        if (schedule is not null)
+        {
+            Optimizer.LearningRate = schedule.LearningRateAt(StepsCompleted, EpochsCompleted, BaseLearningRate);
         }
         Optimizer.Step(Model.Parameters, grads);
         StepsCompleted++;

@@ -71,4 +71,14 @@ public sealed record TrainingOptions
     /// decoded exactly right. Default true.
     /// </summary>
     public bool MeasureSequenceAccuracy { get; init; } = true;
+
+    /// <summary>
+    /// The learning rate of each step, which the trainer sets on <see cref="Seq2SeqTrainer.Optimizer"/> before every
+    /// step from the optimizer's learning rate when the trainer was made (see <see cref="ILearningRateSchedule"/>).
+    /// Default null: a constant rate that the trainer leaves alone, so the optimizer's rate can still be set by hand.
+    /// </summary>
+    public ILearningRateSchedule? LearningRateSchedule { get; init; }
+
+    /// <summary>Stops training when the validation loss stops improving; null (the default) trains every epoch.</summary>
+    public EarlyStoppingOptions? EarlyStopping { get; init; }
 }

@@ -32,4 +32,8 @@ public sealed record TrainingProgress(
     TimeSpan EstimatedTimeLeft,
     bool IsEpochEnd,
     LossSummary? Validation,
-    double? ValidationSequenceAccuracy);
+    double? ValidationSequenceAccuracy)
+{
+    /// <summary>The learning rate of the last step (the one the schedule set, if there is one).</summary>
+    public float LearningRate { get; init; }
+}

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using StaticSeq2Seq.Data;
 using StaticSeq2Seq.Parameters;
 
 namespace StaticSeq2Seq.Tests.Training;
@@ -26,6 +27,22 @@ internal sealed class QuadraticTestModel : ISeq2SeqModel
 
     public Span<float> Parameters => parameters.Span;
 
+    /// <summary>The source token of <see cref="ValidationPair"/>, whose forward pass returns the next scripted loss.</summary>
+    public const int ScriptedSourceToken = VocabularySize - 1;
+
+    /// <summary>A validation pair whose loss is scripted by <see cref="ScriptValidationLosses"/>.</summary>
+    public static SequencePair ValidationPair => new([ScriptedSourceToken], [5]);
+
+    private float[] scriptedLosses = [];
+    private int scriptedCount;
+
+    /// <summary>Makes the forward passes of <see cref="ValidationPair"/> return <paramref name="losses"/> in turn (one per epoch with one validation pair).</summary>
+    public void ScriptValidationLosses(params float[] losses)
+    {
+        scriptedLosses = losses;
+        scriptedCount = 0;
+    }
+
     /// <summary>A source token whose forward pass returns NaN, or -1 for none.</summary>
     public int NaNSourceToken { get; set; } = -1;
 
@@ -52,6 +69,11 @@ internal sealed class QuadraticTestModel : ISeq2SeqModel
             recorded[recordedCount++] = source[0];
         }
 
+        if (source[0] == ScriptedSourceToken && scriptedLosses.Length > 0)
+        {
+            workspace.HoldsForwardPass = false;
+            return scriptedLosses[scriptedCount++];
+        }
         var c = source[0] == NaNSourceToken ? float.NaN : source[0] / 10f;
         workspace.Floats[0] = c;
         target.CopyTo(workspace.Tokens);
