@@ -9,6 +9,7 @@ namespace StaticSeq2Seq;
 /// <param name="Cell">Recurrent cell.</param>
 /// <param name="MaxSourceLength">Longest accepted source, in tokens.</param>
 /// <param name="MaxTargetLength">Longest target, in tokens, EOS not counted.</param>
+/// <param name="Attention">How the decoder attends to the encoder's states.</param>
 public sealed record ModelShape(
     int SourceVocabularySize,
     int TargetVocabularySize,
@@ -17,4 +18,5 @@ public sealed record ModelShape(
     int Layers,
     RecurrentCell Cell,
     int MaxSourceLength,
-    int MaxTargetLength);
+    int MaxTargetLength,
+    AttentionKind Attention = AttentionKind.None);

@@ -108,7 +108,7 @@ internal static class ShapeEmitter
         w.Line();
         EmitLayoutTable(w, plan);
         w.Line();
-        w.Line($"private static readonly global::StaticSeq2Seq.ModelShape DeclaredShape = new({s.SourceVocabularySize}, {s.TargetVocabularySize}, {s.EmbeddingSize}, {s.HiddenSize}, {s.Layers}, global::StaticSeq2Seq.RecurrentCell.{s.Cell}, {s.MaxSourceLength}, {s.MaxTargetLength});");
+        w.Line($"private static readonly global::StaticSeq2Seq.ModelShape DeclaredShape = new({s.SourceVocabularySize}, {s.TargetVocabularySize}, {s.EmbeddingSize}, {s.HiddenSize}, {s.Layers}, global::StaticSeq2Seq.RecurrentCell.{s.Cell}, {s.MaxSourceLength}, {s.MaxTargetLength}{(s.HasAttention ? $", global::StaticSeq2Seq.AttentionKind.{s.Attention}" : "")});");
         w.Line();
         w.Line("private readonly global::StaticSeq2Seq.Parameters.AlignedBuffer parameterBuffer = new(ParameterCount);");
         w.Line();

@@ -120,6 +120,7 @@ internal static class CheckpointMetadata
         writer.WriteString(nameof(ModelShape.Cell), shape.Cell.ToString());
         writer.WriteNumber(nameof(ModelShape.MaxSourceLength), shape.MaxSourceLength);
         writer.WriteNumber(nameof(ModelShape.MaxTargetLength), shape.MaxTargetLength);
+        writer.WriteString(nameof(ModelShape.Attention), shape.Attention.ToString());
         writer.WriteEndObject();
     }
 
@@ -139,7 +140,24 @@ internal static class CheckpointMetadata
             PositiveInt(element, nameof(ModelShape.Layers), key, path),
             cell,
             PositiveInt(element, nameof(ModelShape.MaxSourceLength), key, path),
-            PositiveInt(element, nameof(ModelShape.MaxTargetLength), key, path));
+            PositiveInt(element, nameof(ModelShape.MaxTargetLength), key, path),
+            ReadAttention(element, key, path));
+    }
+
+    /// <summary>The shape's attention kind: <see cref="AttentionKind.None"/> when the entry has none, as checkpoints written before attention existed.</summary>
+    private static AttentionKind ReadAttention(JsonElement element, string key, string path)
+    {
+        if (!element.TryGetProperty(nameof(ModelShape.Attention), out _))
+        {
+            return AttentionKind.None;
+        }
+        var text = String(element, nameof(ModelShape.Attention), key, path);
+        if (!Enum.TryParse<AttentionKind>(text, ignoreCase: false, out var attention) || attention.ToString() != text)
+        {
+            throw new CheckpointFormatException(path,
+                $"metadata entry '{key}' has Attention \"{text}\", which is not an attention kind this library knows ({string.Join(", ", Enum.GetNames<AttentionKind>())}).");
+        }
+        return attention;
     }
 
     private static void WriteTokens(Utf8JsonWriter writer, Vocabulary vocabulary)

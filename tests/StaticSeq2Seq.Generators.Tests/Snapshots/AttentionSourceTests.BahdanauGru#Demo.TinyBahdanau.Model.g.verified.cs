@@ -141,7 +141,7 @@ partial class TinyBahdanau : global::StaticSeq2Seq.ISeq2SeqModel
             new global::StaticSeq2Seq.Parameters.ParameterTensor("decoder.out.bias", OutputBiasOffset, global::System.Collections.Immutable.ImmutableArray.Create(7), false, global::StaticSeq2Seq.Parameters.ParameterInit.Uniform, 0.4082483f)),
         ParameterCount);
 
-    private static readonly global::StaticSeq2Seq.ModelShape DeclaredShape = new(7, 7, 5, 6, 1, global::StaticSeq2Seq.RecurrentCell.Gru, 4, 3);
+    private static readonly global::StaticSeq2Seq.ModelShape DeclaredShape = new(7, 7, 5, 6, 1, global::StaticSeq2Seq.RecurrentCell.Gru, 4, 3, global::StaticSeq2Seq.AttentionKind.Bahdanau);
 
     private readonly global::StaticSeq2Seq.Parameters.AlignedBuffer parameterBuffer = new(ParameterCount);
 

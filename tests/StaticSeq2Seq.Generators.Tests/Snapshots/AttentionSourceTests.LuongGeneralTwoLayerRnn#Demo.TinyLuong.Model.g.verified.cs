@@ -151,7 +151,7 @@ partial class TinyLuong : global::StaticSeq2Seq.ISeq2SeqModel
             new global::StaticSeq2Seq.Parameters.ParameterTensor("decoder.out.bias", OutputBiasOffset, global::System.Collections.Immutable.ImmutableArray.Create(6), false, global::StaticSeq2Seq.Parameters.ParameterInit.Uniform, 0.4472136f)),
         ParameterCount);
 
-    private static readonly global::StaticSeq2Seq.ModelShape DeclaredShape = new(7, 6, 3, 5, 2, global::StaticSeq2Seq.RecurrentCell.Rnn, 3, 2);
+    private static readonly global::StaticSeq2Seq.ModelShape DeclaredShape = new(7, 6, 3, 5, 2, global::StaticSeq2Seq.RecurrentCell.Rnn, 3, 2, global::StaticSeq2Seq.AttentionKind.LuongGeneral);
 
     private readonly global::StaticSeq2Seq.Parameters.AlignedBuffer parameterBuffer = new(ParameterCount);
 
