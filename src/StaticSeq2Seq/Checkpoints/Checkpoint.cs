@@ -31,7 +31,10 @@ namespace StaticSeq2Seq.Checkpoints;
 /// <c>staticseq2seq.target_vocabulary</c>, when saved, are the tokens in id order; and, when saved with a trainer,
 /// <c>staticseq2seq.optimizer</c> (<c>kind</c>, <c>lr</c>, <c>step</c> and the hyperparameters by PyTorch's names) and
 /// <c>staticseq2seq.trainer</c> (<c>seed</c>, <c>batch_size</c>, <c>clip_norm</c>, <c>steps_completed</c>,
-/// <c>epochs_completed</c>, <c>epoch_pairs_completed</c>, <c>epoch_size</c>).
+/// <c>epochs_completed</c>, <c>epoch_pairs_completed</c>, <c>epoch_size</c>, and the learning-rate schedule's and early
+/// stopping's state: <c>base_lr</c>, <c>plateau_best</c> (absent before the first validation), <c>plateau_bad_epochs</c>,
+/// <c>plateau_cooldown_left</c>, <c>best_validation_loss</c> (absent before the first validation), <c>best_epoch</c> and
+/// <c>epochs_without_improvement</c>; a checkpoint without these reads as a run with no schedule state).
 /// </para>
 /// <para>
 /// A save writes a temporary file beside the target, flushes it to disk and renames it over the target, so a crash
@@ -196,6 +199,8 @@ public static class Checkpoint
             }
             OptimizerState.Restore(trainer.Optimizer, training.OptimizerStepCount, training.LearningRate);
             trainer.RestoreProgress(training.StepsCompleted, training.EpochsCompleted, training.EpochPairsCompleted, training.EpochSize);
+            trainer.RestoreScheduleState(
+                training.BaseLearningRate, training.Plateau, training.BestValidationLoss, training.BestEpoch, training.EpochsWithoutImprovement);
         }
         return info;
     }
@@ -229,7 +234,14 @@ public static class Checkpoint
         var options = trainer.Options;
         return new CheckpointTrainingState(
             kind, optimizer.LearningRate, optimizer.StepCount, settings, options.Seed, options.BatchSize, options.ClipNorm,
-            trainer.StepsCompleted, trainer.EpochsCompleted, trainer.EpochPairsCompleted, trainer.UnfinishedEpochSize);
+            trainer.StepsCompleted, trainer.EpochsCompleted, trainer.EpochPairsCompleted, trainer.UnfinishedEpochSize)
+        {
+            BaseLearningRate = trainer.BaseLearningRate,
+            Plateau = trainer.PlateauState,
+            BestValidationLoss = trainer.BestValidationLoss,
+            BestEpoch = trainer.BestEpoch,
+            EpochsWithoutImprovement = trainer.EpochsWithoutImprovement,
+        };
     }
 
     private static void WriteTensors(Stream stream, IReadOnlyList<ParameterTensor> tensors, ReadOnlySpan<float> buffer, float[] scratch)

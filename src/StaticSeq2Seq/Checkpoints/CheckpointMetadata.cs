@@ -243,6 +243,20 @@ internal static class CheckpointMetadata
         writer.WriteNumber("epochs_completed", training.EpochsCompleted);
         writer.WriteNumber("epoch_pairs_completed", training.EpochPairsCompleted);
         writer.WriteNumber("epoch_size", training.EpochSize);
+        writer.WriteNumber("base_lr", training.BaseLearningRate);
+        // JSON has no infinity: the best losses are left out until there is one.
+        if (double.IsFinite(training.Plateau.BestLoss))
+        {
+            writer.WriteNumber("plateau_best", training.Plateau.BestLoss);
+        }
+        writer.WriteNumber("plateau_bad_epochs", training.Plateau.BadEpochs);
+        writer.WriteNumber("plateau_cooldown_left", training.Plateau.CooldownLeft);
+        if (training.BestValidationLoss is { } best)
+        {
+            writer.WriteNumber("best_validation_loss", best);
+        }
+        writer.WriteNumber("best_epoch", training.BestEpoch);
+        writer.WriteNumber("epochs_without_improvement", training.EpochsWithoutImprovement);
         writer.WriteEndObject();
     }
 
@@ -269,9 +283,46 @@ internal static class CheckpointMetadata
             throw new CheckpointFormatException(path,
                 $"metadata entry '{key}' has epoch_pairs_completed {epochPairs} and epoch_size {epochSize}; within an epoch the pairs completed lie between 1 and the epoch's size, and between epochs both are 0.");
         }
+        // The schedule and early-stopping state: absent from checkpoints written before they were saved.
+        var baseRate = optimizer.LearningRate;
+        if (element.TryGetProperty("base_lr", out var baseElement) && (!baseElement.TryGetSingle(out baseRate) || !float.IsFinite(baseRate) || baseRate < 0f))
+        {
+            throw Invalid(key, "base_lr", baseElement, "a finite learning rate of at least 0", path);
+        }
+        var plateauBest = OptionalLoss(element, "plateau_best", key, path) ?? double.PositiveInfinity;
+        var plateau = new Training.PlateauState(
+            plateauBest, OptionalNonNegativeInt(element, "plateau_bad_epochs", key, path), OptionalNonNegativeInt(element, "plateau_cooldown_left", key, path));
+        var bestLoss = OptionalLoss(element, "best_validation_loss", key, path);
+        var bestEpoch = OptionalNonNegativeInt(element, "best_epoch", key, path);
+        if (bestEpoch > epochs || (bestLoss is null) != (bestEpoch == 0))
+        {
+            throw new CheckpointFormatException(path,
+                $"metadata entry '{key}' has best_epoch {bestEpoch} with epochs_completed {epochs}; the best epoch is one of the completed epochs when best_validation_loss is given, and 0 when it is not.");
+        }
         return new CheckpointTrainingState(
-            optimizer.Kind, optimizer.LearningRate, optimizer.Step, optimizer.Settings, seed, batchSize, clipNorm, steps, epochs, epochPairs, epochSize);
+            optimizer.Kind, optimizer.LearningRate, optimizer.Step, optimizer.Settings, seed, batchSize, clipNorm, steps, epochs, epochPairs, epochSize)
+        {
+            BaseLearningRate = baseRate,
+            Plateau = plateau,
+            BestValidationLoss = bestLoss,
+            BestEpoch = bestEpoch,
+            EpochsWithoutImprovement = OptionalNonNegativeInt(element, "epochs_without_improvement", key, path),
+        };
     }
+
+    private static double? OptionalLoss(JsonElement element, string name, string key, string path)
+    {
+        if (!element.TryGetProperty(name, out var value))
+        {
+            return null;
+        }
+        return value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number) && double.IsFinite(number)
+            ? number
+            : throw Invalid(key, name, value, "a finite number", path);
+    }
+
+    private static int OptionalNonNegativeInt(JsonElement element, string name, string key, string path) =>
+        element.TryGetProperty(name, out _) ? NonNegativeInt(element, name, key, path) : 0;
 
     private static string Required(IReadOnlyDictionary<string, string> metadata, string key, string path) =>
         metadata.TryGetValue(key, out var value)

@@ -75,4 +75,22 @@ public sealed class CheckpointTrainingState
 
     /// <summary>The size of the training set the unfinished epoch was shuffled for; 0 between epochs.</summary>
     public int EpochSize { get; }
+
+    /// <summary>
+    /// The trainer's <see cref="Seq2SeqTrainer.BaseLearningRate"/>, which its learning-rate schedule scales; the optimizer's
+    /// <see cref="LearningRate"/> in checkpoints written before schedules were saved.
+    /// </summary>
+    public float BaseLearningRate { get; internal init; }
+
+    /// <summary>The trainer's <see cref="Seq2SeqTrainer.PlateauState"/>: where a reduce-on-plateau schedule stands.</summary>
+    public PlateauState Plateau { get; internal init; } = PlateauState.Initial;
+
+    /// <summary>The trainer's <see cref="Seq2SeqTrainer.BestValidationLoss"/>; null before any validation.</summary>
+    public double? BestValidationLoss { get; internal init; }
+
+    /// <summary>The trainer's <see cref="Seq2SeqTrainer.BestEpoch"/>; 0 before any validation.</summary>
+    public int BestEpoch { get; internal init; }
+
+    /// <summary>The trainer's <see cref="Seq2SeqTrainer.EpochsWithoutImprovement"/>, which early stopping counts towards its patience.</summary>
+    public int EpochsWithoutImprovement { get; internal init; }
 }

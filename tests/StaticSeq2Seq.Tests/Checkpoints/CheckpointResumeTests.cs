@@ -85,6 +85,75 @@ public sealed class CheckpointResumeTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("warm-up then step decay", 3)] // within the warm-up
+    [InlineData("warm-up then step decay", 9)] // inside epoch 2, after a decay at the epoch boundary
+    [InlineData("reduce on plateau", 9)] // inside epoch 2, after a reduction and with a bad epoch counted
+    [InlineData("reduce on plateau", 12)] // at the end of epoch 2
+    [InlineData("early stopping restoring the best", 6)] // at the end of epoch 1, the best, whose parameters the run ends with
+    public void Training_with_a_schedule_and_early_stopping_resumes_bit_for_bit(string setup, int saveAtStep)
+    {
+        const string ModelName = nameof(TinyGru);
+        var shape = CheckpointTestData.Model(ModelName, seed: 0).Shape;
+        var pairs = CheckpointTestData.RandomPairs(shape, PairCount, seed: 3);
+        var validation = CheckpointTestData.RandomPairs(shape, 5, seed: 9);
+        var options = CheckpointTestData.Options("Adam", Epochs) with
+        {
+            LearningRateSchedule = setup switch
+            {
+                "warm-up then step decay" => new LinearWarmup(5, new StepDecay(1, 0.5f, ScheduleUnit.Epochs)),
+                // A threshold of 50% is rarely met, so the rate falls after most epochs.
+                _ => new LinearWarmup(3, new ReduceOnPlateau(factor: 0.5f, patience: 0, threshold: 0.5)),
+            },
+            // A minimum improvement of 100 is never met: every epoch after the first counts towards the patience.
+            EarlyStopping = new EarlyStoppingOptions { Patience = 10, MinDelta = 100, RestoreBestParameters = setup == "early stopping restoring the best" },
+        };
+
+        var uninterrupted = CheckpointTestData.Model(ModelName, seed: 5);
+        var uninterruptedTrainer = new Seq2SeqTrainer(uninterrupted, options);
+        var uninterruptedSummary = uninterruptedTrainer.Train(pairs, validation);
+
+        var path = folder.File("scheduled.safetensors");
+        var saving = CheckpointTestData.Model(ModelName, seed: 5);
+        var savingTrainer = new Seq2SeqTrainer(saving, options);
+        (float, PlateauState, double?, int, int) stateAtSave = default;
+        savingTrainer.Train(pairs, validation, new RecordingProgress(report =>
+        {
+            if (report.Step == saveAtStep)
+            {
+                Checkpoint.Save(path, saving, trainer: savingTrainer);
+                stateAtSave = ScheduleState(savingTrainer);
+            }
+        }));
+
+        var saved = Checkpoint.ReadInfo(path).Training!;
+        Assert.Equal(stateAtSave, (saved.BaseLearningRate, saved.Plateau, saved.BestValidationLoss, saved.BestEpoch, saved.EpochsWithoutImprovement));
+        var resumed = CheckpointTestData.Model(ModelName, seed: 99);
+        var resumedTrainer = new Seq2SeqTrainer(resumed, options with { Epochs = Epochs - saved.EpochsCompleted });
+        Checkpoint.Load(path, resumed, resumedTrainer);
+        Assert.Equal(stateAtSave, ScheduleState(resumedTrainer));
+        var resumedSummary = resumedTrainer.Train(pairs, validation);
+
+        Assert.True(
+            CheckpointTestData.Bits(uninterrupted.Parameters).SequenceEqual(CheckpointTestData.Bits(resumed.Parameters)),
+            "The resumed run's parameters differ from the uninterrupted run's.");
+        Assert.True(
+            CheckpointTestData.Bits(uninterrupted.Parameters).SequenceEqual(CheckpointTestData.Bits(saving.Parameters)),
+            "The saving run's parameters differ from the uninterrupted run's.");
+        Assert.Equal(ScheduleState(uninterruptedTrainer), ScheduleState(resumedTrainer));
+        Assert.Equal(uninterruptedTrainer.Optimizer.LearningRate, resumedTrainer.Optimizer.LearningRate);
+        Assert.Equal(uninterruptedSummary.RestoredBestParameters, resumedSummary.RestoredBestParameters);
+        Assert.Equal((1, Epochs - 1), (resumedTrainer.BestEpoch, resumedTrainer.EpochsWithoutImprovement));
+        Assert.Equal(setup == "early stopping restoring the best", resumedSummary.RestoredBestParameters);
+        if (setup == "reduce on plateau")
+        {
+            Assert.True(resumedTrainer.BaseLearningRate < uninterruptedTrainer.Options.CreateOptimizer(1).LearningRate, "The plateau never reduced the rate.");
+        }
+    }
+
+    private static (float, PlateauState, double?, int, int) ScheduleState(Seq2SeqTrainer trainer) =>
+        (trainer.BaseLearningRate, trainer.PlateauState, trainer.BestValidationLoss, trainer.BestEpoch, trainer.EpochsWithoutImprovement);
+
     [Fact]
     public void Steps_the_caller_drives_resume_bit_for_bit()
     {
