@@ -74,6 +74,20 @@ public sealed class IncrementalityTests
     }
 
     [Fact]
+    public void AttentionChange_Regenerates()
+    {
+        var first = GeneratorHarness.Run(ModelSource);
+        var edited = ModelSource.Replace("MaxTargetLength = 4)", "MaxTargetLength = 4, Attention = AttentionKind.LuongDot)", StringComparison.Ordinal);
+
+        var second = GeneratorHarness.Run(ReplaceModelText(first, edited), first.Driver);
+
+        Assert.Equal([IncrementalStepRunReason.Modified], Reasons(second, StepNames.ParseSpec));
+        Assert.Equal([IncrementalStepRunReason.Modified], Reasons(second, StepNames.BuildPlan));
+        Assert.Equal(first.Sources.Length + 1, second.Sources.Length);
+        Assert.Contains("private static void LuongForward(", Source(second, "Demo.Model.Attention.g.cs"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SecondModelAdded_LeavesTheFirstCached()
     {
         var first = GeneratorHarness.Run(ModelSource);
