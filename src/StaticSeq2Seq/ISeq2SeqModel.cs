@@ -52,7 +52,8 @@ public interface ISeq2SeqModel : IStepDecoder
     /// <see cref="DecodeGreedy"/> on <paramref name="workspace"/>: one weight per source token, summing to 1. Step 0
     /// reads SOS; a forward pass has the target's length plus one steps, a greedy decode one per token it wrote plus
     /// one for EOS (unless it stopped at the maximum length). The span points into the workspace, so the next
-    /// forward pass or decode overwrites it. Models declared without attention return an empty span.
+    /// forward pass or decode overwrites it, and step-wise decoding (<see cref="Decoding.IStepDecoder.BeginDecode"/>)
+    /// leaves no steps to read. Models declared without attention return an empty span.
     /// </summary>
     /// <exception cref="ArgumentException">The workspace belongs to another model.</exception>
     /// <exception cref="ArgumentOutOfRangeException">The model has attention and <paramref name="step"/> is negative or not below the number of decoder steps of the last forward pass or decode.</exception>

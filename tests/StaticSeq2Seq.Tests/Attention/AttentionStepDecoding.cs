@@ -54,6 +54,8 @@ public sealed class AttentionStepDecoding
         var next = new float[model.DecoderStateSize];
         var logits = new float[model.Shape.TargetVocabularySize];
         model.BeginDecode(workspace, source, state);
+        // Step decoding overwrites the weights greedy decoding kept, so there are none left to read.
+        Assert.Throws<ArgumentOutOfRangeException>(() => model.GetAttentionWeights(workspace, 0));
         var token = SpecialTokens.Sos;
         for (var i = 0; i <= length && i < model.Shape.MaxTargetLength; i++)
         {
