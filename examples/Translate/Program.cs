@@ -12,7 +12,7 @@ using Translate;
 // Attention": a GRU encoder-decoder with Bahdanau attention trained on the tutorial's filtered Tatoeba pairs.
 //
 //   dotnet run -c Release --project examples/Translate [-- --epochs N] [--out folder]
-var epochs = 12;
+var epochs = 7;
 var outFolder = Path.Combine(ProjectFolder(), "out");
 for (var i = 0; i < args.Length; i++)
 {
@@ -77,9 +77,14 @@ var train = trainIndices.Select(Encode).ToArray();
 var validation = validationIndices.Select(Encode).ToArray();
 var validationText = validationIndices.Select(i => tokenised[i]).ToArray();
 var unknown = validation.Sum(p => p.Source.Count(id => id == SpecialTokens.Unk));
+// Tatoeba often translates one English sentence several ways, so many validation sources also occur in
+// training, and a single reference marks a correct alternative translation wrong.
+var trainingSources = trainIndices.Select(i => string.Join(' ', tokenised[i].English)).ToHashSet();
+var seenSources = validationIndices.Count(i => trainingSources.Contains(string.Join(' ', tokenised[i].English)));
 Console.WriteLine($"Translate: {corpus.Count:N0} pairs from {Path.GetFileName(dataPath)} (Tatoeba, CC-BY 2.0 FR), {train.Length:N0} for training and {validation.Length:N0} for validation.");
 Console.WriteLine($"Vocabularies from the training split: {sourceVocabulary.Count:N0} English and {targetVocabulary.Count:N0} French tokens (specials included); " +
                   $"{unknown} validation source tokens are unknown. Longest sentences: {longestSource} English, {longestTarget} French tokens.");
+Console.WriteLine($"{seenSources:N0} of the {validation.Length:N0} validation English sentences also occur in the training split (Tatoeba pairs one sentence with several translations).");
 
 var model = new Translator();
 model.InitializeParameters(seed: 1);
@@ -99,7 +104,7 @@ var trainer = new Seq2SeqTrainer(model, options);
 var summary = trainer.Train(train, validation, new ImmediateProgress<TrainingProgress>(p =>
 {
     Report(p);
-    // A simple decay at the end of each epoch from the fifth on: the first epochs want large steps, the last ones small.
+    // A simple decay at the end of every epoch from the fourth on: the first epochs want large steps, the last ones small.
     if (p.IsEpochEnd && p.Epoch >= 4)
     {
         trainer.Optimizer.LearningRate *= 0.75f;

@@ -8,7 +8,7 @@ namespace Translate;
 /// constants with headroom over what the training split of eng-fra.filtered.tsv needs (Program checks at start-up
 /// that the vocabularies it builds fit); the sentences have at most 9 tokens on each side.
 /// </summary>
-[Seq2SeqModel(SourceVocabularySize = 2400, TargetVocabularySize = 3800, EmbeddingSize = 128, HiddenSize = 128,
+[Seq2SeqModel(SourceVocabularySize = 2400, TargetVocabularySize = 3800, EmbeddingSize = 128, HiddenSize = 256,
               Layers = 1, Cell = RecurrentCell.Gru, Attention = AttentionKind.Bahdanau,
               MaxSourceLength = 10, MaxTargetLength = 12)]
 public partial class Translator;
