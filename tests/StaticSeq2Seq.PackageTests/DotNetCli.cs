@@ -45,9 +45,12 @@ internal static class DotNetCli
         start.Environment["UseSharedCompilation"] = "false";
 
         var output = new StringBuilder();
+        // A null line marks the end of a stream; the timed WaitForExit does not wait for it.
+        using var outputClosed = new ManualResetEventSlim();
+        using var errorClosed = new ManualResetEventSlim();
         using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => Append(output, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(output, e.Data);
+        process.OutputDataReceived += (_, e) => AppendOrClose(output, e.Data, outputClosed);
+        process.ErrorDataReceived += (_, e) => AppendOrClose(output, e.Data, errorClosed);
 
         var stopwatch = Stopwatch.StartNew();
         process.Start();
@@ -61,8 +64,19 @@ internal static class DotNetCli
             return new Result(-1, Snapshot(output), stopwatch.Elapsed);
         }
         // Drains the redirected streams; bounded in case a grandchild still holds them.
-        process.WaitForExit(TimeSpan.FromSeconds(10));
+        outputClosed.Wait(TimeSpan.FromSeconds(10));
+        errorClosed.Wait(TimeSpan.FromSeconds(10));
         return new Result(process.ExitCode, Snapshot(output), stopwatch.Elapsed);
+    }
+
+    private static void AppendOrClose(StringBuilder output, string? line, ManualResetEventSlim closed)
+    {
+        if (line is null)
+        {
+            closed.Set();
+            return;
+        }
+        Append(output, line);
     }
 
     private static void Append(StringBuilder output, string? line)
