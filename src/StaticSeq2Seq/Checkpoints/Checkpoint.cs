@@ -37,8 +37,9 @@ namespace StaticSeq2Seq.Checkpoints;
 /// <c>epochs_without_improvement</c>; a checkpoint without these reads as a run with no schedule state).
 /// </para>
 /// <para>
-/// A save writes a temporary file beside the target, flushes it to disk and renames it over the target, so a crash
-/// leaves either the old checkpoint or the new one, never a mix. A load checks the whole header (its size against
+/// A save writes a temporary file beside the target, flushes it to disk (fsync), renames it over the target and, on
+/// Unix, flushes the folder too (fsync of the folder, which makes the rename itself durable), so a crash or power loss
+/// leaves either the old checkpoint or the new one, never a mix, and once Save returns the new one stays. A load checks the whole header (its size against
 /// the file's, every entry's dtype, shape and byte range, that the ranges tile the data exactly, the model's shape
 /// and tensor names, the trainer's settings) before it reads a tensor, and changes the model and trainer only once
 /// every tensor has been read.
@@ -73,7 +74,10 @@ public static class Checkpoint
     /// <paramref name="trainer"/> trains another model.
     /// </exception>
     /// <exception cref="NotSupportedException">The trainer's optimizer is not <see cref="Adam"/>, <see cref="AdamW"/> or <see cref="SgdMomentum"/>.</exception>
-    /// <exception cref="IOException">The file could not be written; any earlier file at <paramref name="path"/> is unchanged.</exception>
+    /// <exception cref="IOException">
+    /// The file could not be written; any earlier file at <paramref name="path"/> is unchanged. Or (Unix) the new file was
+    /// renamed into place but its folder could not be flushed to disk, so a power loss could still undo the rename.
+    /// </exception>
     /// <exception cref="UnauthorizedAccessException">The folder or file may not be written; any earlier file is unchanged.</exception>
     public static void Save(
         string path,
@@ -273,7 +277,9 @@ public static class Checkpoint
         return values;
     }
 
-    // Temporary file in the same folder (so the rename cannot cross file systems), flushed to disk, renamed over the target.
+    // Temporary file in the same folder (so the rename cannot cross file systems), its data flushed to disk (fsync) before
+    // the rename so the new name can never point at unwritten blocks, renamed over the target, and then the folder
+    // flushed (Unix) so the rename itself is on disk when Save returns.
     private static void WriteAtomically(string path, long length, Action<FileStream> write)
     {
         var fullPath = Path.GetFullPath(path);
@@ -306,6 +312,7 @@ public static class Checkpoint
             TryDelete(temporary);
             throw;
         }
+        DirectorySync.Flush(folder);
     }
 
     private static void TryDelete(string file)
