@@ -34,10 +34,10 @@ public sealed class Seq2SeqWorkspace
     /// <summary>Token memory.</summary>
     public Span<int> Tokens => tokens;
 
-    /// <summary>Source length of the last forward pass.</summary>
+    /// <summary>Source length of the last forward pass or greedy decode.</summary>
     public int SourceLength { get; set; }
 
-    /// <summary>Decoder steps of the last forward pass (target length plus the appended EOS).</summary>
+    /// <summary>Decoder steps of the last forward pass (target length plus the appended EOS) or greedy decode (tokens written, plus one for EOS if it came).</summary>
     public int DecoderSteps { get; set; }
 
     /// <summary>True between a forward pass and the backward pass that may follow it.</summary>

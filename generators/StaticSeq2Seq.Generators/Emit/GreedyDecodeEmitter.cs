@@ -32,12 +32,11 @@ internal static class GreedyDecodeEmitter
                 }
                 w.Line("output[count++] = token;");
             }
-            if (plan.Shape.HasAttention)
-            {
-                w.Line("// GetAttentionWeights reads these: one step per token written, and one more for EOS if it came.");
-                w.Line("workspace.SourceLength = source.Length;");
-                w.Line("workspace.DecoderSteps = Math.Min(count + 1, MaxTargetLength);");
-            }
+            w.Line(plan.Shape.HasAttention
+                ? "// GetAttentionWeights and ComputeLogits read these: one step per token written, and one more for EOS if it came."
+                : "// ComputeLogits reads these: one step per token written, and one more for EOS if it came.");
+            w.Line("workspace.SourceLength = source.Length;");
+            w.Line("workspace.DecoderSteps = Math.Min(count + 1, MaxTargetLength);");
             w.Line("return count;");
         }
         w.Line();

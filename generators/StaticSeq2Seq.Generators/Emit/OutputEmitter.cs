@@ -29,11 +29,26 @@ internal static class OutputEmitter
         }
     }
 
-    /// <summary>The logits alone, for decoding: greedy decoding and step-wise decoding both read them from here.</summary>
+    /// <summary>
+    /// The logits alone, for decoding: greedy decoding and step-wise decoding both read them from here, and
+    /// <c>ComputeLogits</c> recomputes a kept step's with the same kernel.
+    /// </summary>
     public static void EmitLogits(CodeWriter w, ModelPlan plan)
     {
         var kernel = new LinearKernelPlan(plan.Shape.HiddenSize, plan.Shape.TargetVocabularySize);
-        var top = plan.Shape.Layers - 1;
+        w.Line("/// <inheritdoc/>");
+        using (w.Block("public void ComputeLogits(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, int step, Span<float> logits)"))
+        {
+            w.Line($"global::StaticSeq2Seq.ModelInputGuard.CheckWorkspace(workspace, typeof({plan.TypeName}));");
+            w.Line("global::StaticSeq2Seq.ModelInputGuard.CheckLength(logits.Length, TargetVocabularySize, nameof(logits));");
+            using (w.Block("if ((uint)step >= (uint)workspace.DecoderSteps)"))
+            {
+                w.Line("throw new ArgumentOutOfRangeException(nameof(step), step,");
+                w.Line("    $\"Step {step} is not one of the {workspace.DecoderSteps} decoder steps (0..{workspace.DecoderSteps - 1}) of the last forward pass or greedy decode on this workspace.\");");
+            }
+            w.Line("DecoderLogits(parameterBuffer.Span, workspace.Floats, step, logits.Slice(0, TargetVocabularySize));");
+        }
+        w.Line();
         w.Line($"/// <summary>Logits of decoder step i, W_out h + b_out from {AttentionEmitter.OutputInputName(plan.Shape)}; no softmax, which keeps their order.</summary>");
         using (w.Block("private static void DecoderLogits(ReadOnlySpan<float> p, Span<float> a, int i, Span<float> logits)"))
         {

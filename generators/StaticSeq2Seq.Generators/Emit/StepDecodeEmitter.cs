@@ -34,8 +34,10 @@ internal static class StepDecodeEmitter
             if (plan.Shape.HasAttention)
             {
                 w.Line("workspace.SourceLength = source.Length; // what DecodeStep's attention reads");
-                w.Line("workspace.DecoderSteps = 0; // the steps of the last Forward or DecodeGreedy are overwritten: GetAttentionWeights has none to give");
             }
+            w.Line(plan.Shape.HasAttention
+                ? "workspace.DecoderSteps = 0; // the steps of the last Forward or DecodeGreedy are overwritten: GetAttentionWeights and ComputeLogits have none to give"
+                : "workspace.DecoderSteps = 0; // the steps of the last Forward or DecodeGreedy are overwritten: ComputeLogits has none to give");
             w.Line("// EncodeSource left the decoder's initial state in slot 0 of each layer.");
             EmitStateCopies(w, layers, lstm, fromSlot: null, toState: "initialState");
         }

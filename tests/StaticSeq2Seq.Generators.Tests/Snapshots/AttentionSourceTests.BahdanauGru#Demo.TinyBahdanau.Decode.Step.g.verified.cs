@@ -27,7 +27,7 @@ partial class TinyBahdanau
         workspace.HoldsForwardPass = false;
         EncodeSource(p, a, workspace.Tokens, source);
         workspace.SourceLength = source.Length; // what DecodeStep's attention reads
-        workspace.DecoderSteps = 0; // the steps of the last Forward or DecodeGreedy are overwritten: GetAttentionWeights has none to give
+        workspace.DecoderSteps = 0; // the steps of the last Forward or DecodeGreedy are overwritten: GetAttentionWeights and ComputeLogits have none to give
         // EncodeSource left the decoder's initial state in slot 0 of each layer.
         a.Slice(DecoderHidden0Offset, HiddenSize).CopyTo(initialState.Slice(0 * HiddenSize, HiddenSize));
     }

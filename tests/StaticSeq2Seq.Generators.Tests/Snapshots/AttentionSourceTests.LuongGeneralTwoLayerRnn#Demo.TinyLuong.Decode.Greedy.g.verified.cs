@@ -36,10 +36,23 @@ partial class TinyLuong
             }
             output[count++] = token;
         }
-        // GetAttentionWeights reads these: one step per token written, and one more for EOS if it came.
+        // GetAttentionWeights and ComputeLogits read these: one step per token written, and one more for EOS if it came.
         workspace.SourceLength = source.Length;
         workspace.DecoderSteps = Math.Min(count + 1, MaxTargetLength);
         return count;
+    }
+
+    /// <inheritdoc/>
+    public void ComputeLogits(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, int step, Span<float> logits)
+    {
+        global::StaticSeq2Seq.ModelInputGuard.CheckWorkspace(workspace, typeof(TinyLuong));
+        global::StaticSeq2Seq.ModelInputGuard.CheckLength(logits.Length, TargetVocabularySize, nameof(logits));
+        if ((uint)step >= (uint)workspace.DecoderSteps)
+        {
+            throw new ArgumentOutOfRangeException(nameof(step), step,
+                $"Step {step} is not one of the {workspace.DecoderSteps} decoder steps (0..{workspace.DecoderSteps - 1}) of the last forward pass or greedy decode on this workspace.");
+        }
+        DecoderLogits(parameterBuffer.Span, workspace.Floats, step, logits.Slice(0, TargetVocabularySize));
     }
 
     /// <summary>Logits of decoder step i, W_out h + b_out from Luong's attentional state h~; no softmax, which keeps their order.</summary>

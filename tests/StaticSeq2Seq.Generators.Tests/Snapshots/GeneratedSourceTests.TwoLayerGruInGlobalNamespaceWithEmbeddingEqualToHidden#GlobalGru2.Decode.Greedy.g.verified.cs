@@ -34,7 +34,23 @@ partial class GlobalGru2
             }
             output[count++] = token;
         }
+        // ComputeLogits reads these: one step per token written, and one more for EOS if it came.
+        workspace.SourceLength = source.Length;
+        workspace.DecoderSteps = Math.Min(count + 1, MaxTargetLength);
         return count;
+    }
+
+    /// <inheritdoc/>
+    public void ComputeLogits(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, int step, Span<float> logits)
+    {
+        global::StaticSeq2Seq.ModelInputGuard.CheckWorkspace(workspace, typeof(GlobalGru2));
+        global::StaticSeq2Seq.ModelInputGuard.CheckLength(logits.Length, TargetVocabularySize, nameof(logits));
+        if ((uint)step >= (uint)workspace.DecoderSteps)
+        {
+            throw new ArgumentOutOfRangeException(nameof(step), step,
+                $"Step {step} is not one of the {workspace.DecoderSteps} decoder steps (0..{workspace.DecoderSteps - 1}) of the last forward pass or greedy decode on this workspace.");
+        }
+        DecoderLogits(parameterBuffer.Span, workspace.Floats, step, logits.Slice(0, TargetVocabularySize));
     }
 
     /// <summary>Logits of decoder step i, W_out h + b_out from the top layer's new state; no softmax, which keeps their order.</summary>
