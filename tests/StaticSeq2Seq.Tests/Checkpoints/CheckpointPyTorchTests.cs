@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using StaticSeq2Seq.Checkpoints;
+using StaticSeq2Seq.Tests.Interop;
 using StaticSeq2Seq.Tests.Models;
 using StaticSeq2Seq.Training;
 using Xunit;
@@ -96,85 +96,4 @@ public sealed class CheckpointPyTorchTests(ITestOutputHelper output) : IDisposab
 
     private static string ScriptPath([CallerFilePath] string testFile = "") =>
         Path.Combine(Path.GetDirectoryName(testFile)!, "checkpoint_pytorch.py");
-}
-
-/// <summary>A theory that runs only where a Python with PyTorch is found (see <see cref="PyTorch"/>).</summary>
-public sealed class PyTorchTheoryAttribute : TheoryAttribute
-{
-    public PyTorchTheoryAttribute()
-    {
-        if (PyTorch.Python is null)
-        {
-            Skip = PyTorch.Absent;
-        }
-    }
-}
-
-/// <summary>
-/// Finds a Python that imports torch: <c>$STATICSEQ2SEQ_PYTHON</c>, then <c>python3</c> on the PATH, then
-/// <c>/usr/bin/python3</c>. CI has none for now, so the tests that need it are skipped there.
-/// </summary>
-internal static class PyTorch
-{
-    private static readonly Lazy<string?> Found = new(Find);
-
-    public static string? Python => Found.Value;
-
-    public static string Absent =>
-        "PyTorch was not found: neither $STATICSEQ2SEQ_PYTHON, python3 on the PATH nor /usr/bin/python3 runs 'import torch'. " +
-        "Install PyTorch (or point STATICSEQ2SEQ_PYTHON at a Python that has it) to run this check.";
-
-    public static string Run(params string[] arguments)
-    {
-        var (exitCode, standardOutput, standardError) = Execute(Python!, arguments, TimeSpan.FromMinutes(2));
-        Assert.True(exitCode == 0, $"{Python} {string.Join(' ', arguments.Take(1))} failed with exit code {exitCode}:\n{standardError}");
-        return standardOutput;
-    }
-
-    private static string? Find()
-    {
-        var candidates = new[] { Environment.GetEnvironmentVariable("STATICSEQ2SEQ_PYTHON"), "python3", "/usr/bin/python3" };
-        foreach (var candidate in candidates)
-        {
-            if (string.IsNullOrEmpty(candidate))
-            {
-                continue;
-            }
-            try
-            {
-                if (Execute(candidate, ["-c", "import torch"], TimeSpan.FromMinutes(1)).ExitCode == 0)
-                {
-                    return candidate;
-                }
-            }
-            catch (System.ComponentModel.Win32Exception)
-            {
-                // Not installed under that name.
-            }
-        }
-        return null;
-    }
-
-    private static (int ExitCode, string Output, string Error) Execute(string fileName, string[] arguments, TimeSpan timeout)
-    {
-        var start = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-        using var process = Process.Start(start)!;
-        var standardOutput = process.StandardOutput.ReadToEndAsync();
-        var standardError = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            return (-1, "", $"timed out after {timeout}");
-        }
-        return (process.ExitCode, standardOutput.Result, standardError.Result);
-    }
 }
