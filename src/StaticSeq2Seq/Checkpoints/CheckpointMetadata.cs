@@ -215,7 +215,7 @@ internal static class CheckpointMetadata
             ?? throw new CheckpointFormatException(path,
                 $"metadata entry '{key}' names optimizer \"{kind}\"; this library keeps the state of {OptimizerState.AdamKind}, {OptimizerState.AdamWKind} and {OptimizerState.SgdKind}.");
         var learningRate = Property(element, "lr", key, path);
-        if (!learningRate.TryGetSingle(out var lr) || !float.IsFinite(lr) || lr < 0f)
+        if (learningRate.ValueKind != JsonValueKind.Number || !learningRate.TryGetSingle(out var lr) || !float.IsFinite(lr) || lr < 0f)
         {
             throw Invalid(key, "lr", learningRate, "a finite learning rate of at least 0", path);
         }
@@ -224,7 +224,7 @@ internal static class CheckpointMetadata
         for (var i = 0; i < names.Length; i++)
         {
             var value = Property(element, names[i], key, path);
-            if (!value.TryGetDouble(out var number) || !double.IsFinite(number))
+            if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number) || !double.IsFinite(number))
             {
                 throw Invalid(key, names[i], value, "a finite number", path);
             }
@@ -264,13 +264,13 @@ internal static class CheckpointMetadata
         JsonElement element, string key, string path, (string Kind, float LearningRate, long Step, KeyValuePair<string, double>[] Settings) optimizer)
     {
         var seedElement = Property(element, "seed", key, path);
-        if (!seedElement.TryGetUInt64(out var seed))
+        if (seedElement.ValueKind != JsonValueKind.Number || !seedElement.TryGetUInt64(out var seed))
         {
             throw Invalid(key, "seed", seedElement, $"a whole number from 0 to {ulong.MaxValue}", path);
         }
         var batchSize = PositiveInt(element, "batch_size", key, path);
         var clipElement = Property(element, "clip_norm", key, path);
-        if (!clipElement.TryGetSingle(out var clipNorm) || !float.IsFinite(clipNorm))
+        if (clipElement.ValueKind != JsonValueKind.Number || !clipElement.TryGetSingle(out var clipNorm) || !float.IsFinite(clipNorm))
         {
             throw Invalid(key, "clip_norm", clipElement, "a finite number", path);
         }
@@ -285,7 +285,7 @@ internal static class CheckpointMetadata
         }
         // The schedule and early-stopping state: absent from checkpoints written before they were saved.
         var baseRate = optimizer.LearningRate;
-        if (element.TryGetProperty("base_lr", out var baseElement) && (!baseElement.TryGetSingle(out baseRate) || !float.IsFinite(baseRate) || baseRate < 0f))
+        if (element.TryGetProperty("base_lr", out var baseElement) && (baseElement.ValueKind != JsonValueKind.Number || !baseElement.TryGetSingle(out baseRate) || !float.IsFinite(baseRate) || baseRate < 0f))
         {
             throw Invalid(key, "base_lr", baseElement, "a finite learning rate of at least 0", path);
         }
@@ -342,7 +342,15 @@ internal static class CheckpointMetadata
         }
         using (document)
         {
-            return read(document.RootElement, key, path);
+            try
+            {
+                return read(document.RootElement, key, path);
+            }
+            catch (InvalidOperationException error)
+            {
+                // What the JSON reader throws for a string whose escapes make no valid text, such as a lone surrogate \ud800.
+                throw new CheckpointFormatException(path, $"metadata entry '{key}' holds a string that is not valid text ({error.Message}).", error);
+            }
         }
     }
 

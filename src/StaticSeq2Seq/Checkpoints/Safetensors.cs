@@ -7,6 +7,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Unicode;
 using Microsoft.Win32.SafeHandles;
 
 namespace StaticSeq2Seq.Checkpoints;
@@ -79,6 +80,11 @@ internal static class Safetensors
         var dataStart = LengthPrefixBytes + (long)headerLength;
         var dataLength = fileLength - dataStart;
 
+        // The JSON reader checks the UTF-8 of a string only when the string is read, and then throws InvalidOperationException.
+        if (!Utf8.IsValid(json))
+        {
+            throw Format(path, $"the {headerLength}-byte header is not valid UTF-8 text. The file is damaged or is not a safetensors file.");
+        }
         JsonDocument document;
         try
         {
@@ -90,13 +96,22 @@ internal static class Safetensors
         }
         using (document)
         {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                throw Format(path, $"the header is a JSON {Describe(document.RootElement.ValueKind)}, not the object of tensors a safetensors header is.");
-            }
-            var tensors = new List<SafetensorsTensor>();
-            var names = new HashSet<string>(StringComparer.Ordinal);
-            IReadOnlyDictionary<string, string>? metadata = null;
+            return ReadEntries(document, dataLength, dataStart, path);
+        }
+    }
+
+    // Reading a name or string whose escapes make no valid text (a lone surrogate such as \ud800) throws InvalidOperationException.
+    private static Header ReadEntries(JsonDocument document, long dataLength, long dataStart, string path)
+    {
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            throw Format(path, $"the header is a JSON {Describe(document.RootElement.ValueKind)}, not the object of tensors a safetensors header is.");
+        }
+        var tensors = new List<SafetensorsTensor>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        IReadOnlyDictionary<string, string>? metadata = null;
+        try
+        {
             foreach (var property in document.RootElement.EnumerateObject())
             {
                 if (!names.Add(property.Name))
@@ -112,9 +127,13 @@ internal static class Safetensors
                     tensors.Add(ReadEntry(property.Name, property.Value, dataLength, path));
                 }
             }
-            CheckCoverage(tensors, dataLength, path);
-            return new Header(tensors, metadata ?? new Dictionary<string, string>(), dataStart);
         }
+        catch (InvalidOperationException error)
+        {
+            throw Format(path, $"the header holds a name or string that is not valid text ({error.Message}), such as an escaped lone surrogate. The file is damaged.", error);
+        }
+        CheckCoverage(tensors, dataLength, path);
+        return new Header(tensors, metadata ?? new Dictionary<string, string>(), dataStart);
     }
 
     /// <summary>Reads a tensor's floats, in the file's order, into <paramref name="destination"/>.</summary>
