@@ -23,15 +23,7 @@ var options = new TrainingOptions
     ProgressInterval = TimeSpan.FromSeconds(2),
 };
 var trainer = new Seq2SeqTrainer(model, options);
-var summary = trainer.Train(train, heldOut, new ImmediateProgress<TrainingProgress>(p =>
-{
-    Report(p);
-    // A step size that suits the first epochs is too coarse for the last few percent of accuracy.
-    if (p.IsEpochEnd && p.Epoch >= 3)
-    {
-        trainer.Optimizer.LearningRate *= 0.7f;
-    }
-}));
+var summary = trainer.Train(train, heldOut, new EpochEndDecay(TrainingProgressWriter.ForConsole(), trainer, firstEpoch: 3, factor: 0.7f));
 
 Console.WriteLine();
 Console.WriteLine($"Trained {summary.Epochs} epochs ({summary.Steps:N0} steps) in {summary.Elapsed:m\\:ss} at {summary.PairsPerSecond:N0} pairs/s.");
@@ -54,19 +46,3 @@ foreach (var pair in heldOut.Take(5))
 return accuracy >= 0.98 ? 0 : 1;
 
 static string Mark(ReadOnlySpan<int> decoded, int[] expected) => decoded.SequenceEqual(expected) ? "ok" : "WRONG";
-
-static void Report(TrainingProgress p)
-{
-    if (p.IsEpochEnd)
-    {
-        Console.WriteLine(
-            $"epoch {p.Epoch}/{p.Epochs}  train loss {p.EpochLoss:F4}  validation loss {p.Validation?.MeanPerPair:F4}  " +
-            $"exact {p.ValidationSequenceAccuracy:P1}  {p.PairsPerSecond:N0} pairs/s  {p.Elapsed:m\\:ss} elapsed");
-    }
-    else
-    {
-        Console.WriteLine(
-            $"  epoch {p.Epoch}/{p.Epochs}  step {p.Step:N0}/{p.TotalSteps:N0}  loss {p.BatchLoss:F4}  " +
-            $"{p.PairsPerSecond:N0} pairs/s  {p.EstimatedTimeLeft:m\\:ss} left");
-    }
-}

@@ -106,7 +106,7 @@ var options = new TrainingOptions
     EarlyStopping = new EarlyStoppingOptions { Patience = 2, RestoreBestParameters = true },
 };
 var trainer = new Seq2SeqTrainer(model, options);
-var summary = trainer.Train(train, validation, new ImmediateProgress<TrainingProgress>(Report));
+var summary = trainer.Train(train, validation, TrainingProgressWriter.ForConsole());
 Console.WriteLine();
 Console.WriteLine($"Trained {summary.Epochs} epochs ({summary.Steps:N0} steps) in {summary.Elapsed:m\\:ss} at {summary.PairsPerSecond:N0} pairs/s" +
                   (summary.StoppedEarly ? $"; stopped early, the validation loss was best after epoch {summary.BestEpoch} ({summary.BestValidationLoss:F3})" : "") +
@@ -202,20 +202,4 @@ static string ProjectFolder()
         }
     }
     return Path.Combine(Directory.GetCurrentDirectory(), "translate-out");
-}
-
-static void Report(TrainingProgress p)
-{
-    if (p.IsEpochEnd)
-    {
-        Console.WriteLine(
-            $"epoch {p.Epoch}/{p.Epochs}  train loss {p.EpochLoss:F4}  validation loss {p.Validation?.MeanPerPair:F4}  " +
-            $"exact {p.ValidationSequenceAccuracy:P1}  {p.PairsPerSecond:N0} pairs/s  {p.Elapsed:m\\:ss} elapsed");
-    }
-    else
-    {
-        Console.WriteLine(
-            $"  epoch {p.Epoch}/{p.Epochs}  step {p.Step:N0}/{p.TotalSteps:N0}  loss {p.BatchLoss:F4}  " +
-            $"{p.PairsPerSecond:N0} pairs/s  {p.EstimatedTimeLeft:m\\:ss} left");
-    }
 }
