@@ -68,10 +68,15 @@ public static class Checkpoint
     /// <param name="sourceVocabulary">The vocabulary of the model's sources, or null to save none.</param>
     /// <param name="targetVocabulary">The vocabulary of the model's targets, or null to save none.</param>
     /// <param name="trainer">The trainer of <paramref name="model"/>, to save its state and its optimizer's; null to save the model only.</param>
+    /// <param name="metadata">
+    /// The application's own entries for the header's <c>__metadata__</c>, such as the settings of the run that wrote the
+    /// checkpoint; <see cref="CheckpointInfo.Metadata"/> returns them. Null for none.
+    /// </param>
     /// <exception cref="ArgumentNullException"><paramref name="path"/> or <paramref name="model"/> is null.</exception>
     /// <exception cref="ArgumentException">
-    /// <paramref name="path"/> is empty or names no file, a vocabulary has more tokens than the model's vocabulary, or
-    /// <paramref name="trainer"/> trains another model.
+    /// <paramref name="path"/> is empty or names no file, a vocabulary has more tokens than the model's vocabulary,
+    /// <paramref name="trainer"/> trains another model, or a <paramref name="metadata"/> key is <c>format</c> or starts with
+    /// <c>staticseq2seq.</c>, which this library's entries use.
     /// </exception>
     /// <exception cref="NotSupportedException">The trainer's optimizer is not <see cref="Adam"/>, <see cref="AdamW"/> or <see cref="SgdMomentum"/>.</exception>
     /// <exception cref="IOException">
@@ -84,7 +89,8 @@ public static class Checkpoint
         ISeq2SeqModel model,
         Vocabulary? sourceVocabulary = null,
         Vocabulary? targetVocabulary = null,
-        Seq2SeqTrainer? trainer = null)
+        Seq2SeqTrainer? trainer = null,
+        IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(model);
@@ -111,7 +117,9 @@ public static class Checkpoint
                 entries.Add((OptimizerTensorName(buffer, tensor.Name), tensor.Shape));
             }
         }
-        var header = Safetensors.WriteHeader(entries, CheckpointMetadata.Encode(model.Shape, sourceVocabulary, targetVocabulary, training));
+        var allMetadata = CheckpointMetadata.Encode(model.Shape, sourceVocabulary, targetVocabulary, training);
+        CheckpointMetadata.AddApplicationEntries(allMetadata, metadata, nameof(metadata));
+        var header = Safetensors.WriteHeader(entries, allMetadata);
         var fileLength = header.Length + floats * sizeof(float) * (1 + buffers.Length);
 
         WriteAtomically(path, fileLength, stream =>

@@ -53,6 +53,30 @@ internal static class CheckpointMetadata
         return metadata;
     }
 
+    /// <summary>Appends an application's own entries, in key order so the header does not depend on the dictionary's.</summary>
+    /// <exception cref="ArgumentException">A key or value is null, or a key is one this library's entries use.</exception>
+    public static void AddApplicationEntries(
+        List<KeyValuePair<string, string>> metadata, IReadOnlyDictionary<string, string>? entries, string parameterName)
+    {
+        if (entries is null)
+        {
+            return;
+        }
+        var keys = new List<string>(entries.Keys);
+        keys.Sort(StringComparer.Ordinal);
+        foreach (var key in keys)
+        {
+            if (key is null || key == FormatKey || key.StartsWith("staticseq2seq.", StringComparison.Ordinal))
+            {
+                throw new ArgumentException(
+                    $"The metadata key '{key}' is one this library writes itself; name the application's entries after the application, such as \"myapp.epochs\".",
+                    parameterName);
+            }
+            var value = entries[key] ?? throw new ArgumentException($"The metadata entry '{key}' is null; give every entry a string.", parameterName);
+            metadata.Add(new(key, value));
+        }
+    }
+
     /// <summary>Reads the StaticSeq2Seq entries of <paramref name="header"/>'s metadata; a file without them holds weights only.</summary>
     /// <exception cref="CheckpointFormatException">An entry is not the JSON this library writes; the message names it.</exception>
     /// <exception cref="CheckpointMismatchException">The file was written in a newer format version.</exception>
