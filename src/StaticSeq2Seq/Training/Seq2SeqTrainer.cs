@@ -32,6 +32,7 @@ public sealed class Seq2SeqTrainer
     private bool bestParametersHeld;
     private double bestValidationLoss = double.PositiveInfinity;
     private int[] order = [];
+    private readonly List<long> skippedSteps = [];
 
     // The training-set size the unfinished epoch was shuffled for; 0 between epochs.
     private int unfinishedEpochSize;
@@ -103,8 +104,20 @@ public sealed class Seq2SeqTrainer
     /// <summary>The last step's global gradient norm, before clipping.</summary>
     public float LastGradientNorm { get; private set; }
 
-    /// <summary>Optimizer steps this trainer has taken.</summary>
+    /// <summary>
+    /// Steps this trainer has taken, counting those skipped for a non-finite loss or gradient
+    /// (<see cref="NonFiniteStepHandling.Skip"/>); the optimizer's <see cref="IOptimizer.StepCount"/> counts only applied ones.
+    /// </summary>
     public long StepsCompleted { get; private set; }
+
+    /// <summary>
+    /// The steps, counted from 1 over the trainer's life, skipped because their loss or gradient was NaN or infinite
+    /// (<see cref="NonFiniteStepHandling.Skip"/>), in order.
+    /// </summary>
+    public IReadOnlyList<long> SkippedSteps => skippedSteps;
+
+    /// <summary>Whether the last step was skipped for a non-finite loss or gradient rather than applied.</summary>
+    public bool LastStepSkipped { get; private set; }
 
     /// <summary>Epochs this trainer has completed, over all <see cref="Train"/> calls.</summary>
     public int EpochsCompleted { get; private set; }
@@ -145,9 +158,14 @@ public sealed class Seq2SeqTrainer
         }
     }
 
-    /// <summary>Takes one optimizer step on <paramref name="batch"/> and returns its loss, mean per pair.</summary>
+    /// <summary>
+    /// Takes one optimizer step on <paramref name="batch"/> and returns its loss, mean per pair: not finite when the step
+    /// was skipped (<see cref="LastStepSkipped"/>).
+    /// </summary>
     /// <exception cref="ArgumentException">The batch is empty or holds a null pair, or the model rejects a pair.</exception>
-    /// <exception cref="TrainingDivergedException">The loss or gradient is not finite; the step was not applied.</exception>
+    /// <exception cref="TrainingDivergedException">
+    /// The loss or gradient is not finite and <see cref="TrainingOptions.NonFiniteSteps"/> is <see cref="NonFiniteStepHandling.Stop"/>; the step was not applied.
+    /// </exception>
     public float TrainStep(ReadOnlySpan<SequencePair> batch)
     {
         CheckBatchSize(batch.Length, nameof(batch));
@@ -162,11 +180,16 @@ public sealed class Seq2SeqTrainer
         return FinishStep(totalLoss, batch.Length);
     }
 
-    /// <summary>Takes one optimizer step on the pairs of <paramref name="pairs"/> at <paramref name="batchIndices"/> and returns their loss, mean per pair.</summary>
+    /// <summary>
+    /// Takes one optimizer step on the pairs of <paramref name="pairs"/> at <paramref name="batchIndices"/> and returns their
+    /// loss, mean per pair: not finite when the step was skipped (<see cref="LastStepSkipped"/>).
+    /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="pairs"/> is null.</exception>
     /// <exception cref="ArgumentException">The batch is empty or names a null pair, or the model rejects a pair.</exception>
     /// <exception cref="ArgumentOutOfRangeException">An index is outside <paramref name="pairs"/>.</exception>
-    /// <exception cref="TrainingDivergedException">The loss or gradient is not finite; the step was not applied.</exception>
+    /// <exception cref="TrainingDivergedException">
+    /// The loss or gradient is not finite and <see cref="TrainingOptions.NonFiniteSteps"/> is <see cref="NonFiniteStepHandling.Stop"/>; the step was not applied.
+    /// </exception>
     public float TrainStep(IReadOnlyList<SequencePair> pairs, ReadOnlySpan<int> batchIndices)
     {
         ArgumentNullException.ThrowIfNull(pairs);
@@ -195,7 +218,9 @@ public sealed class Seq2SeqTrainer
     /// The training set is empty, or a pair does not fit the model (the message names the pair), or early stopping or a
     /// reduce-on-plateau schedule is on without a validation set.
     /// </exception>
-    /// <exception cref="TrainingDivergedException">A step's loss or gradient is not finite; that step was not applied.</exception>
+    /// <exception cref="TrainingDivergedException">
+    /// A step's loss or gradient is not finite and <see cref="TrainingOptions.NonFiniteSteps"/> is <see cref="NonFiniteStepHandling.Stop"/>; that step was not applied.
+    /// </exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public TrainingSummary Train(
         IReadOnlyList<SequencePair> train,
@@ -237,6 +262,7 @@ public sealed class Seq2SeqTrainer
         }
 
         var epochLoss = 0.0;
+        var skipped = new SkippedStepsOfRun(skippedSteps);
         LossSummary? validationLoss = null;
         double? accuracy = null;
         var epochsRun = 0;
@@ -248,6 +274,7 @@ public sealed class Seq2SeqTrainer
             // 0, or where an earlier call stopped within this epoch; the epoch's loss covers the pairs from here.
             var first = EpochPairsCompleted;
             var epochLossSum = 0.0;
+            var epochLossPairs = 0;
             var batchLoss = 0f;
             for (var start = first; start < order.Length; start += batchSize)
             {
@@ -255,13 +282,18 @@ public sealed class Seq2SeqTrainer
                 var batch = order.AsSpan(start, Math.Min(batchSize, order.Length - start));
                 batchLoss = TrainStep(train, batch);
                 EpochPairsCompleted = start + batch.Length;
-                epochLossSum += (double)batchLoss * batch.Length;
-                epochLoss = epochLossSum / (EpochPairsCompleted - first);
+                // A skipped step's loss is not finite; the epoch's loss is over the steps applied.
+                if (!LastStepSkipped)
+                {
+                    epochLossSum += (double)batchLoss * batch.Length;
+                    epochLossPairs += batch.Length;
+                    epochLoss = epochLossSum / epochLossPairs;
+                }
                 pace.CountStep(batch.Length);
                 // The last step of an epoch is reported with the epoch's validation instead.
                 if (progress is not null && start + batch.Length < order.Length && pace.ReportDue())
                 {
-                    progress.Report(Snapshot(pace, epoch, epochs, batchLoss, epochLoss, isEpochEnd: false, null, null));
+                    progress.Report(Snapshot(pace, epoch, epochs, batchLoss, epochLoss, isEpochEnd: false, null, null, skipped.Current));
                 }
             }
 
@@ -277,7 +309,7 @@ public sealed class Seq2SeqTrainer
             {
                 stoppedEarly = AfterValidation(measured.MeanPerPair);
             }
-            progress?.Report(Snapshot(pace, epoch, epochs, batchLoss, epochLoss, isEpochEnd: true, validationLoss, accuracy));
+            progress?.Report(Snapshot(pace, epoch, epochs, batchLoss, epochLoss, isEpochEnd: true, validationLoss, accuracy, skipped.Current));
             if (stoppedEarly)
             {
                 break;
@@ -298,6 +330,7 @@ public sealed class Seq2SeqTrainer
             BestEpoch = BestEpoch == 0 ? null : BestEpoch,
             RestoredBestParameters = restored,
             LearningRate = Optimizer.LearningRate,
+            SkippedSteps = skipped.Current,
         };
     }
 
@@ -328,11 +361,13 @@ public sealed class Seq2SeqTrainer
     }
 
     private TrainingProgress Snapshot(
-        TrainingPace pace, int epoch, int epochs, float batchLoss, double epochLoss, bool isEpochEnd, LossSummary? validation, double? accuracy) =>
+        TrainingPace pace, int epoch, int epochs, float batchLoss, double epochLoss, bool isEpochEnd, LossSummary? validation, double? accuracy,
+        IReadOnlyList<long> skipped) =>
         new(epoch, epochs, pace.Steps, pace.TotalSteps, batchLoss, epochLoss, LastGradientNorm, pace.PairsPerSecond,
             pace.Elapsed, pace.EstimatedTimeLeft, isEpochEnd, validation, accuracy)
         {
             LearningRate = Optimizer.LearningRate,
+            SkippedSteps = skipped,
         };
 
     private float AccumulatePair(SequencePair pair, Span<float> grads, float scale)
@@ -353,9 +388,17 @@ public sealed class Seq2SeqTrainer
         var clipNorm = Options.ClipNorm;
         var norm = clipNorm > 0f ? GradientClipping.ClipGlobalNorm(grads, clipNorm) : TensorPrimitives.Norm<float>(grads);
         LastGradientNorm = norm;
-        if (!double.IsFinite(meanLoss) || !float.IsFinite(norm))
+        LastStepSkipped = !double.IsFinite(meanLoss) || !float.IsFinite(norm);
+        if (LastStepSkipped)
         {
-            throw new TrainingDivergedException(StepsCompleted + 1, meanLoss, norm);
+            if (Options.NonFiniteSteps == NonFiniteStepHandling.Stop)
+            {
+                LastStepSkipped = false;
+                throw new TrainingDivergedException(StepsCompleted + 1, meanLoss, norm);
+            }
+            StepsCompleted++;
+            skippedSteps.Add(StepsCompleted);
+            return (float)meanLoss;
         }
         if (schedule is not null)
         {

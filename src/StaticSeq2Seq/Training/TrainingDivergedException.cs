@@ -3,8 +3,9 @@ using System;
 namespace StaticSeq2Seq.Training;
 
 /// <summary>
-/// A training step produced a loss or gradient that is infinite or NaN. The step was not applied: the
-/// parameters and optimizer state are as they were before it.
+/// A training step produced a loss or gradient that is infinite or NaN, and <see cref="TrainingOptions.NonFiniteSteps"/>
+/// is <see cref="NonFiniteStepHandling.Stop"/>. The step was not applied: the parameters and optimizer state are as they
+/// were before it.
 /// </summary>
 public sealed class TrainingDivergedException : Exception
 {
@@ -16,7 +17,7 @@ public sealed class TrainingDivergedException : Exception
         : base(
             $"Training step {step} gave a loss of {loss} and a gradient norm of {gradientNorm}; the step was not applied and the " +
             "parameters are as they were before it. Lower the learning rate, turn on or tighten gradient clipping (TrainingOptions.ClipNorm), " +
-            "or look for extreme pairs in the data.")
+            "look for extreme pairs in the data, or skip such steps with TrainingOptions.NonFiniteSteps = NonFiniteStepHandling.Skip.")
     {
         Step = step;
         Loss = loss;

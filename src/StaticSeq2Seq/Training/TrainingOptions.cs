@@ -81,4 +81,18 @@ public sealed record TrainingOptions
 
     /// <summary>Stops training when the validation loss stops improving; null (the default) trains every epoch.</summary>
     public EarlyStoppingOptions? EarlyStopping { get; init; }
+
+    /// <summary>
+    /// What a step whose loss or gradient is NaN or infinite does: stop training with a <see cref="TrainingDivergedException"/>
+    /// (<see cref="NonFiniteStepHandling.Stop"/>, the default) or be skipped and reported (<see cref="NonFiniteStepHandling.Skip"/>).
+    /// Either way the step is not applied.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined <see cref="NonFiniteStepHandling"/>.</exception>
+    public NonFiniteStepHandling NonFiniteSteps
+    {
+        get;
+        init => field = Enum.IsDefined(value)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(NonFiniteSteps), value, "Choose NonFiniteStepHandling.Stop or NonFiniteStepHandling.Skip.");
+    }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace StaticSeq2Seq.Training;
 
@@ -36,4 +37,10 @@ public sealed record TrainingProgress(
 {
     /// <summary>The learning rate of the last step (the one the schedule set, if there is one).</summary>
     public float LearningRate { get; init; }
+
+    /// <summary>
+    /// The steps of this run so far, counted from 1 over the trainer's life, skipped because their loss or gradient was
+    /// NaN or infinite (<see cref="NonFiniteStepHandling.Skip"/>); empty when none was.
+    /// </summary>
+    public IReadOnlyList<long> SkippedSteps { get; init; } = [];
 }

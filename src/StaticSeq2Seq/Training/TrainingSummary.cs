@@ -1,10 +1,11 @@
 using System;
+using System.Collections.Generic;
 
 namespace StaticSeq2Seq.Training;
 
 /// <summary>What a <see cref="Seq2SeqTrainer.Train"/> run achieved.</summary>
 /// <param name="Epochs">Epochs completed by this run: fewer than <see cref="TrainingOptions.Epochs"/> when it stopped early.</param>
-/// <param name="Steps">Optimizer steps taken.</param>
+/// <param name="Steps">Steps taken, skipped ones (<see cref="SkippedSteps"/>) included.</param>
 /// <param name="TrainLoss">The last epoch's training loss, mean per pair.</param>
 /// <param name="Validation">The last epoch's validation loss; null without a validation set.</param>
 /// <param name="ValidationSequenceAccuracy">The last epoch's exact-sequence accuracy on the validation set; null when not measured.</param>
@@ -40,4 +41,10 @@ public sealed record TrainingSummary(
 
     /// <summary>The learning rate of the run's last step.</summary>
     public float LearningRate { get; init; }
+
+    /// <summary>
+    /// The steps of this run, counted from 1 over the trainer's life, that were skipped because their loss or gradient was
+    /// NaN or infinite (<see cref="NonFiniteStepHandling.Skip"/>); empty when none was. Its count is the number skipped.
+    /// </summary>
+    public IReadOnlyList<long> SkippedSteps { get; init; } = [];
 }
