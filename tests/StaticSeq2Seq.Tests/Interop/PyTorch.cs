@@ -15,6 +15,18 @@ public sealed class PyTorchTheoryAttribute : TheoryAttribute
     }
 }
 
+/// <summary>A fact that runs only where <c>/usr/bin/python3</c> imports torch (see <see cref="PyTorch"/>).</summary>
+public sealed class PyTorchFactAttribute : FactAttribute
+{
+    public PyTorchFactAttribute()
+    {
+        if (!PyTorch.IsAvailable)
+        {
+            Skip = PyTorch.Absent;
+        }
+    }
+}
+
 /// <summary>
 /// Runs <c>/usr/bin/python3</c>, Debian's Python with its <c>python3-torch</c> (CI installs both), on one OpenBLAS
 /// thread: the machine's cores are the test run's, and one thread keeps PyTorch's sums in one order from run to run.

@@ -2,7 +2,7 @@ using Xunit;
 
 namespace StaticSeq2Seq.Tests.Numerics;
 
-/// <summary>After set-up, a training step and a greedy decode allocate nothing.</summary>
+/// <summary>After set-up, a training step, a greedy decode and reading a step's logits allocate nothing.</summary>
 public sealed class HotPathAllocations
 {
     private const int WarmUpCalls = 400;
@@ -64,6 +64,21 @@ public sealed class HotPathAllocations
     }
 
     /// <summary>The fewest bytes allocated on this thread by <see cref="MeasuredCalls"/> warm calls, over a few rounds.</summary>
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Warm_ComputeLogits_allocates_zero_bytes(string modelName)
+    {
+        var model = NumericsModels.Create(modelName, seed: 3);
+        var workspace = model.CreateWorkspace();
+        var logits = new float[model.Shape.TargetVocabularySize];
+        var random = new Random(3);
+        var target = NumericsModels.Tokens(random, model.Shape.MaxTargetLength, model.Shape.TargetVocabularySize);
+        model.Forward(workspace, NumericsModels.Tokens(random, model.Shape.MaxSourceLength, model.Shape.SourceVocabularySize), target);
+
+        var allocated = MeasureWarm(i => model.ComputeLogits(workspace, i % (target.Length + 1), logits));
+        Assert.True(allocated == 0, $"{modelName}: {MeasuredCalls} warm ComputeLogits calls allocated {allocated} bytes in every one of {Rounds} rounds.");
+    }
+
     private static long MeasureWarm(Action<int> call)
     {
         for (var i = 0; i < WarmUpCalls; i++)
