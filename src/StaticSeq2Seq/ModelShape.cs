@@ -10,6 +10,7 @@ namespace StaticSeq2Seq;
 /// <param name="MaxSourceLength">Longest accepted source, in tokens.</param>
 /// <param name="MaxTargetLength">Longest target, in tokens, EOS not counted.</param>
 /// <param name="Attention">How the decoder attends to the encoder's states.</param>
+/// <param name="BidirectionalEncoder">Each encoder layer also reads the source backwards; see <see cref="Seq2SeqModelAttribute.BidirectionalEncoder"/>.</param>
 public sealed record ModelShape(
     int SourceVocabularySize,
     int TargetVocabularySize,
@@ -19,4 +20,5 @@ public sealed record ModelShape(
     RecurrentCell Cell,
     int MaxSourceLength,
     int MaxTargetLength,
-    AttentionKind Attention = AttentionKind.None);
+    AttentionKind Attention = AttentionKind.None,
+    bool BidirectionalEncoder = false);

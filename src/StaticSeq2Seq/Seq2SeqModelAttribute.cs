@@ -43,4 +43,18 @@ public sealed class Seq2SeqModelAttribute : Attribute
 
     /// <summary>How the decoder attends to the encoder's states. Default <see cref="AttentionKind.None"/>.</summary>
     public AttentionKind Attention { get; set; } = AttentionKind.None;
+
+    /// <summary>
+    /// Whether each encoder layer also reads the source backwards. Default false.
+    /// </summary>
+    /// <remarks>
+    /// Every encoder layer then runs a forward direction over the real source and a reverse direction that starts at
+    /// its last real token (as <c>pack_padded_sequence</c> does); the layer above reads the concatenation
+    /// [forward ; reverse] (2H wide), as <c>torch.nn.GRU(bidirectional: true)</c> stacks its layers, and the reverse
+    /// direction's tensors carry PyTorch's names (<c>encoder.rnn.weight_ih_l0_reverse</c>, ...). The bridge to the
+    /// decoder sums the directions, as the PyTorch chatbot tutorial does: the encoder output at position j, which
+    /// attention reads, is out_forward_j + out_reverse_j (H wide), and the decoder's layer l starts from
+    /// h_forward_final_l + h_reverse_final_l (an LSTM's cell state likewise).
+    /// </remarks>
+    public bool BidirectionalEncoder { get; set; }
 }

@@ -56,8 +56,12 @@ internal static class AttentionEmitter
             w.Line();
             EmitLuongBackward(w, shape);
         }
-        w.Line();
-        EmitAddKeyGradient(w, shape);
+        if (!shape.BidirectionalEncoder)
+        {
+            // A bidirectional encoder's backward pass adds dL/dk_t into both directions itself.
+            w.Line();
+            EmitAddKeyGradient(w, shape);
+        }
         w.Line();
         EmitSoftmax(w);
         w.Line();
@@ -83,7 +87,6 @@ internal static class AttentionEmitter
 
     private static void EmitKeysForward(CodeWriter w, ModelShape shape)
     {
-        var top = shape.Layers - 1;
         var bahdanau = shape.Attention == AttentionKind.Bahdanau;
         var kernel = KeyKernel(shape);
         w.Line(bahdanau
@@ -94,14 +97,13 @@ internal static class AttentionEmitter
             using (w.Block("for (int j = 0; j < sourceLength; j++)"))
             {
                 var weight = bahdanau ? $"{Slices.Parameter("AttentionUaWeight")}, {Slices.Parameter("AttentionUaBias")}" : Slices.Parameter("AttentionWaWeight");
-                w.Line($"DenseKernels.{kernel.ForwardName}({weight}, {Slices.Activation($"EncoderHidden{top}", "(j + 1)", "HiddenSize")}, {Slices.Activation("AttentionKeys", "j", "HiddenSize")});");
+                w.Line($"DenseKernels.{kernel.ForwardName}({weight}, {EncoderOutput(shape, "j")}, {Slices.Activation("AttentionKeys", "j", "HiddenSize")});");
             }
         }
     }
 
     private static void EmitKeysBackward(CodeWriter w, ModelShape shape)
     {
-        var top = shape.Layers - 1;
         var bahdanau = shape.Attention == AttentionKind.Bahdanau;
         var kernel = KeyKernel(shape);
         w.Line("/// <summary>");
@@ -117,7 +119,7 @@ internal static class AttentionEmitter
                 var weight = bahdanau
                     ? $"{Slices.Parameter("AttentionUaWeight")}, {Slices.Gradient("AttentionUaWeight")}, {Slices.Gradient("AttentionUaBias")}"
                     : $"{Slices.Parameter("AttentionWaWeight")}, {Slices.Gradient("AttentionWaWeight")}";
-                w.Line($"DenseKernels.{kernel.BackwardName}({weight}, {Slices.Activation($"EncoderHidden{top}", "(j + 1)", "HiddenSize")}, {Slices.Activation("DAttentionKeys", "j", "HiddenSize")}, {Slices.Activation("DEncoderOutputs", "j", "HiddenSize")});");
+                w.Line($"DenseKernels.{kernel.BackwardName}({weight}, {EncoderOutput(shape, "j")}, {Slices.Activation("DAttentionKeys", "j", "HiddenSize")}, {Slices.Activation("DEncoderOutputs", "j", "HiddenSize")});");
             }
         }
     }
@@ -418,7 +420,16 @@ internal static class AttentionEmitter
     private static LinearKernelPlan KeyKernel(ModelShape shape) =>
         new(shape.HiddenSize, shape.HiddenSize, HasBias: shape.Attention == AttentionKind.Bahdanau);
 
-    /// <summary>The encoder's top-layer states h_1..h_T, one row per real source position.</summary>
-    private static string EncoderOutputs(ModelShape shape) =>
-        $"a.Slice(EncoderHidden{shape.Layers - 1}Offset + HiddenSize, sourceLength * HiddenSize)";
+    /// <summary>
+    /// The encoder's outputs k_1..k_T, one row per real source position: the top layer's states h_1..h_T, or, bidirectional,
+    /// the sums forward_j + reverse_j kept in EncoderOutputs.
+    /// </summary>
+    private static string EncoderOutputs(ModelShape shape) => shape.BidirectionalEncoder
+        ? "a.Slice(EncoderOutputsOffset, sourceLength * HiddenSize)"
+        : $"a.Slice(EncoderHidden{shape.Layers - 1}Offset + HiddenSize, sourceLength * HiddenSize)";
+
+    /// <summary>The encoder output k at source position <paramref name="position"/>, a row of <see cref="EncoderOutputs"/>.</summary>
+    private static string EncoderOutput(ModelShape shape, string position) => shape.BidirectionalEncoder
+        ? Slices.Activation("EncoderOutputs", position, "HiddenSize")
+        : Slices.Activation($"EncoderHidden{shape.Layers - 1}", $"({position} + 1)", "HiddenSize");
 }

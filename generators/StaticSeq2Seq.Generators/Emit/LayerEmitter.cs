@@ -11,7 +11,8 @@ internal static class LayerEmitter
     public static void Emit(CodeWriter w, ModelPlan plan)
     {
         var shape = plan.Shape;
-        foreach (var side in new[] { Side.Encoder, Side.Decoder })
+        Side[] sides = shape.BidirectionalEncoder ? [Side.Encoder, Side.EncoderReverse, Side.Decoder] : [Side.Encoder, Side.Decoder];
+        foreach (var side in sides)
         {
             for (var layer = 0; layer < shape.Layers; layer++)
             {
@@ -43,14 +44,27 @@ internal static class LayerEmitter
                 GateEmitter.EmitRnnBackward(w);
                 break;
         }
-        foreach (var side in new[] { Side.Encoder, Side.Decoder })
+        if (shape.BidirectionalEncoder)
         {
             w.Line();
-            EmitStackForward(w, shape, side);
+            BidirectionalEncoderEmitter.EmitForward(w, shape);
             w.Line();
-            EmitStackBackward(w, shape, side);
+            BidirectionalEncoderEmitter.EmitBackward(w, shape);
         }
+        else
+        {
+            w.Line();
+            EmitStackForward(w, shape, Side.Encoder);
+            w.Line();
+            EmitStackBackward(w, shape, Side.Encoder);
+        }
+        w.Line();
+        EmitStackForward(w, shape, Side.Decoder);
+        w.Line();
+        EmitStackBackward(w, shape, Side.Decoder);
     }
+
+    private static string Unparenthesized(string slot) => slot.Trim('(', ')');
 
     private static void EmitLayerForward(CodeWriter w, ModelShape shape, Side side, int layer)
     {
@@ -60,37 +74,37 @@ internal static class LayerEmitter
             CellKind.Gru => "GRU",
             _ => "RNN",
         };
-        var input = layer > 0 ? "H" : side == Side.Decoder && shape.Attention == AttentionKind.Bahdanau ? "E + H" : "E";
+        var input = layer > 0 ? (side.IsEncoder && shape.BidirectionalEncoder ? "2H, [forward ; reverse] of the layer below" : "H") : side == Side.Decoder && shape.Attention == AttentionKind.Bahdanau ? "E + H" : "E";
         var state = shape.Cell == CellKind.Lstm ? " (h and c)" : "";
         var ih = Kernel(shape, side, layer);
         var hh = new LinearKernelPlan(shape.HiddenSize, shape.GateSize);
-        w.Line($"/// <summary>{side.Name} layer {layer} ({cell}), step {side.Step}, forward: reads x ({input}) and state slot {side.Step}{state}, writes state slot {side.Step} + 1.</summary>");
+        w.Line($"/// <summary>{side.Label(layer)} ({cell}), step {side.Step}, forward: reads x ({input}) and state slot {Unparenthesized(side.Read)}{state}, writes state slot {Unparenthesized(side.Write)}.</summary>");
         using (w.Block($"private static void {side.Name}Layer{layer}Forward(ReadOnlySpan<float> p, Span<float> a, ReadOnlySpan<float> x, int {side.Step})"))
         {
-            w.Line($"ReadOnlySpan<float> h = {Slices.Activation($"{side.Name}Hidden{layer}", side.Step, "HiddenSize")};");
-            w.Line($"Span<float> hNext = {Slices.Activation($"{side.Name}Hidden{layer}", $"({side.Step} + 1)", "HiddenSize")};");
+            w.Line($"ReadOnlySpan<float> h = {Slices.Activation($"{side.Name}Hidden{layer}", side.Read, "HiddenSize")};");
+            w.Line($"Span<float> hNext = {Slices.Activation($"{side.Name}Hidden{layer}", side.Write, "HiddenSize")};");
             w.Line($"Span<float> gatesHh = {Slices.Scratch("GatesHh", "GateSize")};");
             if (shape.Cell == CellKind.Lstm)
             {
-                w.Line($"ReadOnlySpan<float> c = {Slices.Activation($"{side.Name}Cell{layer}", side.Step, "HiddenSize")};");
-                w.Line($"Span<float> cNext = {Slices.Activation($"{side.Name}Cell{layer}", $"({side.Step} + 1)", "HiddenSize")};");
+                w.Line($"ReadOnlySpan<float> c = {Slices.Activation($"{side.Name}Cell{layer}", side.Read, "HiddenSize")};");
+                w.Line($"Span<float> cNext = {Slices.Activation($"{side.Name}Cell{layer}", side.Write, "HiddenSize")};");
                 w.Line($"Span<float> gates = {Slices.Activation($"{side.Name}Gates{layer}", side.Step, "GateSize")};");
-                w.Line($"DenseKernels.{ih.ForwardName}({Slices.Parameter($"{side.Name}WeightIh{layer}")}, {Slices.Parameter($"{side.Name}BiasIh{layer}")}, x, gates);");
-                w.Line($"DenseKernels.{hh.ForwardName}({Slices.Parameter($"{side.Name}WeightHh{layer}")}, {Slices.Parameter($"{side.Name}BiasHh{layer}")}, h, gatesHh);");
+                w.Line($"DenseKernels.{ih.ForwardName}({Slices.Parameter(side.Tensor("WeightIh", layer))}, {Slices.Parameter(side.Tensor("BiasIh", layer))}, x, gates);");
+                w.Line($"DenseKernels.{hh.ForwardName}({Slices.Parameter(side.Tensor("WeightHh", layer))}, {Slices.Parameter(side.Tensor("BiasHh", layer))}, h, gatesHh);");
                 w.Line("LstmGatesForward(gates, gatesHh, c, cNext, hNext);");
             }
             else if (shape.Cell == CellKind.Gru)
             {
                 w.Line($"Span<float> gates = {Slices.Activation($"{side.Name}Gates{layer}", side.Step, "GateSize")};");
                 w.Line($"Span<float> hiddenN = {Slices.Activation($"{side.Name}HiddenN{layer}", side.Step, "HiddenSize")};");
-                w.Line($"DenseKernels.{ih.ForwardName}({Slices.Parameter($"{side.Name}WeightIh{layer}")}, {Slices.Parameter($"{side.Name}BiasIh{layer}")}, x, gates);");
-                w.Line($"DenseKernels.{hh.ForwardName}({Slices.Parameter($"{side.Name}WeightHh{layer}")}, {Slices.Parameter($"{side.Name}BiasHh{layer}")}, h, gatesHh);");
+                w.Line($"DenseKernels.{ih.ForwardName}({Slices.Parameter(side.Tensor("WeightIh", layer))}, {Slices.Parameter(side.Tensor("BiasIh", layer))}, x, gates);");
+                w.Line($"DenseKernels.{hh.ForwardName}({Slices.Parameter(side.Tensor("WeightHh", layer))}, {Slices.Parameter(side.Tensor("BiasHh", layer))}, h, gatesHh);");
                 w.Line("GruGatesForward(gates, gatesHh, h, hiddenN, hNext);");
             }
             else
             {
-                w.Line($"DenseKernels.{ih.ForwardName}({Slices.Parameter($"{side.Name}WeightIh{layer}")}, {Slices.Parameter($"{side.Name}BiasIh{layer}")}, x, hNext);");
-                w.Line($"DenseKernels.{hh.ForwardName}({Slices.Parameter($"{side.Name}WeightHh{layer}")}, {Slices.Parameter($"{side.Name}BiasHh{layer}")}, h, gatesHh);");
+                w.Line($"DenseKernels.{ih.ForwardName}({Slices.Parameter(side.Tensor("WeightIh", layer))}, {Slices.Parameter(side.Tensor("BiasIh", layer))}, x, hNext);");
+                w.Line($"DenseKernels.{hh.ForwardName}({Slices.Parameter(side.Tensor("WeightHh", layer))}, {Slices.Parameter(side.Tensor("BiasHh", layer))}, h, gatesHh);");
                 w.Line("RnnForward(gatesHh, hNext);");
             }
         }
@@ -106,12 +120,12 @@ internal static class LayerEmitter
         var ih = Kernel(shape, side, layer);
         var hh = new LinearKernelPlan(shape.HiddenSize, shape.GateSize);
         w.Line($"/// <summary>");
-        w.Line($"/// {side.Name} layer {layer}, step {side.Step}, backward: turns dL/dh' (DHidden{layer}) into dL/dh of the previous step (written back to");
+        w.Line($"/// {side.Label(layer)}, step {side.Step}, backward: turns dL/dh' (DHidden{layer}) into dL/dh of the previous step (written back to");
         w.Line($"/// DHidden{layer}), adds the weight and bias gradients into g, and adds dL/dx into <paramref name=\"dx\"/>.");
         w.Line($"/// </summary>");
         using (w.Block($"private static void {side.Name}Layer{layer}Backward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<float> x, Span<float> dx, int {side.Step})"))
         {
-            w.Line($"ReadOnlySpan<float> h = {Slices.Activation($"{side.Name}Hidden{layer}", side.Step, "HiddenSize")};");
+            w.Line($"ReadOnlySpan<float> h = {Slices.Activation($"{side.Name}Hidden{layer}", side.Read, "HiddenSize")};");
             w.Line($"Span<float> dh = {Slices.Scratch($"DHidden{layer}", "HiddenSize")};");
             w.Line($"Span<float> dhPrevious = {Slices.Scratch("DHiddenPrevious", "HiddenSize")};");
             w.Line($"Span<float> dGatesIh = {Slices.Scratch("DGatesIh", "GateSize")};");
@@ -121,17 +135,17 @@ internal static class LayerEmitter
                 w.Line($"ReadOnlySpan<float> gates = {Slices.Activation($"{side.Name}Gates{layer}", side.Step, "GateSize")};");
                 w.Line($"ReadOnlySpan<float> hiddenN = {Slices.Activation($"{side.Name}HiddenN{layer}", side.Step, "HiddenSize")};");
                 w.Line("GruGatesBackward(dh, gates, hiddenN, h, dGatesIh, dGatesHh, dhPrevious);");
-                w.Line($"DenseKernels.{hh.BackwardName}({Slices.Parameter($"{side.Name}WeightHh{layer}")}, {Slices.Gradient($"{side.Name}WeightHh{layer}")}, {Slices.Gradient($"{side.Name}BiasHh{layer}")}, h, dGatesHh, dhPrevious);");
+                w.Line($"DenseKernels.{hh.BackwardName}({Slices.Parameter(side.Tensor("WeightHh", layer))}, {Slices.Gradient(side.Tensor("WeightHh", layer))}, {Slices.Gradient(side.Tensor("BiasHh", layer))}, h, dGatesHh, dhPrevious);");
             }
             else
             {
-                w.Line($"ReadOnlySpan<float> hNext = {Slices.Activation($"{side.Name}Hidden{layer}", $"({side.Step} + 1)", "HiddenSize")};");
+                w.Line($"ReadOnlySpan<float> hNext = {Slices.Activation($"{side.Name}Hidden{layer}", side.Write, "HiddenSize")};");
                 w.Line("// Both pre-activations share one gradient: h' = tanh(gi + gh).");
                 w.Line("RnnBackward(dh, hNext, dGatesIh);");
                 w.Line("dhPrevious.Clear();");
-                w.Line($"DenseKernels.{hh.BackwardName}({Slices.Parameter($"{side.Name}WeightHh{layer}")}, {Slices.Gradient($"{side.Name}WeightHh{layer}")}, {Slices.Gradient($"{side.Name}BiasHh{layer}")}, h, dGatesIh, dhPrevious);");
+                w.Line($"DenseKernels.{hh.BackwardName}({Slices.Parameter(side.Tensor("WeightHh", layer))}, {Slices.Gradient(side.Tensor("WeightHh", layer))}, {Slices.Gradient(side.Tensor("BiasHh", layer))}, h, dGatesIh, dhPrevious);");
             }
-            w.Line($"DenseKernels.{ih.BackwardName}({Slices.Parameter($"{side.Name}WeightIh{layer}")}, {Slices.Gradient($"{side.Name}WeightIh{layer}")}, {Slices.Gradient($"{side.Name}BiasIh{layer}")}, x, dGatesIh, dx);");
+            w.Line($"DenseKernels.{ih.BackwardName}({Slices.Parameter(side.Tensor("WeightIh", layer))}, {Slices.Gradient(side.Tensor("WeightIh", layer))}, {Slices.Gradient(side.Tensor("BiasIh", layer))}, x, dGatesIh, dx);");
             w.Line("dhPrevious.CopyTo(dh);");
         }
     }
@@ -141,15 +155,15 @@ internal static class LayerEmitter
         var ih = Kernel(shape, side, layer);
         var hh = new LinearKernelPlan(shape.HiddenSize, shape.GateSize);
         w.Line($"/// <summary>");
-        w.Line($"/// {side.Name} layer {layer}, step {side.Step}, backward: turns dL/dh' (DHidden{layer}) and dL/dc' (DCell{layer}) into dL/dh and dL/dc of the");
+        w.Line($"/// {side.Label(layer)}, step {side.Step}, backward: turns dL/dh' (DHidden{layer}) and dL/dc' (DCell{layer}) into dL/dh and dL/dc of the");
         w.Line($"/// previous step (written back to DHidden{layer} and DCell{layer}), adds the weight and bias gradients into g, and adds");
         w.Line($"/// dL/dx into <paramref name=\"dx\"/>.");
         w.Line($"/// </summary>");
         using (w.Block($"private static void {side.Name}Layer{layer}Backward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<float> x, Span<float> dx, int {side.Step})"))
         {
-            w.Line($"ReadOnlySpan<float> h = {Slices.Activation($"{side.Name}Hidden{layer}", side.Step, "HiddenSize")};");
-            w.Line($"ReadOnlySpan<float> c = {Slices.Activation($"{side.Name}Cell{layer}", side.Step, "HiddenSize")};");
-            w.Line($"ReadOnlySpan<float> cNext = {Slices.Activation($"{side.Name}Cell{layer}", $"({side.Step} + 1)", "HiddenSize")};");
+            w.Line($"ReadOnlySpan<float> h = {Slices.Activation($"{side.Name}Hidden{layer}", side.Read, "HiddenSize")};");
+            w.Line($"ReadOnlySpan<float> c = {Slices.Activation($"{side.Name}Cell{layer}", side.Read, "HiddenSize")};");
+            w.Line($"ReadOnlySpan<float> cNext = {Slices.Activation($"{side.Name}Cell{layer}", side.Write, "HiddenSize")};");
             w.Line($"ReadOnlySpan<float> gates = {Slices.Activation($"{side.Name}Gates{layer}", side.Step, "GateSize")};");
             w.Line($"Span<float> dh = {Slices.Scratch($"DHidden{layer}", "HiddenSize")};");
             w.Line($"Span<float> dc = {Slices.Scratch($"DCell{layer}", "HiddenSize")};");
@@ -159,8 +173,8 @@ internal static class LayerEmitter
             w.Line("// Both pre-activations share one gradient: every gate reads gi + gh.");
             w.Line("LstmGatesBackward(dh, dc, gates, c, cNext, dGatesIh, dcPrevious);");
             w.Line("dhPrevious.Clear();");
-            w.Line($"DenseKernels.{hh.BackwardName}({Slices.Parameter($"{side.Name}WeightHh{layer}")}, {Slices.Gradient($"{side.Name}WeightHh{layer}")}, {Slices.Gradient($"{side.Name}BiasHh{layer}")}, h, dGatesIh, dhPrevious);");
-            w.Line($"DenseKernels.{ih.BackwardName}({Slices.Parameter($"{side.Name}WeightIh{layer}")}, {Slices.Gradient($"{side.Name}WeightIh{layer}")}, {Slices.Gradient($"{side.Name}BiasIh{layer}")}, x, dGatesIh, dx);");
+            w.Line($"DenseKernels.{hh.BackwardName}({Slices.Parameter(side.Tensor("WeightHh", layer))}, {Slices.Gradient(side.Tensor("WeightHh", layer))}, {Slices.Gradient(side.Tensor("BiasHh", layer))}, h, dGatesIh, dhPrevious);");
+            w.Line($"DenseKernels.{ih.BackwardName}({Slices.Parameter(side.Tensor("WeightIh", layer))}, {Slices.Gradient(side.Tensor("WeightIh", layer))}, {Slices.Gradient(side.Tensor("BiasIh", layer))}, x, dGatesIh, dx);");
             w.Line("dhPrevious.CopyTo(dh);");
             w.Line("dcPrevious.CopyTo(dc);");
         }
@@ -214,11 +228,24 @@ internal static class LayerEmitter
     }
 
     private static LinearKernelPlan Kernel(ModelShape shape, Side side, int layer) =>
-        new(layer > 0 ? shape.HiddenSize : side == Side.Decoder ? shape.DecoderInputSize : shape.EmbeddingSize, shape.GateSize);
+        new(layer > 0 ? (side.IsEncoder ? shape.EncoderUpperInputSize : shape.HiddenSize) : side == Side.Decoder ? shape.DecoderInputSize : shape.EmbeddingSize, shape.GateSize);
 
-    private sealed record Side(string Name, string Step, string Embedding)
+    /// <summary>
+    /// One direction of one recurrent stack: its methods' and buffers' prefix, its step variable, the embedding it reads,
+    /// the prefix and suffix of its tensors' names, and the state slots step <see cref="Step"/> reads and writes.
+    /// </summary>
+    internal sealed record Side(string Name, string Step, string Embedding, string TensorPrefix, string TensorSuffix, string Read, string Write)
     {
-        public static readonly Side Encoder = new("Encoder", "t", "SourceEmbedding");
-        public static readonly Side Decoder = new("Decoder", "i", "TargetEmbedding");
+        public static readonly Side Encoder = new("Encoder", "t", "SourceEmbedding", "Encoder", "", "t", "(t + 1)");
+        /// <summary>A bidirectional encoder's reverse direction: it runs from the last position down, so step t reads slot t + 1 and writes slot t.</summary>
+        public static readonly Side EncoderReverse = new("EncoderReverse", "t", "SourceEmbedding", "Encoder", "Reverse", "(t + 1)", "t");
+        public static readonly Side Decoder = new("Decoder", "i", "TargetEmbedding", "Decoder", "", "i", "(i + 1)");
+
+        public bool IsEncoder => TensorPrefix == "Encoder";
+
+        /// <summary>The identifier of this direction's tensor <paramref name="kind"/> (<c>WeightIh</c>, <c>BiasHh</c>, ...) of <paramref name="layer"/>.</summary>
+        public string Tensor(string kind, int layer) => $"{TensorPrefix}{kind}{layer}{TensorSuffix}";
+
+        public string Label(int layer) => TensorSuffix.Length == 0 ? $"{Name} layer {layer}" : $"{TensorPrefix} layer {layer}, reverse direction";
     }
 }

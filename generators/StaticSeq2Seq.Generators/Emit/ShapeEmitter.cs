@@ -26,8 +26,17 @@ internal static class ShapeEmitter
         text.Append("/// <para>Architecture explanation:</para>\n");
         text.Append("/// <code>\n");
         text.Append($"/// ○ Source embedding: {s.SourceVocabularySize} tokens → E = {s.EmbeddingSize}\n");
-        text.Append($"/// ○ Encoder: {cell}, {layers}, H = {s.HiddenSize}, up to {s.MaxSourceLength} steps, from {state}\n");
-        text.Append($"/// ○ Decoder: {cell}, {layers}, H = {s.HiddenSize}, started from the encoder's {finalState} of each layer\n");
+        if (s.BidirectionalEncoder)
+        {
+            text.Append($"/// ○ Encoder: bidirectional {cell}, {layers}, H = {s.HiddenSize} each way, up to {s.MaxSourceLength} steps, from {state}; the reverse direction starts at the last real token{(s.Layers > 1 ? ", layers above the first read [forward ; reverse] (2H)" : "")}\n");
+            text.Append($"/// ○ Bridge: the directions are summed: encoder output k_j = forward_j + reverse_j (H), decoder layer l starts from forward {finalState} + reverse {finalState} of layer l\n");
+            text.Append($"/// ○ Decoder: {cell}, {layers}, H = {s.HiddenSize}, started from the bridge\n");
+        }
+        else
+        {
+            text.Append($"/// ○ Encoder: {cell}, {layers}, H = {s.HiddenSize}, up to {s.MaxSourceLength} steps, from {state}\n");
+            text.Append($"/// ○ Decoder: {cell}, {layers}, H = {s.HiddenSize}, started from the encoder's {finalState} of each layer\n");
+        }
         text.Append($"/// ○ Target embedding: {s.TargetVocabularySize} tokens → E = {s.EmbeddingSize}; decoder input SOS, then the previous token\n");
         var attention = s.Attention switch
         {
@@ -36,7 +45,7 @@ internal static class ShapeEmitter
             AttentionKind.LuongGeneral => "/// ○ Attention: Luong (general) over the encoder's top-layer states, from the decoder's new top state; output reads tanh(W_c [context ; h] + b_c)\n",
             _ => "",
         };
-        text.Append(attention);
+        text.Append(s.BidirectionalEncoder ? attention.Replace("the encoder's top-layer states", "the encoder outputs k_j") : attention);
         text.Append($"/// ○ Output: Linear H = {s.HiddenSize} → {s.TargetVocabularySize}, softmax; up to {s.MaxTargetLength} tokens and EOS\n");
         text.Append($"/// ○ {Count(plan.ParameterCount)} parameter floats ({Kib(plan.ParameterCount)} KiB), workspace {Count(plan.WorkspaceFloats)} floats ({Kib(plan.WorkspaceFloats)} KiB)\n");
         text.Append("/// </code>\n");
@@ -81,6 +90,11 @@ internal static class ShapeEmitter
             w.Line("/// <summary>How the decoder attends to the encoder's states.</summary>");
             w.Line($"public const global::StaticSeq2Seq.AttentionKind Attention = global::StaticSeq2Seq.AttentionKind.{s.Attention};");
         }
+        if (s.BidirectionalEncoder)
+        {
+            w.Line("/// <summary>Each encoder layer reads the source forwards and backwards; the directions are summed for attention and the decoder's initial state.</summary>");
+            w.Line("public const bool BidirectionalEncoder = true;");
+        }
         if (s.Attention == AttentionKind.Bahdanau)
         {
             w.Line("/// <summary>Width of the decoder's layer-0 input, [embedding ; context]: E + H.</summary>");
@@ -108,7 +122,7 @@ internal static class ShapeEmitter
         w.Line();
         EmitLayoutTable(w, plan);
         w.Line();
-        w.Line($"private static readonly global::StaticSeq2Seq.ModelShape DeclaredShape = new({s.SourceVocabularySize}, {s.TargetVocabularySize}, {s.EmbeddingSize}, {s.HiddenSize}, {s.Layers}, global::StaticSeq2Seq.RecurrentCell.{s.Cell}, {s.MaxSourceLength}, {s.MaxTargetLength}{(s.HasAttention ? $", global::StaticSeq2Seq.AttentionKind.{s.Attention}" : "")});");
+        w.Line($"private static readonly global::StaticSeq2Seq.ModelShape DeclaredShape = new({s.SourceVocabularySize}, {s.TargetVocabularySize}, {s.EmbeddingSize}, {s.HiddenSize}, {s.Layers}, global::StaticSeq2Seq.RecurrentCell.{s.Cell}, {s.MaxSourceLength}, {s.MaxTargetLength}{(s.HasAttention || s.BidirectionalEncoder ? $", global::StaticSeq2Seq.AttentionKind.{s.Attention}" : "")}{(s.BidirectionalEncoder ? ", BidirectionalEncoder: true" : "")});");
         w.Line();
         w.Line("private readonly global::StaticSeq2Seq.Parameters.AlignedBuffer parameterBuffer = new(ParameterCount);");
         w.Line();

@@ -21,11 +21,22 @@ internal static class TrainingEmitter
     {
         var layers = plan.Shape.Layers;
         var lstm = plan.Shape.Cell == CellKind.Lstm;
-        w.Line(lstm
-            ? "/// <summary>Runs the encoder over <paramref name=\"source\"/> and hands each layer's final (h, c) to the decoder's slot 0.</summary>"
-            : "/// <summary>Runs the encoder over <paramref name=\"source\"/> and hands each layer's final state to the decoder's slot 0.</summary>");
+        var handed = (plan.Shape.BidirectionalEncoder, lstm) switch
+        {
+            (true, true) => "the sum of both directions' final (h, c) of each layer",
+            (true, false) => "the sum of both directions' final states of each layer",
+            (false, true) => "each layer's final (h, c)",
+            _ => "each layer's final state",
+        };
+        w.Line($"/// <summary>Runs the encoder over <paramref name=\"source\"/> and hands {handed} to the decoder's slot 0.</summary>");
         using (w.Block("private static void EncodeSource(ReadOnlySpan<float> p, Span<float> a, Span<int> tokens, ReadOnlySpan<int> source)"))
         {
+            if (plan.Shape.BidirectionalEncoder)
+            {
+                w.Line("EncoderForward(p, a, tokens, source);");
+                EmitKeysForward(w, plan);
+                return;
+            }
             w.Line(lstm ? "// Every encoder layer starts from zero h and c." : "// Every encoder layer starts from a zero state.");
             for (var layer = 0; layer < layers; layer++)
             {
@@ -40,11 +51,7 @@ internal static class TrainingEmitter
                 w.Line("tokens[SourceTokensOffset + t] = source[t];");
                 w.Line("EncoderStepForward(p, a, source[t], t);");
             }
-            if (AttentionEmitter.HasProjectedKeys(plan.Shape))
-            {
-                w.Line("// The attention's keys depend on the source alone: project them once, not at every decoder step.");
-                w.Line("AttentionKeysForward(p, a, source.Length);");
-            }
+            EmitKeysForward(w, plan);
             w.Line(lstm
                 ? "// The decoder starts from the encoder's final (h, c), layer by layer, as torch.nn.LSTM takes the state tuple."
                 : "// The decoder starts from the encoder's final state, layer by layer.");
@@ -56,6 +63,15 @@ internal static class TrainingEmitter
                     w.Line($"{Slices.Activation($"EncoderCell{layer}", "source.Length", "HiddenSize")}.CopyTo({Slices.Scratch($"DecoderCell{layer}", "HiddenSize")});");
                 }
             }
+        }
+    }
+
+    private static void EmitKeysForward(CodeWriter w, ModelPlan plan)
+    {
+        if (AttentionEmitter.HasProjectedKeys(plan.Shape))
+        {
+            w.Line("// The attention's keys depend on the source alone: project them once, not at every decoder step.");
+            w.Line("AttentionKeysForward(p, a, source.Length);");
         }
     }
 
@@ -133,6 +149,14 @@ internal static class TrainingEmitter
             if (AttentionEmitter.HasProjectedKeys(shape))
             {
                 w.Line("AttentionKeysBackward(p, g, a, workspace.SourceLength);");
+            }
+            if (shape.BidirectionalEncoder)
+            {
+                w.Line(lstm
+                    ? "// DHidden and DCell now hold dL/dh and dL/dc of the decoder's initial state of each layer."
+                    : "// DHidden now holds dL/dh of the decoder's initial state of each layer.");
+                w.Line("EncoderBackward(p, g, a, tokens, workspace.SourceLength);");
+                return;
             }
             w.Line(lstm
                 ? "// The decoder started from the encoder's final (h, c), so DHidden and DCell now hold dL/dh_T and dL/dc_T of each encoder layer."

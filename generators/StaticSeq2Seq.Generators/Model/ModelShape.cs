@@ -10,8 +10,12 @@ internal sealed record ModelShape(
     CellKind Cell,
     int MaxSourceLength,
     int MaxTargetLength,
-    AttentionKind Attention)
+    AttentionKind Attention,
+    bool BidirectionalEncoder)
 {
+    /// <summary>Width of what an encoder layer above the first reads: [forward ; reverse] of a bidirectional layer, else h.</summary>
+    public int EncoderUpperInputSize => BidirectionalEncoder ? 2 * HiddenSize : HiddenSize;
+
     public bool HasAttention => Attention != AttentionKind.None;
 
     /// <summary>Width of the decoder's layer-0 input: the embedding, and with Bahdanau attention the context beside it.</summary>

@@ -34,4 +34,5 @@ internal sealed record ModelArguments(
     int? MaxSourceLength,
     int? MaxTargetLength,
     int? Attention,
+    bool? BidirectionalEncoder,
     EquatableArray<string> Unreadable);

@@ -25,9 +25,15 @@ internal static class SpecParser
             IsStatic: type.IsStatic);
 
         int? sourceVocabulary = null, targetVocabulary = null, embedding = null, hidden = null, layers = null, cell = null, maxSource = null, maxTarget = null, attention = null;
+        bool? bidirectional = null;
         var unreadable = new List<string>();
         foreach (var argument in attribute.NamedArguments)
         {
+            if (argument.Key == "BidirectionalEncoder" && argument.Value.Kind == TypedConstantKind.Primitive && argument.Value.Value is bool flag)
+            {
+                bidirectional = flag;
+                continue;
+            }
             // A value of the wrong type is already a compiler error: remember the argument so validation adds no second one.
             if (argument.Value.Kind is not (TypedConstantKind.Primitive or TypedConstantKind.Enum) || argument.Value.Value is not int value)
             {
@@ -50,7 +56,7 @@ internal static class SpecParser
 
         var ns = type.ContainingNamespace is { IsGlobalNamespace: false } containing ? containing.ToDisplayString() : null;
         return new ModelSpec(ns, type.Name, type.IsRecord ? "record" : "class", facts,
-            new ModelArguments(sourceVocabulary, targetVocabulary, embedding, hidden, layers, cell, maxSource, maxTarget, attention, unreadable.ToEquatableArray()));
+            new ModelArguments(sourceVocabulary, targetVocabulary, embedding, hidden, layers, cell, maxSource, maxTarget, attention, bidirectional, unreadable.ToEquatableArray()));
     }
 
     private static bool IsPartialEverywhere(INamedTypeSymbol type, CancellationToken cancellationToken)

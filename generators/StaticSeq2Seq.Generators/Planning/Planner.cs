@@ -30,6 +30,11 @@ internal static class Planner
             new(shape.HiddenSize, shape.GateSize),
             new(shape.HiddenSize, shape.TargetVocabularySize),
         };
+        if (shape.BidirectionalEncoder && shape.Layers > 1)
+        {
+            // Encoder layers above the first read [forward ; reverse].
+            kernels.Add(new(2 * shape.HiddenSize, shape.GateSize));
+        }
         switch (shape.Attention)
         {
             case AttentionKind.Bahdanau:

@@ -33,12 +33,12 @@ internal static class TensorCatalog
 
         entries.Add(new Entry("encoder.embedding.weight", "SourceEmbedding", shape.SourceVocabularySize, shape.EmbeddingSize, false, true, 0f,
             "source embedding (SourceVocabularySize, E)"));
-        AddRecurrentLayers(entries, shape, "encoder", "Encoder", shape.EmbeddingSize, "E", recurrentBound, cell, gates, order);
+        AddRecurrentLayers(entries, shape, "encoder", "Encoder", shape.EmbeddingSize, "E", recurrentBound, cell, gates, order, shape.BidirectionalEncoder);
         entries.Add(new Entry("decoder.embedding.weight", "TargetEmbedding", shape.TargetVocabularySize, shape.EmbeddingSize, false, true, 0f,
             "target embedding (TargetVocabularySize, E)"));
         AddAttention(entries, shape, recurrentBound);
         AddRecurrentLayers(entries, shape, "decoder", "Decoder", shape.DecoderInputSize, shape.Attention == AttentionKind.Bahdanau ? "E + H" : "E",
-            recurrentBound, cell, gates, order);
+            recurrentBound, cell, gates, order, bidirectional: false);
         // nn.Linear's default init (kaiming_uniform with a = sqrt(5)) is U(-1/sqrt(in), 1/sqrt(in)) for weight and bias.
         entries.Add(new Entry("decoder.out.weight", "OutputWeight", shape.TargetVocabularySize, shape.HiddenSize, true, false, recurrentBound,
             "output projection W_out (TargetVocabularySize, H), stored transposed as (H, TargetVocabularySize)"));
@@ -92,22 +92,31 @@ internal static class TensorCatalog
         }
     }
 
+    /// <summary>
+    /// Each layer's four tensors, then, for a <paramref name="bidirectional"/> module, the reverse direction's four under
+    /// PyTorch's <c>_reverse</c> names; a bidirectional module's layers above the first read [forward ; reverse] (2H).
+    /// </summary>
     private static void AddRecurrentLayers(List<Entry> entries, ModelShape shape, string module, string side, int inputSize, string inputSizeName,
-        float bound, string cell, string gates, string order)
+        float bound, string cell, string gates, string order, bool bidirectional)
     {
+        string[] directions = bidirectional ? ["", "_reverse"] : [""];
         for (var layer = 0; layer < shape.Layers; layer++)
         {
-            var input = layer == 0 ? inputSize : shape.HiddenSize;
-            var inputName = layer == 0 ? inputSizeName : "H";
-            var where = $"{module} {cell} layer {layer}";
-            entries.Add(new Entry($"{module}.rnn.weight_ih_l{layer}", $"{side}WeightIh{layer}", shape.GateSize, input, true, false, bound,
-                $"{where}: W_ih ({gates}, {inputName}){order}; stored transposed as ({inputName}, {gates})"));
-            entries.Add(new Entry($"{module}.rnn.weight_hh_l{layer}", $"{side}WeightHh{layer}", shape.GateSize, shape.HiddenSize, true, false, bound,
-                $"{where}: W_hh ({gates}, H){order}; stored transposed as (H, {gates})"));
-            entries.Add(new Entry($"{module}.rnn.bias_ih_l{layer}", $"{side}BiasIh{layer}", shape.GateSize, 0, false, false, bound,
-                $"{where}: b_ih ({gates}){order}"));
-            entries.Add(new Entry($"{module}.rnn.bias_hh_l{layer}", $"{side}BiasHh{layer}", shape.GateSize, 0, false, false, bound,
-                $"{where}: b_hh ({gates}){order}"));
+            var input = layer == 0 ? inputSize : bidirectional ? 2 * shape.HiddenSize : shape.HiddenSize;
+            var inputName = layer == 0 ? inputSizeName : bidirectional ? "2H" : "H";
+            foreach (var suffix in directions)
+            {
+                var where = $"{module} {cell} layer {layer}{(suffix.Length == 0 ? "" : ", reverse direction")}";
+                var identifierSuffix = suffix.Length == 0 ? "" : "Reverse";
+                entries.Add(new Entry($"{module}.rnn.weight_ih_l{layer}{suffix}", $"{side}WeightIh{layer}{identifierSuffix}", shape.GateSize, input, true, false, bound,
+                    $"{where}: W_ih ({gates}, {inputName}){order}; stored transposed as ({inputName}, {gates})"));
+                entries.Add(new Entry($"{module}.rnn.weight_hh_l{layer}{suffix}", $"{side}WeightHh{layer}{identifierSuffix}", shape.GateSize, shape.HiddenSize, true, false, bound,
+                    $"{where}: W_hh ({gates}, H){order}; stored transposed as (H, {gates})"));
+                entries.Add(new Entry($"{module}.rnn.bias_ih_l{layer}{suffix}", $"{side}BiasIh{layer}{identifierSuffix}", shape.GateSize, 0, false, false, bound,
+                    $"{where}: b_ih ({gates}){order}"));
+                entries.Add(new Entry($"{module}.rnn.bias_hh_l{layer}{suffix}", $"{side}BiasHh{layer}{identifierSuffix}", shape.GateSize, 0, false, false, bound,
+                    $"{where}: b_hh ({gates}){order}"));
+            }
         }
     }
 }

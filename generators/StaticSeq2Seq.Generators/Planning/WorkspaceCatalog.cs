@@ -32,6 +32,14 @@ internal static class WorkspaceCatalog
                 entries.Add(new Entry($"EncoderCell{layer}", (sourceSteps + 1) * h, $"encoder layer {layer} cell states c_0..c_T (MaxSourceLength + 1, H)"));
                 entries.Add(new Entry($"EncoderGates{layer}", sourceSteps * g, $"encoder layer {layer} gate activations i, f, g, o (MaxSourceLength, 4H)"));
             }
+            if (shape.BidirectionalEncoder)
+            {
+                AddReverseEncoderLayer(entries, shape, layer);
+            }
+        }
+        if (shape.BidirectionalEncoder)
+        {
+            AddBidirectionalBridge(entries, shape);
         }
         for (var layer = 0; layer < shape.Layers; layer++)
         {
@@ -75,6 +83,50 @@ internal static class WorkspaceCatalog
         entries.Add(new Entry("DLogits", v, "backward scratch: dL/dlogits (TargetVocabularySize)"));
         AddAttentionBackward(entries, shape);
         return entries;
+    }
+
+    /// <summary>
+    /// The reverse direction of a bidirectional encoder layer. It runs from the last real position T - 1 down to 0, so
+    /// slot T holds its zero initial state, step t reads slot t + 1 and writes slot t, and slot t is its output at t.
+    /// </summary>
+    private static void AddReverseEncoderLayer(List<Entry> entries, ModelShape shape, int layer)
+    {
+        long h = shape.HiddenSize, g = shape.GateSize, sourceSteps = shape.MaxSourceLength;
+        entries.Add(new Entry($"EncoderReverseHidden{layer}", (sourceSteps + 1) * h, $"encoder layer {layer} reverse states, slot t its output at position t, slot T the zero start (MaxSourceLength + 1, H)"));
+        if (shape.Cell == CellKind.Gru)
+        {
+            entries.Add(new Entry($"EncoderReverseGates{layer}", sourceSteps * g, $"encoder layer {layer} reverse gate activations r, z, n (MaxSourceLength, 3H)"));
+            entries.Add(new Entry($"EncoderReverseHiddenN{layer}", sourceSteps * h, $"encoder layer {layer} reverse W_hn h + b_hn (MaxSourceLength, H)"));
+        }
+        if (shape.Cell == CellKind.Lstm)
+        {
+            entries.Add(new Entry($"EncoderReverseCell{layer}", (sourceSteps + 1) * h, $"encoder layer {layer} reverse cell states, slot T the zero start (MaxSourceLength + 1, H)"));
+            entries.Add(new Entry($"EncoderReverseGates{layer}", sourceSteps * g, $"encoder layer {layer} reverse gate activations i, f, g, o (MaxSourceLength, 4H)"));
+        }
+    }
+
+    /// <summary>
+    /// What a bidirectional encoder adds around its layers: each lower layer's [forward ; reverse] outputs that the layer
+    /// above reads, and their gradients; the summed top-layer outputs attention reads; the saved gradient of a layer's
+    /// final states, which both directions start their backward pass from.
+    /// </summary>
+    private static void AddBidirectionalBridge(List<Entry> entries, ModelShape shape)
+    {
+        long h = shape.HiddenSize, sourceSteps = shape.MaxSourceLength;
+        for (var layer = 0; layer < shape.Layers - 1; layer++)
+        {
+            entries.Add(new Entry($"EncoderLayerOutputs{layer}", sourceSteps * 2 * h, $"encoder layer {layer} outputs [forward ; reverse], the input of layer {layer + 1} (MaxSourceLength, 2H)"));
+            entries.Add(new Entry($"DEncoderLayerOutputs{layer}", sourceSteps * 2 * h, $"backward: dL/d[forward ; reverse] of encoder layer {layer}'s outputs (MaxSourceLength, 2H)"));
+        }
+        if (shape.HasAttention)
+        {
+            entries.Add(new Entry("EncoderOutputs", sourceSteps * h, "encoder outputs k_j = forward_j + reverse_j of the top layer, what attention reads (MaxSourceLength, H)"));
+        }
+        entries.Add(new Entry("DEncoderFinalHidden", h, "backward scratch: dL/dh of the decoder's initial state of one layer, for the reverse direction (H)"));
+        if (shape.Cell == CellKind.Lstm)
+        {
+            entries.Add(new Entry("DEncoderFinalCell", h, "backward scratch: dL/dc of the decoder's initial state of one layer, for the reverse direction (H)"));
+        }
     }
 
     /// <summary>What attention keeps per decoder step (its weights, and what its backward pass reads) and per source position.</summary>

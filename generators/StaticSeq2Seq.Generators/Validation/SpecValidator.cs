@@ -78,7 +78,8 @@ internal static class SpecValidator
         (CellKind)(arguments.Cell ?? DefaultCell),
         arguments.MaxSourceLength ?? DefaultMaxLength,
         arguments.MaxTargetLength ?? DefaultMaxLength,
-        (AttentionKind)(arguments.Attention ?? (int)AttentionKind.None));
+        (AttentionKind)(arguments.Attention ?? (int)AttentionKind.None),
+        arguments.BidirectionalEncoder ?? false);
 
     private static void CheckRequired(List<SpecProblem> problems, string name, int? value, ModelArguments arguments)
     {

@@ -145,6 +145,7 @@ internal static class CheckpointMetadata
         writer.WriteNumber(nameof(ModelShape.MaxSourceLength), shape.MaxSourceLength);
         writer.WriteNumber(nameof(ModelShape.MaxTargetLength), shape.MaxTargetLength);
         writer.WriteString(nameof(ModelShape.Attention), shape.Attention.ToString());
+        writer.WriteBoolean(nameof(ModelShape.BidirectionalEncoder), shape.BidirectionalEncoder);
         writer.WriteEndObject();
     }
 
@@ -165,7 +166,24 @@ internal static class CheckpointMetadata
             cell,
             PositiveInt(element, nameof(ModelShape.MaxSourceLength), key, path),
             PositiveInt(element, nameof(ModelShape.MaxTargetLength), key, path),
-            ReadAttention(element, key, path));
+            ReadAttention(element, key, path),
+            ReadBidirectionalEncoder(element, key, path));
+    }
+
+    /// <summary>Whether the encoder is bidirectional: false when the entry does not say, as checkpoints written before the option existed.</summary>
+    private static bool ReadBidirectionalEncoder(JsonElement element, string key, string path)
+    {
+        if (!element.TryGetProperty(nameof(ModelShape.BidirectionalEncoder), out var value))
+        {
+            return false;
+        }
+        return value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw new CheckpointFormatException(path,
+                $"metadata entry '{key}' has BidirectionalEncoder {value.GetRawText()}, which is not true or false."),
+        };
     }
 
     /// <summary>The shape's attention kind: <see cref="AttentionKind.None"/> when the entry has none, as checkpoints written before attention existed.</summary>

@@ -1,4 +1,5 @@
 using Xunit;
+using StaticSeq2Seq.Tests.Bidirectional;
 using StaticSeq2Seq.Tests.Models;
 
 namespace StaticSeq2Seq.Tests.Attention;
@@ -8,6 +9,17 @@ internal static class AttentionModels
 {
     public static TheoryData<string> All() => new(
         nameof(BahdanauGru), nameof(BahdanauLstm2), nameof(LuongDotRnn), nameof(LuongGeneralGru2), nameof(WideBahdanauGru2), nameof(WideLuongGeneralLstm));
+
+    /// <summary>The attention models and the bidirectional ones (with and without attention), for the checks that apply to both.</summary>
+    public static TheoryData<string> AllWithBidirectional()
+    {
+        var names = All();
+        foreach (var name in BidirectionalModels.Names)
+        {
+            names.Add(name);
+        }
+        return names;
+    }
 
     /// <summary>The models whose every parameter entry a finite-difference check can afford; of the wide ones it samples each tensor.</summary>
     public static bool IsWide(string name) => name.StartsWith("Wide", StringComparison.Ordinal);
@@ -22,7 +34,7 @@ internal static class AttentionModels
             nameof(LuongGeneralGru2) => new LuongGeneralGru2(),
             nameof(WideBahdanauGru2) => new WideBahdanauGru2(),
             nameof(WideLuongGeneralLstm) => new WideLuongGeneralLstm(),
-            _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Not an attention test model."),
+            _ => BidirectionalModels.Create(name, seed),
         };
         model.InitializeParameters(seed);
         return model;

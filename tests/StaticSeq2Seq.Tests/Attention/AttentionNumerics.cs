@@ -6,8 +6,8 @@ using Xunit.Abstractions;
 namespace StaticSeq2Seq.Tests.Attention;
 
 /// <summary>
-/// The generated attention models against <see cref="AttentionReference"/>: loss, greedy decoding, attention
-/// weights and every parameter's gradient.
+/// The generated attention models and bidirectional encoders against <see cref="AttentionReference"/>: loss, greedy
+/// decoding, attention weights and every parameter's gradient.
 /// </summary>
 public sealed class AttentionNumerics(ITestOutputHelper output)
 {
@@ -34,12 +34,15 @@ public sealed class AttentionNumerics(ITestOutputHelper output)
 
     public static TheoryData<string> Models => AttentionModels.All();
 
+    /// <summary>The attention models and the bidirectional encoders, whose reference is the same with its encoder run both ways.</summary>
+    public static TheoryData<string> ReferenceModels => AttentionModels.AllWithBidirectional();
+
     [Theory]
-    [MemberData(nameof(Models))]
+    [MemberData(nameof(ReferenceModels))]
     public void Forward_loss_and_attention_weights_match_the_reference(string modelName)
     {
         var model = AttentionModels.Create(modelName, seed: 11);
-        var reference = AttentionReference.FromModel(model, AttentionModels.Kind(modelName));
+        var reference = AttentionReference.FromModel(model, model.Shape.Attention);
         var workspace = model.CreateWorkspace();
         foreach (var (source, target) in AttentionModels.Inputs(model.Shape, seed: 11, randomCount: 12))
         {
@@ -53,7 +56,7 @@ public sealed class AttentionNumerics(ITestOutputHelper output)
     }
 
     [Theory]
-    [MemberData(nameof(Models))]
+    [MemberData(nameof(ReferenceModels))]
     public void Greedy_decode_and_its_attention_weights_match_the_reference(string modelName)
     {
         // A larger initialisation scale makes the argmax decisive, so the token-by-token comparison is meaningful.
@@ -63,7 +66,7 @@ public sealed class AttentionNumerics(ITestOutputHelper output)
         {
             parameters[i] *= 3f;
         }
-        var reference = AttentionReference.FromModel(model, AttentionModels.Kind(modelName));
+        var reference = AttentionReference.FromModel(model, model.Shape.Attention);
         var workspace = model.CreateWorkspace();
         var decoded = new int[model.Shape.MaxTargetLength];
         var compared = 0;
@@ -84,7 +87,7 @@ public sealed class AttentionNumerics(ITestOutputHelper output)
     }
 
     [Theory]
-    [MemberData(nameof(Models))]
+    [MemberData(nameof(ReferenceModels))]
     public void Every_parameter_tensor_gradient_matches_central_differences_of_the_reference_loss(string modelName)
     {
         var failures = new List<string>();
@@ -108,7 +111,7 @@ public sealed class AttentionNumerics(ITestOutputHelper output)
             model.Forward(workspace, source, target);
             var gradients = new float[model.Layout.ParameterCount];
             model.Backward(workspace, gradients, 1f);
-            var reference = AttentionReference.FromModel(model, AttentionModels.Kind(modelName));
+            var reference = AttentionReference.FromModel(model, model.Shape.Attention);
 
             var largest = new Dictionary<string, double>(StringComparer.Ordinal);
             var sample = new Random((int)seed);
@@ -140,10 +143,11 @@ public sealed class AttentionNumerics(ITestOutputHelper output)
             output.WriteLine("  largest |numeric| per attention tensor: " + string.Join(", ", largest.Where(t => t.Key.Contains(".attention.", StringComparison.Ordinal)).Select(t => $"{t.Key} {t.Value:E2}")));
             if (source.Length > 1)
             {
-                // With more than one source token every attention tensor has a gradient well above the tolerance,
-                // so the check above is not passed by gradients too small to tell right from wrong. The exception is
-                // b_Va: softmax ignores a shift shared by every score, so its gradient is exactly 0 (and checked as such).
-                foreach (var (name, value) in largest.Where(t => t.Key.Contains(".attention.", StringComparison.Ordinal) && t.Key != "decoder.attention.Va.bias"))
+                // With more than one source token every attention tensor and every reverse-direction tensor has a gradient
+                // well above the tolerance, so the check above is not passed by gradients too small to tell right from wrong.
+                // The exception is b_Va: softmax ignores a shift shared by every score, so its gradient is exactly 0 (and
+                // checked as such).
+                foreach (var (name, value) in largest.Where(t => IsCheckedForSize(t.Key)))
                 {
                     Assert.True(value > 100 * Absolute, $"{modelName}: the largest gradient entry of {name} is {value:E2}, too small for the check to mean anything.");
                 }
@@ -180,8 +184,17 @@ public sealed class AttentionNumerics(ITestOutputHelper output)
         Assert.True(model.GetAttentionWeights(workspace, 0).IsEmpty);
     }
 
+    private static bool IsCheckedForSize(string tensor) =>
+        (tensor.Contains(".attention.", StringComparison.Ordinal) && tensor != "decoder.attention.Va.bias")
+        || tensor.EndsWith("_reverse", StringComparison.Ordinal);
+
     private static void AssertWeights(ISeq2SeqModel model, Seq2SeqWorkspace workspace, double[][] expected, string what)
     {
+        if (model.Shape.Attention == AttentionKind.None)
+        {
+            Assert.True(model.GetAttentionWeights(workspace, 0).IsEmpty, $"{what}: a model without attention returned weights.");
+            return;
+        }
         for (var step = 0; step < expected.Length; step++)
         {
             var weights = model.GetAttentionWeights(workspace, step);

@@ -10,7 +10,10 @@ namespace StaticSeq2Seq.Tests.Attention;
 /// <remarks>
 /// <code>
 /// encoder:   stacked torch.nn.RNN / GRU / LSTM from zero state; K = the top layer's states h_1..h_T
-/// decoder:   stacked cell of the same kind from the encoder's final state (h, and c for an LSTM) of each layer
+///            bidirectional (Shape.BidirectionalEncoder): torch.nn.GRU(bidirectional=True) over the real source, layer l > 0
+///            reading [forward ; reverse]; K = forward_j + reverse_j of the top layer
+/// decoder:   stacked cell of the same kind from the encoder's final state (h, and c for an LSTM) of each layer, or,
+///            bidirectional, from forward final + reverse final of each layer
 /// Bahdanau:  q = top decoder state before the step; score_j = Va · tanh(Wa q + ba + Ua k_j + bUa) + bVa;
 ///            a = softmax(score); c = Σ a_j k_j; layer 0 reads [embedding ; c]; logits = W_out h_top' + b_out
 /// Luong:     after the step, h = h_top'; score_j = h · k_j (dot) or h · (Wa k_j) (general); a = softmax;
@@ -60,13 +63,17 @@ internal sealed class AttentionReference
         foreach (var (module, vocabulary) in new[] { ("encoder", shape.SourceVocabularySize), ("decoder", shape.TargetVocabularySize) })
         {
             tensors.Add(($"{module}.embedding.weight", [vocabulary, e]));
+            var bidirectional = module == "encoder" && shape.BidirectionalEncoder;
             for (var l = 0; l < shape.Layers; l++)
             {
-                var input = l > 0 ? h : module == "decoder" && attention == AttentionKind.Bahdanau ? e + h : e;
-                tensors.Add(($"{module}.rnn.weight_ih_l{l}", [gates, input]));
-                tensors.Add(($"{module}.rnn.weight_hh_l{l}", [gates, h]));
-                tensors.Add(($"{module}.rnn.bias_ih_l{l}", [gates]));
-                tensors.Add(($"{module}.rnn.bias_hh_l{l}", [gates]));
+                var input = l > 0 ? (bidirectional ? 2 * h : h) : module == "decoder" && attention == AttentionKind.Bahdanau ? e + h : e;
+                foreach (var suffix in bidirectional ? new[] { "", "_reverse" } : [""])
+                {
+                    tensors.Add(($"{module}.rnn.weight_ih_l{l}{suffix}", [gates, input]));
+                    tensors.Add(($"{module}.rnn.weight_hh_l{l}{suffix}", [gates, h]));
+                    tensors.Add(($"{module}.rnn.bias_ih_l{l}{suffix}", [gates]));
+                    tensors.Add(($"{module}.rnn.bias_hh_l{l}{suffix}", [gates]));
+                }
             }
         }
         switch (attention)
@@ -160,6 +167,10 @@ internal sealed class AttentionReference
 
     private (double[][] H, double[][] C, List<double[]> Keys) Encode(IReadOnlyList<int> source)
     {
+        if (Shape.BidirectionalEncoder)
+        {
+            return EncodeBidirectional(source);
+        }
         var h = new double[Shape.Layers][];
         var c = new double[Shape.Layers][];
         for (var l = 0; l < Shape.Layers; l++)
@@ -180,6 +191,43 @@ internal sealed class AttentionReference
         }
         return (h, c, keys);
     }
+
+    /// <summary>
+    /// torch.nn.RNN/GRU/LSTM(bidirectional=True) over the real source, layer by layer: the forward direction from position 0,
+    /// the reverse direction from the last position, each from zero; layer l + 1 reads [forward_t ; reverse_t] of layer l.
+    /// The decoder starts from forward final + reverse final of each layer (h and c), and the keys are forward_j + reverse_j.
+    /// </summary>
+    private (double[][] H, double[][] C, List<double[]> Keys) EncodeBidirectional(IReadOnlyList<int> source)
+    {
+        var length = source.Count;
+        var inputs = source.Select(token => Row("encoder.embedding.weight", token, Shape.EmbeddingSize)).ToArray();
+        var h = new double[Shape.Layers][];
+        var c = new double[Shape.Layers][];
+        var forward = new double[length][];
+        var reverse = new double[length][];
+        for (var l = 0; l < Shape.Layers; l++)
+        {
+            var suffix = "";
+            foreach (var direction in new[] { forward, reverse })
+            {
+                var (state, cell) = (new double[H], new double[H]);
+                for (var step = 0; step < length; step++)
+                {
+                    var t = direction == forward ? step : length - 1 - step;
+                    (state, cell) = Cell("encoder", l, inputs[t], state, cell, suffix);
+                    direction[t] = state;
+                }
+                h[l] = h[l] is null ? state : Sum(h[l], state);
+                c[l] = c[l] is null ? cell : Sum(c[l], cell);
+                suffix = "_reverse";
+            }
+            inputs = Enumerable.Range(0, length).Select(t => (double[])[.. forward[t], .. reverse[t]]).ToArray();
+        }
+        var keys = Enumerable.Range(0, length).Select(t => Sum(forward[t], reverse[t])).ToList();
+        return (h, c, keys);
+    }
+
+    private static double[] Sum(double[] x, double[] y) => x.Zip(y, (a, b) => a + b).ToArray();
 
     /// <summary>One decoder step: advances the state in place; returns the logits and the attention weights.</summary>
     private (double[] Logits, double[] Weights) DecoderStep(double[][] h, double[][] c, List<double[]> keys, int token)
@@ -230,10 +278,11 @@ internal sealed class AttentionReference
         return (Affine("decoder.out.weight", "decoder.out.bias", Shape.TargetVocabularySize, H, output), weights);
     }
 
-    private (double[] H, double[] C) Cell(string module, int layer, double[] x, double[] h, double[] c)
+    /// <summary>One step of layer <paramref name="layer"/>'s cell; <paramref name="suffix"/> <c>_reverse</c> picks a bidirectional layer's reverse tensors.</summary>
+    private (double[] H, double[] C) Cell(string module, int layer, double[] x, double[] h, double[] c, string suffix = "")
     {
-        var gi = Affine($"{module}.rnn.weight_ih_l{layer}", $"{module}.rnn.bias_ih_l{layer}", Gates, x.Length, x);
-        var gh = Affine($"{module}.rnn.weight_hh_l{layer}", $"{module}.rnn.bias_hh_l{layer}", Gates, H, h);
+        var gi = Affine($"{module}.rnn.weight_ih_l{layer}{suffix}", $"{module}.rnn.bias_ih_l{layer}{suffix}", Gates, x.Length, x);
+        var gh = Affine($"{module}.rnn.weight_hh_l{layer}{suffix}", $"{module}.rnn.bias_hh_l{layer}{suffix}", Gates, H, h);
         var hNext = new double[H];
         var cNext = new double[H];
         for (var k = 0; k < H; k++)

@@ -351,8 +351,8 @@ public sealed class CheckpointValidationTests : IDisposable
         var error = Assert.Throws<CheckpointMismatchException>(() => Checkpoint.Load(path, model));
 
         Assert.Contains(
-            "saved from a model of shape {\"SourceVocabularySize\":11,\"TargetVocabularySize\":13,\"EmbeddingSize\":5,\"HiddenSize\":7,\"Layers\":1,\"Cell\":\"Gru\",\"MaxSourceLength\":6,\"MaxTargetLength\":5,\"Attention\":\"None\"}, " +
-            "but TinyGru2 has shape {\"SourceVocabularySize\":11,\"TargetVocabularySize\":13,\"EmbeddingSize\":5,\"HiddenSize\":7,\"Layers\":2,\"Cell\":\"Gru\",\"MaxSourceLength\":6,\"MaxTargetLength\":5,\"Attention\":\"None\"}",
+            "saved from a model of shape {\"SourceVocabularySize\":11,\"TargetVocabularySize\":13,\"EmbeddingSize\":5,\"HiddenSize\":7,\"Layers\":1,\"Cell\":\"Gru\",\"MaxSourceLength\":6,\"MaxTargetLength\":5,\"Attention\":\"None\",\"BidirectionalEncoder\":false}, " +
+            "but TinyGru2 has shape {\"SourceVocabularySize\":11,\"TargetVocabularySize\":13,\"EmbeddingSize\":5,\"HiddenSize\":7,\"Layers\":2,\"Cell\":\"Gru\",\"MaxSourceLength\":6,\"MaxTargetLength\":5,\"Attention\":\"None\",\"BidirectionalEncoder\":false}",
             error.Message);
         Assert.Equal(path, error.Path);
         Assert.Equal(before, model.Parameters.ToArray());
