@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Runtime.CompilerServices;
 using StaticSeq2Seq.Checkpoints;
 using StaticSeq2Seq.Data;
+using StaticSeq2Seq.Tests.Bidirectional;
 using StaticSeq2Seq.Tests.Models;
 
 namespace StaticSeq2Seq.Tests.Interop;
@@ -16,12 +17,16 @@ public sealed class PyTorchParityRun : IDisposable
     public const string CSharpToPyTorch = "csharp-to-pytorch";
     public const string PyTorchToCSharp = "pytorch-to-csharp";
 
-    /// <summary>Every cell with every attention kind, one and two layers, and the two wide models whose kernels run their blocked paths.</summary>
+    /// <summary>
+    /// Every cell with every attention kind, one and two layers, and the wide models whose kernels run their blocked
+    /// paths; then the bidirectional test models, every cell with one and two layers and each attention kind.
+    /// </summary>
     public static readonly string[] ModelNames =
     [
         nameof(TinyRnn2), nameof(LuongDotRnn), nameof(LuongGeneralRnn), nameof(BahdanauRnn2),
         nameof(TinyGru), nameof(LuongDotGru), nameof(LuongGeneralGru2), nameof(BahdanauGru), nameof(WideBahdanauGru2),
         nameof(TinyLstm2), nameof(LuongDotLstm2), nameof(WideLuongGeneralLstm), nameof(BahdanauLstm2),
+        .. BidirectionalModels.Names,
     ];
 
     private readonly string folder = Directory.CreateTempSubdirectory("staticseq2seq-interop-").FullName;
@@ -51,7 +56,7 @@ public sealed class PyTorchParityRun : IDisposable
         nameof(LuongDotLstm2) => new LuongDotLstm2(),
         nameof(WideLuongGeneralLstm) => new WideLuongGeneralLstm(),
         nameof(BahdanauLstm2) => new BahdanauLstm2(),
-        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Not a parity test model."),
+        _ => BidirectionalModels.Create(name, seed: 0),
     };
 
     /// <summary>The source vocabulary both sides save with the weights: placeholder words for the shape's size.</summary>

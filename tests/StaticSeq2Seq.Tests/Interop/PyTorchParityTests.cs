@@ -8,7 +8,8 @@ namespace StaticSeq2Seq.Tests.Interop;
 /// The PyTorch module in tools/pytorch computes what the generated models compute, with weights moving both ways
 /// through checkpoints: weights initialised here, saved and loaded there, and weights initialised by PyTorch, saved
 /// there and loaded here, give the same loss, the same logits at every teacher-forced step and the same greedy decode
-/// (tokens and each step's logits) for every cell with every attention kind. PyTorch runs once for all cases
+/// (tokens and each step's logits) for every cell with every attention kind, with one- and two-layer decoders and
+/// unidirectional and bidirectional encoders. PyTorch runs once for all cases
 /// (<see cref="PyTorchParityRun"/>), on padded batches, so its masking of the source and of the target's steps is
 /// tested too. Skipped where /usr/bin/python3 has no torch.
 /// </summary>
@@ -31,7 +32,7 @@ public sealed class PyTorchParityTests(PyTorchParityRun run, ITestOutputHelper o
         var result = run.Result(PyTorchParityRun.CSharpToPyTorch, modelName);
         var model = run.CSharpModel(modelName);
         Assert.Equal(PyTorchParityRun.SourceVocabulary(model.Shape).Tokens, result.SourceVocabulary);
-        Compare(model, run.Pairs(modelName), result, "C# -> PyTorch");
+        Compare(model, run.Pairs(modelName), result, $"C# -> PyTorch, {modelName}");
     }
 
     [PyTorchTheory]
@@ -44,7 +45,7 @@ public sealed class PyTorchParityTests(PyTorchParityRun run, ITestOutputHelper o
         Assert.Equal(model.Shape, info.Shape);
         Assert.Equal(PyTorchParityRun.SourceVocabulary(model.Shape).Tokens, info.SourceVocabulary!.Tokens);
         Assert.Null(info.TargetVocabulary);
-        Compare(model, run.Pairs(modelName), result, "PyTorch -> C#");
+        Compare(model, run.Pairs(modelName), result, $"PyTorch -> C#, {modelName}");
     }
 
     public static TheoryData<string> Models() => new(PyTorchParityRun.ModelNames);
