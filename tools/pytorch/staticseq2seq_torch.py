@@ -53,6 +53,7 @@ SHAPE_FIELDS = ("SourceVocabularySize", "TargetVocabularySize", "EmbeddingSize",
                 "MaxSourceLength", "MaxTargetLength")
 
 _FORMAT_KEY = "format"
+_LIBRARY_PREFIX = "staticseq2seq."
 _VERSION_KEY = "staticseq2seq.version"
 _SHAPE_KEY = "staticseq2seq.model_shape"
 _SOURCE_VOCABULARY_KEY = "staticseq2seq.source_vocabulary"
@@ -363,6 +364,11 @@ class Checkpoint:
         self.trainer = json.loads(metadata[_TRAINER_KEY]) if _TRAINER_KEY in metadata else None
 
     @property
+    def application_metadata(self):
+        """The metadata entries the application that saved the checkpoint added (none of the library's keys)."""
+        return {k: v for k, v in self.metadata.items() if k != _FORMAT_KEY and not k.startswith(_LIBRARY_PREFIX)}
+
+    @property
     def weights(self):
         return {k: v for k, v in self.tensors.items() if not k.startswith(OPTIMIZER_PREFIX)}
 
@@ -456,16 +462,22 @@ def _describe_optimizer(optimizer, model, step):
 
 
 def save_checkpoint(path, model, source_vocabulary=None, target_vocabulary=None, optimizer=None, trainer=None,
-                    optimizer_step=None):
+                    optimizer_step=None, metadata=None):
     """Writes the model (and, with optimizer and trainer, the training state) as a checkpoint Checkpoint.Load reads.
 
-    Vocabularies are token lists in id order. trainer is the C# trainer's state to resume from: the trainer dict of
+    Vocabularies are token lists in id order. metadata holds the application's own string entries (CheckpointInfo.Metadata
+    on the C# side; Checkpoint.application_metadata of a checkpoint read here); the library's keys are refused. trainer is the C# trainer's state to resume from: the trainer dict of
     the checkpoint the training started from (Checkpoint.trainer), its counters advanced; Checkpoint.Load needs it
     beside an optimizer. optimizer_step is the optimizer's step count: read from Adam's state when not given, and
     required for SGD, which counts none.
     """
     tensors = dict(model.state_dict())
-    metadata = {_FORMAT_KEY: "pt", _VERSION_KEY: str(FORMAT_VERSION), _SHAPE_KEY: json.dumps(model.shape)}
+    application = dict(metadata or {})
+    for key, value in application.items():
+        if key == _FORMAT_KEY or key.startswith(_LIBRARY_PREFIX) or not isinstance(value, str):
+            raise ValueError(f"metadata entry {key!r}: application entries are strings under keys other than "
+                             f"'{_FORMAT_KEY}' and '{_LIBRARY_PREFIX}*', which the library's entries use.")
+    metadata = {**application, _FORMAT_KEY: "pt", _VERSION_KEY: str(FORMAT_VERSION), _SHAPE_KEY: json.dumps(model.shape)}
     for key, vocabulary, size in ((_SOURCE_VOCABULARY_KEY, source_vocabulary, "SourceVocabularySize"),
                                   (_TARGET_VOCABULARY_KEY, target_vocabulary, "TargetVocabularySize")):
         if vocabulary is not None:

@@ -11,7 +11,8 @@ Vocabulary.Build builds them):
 
 Each line of the corpus is "source<TAB>target", words separated by spaces (already normalised); pairs longer than the
 model's maximum lengths are left out. Training: Adam, shuffled mini-batches, the mean over the batch of each pair's
-summed loss (as Seq2SeqTrainer), global-norm clipping; on --device cuda if given.
+summed loss (as Seq2SeqTrainer), global-norm clipping; on --device cuda if given. The saved checkpoint keeps the
+starting checkpoint's application metadata.
 """
 import argparse
 import collections
@@ -74,10 +75,12 @@ def main():
     if args.start:
         model, checkpoint = load_checkpoint(args.start)
         source_vocabulary, target_vocabulary = checkpoint.source_vocabulary, checkpoint.target_vocabulary
+        application_metadata = checkpoint.application_metadata
         if source_vocabulary is None or target_vocabulary is None:
             raise SystemExit(f"{args.start} holds no vocabularies; save it with Checkpoint.Save(path, model, source, target).")
     else:
         model = Seq2Seq(check_shape(json.loads(args.shape)))
+        application_metadata = {}
         source_vocabulary = build_vocabulary([s for s, _ in corpus], model.shape["SourceVocabularySize"])
         target_vocabulary = build_vocabulary([t for _, t in corpus], model.shape["TargetVocabularySize"])
     shape = model.shape
@@ -105,7 +108,7 @@ def main():
             total += loss.item() * len(batch)
         print(f"epoch {epoch}: mean loss per pair {total / len(pairs):.4f} ({time.time() - began:.1f} s)")
 
-    save_checkpoint(args.out, model.to("cpu"), source_vocabulary, target_vocabulary)
+    save_checkpoint(args.out, model.to("cpu"), source_vocabulary, target_vocabulary, metadata=application_metadata)
     print(f"saved {args.out}")
 
 

@@ -10,10 +10,11 @@ using Xunit.Abstractions;
 namespace StaticSeq2Seq.Tests.Checkpoints;
 
 /// <summary>
-/// PyTorch reads a checkpoint (checkpoint_pytorch.py, next to this file, parses it with nothing but the standard
-/// library and torch), loads it into torch modules with strict <c>load_state_dict</c>, and computes the same losses
-/// and greedy decodes; then it continues the training for one step from the saved optimizer state and writes a
-/// checkpoint of its own, which loads here and matches this library's own next step. Skipped where PyTorch is absent.
+/// PyTorch reads a checkpoint (checkpoint_pytorch.py, next to this file, through tools/pytorch's module, which parses
+/// it with nothing but the standard library and torch), loads it with strict <c>load_state_dict</c>, and computes the
+/// same losses and greedy decodes; then it continues the training for one step from the saved optimizer state and
+/// writes a checkpoint of its own, which loads here, keeps the application's metadata and matches this library's own
+/// next step. Skipped where /usr/bin/python3 has no torch.
 /// </summary>
 public sealed class CheckpointPyTorchTests(ITestOutputHelper output) : IDisposable
 {
@@ -34,7 +35,8 @@ public sealed class CheckpointPyTorchTests(ITestOutputHelper output) : IDisposab
         trainer.Train(pairs);
         var ours = folder.File("ours.safetensors");
         var source = CheckpointTestData.Vocabulary(model.Shape.SourceVocabularySize, "s");
-        Checkpoint.Save(ours, model, source, null, trainer);
+        var runSettings = new Dictionary<string, string> { ["app.run"] = "{\"corpus\": \"pairs.tsv\"}" };
+        Checkpoint.Save(ours, model, source, null, trainer, runSettings);
 
         int[] batch = [0, 3, 5, 8, 11];
         var theirs = folder.File("theirs.safetensors");
@@ -67,6 +69,7 @@ public sealed class CheckpointPyTorchTests(ITestOutputHelper output) : IDisposab
         Assert.Equal(trainer.StepsCompleted, fromPyTorchTrainer.StepsCompleted);
         Assert.Equal(trainer.Optimizer.StepCount, fromPyTorchTrainer.Optimizer.StepCount);
         Assert.Equal(source.Tokens, info.SourceVocabulary!.Tokens);
+        Assert.Equal(runSettings["app.run"], info.Metadata["app.run"]);
         AssertClose("parameters", model.Parameters.ToArray(), fromPyTorch.Parameters.ToArray());
         var expectedBuffers = CheckpointTestData.OptimizerBuffers(trainer.Optimizer);
         var actualBuffers = CheckpointTestData.OptimizerBuffers(fromPyTorchTrainer.Optimizer);

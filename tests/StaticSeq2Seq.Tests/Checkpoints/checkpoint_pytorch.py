@@ -6,7 +6,7 @@
 # It loads the checkpoint's model (strict: every tensor by name and shape), prints each pair's teacher-forced loss and
 # greedy decode, restores the saved optimizer state into a torch.optim optimizer, takes one step on the pairs named
 # by "batch" (mean loss, clip_grad_norm_, step), and writes the new weights and optimizer state with the trainer's
-# counters advanced by one step.
+# counters advanced by one step and the application's metadata kept.
 import json
 import os
 import sys
@@ -47,7 +47,8 @@ def main(source_path, destination_path, job):
 
     trainer["steps_completed"] += 1
     save_checkpoint(destination_path, model, checkpoint.source_vocabulary, checkpoint.target_vocabulary,
-                    optimizer=optimizer, trainer=trainer, optimizer_step=checkpoint.optimizer["step"] + 1)
+                    optimizer=optimizer, trainer=trainer, optimizer_step=checkpoint.optimizer["step"] + 1,
+                    metadata=checkpoint.application_metadata)
     result["torch"] = torch.__version__
     print(json.dumps(result))
 
