@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics.CodeAnalysis;
 using System.Numerics.Tensors;
 using System.Threading;
 using StaticSeq2Seq.Data;
@@ -15,16 +14,20 @@ namespace StaticSeq2Seq.Training;
 /// optimizer, so once warm a <see cref="TrainStep(ReadOnlySpan{SequencePair})"/> allocates nothing.
 /// </summary>
 /// <remarks>
-/// A trainer works on one thread; for a seed, the run is deterministic. Each epoch visits the training pairs in
+/// A trainer is used from one thread at a time; with <see cref="TrainingOptions.Threads"/> above 1 it computes each
+/// batch's gradients on that many threads, with the same result bit for bit as on one (see
+/// <see cref="TrainingOptions.Threads"/>), and <see cref="Dispose"/> stops its worker threads. For a seed, the run is
+/// deterministic. Each epoch visits the training pairs in
 /// an order that depends only on <see cref="TrainingOptions.Seed"/> and the epoch's number, counted over the
 /// trainer's life, so a second <see cref="Train"/> call continues with new orders. A <see cref="Train"/> call that
 /// stops within an epoch (cancelled, or diverged) leaves <see cref="EpochPairsCompleted"/> behind, and the next call
 /// over a training set of the same size finishes that epoch first, so no pair is visited twice in one epoch. The
 /// counters and the optimizer's state are what <see cref="Checkpoints.Checkpoint"/> saves to resume a run exactly.
 /// </remarks>
-public sealed class Seq2SeqTrainer
+public sealed class Seq2SeqTrainer : IDisposable
 {
     private readonly AlignedBuffer gradients;
+    private readonly BatchGradients batchGradients;
     private readonly ILearningRateSchedule? schedule;
     private readonly ReduceOnPlateau? plateau;
     // A copy of the parameters of the best validation epoch; allocated once, when early stopping restores them.
@@ -48,6 +51,7 @@ public sealed class Seq2SeqTrainer
         var parameterCount = model.Layout.ParameterCount;
         gradients = new AlignedBuffer(parameterCount);
         Workspace = model.CreateWorkspace();
+        batchGradients = new BatchGradients(model, Workspace, Options.Threads);
         Optimizer = Options.CreateOptimizer(parameterCount)
             ?? throw new InvalidOperationException("TrainingOptions.CreateOptimizer returned null; return an optimizer, such as new Adam(count).");
         if (Optimizer.ParameterCount != parameterCount)
@@ -169,14 +173,8 @@ public sealed class Seq2SeqTrainer
     public float TrainStep(ReadOnlySpan<SequencePair> batch)
     {
         CheckBatchSize(batch.Length, nameof(batch));
-        var grads = gradients.Span;
-        grads.Clear();
-        var scale = 1f / batch.Length;
-        var totalLoss = 0.0;
-        foreach (var pair in batch)
-        {
-            totalLoss += AccumulatePair(pair, grads, scale);
-        }
+        batch.CopyTo(batchGradients.Pairs(batch.Length));
+        var totalLoss = batchGradients.Accumulate(gradients.Span, 1f / batch.Length);
         return FinishStep(totalLoss, batch.Length);
     }
 
@@ -194,14 +192,12 @@ public sealed class Seq2SeqTrainer
     {
         ArgumentNullException.ThrowIfNull(pairs);
         CheckBatchSize(batchIndices.Length, nameof(batchIndices));
-        var grads = gradients.Span;
-        grads.Clear();
-        var scale = 1f / batchIndices.Length;
-        var totalLoss = 0.0;
-        foreach (var index in batchIndices)
+        var batch = batchGradients.Pairs(batchIndices.Length);
+        for (var i = 0; i < batch.Length; i++)
         {
-            totalLoss += AccumulatePair(pairs[index], grads, scale);
+            batch[i] = pairs[batchIndices[i]];
         }
+        var totalLoss = batchGradients.Accumulate(gradients.Span, 1f / batchIndices.Length);
         return FinishStep(totalLoss, batchIndices.Length);
     }
 
@@ -370,17 +366,6 @@ public sealed class Seq2SeqTrainer
             SkippedSteps = skipped,
         };
 
-    private float AccumulatePair(SequencePair pair, Span<float> grads, float scale)
-    {
-        if (pair is null)
-        {
-            ThrowNullPair();
-        }
-        var loss = Model.Forward(Workspace, pair.Source, pair.Target);
-        Model.Backward(Workspace, grads, scale);
-        return loss;
-    }
-
     private float FinishStep(double totalLoss, int pairCount)
     {
         var meanLoss = totalLoss / pairCount;
@@ -430,7 +415,6 @@ public sealed class Seq2SeqTrainer
         }
     }
 
-    [DoesNotReturn]
-    private static void ThrowNullPair() =>
-        throw new ArgumentException("The batch holds a null pair; remove it from the data.");
+    /// <summary>Stops the worker threads of <see cref="TrainingOptions.Threads"/> above 1; the trainer cannot train afterwards with more than one.</summary>
+    public void Dispose() => batchGradients.Dispose();
 }

@@ -29,6 +29,21 @@ public sealed record TrainingOptions
             : throw new ArgumentOutOfRangeException(nameof(BatchSize), value, "A batch needs at least one pair; 16 to 64 is usual.");
     } = 32;
 
+    /// <summary>
+    /// Threads that compute each batch's gradients, the calling thread among them; each has its own workspace and, for
+    /// each chunk of 4 pairs of the batch, its own gradient buffer. The batch is cut into the same chunks whatever the
+    /// thread count and their gradients are added in chunk order, so 1, 2 or 8 threads give bit-identical parameters; more
+    /// threads than chunks (batch size / 4) gain nothing. Dispose the trainer to stop them. Default 1.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1.</exception>
+    public int Threads
+    {
+        get;
+        init => field = value >= 1
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(Threads), value, "Train on at least one thread; Environment.ProcessorCount is the most that helps.");
+    } = 1;
+
     /// <summary>Seeds the order in which each epoch visits the training pairs; the same seed gives the same run. Default 0.</summary>
     public ulong Seed { get; init; }
 

@@ -1,0 +1,250 @@
+using System;
+using System.Diagnostics.CodeAnalysis;
+using System.Numerics.Tensors;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+using StaticSeq2Seq.Data;
+using StaticSeq2Seq.Parameters;
+
+namespace StaticSeq2Seq.Training;
+
+/// <summary>
+/// Sums a batch's per-pair gradients, on one thread or several, with a result that does not depend on how many.
+/// </summary>
+/// <remarks>
+/// The batch is cut into chunks of <see cref="PairsPerChunk"/> pairs whatever the thread count. Each chunk's pairs are
+/// accumulated in order into a buffer of the chunk's own (the first chunk's is the batch's), and the chunks' buffers
+/// and losses are then added in chunk order, so the floating-point operations, and so the bits, are the same for
+/// 1 thread or 8. With one thread a single scratch buffer serves every chunk in turn; with more, each chunk has a
+/// buffer, and workers (one workspace each, started on the first batch and waiting between batches) take the chunks
+/// as they come. Once warm a batch allocates nothing.
+/// </remarks>
+internal sealed class BatchGradients : IDisposable
+{
+    /// <summary>Pairs per chunk: a batch of at most this many is summed exactly as one thread summing pair after pair.</summary>
+    public const int PairsPerChunk = 4;
+
+    private readonly ISeq2SeqModel model;
+    private readonly int threads;
+    private readonly Seq2SeqWorkspace[] workspaces;
+    private AlignedBuffer[] chunkBuffers = [];
+    private SequencePair[] pairs = [];
+    private double[] chunkLosses = [];
+    private int pairCount;
+    private int chunkCount;
+    private float lossScale;
+    private int nextChunk;
+
+    private Thread[]? workers;
+    private SemaphoreSlim[]? batchReady;
+    private CountdownEvent? batchDone;
+    private ExceptionDispatchInfo? firstError;
+    private int firstErrorChunk;
+    private volatile bool disposed;
+
+    /// <summary>Sums gradients of <paramref name="model"/> on <paramref name="threads"/> threads; the calling thread uses <paramref name="workspace"/>.</summary>
+    public BatchGradients(ISeq2SeqModel model, Seq2SeqWorkspace workspace, int threads)
+    {
+        this.model = model;
+        this.threads = threads;
+        workspaces = new Seq2SeqWorkspace[threads];
+        workspaces[0] = workspace;
+    }
+
+    /// <summary>The pairs of the next batch: fill the first <c>count</c> and call <see cref="Accumulate"/>.</summary>
+    public Span<SequencePair> Pairs(int count)
+    {
+        if (pairs.Length < count)
+        {
+            pairs = new SequencePair[count];
+        }
+        pairCount = count;
+        return pairs.AsSpan(0, count);
+    }
+
+    /// <summary>
+    /// Sets <paramref name="gradients"/> to <paramref name="scale"/> times the sum of the gradients of the pairs given to
+    /// <see cref="Pairs"/>, and returns the sum of their losses.
+    /// </summary>
+    /// <exception cref="ArgumentException">A pair is null or the model rejects it (the first such pair in batch order).</exception>
+    public double Accumulate(Span<float> gradients, float scale)
+    {
+        lossScale = scale;
+        chunkCount = (pairCount + PairsPerChunk - 1) / PairsPerChunk;
+        if (chunkLosses.Length < chunkCount)
+        {
+            chunkLosses = new double[chunkCount];
+        }
+        try
+        {
+            gradients.Clear();
+            return threads == 1 || chunkCount == 1 ? AccumulateInTurn(gradients) : AccumulateInParallel(gradients);
+        }
+        finally
+        {
+            // The trainer holds no pair past its step.
+            pairs.AsSpan(0, pairCount).Clear();
+        }
+    }
+
+    /// <summary>Stops the workers; they hold nothing but their workspaces.</summary>
+    public void Dispose()
+    {
+        disposed = true;
+        if (batchReady is not null)
+        {
+            foreach (var ready in batchReady)
+            {
+                ready.Release();
+            }
+        }
+    }
+
+    private double AccumulateInTurn(Span<float> gradients)
+    {
+        var loss = AccumulateChunk(0, workspaces[0], gradients);
+        if (chunkCount > 1)
+        {
+            EnsureChunkBuffers(1);
+            var scratch = chunkBuffers[0].Span;
+            for (var chunk = 1; chunk < chunkCount; chunk++)
+            {
+                scratch.Clear();
+                loss += AccumulateChunk(chunk, workspaces[0], scratch);
+                TensorPrimitives.Add(gradients, scratch, gradients);
+            }
+        }
+        return loss;
+    }
+
+    private double AccumulateInParallel(Span<float> gradients)
+    {
+        EnsureChunkBuffers(chunkCount - 1);
+        StartWorkers();
+        nextChunk = 1;
+        firstError = null;
+        firstErrorChunk = int.MaxValue;
+        batchDone!.Reset(workers!.Length);
+        foreach (var ready in batchReady!)
+        {
+            ready.Release();
+        }
+
+        // The calling thread takes chunk 0, straight into the batch's buffer, and then helps with the rest.
+        RunChunk(0, workspaces[0], gradients);
+        TakeChunks(workspaces[0]);
+        batchDone.Wait();
+        firstError?.Throw();
+
+        var loss = chunkLosses[0];
+        for (var chunk = 1; chunk < chunkCount; chunk++)
+        {
+            TensorPrimitives.Add(gradients, chunkBuffers[chunk - 1].Span, gradients);
+            loss += chunkLosses[chunk];
+        }
+        return loss;
+    }
+
+    private void TakeChunks(Seq2SeqWorkspace workspace)
+    {
+        for (var chunk = Interlocked.Increment(ref nextChunk) - 1; chunk < chunkCount; chunk = Interlocked.Increment(ref nextChunk) - 1)
+        {
+            var buffer = chunkBuffers[chunk - 1].Span;
+            buffer.Clear();
+            RunChunk(chunk, workspace, buffer);
+        }
+    }
+
+    // Keeps the chunk's loss, or the error of the earliest failing chunk, so that the batch fails as it would on one thread.
+    private void RunChunk(int chunk, Seq2SeqWorkspace workspace, Span<float> gradients)
+    {
+        try
+        {
+            chunkLosses[chunk] = AccumulateChunk(chunk, workspace, gradients);
+        }
+        catch (Exception error)
+        {
+            lock (workspaces)
+            {
+                if (chunk < firstErrorChunk)
+                {
+                    firstErrorChunk = chunk;
+                    firstError = ExceptionDispatchInfo.Capture(error);
+                }
+            }
+        }
+    }
+
+    // The per-pair path: it touches only its workspace and gradient buffer, so chunks run on several threads at once.
+    private double AccumulateChunk(int chunk, Seq2SeqWorkspace workspace, Span<float> gradients)
+    {
+        var loss = 0.0;
+        var end = Math.Min(pairCount, (chunk + 1) * PairsPerChunk);
+        for (var i = chunk * PairsPerChunk; i < end; i++)
+        {
+            var pair = pairs[i];
+            if (pair is null)
+            {
+                ThrowNullPair();
+            }
+            loss += model.Forward(workspace, pair.Source, pair.Target);
+            model.Backward(workspace, gradients, lossScale);
+        }
+        return loss;
+    }
+
+    private void EnsureChunkBuffers(int count)
+    {
+        if (chunkBuffers.Length >= count)
+        {
+            return;
+        }
+        var grown = new AlignedBuffer[count];
+        chunkBuffers.CopyTo(grown, 0);
+        for (var i = chunkBuffers.Length; i < count; i++)
+        {
+            grown[i] = new AlignedBuffer(model.Layout.ParameterCount);
+        }
+        chunkBuffers = grown;
+    }
+
+    private void StartWorkers()
+    {
+        if (workers is not null)
+        {
+            return;
+        }
+        ObjectDisposedException.ThrowIf(disposed, this);
+        batchReady = new SemaphoreSlim[threads - 1];
+        batchDone = new CountdownEvent(threads - 1);
+        workers = new Thread[threads - 1];
+        for (var w = 0; w < workers.Length; w++)
+        {
+            var index = w;
+            workspaces[index + 1] = model.CreateWorkspace();
+            batchReady[index] = new SemaphoreSlim(0);
+            workers[index] = new Thread(() => Work(index)) { IsBackground = true, Name = $"StaticSeq2Seq training worker {index + 1}" };
+            workers[index].Start();
+        }
+    }
+
+    private void Work(int index)
+    {
+        var ready = batchReady![index];
+        var workspace = workspaces[index + 1];
+        while (true)
+        {
+            ready.Wait();
+            if (disposed)
+            {
+                return;
+            }
+            TakeChunks(workspace);
+            batchDone!.Signal();
+        }
+    }
+
+    [DoesNotReturn]
+    private static void ThrowNullPair() =>
+        throw new ArgumentException("The batch holds a null pair; remove it from the data.");
+}

@@ -1,0 +1,131 @@
+using StaticSeq2Seq.Data;
+using StaticSeq2Seq.Optimization;
+using StaticSeq2Seq.Tests.Checkpoints;
+using StaticSeq2Seq.Tests.Models;
+using StaticSeq2Seq.Training;
+using Xunit;
+
+namespace StaticSeq2Seq.Tests.Training;
+
+/// <summary>
+/// Training with <see cref="TrainingOptions.Threads"/> above 1 computes each batch's chunks of pairs on several threads
+/// and adds them in a fixed order: the parameters and optimizer state after a run are bit-identical for 1, 2, 3 and 8
+/// threads and across repeated runs, a bad pair fails the step as on one thread, and a warm step allocates nothing.
+/// </summary>
+public sealed class DataParallelTrainingTests
+{
+    public static TheoryData<string, int> Runs => new()
+    {
+        { nameof(WideBahdanauGru2), 16 },
+        { nameof(WideGru), 10 },
+        { nameof(TinyLstm2), 7 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Runs))]
+    public void Parameters_are_bit_identical_for_every_thread_count_and_every_repetition(string name, int batchSize)
+    {
+        var (reference, referenceMoments, referenceLoss) = Train(name, batchSize, threads: 1);
+
+        foreach (var threads in new[] { 1, 2, 3, 8, 8 })
+        {
+            var (parameters, moments, loss) = Train(name, batchSize, threads);
+            Assert.True(reference.SequenceEqual(parameters), $"{threads} threads gave other parameters than 1 thread.");
+            Assert.Equal(referenceMoments, moments);
+            Assert.Equal(referenceLoss, loss);
+        }
+    }
+
+    [Fact]
+    public void A_batch_of_one_chunk_is_summed_pair_after_pair_as_before()
+    {
+        var model = new QuadraticTestModel();
+        var trainer = new Seq2SeqTrainer(model, new TrainingOptions { Threads = 8, ClipNorm = 0f, CreateOptimizer = count => new SgdMomentum(count, learningRate: 1f, momentum: 0) });
+        SequencePair[] batch = [new([10], [5]), new([20], [5, 6])];
+
+        var loss = trainer.TrainStep(batch);
+
+        // As TrainStepTests works out by hand: losses 1 and 6, gradient of the mean -1.5 for token 5.
+        Assert.Equal(3.5f, loss);
+        Assert.Equal(-1.5f, trainer.Gradients[5]);
+    }
+
+    [Fact]
+    public void A_pair_the_model_rejects_fails_the_step_on_several_threads_as_on_one_and_changes_nothing()
+    {
+        var model = new WideGru();
+        model.InitializeParameters(1);
+        var pairs = CheckpointTestData.RandomPairs(model.Shape, 16, seed: 2);
+        pairs[9] = new SequencePair([model.Shape.SourceVocabularySize], [5]);
+        pairs[13] = new SequencePair([5], [model.Shape.TargetVocabularySize + 1]);
+        var before = CheckpointTestData.Bits(model.Parameters);
+        using var single = new Seq2SeqTrainer(model);
+        using var parallel = new Seq2SeqTrainer(model, new TrainingOptions { Threads = 4 });
+
+        var expected = Assert.ThrowsAny<ArgumentException>(() => single.TrainStep(pairs));
+        var actual = Assert.ThrowsAny<ArgumentException>(() => parallel.TrainStep(pairs));
+
+        Assert.Equal(expected.GetType(), actual.GetType());
+        Assert.Equal(expected.Message, actual.Message);
+        Assert.Equal(before, CheckpointTestData.Bits(model.Parameters));
+        Assert.Equal(0L, parallel.StepsCompleted);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void A_warm_step_allocates_nothing_on_any_of_its_threads(int threads)
+    {
+        var inner = new WideGru();
+        inner.InitializeParameters(1);
+        var model = new AllocationMeteringModel(inner);
+        var pairs = CheckpointTestData.RandomPairs(model.Shape, 16, seed: 2);
+        using var trainer = new Seq2SeqTrainer(model, new TrainingOptions { Threads = threads });
+        for (var i = 0; i < 50; i++)
+        {
+            trainer.TrainStep(pairs);
+        }
+
+        model.StartMetering();
+        var callingThread = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 40; i++)
+        {
+            trainer.TrainStep(pairs);
+        }
+        callingThread = GC.GetAllocatedBytesForCurrentThread() - callingThread;
+        var (mostOnAThread, threadsSeen) = model.StopMetering();
+
+        Assert.Equal(0L, callingThread);
+        Assert.Equal(0L, mostOnAThread);
+        Assert.True(threadsSeen >= 2, $"Only {threadsSeen} thread ran forward passes; the test needs the workers to take part.");
+    }
+
+    [Fact]
+    public void The_thread_count_must_be_at_least_one() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new TrainingOptions { Threads = 0 });
+
+    private static (int[] Parameters, int[][] Moments, double Loss) Train(string name, int batchSize, int threads)
+    {
+        ISeq2SeqModel model = name switch
+        {
+            nameof(WideBahdanauGru2) => new WideBahdanauGru2(),
+            nameof(WideGru) => new WideGru(),
+            _ => new TinyLstm2(),
+        };
+        model.InitializeParameters(31);
+        var pairs = CheckpointTestData.RandomPairs(model.Shape, 45, seed: 32);
+        var options = new TrainingOptions
+        {
+            Epochs = 2,
+            BatchSize = batchSize,
+            Seed = 33,
+            Threads = threads,
+            MeasureSequenceAccuracy = false,
+            CreateOptimizer = count => new Adam(count, learningRate: 0.01f),
+        };
+        using var trainer = new Seq2SeqTrainer(model, options);
+        var summary = trainer.Train(pairs);
+        var moments = CheckpointTestData.OptimizerBuffers(trainer.Optimizer).Select(buffer => CheckpointTestData.Bits(buffer)).ToArray();
+        return (CheckpointTestData.Bits(model.Parameters), moments, summary.TrainLoss);
+    }
+}
