@@ -17,11 +17,17 @@ internal static class TrainingRun
         CancellationToken cancellationToken)
     {
         var output = context.Output;
+        var best = new BestParameters(checkpoint, model, data);
         void Save(bool finished) =>
             Checkpoint.Save(checkpoint, model, data.English, data.French, trainer, (settings with { Finished = finished }).ToMetadata());
+        void SaveAtEpochEnd()
+        {
+            best.SaveIfBest(trainer);
+            Save(finished: false);
+        }
 
         var progress = new EpochCheckpoints(
-            new TrainingProgressWriter(output, context.OutputIsTerminal), epochOffset: trainer.EpochsCompleted, () => Save(finished: false));
+            new TrainingProgressWriter(output, context.OutputIsTerminal), epochOffset: trainer.EpochsCompleted, SaveAtEpochEnd);
         TrainingSummary summary;
         try
         {
@@ -37,7 +43,12 @@ internal static class TrainingRun
                 $"Continue it with: resume --checkpoint {checkpoint}");
             return Interrupted;
         }
+        if (best.RestoreIfHeldOnlyThere(trainer, summary))
+        {
+            summary = summary with { RestoredBestParameters = true };
+        }
         Save(finished: true);
+        best.Delete();
         output.WriteLine();
         output.WriteLine(TrainingSummaryLine.Format(summary));
         output.WriteLine($"Checkpoint: {checkpoint} (epoch {trainer.EpochsCompleted} of {settings.Epochs}, finished).");
