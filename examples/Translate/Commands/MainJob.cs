@@ -23,7 +23,7 @@ internal static class MainJob
 
         var options = TranslatorTraining.Options(
             epochs, TranslatorTraining.DefaultSeed, TranslatorTraining.DefaultBatchSize, TranslatorTraining.DefaultLearningRate, context.ProgressInterval);
-        var trainer = new Seq2SeqTrainer(model, options);
+        using var trainer = new Seq2SeqTrainer(model, options);
         var summary = trainer.Train(data.Train, data.Validation, new TrainingProgressWriter(output, context.OutputIsTerminal));
         output.WriteLine();
         output.WriteLine(TrainingSummaryLine.Format(summary));

@@ -31,7 +31,7 @@ internal static class ResumeCommand
         var data = TrainingData.WithVocabularies(corpus, english, french, settings.TrainPairs, settings.ValidationPairs);
         var model = new Translator();
         var options = TranslatorTraining.Options(epochsLeft, training.Seed, training.BatchSize, training.BaseLearningRate, context.ProgressInterval);
-        var trainer = new Seq2SeqTrainer(model, options);
+        using var trainer = new Seq2SeqTrainer(model, options);
         Checkpoint.Load(checkpoint, model, trainer);
         context.Output.WriteLine(
             $"Resuming {checkpoint}: {training.EpochsCompleted} of {settings.Epochs} epochs done" +

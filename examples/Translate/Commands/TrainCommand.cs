@@ -29,7 +29,7 @@ internal static class TrainCommand
         data.Describe(context.Output);
 
         var options = TranslatorTraining.Options(arguments.Epochs, arguments.Seed, arguments.BatchSize, arguments.LearningRate, context.ProgressInterval);
-        var trainer = new Seq2SeqTrainer(model, options);
+        using var trainer = new Seq2SeqTrainer(model, options);
         var settings = new RunSettings(arguments.Epochs, trainPairs, validationPairs, Finished: false);
         return TrainingRun.Run(context, model, trainer, data, settings, checkpoint, cancellationToken);
     }
