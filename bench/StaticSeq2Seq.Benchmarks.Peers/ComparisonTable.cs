@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Text;
+using BenchmarkDotNet.Reports;
+using StaticSeq2Seq.Benchmarks;
+
+namespace StaticSeq2Seq.Benchmarks.Peers;
+
+/// <summary>
+/// The side-by-side table: each metric for StaticSeq2Seq and each peer and how many times faster StaticSeq2Seq is,
+/// the same figures as a fraction of the machine's measured limits, and the targets met or missed.
+/// </summary>
+public sealed class ComparisonTable(IReadOnlyList<BenchmarkReport> reports, IReadOnlyDictionary<string, TorchResult> torch, GeneratorCostResult generator, bool full)
+{
+    private const int BatchSize = 32;
+    private static readonly string[] Configs = ["S", "M"];
+    private readonly StringBuilder text = new();
+
+    /// <summary>The tables as Markdown.</summary>
+    public string Render()
+    {
+        var fmaPeak = 2.0 * MachineLimitBenchmarks.FmaPeakMultiplyAdds / Median(Find(nameof(MachineLimitBenchmarks.FmaPeak), null)) / 1e9;
+        var l2 = MachineLimitBenchmarks.L2Bytes / Median(Find(nameof(MachineLimitBenchmarks.L2Read), null)) / 1e9;
+        var l3 = MachineLimitBenchmarks.L3Bytes / Median(Find(nameof(MachineLimitBenchmarks.L3Read), null)) / 1e9;
+        var targets = new List<string>();
+
+        Line($"{(full ? "Full" : "Short")} run, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, one thread each; PyTorch {torch["S"].Version} (OpenBLAS), ONNX Runtime {typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.GetName().Version}.");
+        Line("Times are per operation, the median (and p95) over measured iterations; \"x faster\" is the peer's time over StaticSeq2Seq's.");
+        Line();
+        Line("| metric | StaticSeq2Seq | PyTorch | ONNX Runtime | x faster than PyTorch | x faster than ONNX Runtime |");
+        Line("|---|---:|---:|---:|---:|---:|");
+        foreach (var config in Configs)
+        {
+            var work = Configuration.Create(config).Work;
+            var peer = torch[config];
+            var greedy = Find(nameof(DecodeAndTrainBenchmarks.GreedyDecode), config);
+            var onnx = Find(nameof(OnnxDecodeBenchmarks.GreedyDecode), config, typeof(OnnxDecodeBenchmarks));
+            var beam = Find(nameof(DecodeAndTrainBenchmarks.BeamDecode), config);
+            var train = Find(nameof(DecodeAndTrainBenchmarks.TrainStep), config);
+            var perToken = 1.0 / work.TargetLength;
+            Row($"{config} greedy decode, per sequence, median", Median(greedy), peer.Greedy.Median, Median(onnx));
+            Row($"{config} greedy decode, per sequence, p95", P95(greedy), peer.Greedy.P95, P95(onnx));
+            Row($"{config} greedy decode, per token, median", Median(greedy) * perToken, peer.Greedy.Median * perToken, Median(onnx) * perToken);
+            Row($"{config} beam 4 decode, per sequence, median", Median(beam), peer.Beam.Median, null);
+            Row($"{config} beam 4 decode, per sequence, p95", P95(beam), peer.Beam.P95, null);
+            Row($"{config} beam 4 decode, per token, median", Median(beam) * perToken, peer.Beam.Median * perToken, null);
+            Line($"| {config} training, pairs/s (batch 32, Adam) | {BatchSize / Median(train):N0} | {BatchSize / peer.TrainStep.Median:N0} | | {peer.TrainStep.Median / Median(train):F1} | |");
+            Line($"| {config} allocated per greedy decode / beam decode / training step | {Bytes(greedy)} / {Bytes(beam)} / {Bytes(train)} | | {Bytes(onnx)} / | | |");
+            if (config == "S")
+            {
+                targets.Add(AtLeast("S greedy decode per token, x faster than PyTorch", peer.Greedy.Median / Median(greedy), 50));
+            }
+            targets.Add(AtLeast($"{config} training pairs/s, x PyTorch's", peer.TrainStep.Median / Median(train), config == "S" ? 3 : 2));
+            targets.Add(AtMost($"{config} allocated bytes per greedy decode, beam decode and training step (the largest)", MaxBytes(greedy, beam, train), 0));
+        }
+        Line();
+        Line($"Against the machine: fp32 FMA peak {fmaPeak:F0} GFLOP/s (one core, 512-bit FMAs), read bandwidth L2 {l2:F0} GB/s, L3 {l3:F0} GB/s (measured in this run).");
+        Line("GFLOP/s count 2 flops per multiply-add of the matrix products and attention (gate math, softmax left out).");
+        Line();
+        Line("| metric | StaticSeq2Seq | PyTorch | ONNX Runtime |");
+        Line("|---|---:|---:|---:|");
+        foreach (var config in Configs)
+        {
+            var work = Configuration.Create(config).Work;
+            var peer = torch[config];
+            var greedy = Median(Find(nameof(DecodeAndTrainBenchmarks.GreedyDecode), config));
+            var onnx = Median(Find(nameof(OnnxDecodeBenchmarks.GreedyDecode), config, typeof(OnnxDecodeBenchmarks)));
+            var beam = Median(Find(nameof(DecodeAndTrainBenchmarks.BeamDecode), config));
+            var train = Median(Find(nameof(DecodeAndTrainBenchmarks.TrainStep), config));
+            Line($"| {config} greedy decode, GFLOP/s (% of FMA peak) | {Flops(work.GreedyDecodeMultiplyAdds, greedy, fmaPeak)} | {Flops(work.GreedyDecodeMultiplyAdds, peer.Greedy.Median, fmaPeak)} | {Flops(work.GreedyDecodeMultiplyAdds, onnx, fmaPeak)} |");
+            Line($"| {config} beam 4 decode, GFLOP/s (% of FMA peak) | {Flops(work.BeamDecodeMultiplyAdds, beam, fmaPeak)} | {Flops(work.BeamDecodeMultiplyAdds, peer.Beam.Median, fmaPeak)} | |");
+            Line($"| {config} training, GFLOP/s (% of FMA peak) | {Flops(BatchSize * work.TrainingPairMultiplyAdds, train, fmaPeak)} | {Flops(BatchSize * work.TrainingPairMultiplyAdds, peer.TrainStep.Median, fmaPeak)} | |");
+            var step = greedy / work.TargetLength;
+            var floorL3 = work.DecoderStepWeightBytes / (l3 * 1e9);
+            var floorL2 = work.DecoderStepWeightBytes / (l2 * 1e9);
+            Line($"| {config} decoder step: fp32 weight bytes; floor from L3 / L2 bandwidth | {work.DecoderStepWeightBytes / 1e6:F3} MB; {Time(floorL3)} / {Time(floorL2)} | | |");
+            Line($"| {config} greedy decode per token ÷ L3 weight-streaming floor | {step / floorL3:F2} | {peer.Greedy.Median / work.TargetLength / floorL3:F2} | {onnx / work.TargetLength / floorL3:F2} |");
+            if (config == "M")
+            {
+                targets.Add(AtMost("M greedy decode (fp32) per token, x the L3 weight-streaming floor", step / floorL3, 1.3));
+                targets.Add("- M greedy decode with bf16 or int8 weights >= 6x faster than PyTorch fp32: MISSED, reduced-precision weights are not implemented");
+            }
+        }
+        Line();
+        Line($"Generator, configuration M: {generator.MedianSeconds * 1e3:F0} ms per cold run (median), {generator.GeneratedFiles} files, {generator.GeneratedLines:N0} lines, {generator.GeneratedCharacters / 1024.0:F0} KiB of C#.");
+        Line();
+        Line("Targets (ratios from this run):");
+        foreach (var target in targets)
+        {
+            Line(target);
+        }
+        return text.ToString();
+    }
+
+    private BenchmarkReport Find(string method, string? config, Type? type = null) =>
+        reports.Single(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name == method
+                            && r.BenchmarkCase.Descriptor.Type == (type ?? r.BenchmarkCase.Descriptor.WorkloadMethod.DeclaringType)
+                            && (type is not null || r.BenchmarkCase.Descriptor.Type != typeof(OnnxDecodeBenchmarks))
+                            && (config is null || (string)r.BenchmarkCase.Parameters["Config"] == config));
+
+    private static double Median(BenchmarkReport report) => report.ResultStatistics!.Median / 1e9;
+
+    private static double P95(BenchmarkReport report) => report.ResultStatistics!.Percentiles.P95 / 1e9;
+
+    private static string Bytes(BenchmarkReport report) =>
+        report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase) is { } bytes ? $"{bytes} B" : "?";
+
+    private static string Flops(long multiplyAdds, double seconds, double peak)
+    {
+        var gflops = 2.0 * multiplyAdds / seconds / 1e9;
+        return string.Create(CultureInfo.InvariantCulture, $"{gflops:F1} ({100 * gflops / peak:F1} %)");
+    }
+
+    private void Row(string metric, double ours, double torchSeconds, double? onnxSeconds) =>
+        Line($"| {metric} | {Time(ours)} | {Time(torchSeconds)} | {(onnxSeconds is { } o ? Time(o) : "")} | {torchSeconds / ours:F1} | {(onnxSeconds is { } p ? (p / ours).ToString("F1", CultureInfo.InvariantCulture) : "")} |");
+
+    private static string AtLeast(string name, double achieved, double required) =>
+        string.Create(CultureInfo.InvariantCulture, $"- {name}: {achieved:F2}, target >= {required}: {(achieved >= required ? "met" : "MISSED")}");
+
+    private static string AtMost(string name, double achieved, double limit) =>
+        string.Create(CultureInfo.InvariantCulture, $"- {name}: {achieved:F2}, target <= {limit}: {(achieved <= limit ? "met" : "MISSED")}");
+
+    private static double MaxBytes(params BenchmarkReport[] reports) =>
+        reports.Max(r => r.GcStats.GetBytesAllocatedPerOperation(r.BenchmarkCase) ?? double.PositiveInfinity);
+
+    private static string Time(double seconds) => seconds switch
+    {
+        < 1e-3 => string.Create(CultureInfo.InvariantCulture, $"{seconds * 1e6:F1} µs"),
+        < 1 => string.Create(CultureInfo.InvariantCulture, $"{seconds * 1e3:F2} ms"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{seconds:F2} s"),
+    };
+
+    private void Line(string line = "") => text.AppendLine(line);
+}

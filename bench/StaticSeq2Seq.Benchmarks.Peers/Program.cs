@@ -1,0 +1,71 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using StaticSeq2Seq.Benchmarks;
+using StaticSeq2Seq.Benchmarks.Peers;
+
+// One command, one table: StaticSeq2Seq, PyTorch and ONNX Runtime measured in the same run on one thread each.
+//   dotnet run -c Release --project bench/StaticSeq2Seq.Benchmarks.Peers            # short run (CI), a few minutes
+//   dotnet run -c Release --project bench/StaticSeq2Seq.Benchmarks.Peers -- --full  # full run
+var full = args.Contains("--full");
+if (args.Any(a => a is not ("--full" or "--short")))
+{
+    Console.Error.WriteLine("Usage: StaticSeq2Seq.Benchmarks.Peers [--short | --full]  (short is the default)");
+    return 2;
+}
+var root = RepositoryRoot();
+var scratch = Path.Combine(Path.GetTempPath(), $"staticseq2seq-bench-{Environment.ProcessId}");
+var onnxDirectory = Path.Combine(scratch, "onnx");
+
+var torch = new Dictionary<string, TorchResult>();
+foreach (var config in new[] { "S", "M" })
+{
+    Console.WriteLine($"PyTorch peer, configuration {config} ...");
+    torch[config] = TorchPeer.Run(root, config, iterations: full ? 30 : 15, iterationSeconds: full ? 0.25 : 0.05, onnxDirectory);
+}
+
+OnnxDecodeBenchmarks.ModelDirectory = onnxDirectory;
+var job = (full ? Job.Default : Job.Default.WithWarmupCount(3).WithIterationCount(15).WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(50)))
+    .WithToolchain(InProcessEmitToolchain.Instance)
+    .WithEnvironmentVariable("OMP_NUM_THREADS", "1");
+var benchmarkConfig = DefaultConfig.Instance
+    .AddJob(job.AsDefault())
+    .AddDiagnoser(MemoryDiagnoser.Default)
+    .WithArtifactsPath(Path.Combine(scratch, "artifacts"))
+    .WithOptions(ConfigOptions.DisableOptimizationsValidator);
+var summaries = BenchmarkRunner.Run([typeof(MachineLimitBenchmarks), typeof(DecodeAndTrainBenchmarks), typeof(OnnxDecodeBenchmarks)], benchmarkConfig);
+var reports = summaries.SelectMany(s => s.Reports).ToArray();
+if (reports.Any(r => !r.Success))
+{
+    Console.Error.WriteLine("Some benchmarks failed: " + string.Join(", ", reports.Where(r => !r.Success).Select(r => r.BenchmarkCase.DisplayInfo)));
+    return 1;
+}
+
+Console.WriteLine("Generator cost ...");
+var generator = GeneratorCost.Measure(runs: full ? 20 : 5);
+Console.WriteLine();
+Console.WriteLine(new ComparisonTable(reports, torch, generator, full).Render());
+try
+{
+    Directory.Delete(scratch, recursive: true);
+}
+catch (IOException)
+{
+    // A scratch folder left behind in the temporary directory is harmless.
+}
+return 0;
+
+static string RepositoryRoot()
+{
+    for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+    {
+        if (File.Exists(Path.Combine(directory.FullName, "StaticSeq2Seq.sln")))
+        {
+            return directory.FullName;
+        }
+    }
+    throw new InvalidOperationException("Run from inside the StaticSeq2Seq repository: bench/pytorch/peer.py is found from StaticSeq2Seq.sln.");
+}

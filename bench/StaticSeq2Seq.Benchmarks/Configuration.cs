@@ -1,0 +1,50 @@
+using StaticSeq2Seq;
+
+namespace StaticSeq2Seq.Benchmarks;
+
+/// <summary>One of the fixed benchmark configurations: its model, its inputs, and the work one operation does.</summary>
+public sealed class Configuration
+{
+    private Configuration(string name, Func<ISeq2SeqModel> create)
+    {
+        Name = name;
+        Model = create();
+        Model.InitializeParameters(seed: 7);
+        var shape = Model.Shape;
+        var random = new SeededRandom(11);
+        Source = new int[shape.MaxSourceLength];
+        Target = new int[shape.MaxTargetLength];
+        for (var i = 0; i < Source.Length; i++)
+        {
+            Source[i] = SpecialTokens.Count + random.NextInt(shape.SourceVocabularySize - SpecialTokens.Count);
+        }
+        for (var i = 0; i < Target.Length; i++)
+        {
+            Target[i] = SpecialTokens.Count + random.NextInt(shape.TargetVocabularySize - SpecialTokens.Count);
+        }
+        Work = new WorkCount(shape);
+    }
+
+    /// <summary>"S" or "M".</summary>
+    public string Name { get; }
+
+    /// <summary>The model, initialised from seed 7.</summary>
+    public ISeq2SeqModel Model { get; }
+
+    /// <summary>A source of the maximum length, ids drawn from seed 11 outside the special tokens.</summary>
+    public int[] Source { get; }
+
+    /// <summary>A target of the maximum length, drawn after the source.</summary>
+    public int[] Target { get; }
+
+    /// <summary>Multiply-adds and weight bytes of the benchmarked operations.</summary>
+    public WorkCount Work { get; }
+
+    /// <summary>The configurations by name.</summary>
+    public static Configuration Create(string name) => name switch
+    {
+        "S" => new Configuration(name, static () => new ModelS()),
+        "M" => new Configuration(name, static () => new ModelM()),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "The configurations are S and M."),
+    };
+}
