@@ -18,9 +18,9 @@ public sealed class ComparisonTable(IReadOnlyList<BenchmarkReport> reports, IRea
     /// <summary>The tables as Markdown.</summary>
     public string Render()
     {
-        var fmaPeak = 2.0 * MachineLimitBenchmarks.FmaPeakMultiplyAdds / Median(Find(nameof(MachineLimitBenchmarks.FmaPeak), null)) / 1e9;
-        var l2 = MachineLimitBenchmarks.L2Bytes / Median(Find(nameof(MachineLimitBenchmarks.L2Read), null)) / 1e9;
-        var l3 = MachineLimitBenchmarks.L3Bytes / Median(Find(nameof(MachineLimitBenchmarks.L3Read), null)) / 1e9;
+        var fmaPeak = 2.0 * MachineLimitBenchmarks.FmaPeakMultiplyAdds / Median(Find(typeof(MachineLimitBenchmarks), nameof(MachineLimitBenchmarks.FmaPeak), null)) / 1e9;
+        var l2 = MachineLimitBenchmarks.L2Bytes / Median(Find(typeof(MachineLimitBenchmarks), nameof(MachineLimitBenchmarks.L2Read), null)) / 1e9;
+        var l3 = MachineLimitBenchmarks.L3Bytes / Median(Find(typeof(MachineLimitBenchmarks), nameof(MachineLimitBenchmarks.L3Read), null)) / 1e9;
         var targets = new List<string>();
 
         Line($"{(full ? "Full" : "Short")} run, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, one thread each; PyTorch {torch["S"].Version} (OpenBLAS), ONNX Runtime {typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.GetName().Version}.");
@@ -32,10 +32,10 @@ public sealed class ComparisonTable(IReadOnlyList<BenchmarkReport> reports, IRea
         {
             var work = Configuration.Create(config).Work;
             var peer = torch[config];
-            var greedy = Find(nameof(DecodeAndTrainBenchmarks.GreedyDecode), config);
-            var onnx = Find(nameof(OnnxDecodeBenchmarks.GreedyDecode), config, typeof(OnnxDecodeBenchmarks));
-            var beam = Find(nameof(DecodeAndTrainBenchmarks.BeamDecode), config);
-            var train = Find(nameof(DecodeAndTrainBenchmarks.TrainStep), config);
+            var greedy = Find(typeof(DecodeAndTrainBenchmarks), nameof(DecodeAndTrainBenchmarks.GreedyDecode), config);
+            var onnx = Find(typeof(OnnxDecodeBenchmarks), nameof(OnnxDecodeBenchmarks.GreedyDecode), config);
+            var beam = Find(typeof(DecodeAndTrainBenchmarks), nameof(DecodeAndTrainBenchmarks.BeamDecode), config);
+            var train = Find(typeof(DecodeAndTrainBenchmarks), nameof(DecodeAndTrainBenchmarks.TrainStep), config);
             var perToken = 1.0 / work.TargetLength;
             Row($"{config} greedy decode, per sequence, median", Median(greedy), peer.Greedy.Median, Median(onnx));
             Row($"{config} greedy decode, per sequence, p95", P95(greedy), peer.Greedy.P95, P95(onnx));
@@ -44,6 +44,12 @@ public sealed class ComparisonTable(IReadOnlyList<BenchmarkReport> reports, IRea
             Row($"{config} beam 4 decode, per sequence, p95", P95(beam), peer.Beam.P95, null);
             Row($"{config} beam 4 decode, per token, median", Median(beam) * perToken, peer.Beam.Median * perToken, null);
             Line($"| {config} training, pairs/s (batch 32, Adam) | {BatchSize / Median(train):N0} | {BatchSize / peer.TrainStep.Median:N0} | | {peer.TrainStep.Median / Median(train):F1} | |");
+            if (config == "S")
+            {
+                var oneThread = DataParallel(1);
+                var twoThreads = DataParallel(2);
+                Line($"| S training, pairs/s on 1 / 2 threads (TrainingOptions.Threads; 2-thread speed-up in the last column) | {1 / Median(oneThread):N0} / {1 / Median(twoThreads):N0} | | | | {Median(oneThread) / Median(twoThreads):F2} |");
+            }
             Line($"| {config} allocated per greedy decode / beam decode / training step | {Bytes(greedy)} / {Bytes(beam)} / {Bytes(train)} | | {Bytes(onnx)} / | | |");
             if (config == "S")
             {
@@ -62,10 +68,10 @@ public sealed class ComparisonTable(IReadOnlyList<BenchmarkReport> reports, IRea
         {
             var work = Configuration.Create(config).Work;
             var peer = torch[config];
-            var greedy = Median(Find(nameof(DecodeAndTrainBenchmarks.GreedyDecode), config));
-            var onnx = Median(Find(nameof(OnnxDecodeBenchmarks.GreedyDecode), config, typeof(OnnxDecodeBenchmarks)));
-            var beam = Median(Find(nameof(DecodeAndTrainBenchmarks.BeamDecode), config));
-            var train = Median(Find(nameof(DecodeAndTrainBenchmarks.TrainStep), config));
+            var greedy = Median(Find(typeof(DecodeAndTrainBenchmarks), nameof(DecodeAndTrainBenchmarks.GreedyDecode), config));
+            var onnx = Median(Find(typeof(OnnxDecodeBenchmarks), nameof(OnnxDecodeBenchmarks.GreedyDecode), config));
+            var beam = Median(Find(typeof(DecodeAndTrainBenchmarks), nameof(DecodeAndTrainBenchmarks.BeamDecode), config));
+            var train = Median(Find(typeof(DecodeAndTrainBenchmarks), nameof(DecodeAndTrainBenchmarks.TrainStep), config));
             Line($"| {config} greedy decode, GFLOP/s (% of FMA peak) | {Flops(work.GreedyDecodeMultiplyAdds, greedy, fmaPeak)} | {Flops(work.GreedyDecodeMultiplyAdds, peer.Greedy.Median, fmaPeak)} | {Flops(work.GreedyDecodeMultiplyAdds, onnx, fmaPeak)} |");
             Line($"| {config} beam 4 decode, GFLOP/s (% of FMA peak) | {Flops(work.BeamDecodeMultiplyAdds, beam, fmaPeak)} | {Flops(work.BeamDecodeMultiplyAdds, peer.Beam.Median, fmaPeak)} | |");
             Line($"| {config} training, GFLOP/s (% of FMA peak) | {Flops(BatchSize * work.TrainingPairMultiplyAdds, train, fmaPeak)} | {Flops(BatchSize * work.TrainingPairMultiplyAdds, peer.TrainStep.Median, fmaPeak)} | |");
@@ -81,7 +87,7 @@ public sealed class ComparisonTable(IReadOnlyList<BenchmarkReport> reports, IRea
             }
         }
         Line();
-        Line($"Generator, configuration M: {generator.MedianSeconds * 1e3:F0} ms per cold run (median), {generator.GeneratedFiles} files, {generator.GeneratedLines:N0} lines, {generator.GeneratedCharacters / 1024.0:F0} KiB of C#.");
+        Line($"Generator, configuration M: {generator.MedianSeconds * 1e3:F1} ms per cold run (median), {generator.GeneratedFiles} files, {generator.GeneratedLines:N0} lines, {generator.GeneratedCharacters / 1024.0:F0} KiB of C#.");
         Line();
         Line("Targets (ratios from this run):");
         foreach (var target in targets)
@@ -91,11 +97,14 @@ public sealed class ComparisonTable(IReadOnlyList<BenchmarkReport> reports, IRea
         return text.ToString();
     }
 
-    private BenchmarkReport Find(string method, string? config, Type? type = null) =>
-        reports.Single(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name == method
-                            && r.BenchmarkCase.Descriptor.Type == (type ?? r.BenchmarkCase.Descriptor.WorkloadMethod.DeclaringType)
-                            && (type is not null || r.BenchmarkCase.Descriptor.Type != typeof(OnnxDecodeBenchmarks))
+    private BenchmarkReport Find(Type type, string method, string? config) =>
+        reports.Single(r => r.BenchmarkCase.Descriptor.Type == type
+                            && r.BenchmarkCase.Descriptor.WorkloadMethod.Name == method
                             && (config is null || (string)r.BenchmarkCase.Parameters["Config"] == config));
+
+    private BenchmarkReport DataParallel(int threads) =>
+        reports.Single(r => r.BenchmarkCase.Descriptor.Type == typeof(DataParallelTrainingBenchmarks)
+                            && (int)r.BenchmarkCase.Parameters["Threads"] == threads);
 
     private static double Median(BenchmarkReport report) => report.ResultStatistics!.Median / 1e9;
 

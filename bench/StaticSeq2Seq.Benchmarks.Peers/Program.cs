@@ -36,7 +36,7 @@ var benchmarkConfig = DefaultConfig.Instance
     .AddDiagnoser(MemoryDiagnoser.Default)
     .WithArtifactsPath(Path.Combine(scratch, "artifacts"))
     .WithOptions(ConfigOptions.DisableOptimizationsValidator);
-var summaries = BenchmarkRunner.Run([typeof(MachineLimitBenchmarks), typeof(DecodeAndTrainBenchmarks), typeof(OnnxDecodeBenchmarks)], benchmarkConfig);
+var summaries = BenchmarkRunner.Run([typeof(MachineLimitBenchmarks), typeof(DecodeAndTrainBenchmarks), typeof(DataParallelTrainingBenchmarks), typeof(OnnxDecodeBenchmarks)], benchmarkConfig);
 var reports = summaries.SelectMany(s => s.Reports).ToArray();
 if (reports.Any(r => !r.Success))
 {

@@ -47,6 +47,9 @@ public class DecodeAndTrainBenchmarks
         batch = Enumerable.Range(0, 32).Select(_ => new SequencePair(configuration.Source, configuration.Target)).ToArray();
     }
 
+    [GlobalCleanup]
+    public void Cleanup() => trainer.Dispose();
+
     [Benchmark(Description = "greedy decode (batch 1)")]
     public int GreedyDecode() => model.DecodeGreedy(workspace, configuration.Source, output);
 
