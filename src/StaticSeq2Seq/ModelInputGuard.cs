@@ -108,7 +108,7 @@ public static class ModelInputGuard
         throw new ArgumentOutOfRangeException(
             name,
             token,
-            $"Token id {token} is outside the model's target vocabulary of {vocabularySize} ids (0..{vocabularySize - 1}).");
+            $"Token id {token} is outside the model's target vocabulary of {vocabularySize} ids (0..{vocabularySize - 1}). Use an id the model's target vocabulary holds, such as one a previous step's logits chose.");
 
     [DoesNotReturn]
     private static void ThrowNoForwardPass() =>
@@ -117,5 +117,5 @@ public static class ModelInputGuard
 
     [DoesNotReturn]
     private static void ThrowTooShort(int actual, int required, string name) =>
-        throw new ArgumentException($"The {name} buffer holds {actual} elements but needs at least {required}.", name);
+        throw new ArgumentException($"The {name} buffer holds {actual} elements but needs at least {required}. Pass a buffer of at least {required} elements; it may be longer.", name);
 }
