@@ -78,7 +78,8 @@ internal sealed class BatchGradients : IDisposable
         try
         {
             gradients.Clear();
-            return threads == 1 || chunkCount == 1 ? AccumulateInTurn(gradients) : AccumulateInParallel(gradients);
+            // Once disposed, the workers are gone; the calling thread alone gives the same sums.
+            return threads == 1 || chunkCount == 1 || disposed ? AccumulateInTurn(gradients) : AccumulateInParallel(gradients);
         }
         finally
         {
@@ -87,7 +88,7 @@ internal sealed class BatchGradients : IDisposable
         }
     }
 
-    /// <summary>Stops the workers; they hold nothing but their workspaces.</summary>
+    /// <summary>Stops the workers; later batches are summed on the calling thread alone, to the same bits.</summary>
     public void Dispose()
     {
         disposed = true;
@@ -214,7 +215,6 @@ internal sealed class BatchGradients : IDisposable
         {
             return;
         }
-        ObjectDisposedException.ThrowIf(disposed, this);
         batchReady = new SemaphoreSlim[threads - 1];
         batchDone = new CountdownEvent(threads - 1);
         workers = new Thread[threads - 1];

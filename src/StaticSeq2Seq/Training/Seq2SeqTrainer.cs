@@ -16,7 +16,7 @@ namespace StaticSeq2Seq.Training;
 /// <remarks>
 /// A trainer is used from one thread at a time; with <see cref="TrainingOptions.Threads"/> above 1 it computes each
 /// batch's gradients on that many threads, with the same result bit for bit as on one (see
-/// <see cref="TrainingOptions.Threads"/>), and <see cref="Dispose"/> stops its worker threads. For a seed, the run is
+/// <see cref="TrainingOptions.Threads"/>); <see cref="Dispose"/> stops its worker threads. For a seed, the run is
 /// deterministic. Each epoch visits the training pairs in
 /// an order that depends only on <see cref="TrainingOptions.Seed"/> and the epoch's number, counted over the
 /// trainer's life, so a second <see cref="Train"/> call continues with new orders. A <see cref="Train"/> call that
@@ -415,6 +415,9 @@ public sealed class Seq2SeqTrainer : IDisposable
         }
     }
 
-    /// <summary>Stops the worker threads of <see cref="TrainingOptions.Threads"/> above 1; the trainer cannot train afterwards with more than one.</summary>
+    /// <summary>
+    /// Stops the worker threads of <see cref="TrainingOptions.Threads"/> above 1. The trainer can still train afterwards,
+    /// on the calling thread alone, with the same results.
+    /// </summary>
     public void Dispose() => batchGradients.Dispose();
 }

@@ -101,6 +101,27 @@ public sealed class DataParallelTrainingTests
     }
 
     [Fact]
+    public void A_disposed_trainer_goes_on_training_on_the_calling_thread_to_the_same_bits()
+    {
+        var pairs = CheckpointTestData.RandomPairs(new WideGru().Shape, 16, seed: 2);
+        var single = new WideGru();
+        single.InitializeParameters(1);
+        using var singleTrainer = new Seq2SeqTrainer(single);
+        var disposed = new WideGru();
+        disposed.InitializeParameters(1);
+        var disposedTrainer = new Seq2SeqTrainer(disposed, new TrainingOptions { Threads = 4 });
+
+        singleTrainer.TrainStep(pairs);
+        disposedTrainer.TrainStep(pairs);
+        disposedTrainer.Dispose();
+        singleTrainer.TrainStep(pairs);
+        disposedTrainer.TrainStep(pairs);
+
+        Assert.Equal(CheckpointTestData.Bits(single.Parameters), CheckpointTestData.Bits(disposed.Parameters));
+        Assert.Equal(2L, disposedTrainer.StepsCompleted);
+    }
+
+    [Fact]
     public void The_thread_count_must_be_at_least_one() =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new TrainingOptions { Threads = 0 });
 
