@@ -30,8 +30,8 @@ internal static class TranslateCommandLine
             {
                 context.Error.WriteLine(error.Message);
             }
-            var command = string.Join(' ', parseResult.CommandResult.Command is RootCommand ? [] : new[] { parseResult.CommandResult.Command.Name });
-            context.Error.WriteLine($"Run 'Translate {command}{(command.Length > 0 ? " " : "")}--help' for usage.");
+            var command = parseResult.CommandResult.Command;
+            context.Error.WriteLine($"Run 'Translate {(command is RootCommand ? "" : command.Name + " ")}--help' for usage.");
             return UsageError;
         }
         var configuration = new InvocationConfiguration
