@@ -72,6 +72,7 @@ public sealed class DataParallelTrainingTests
     }
 
     [Theory]
+    [InlineData(1)]
     [InlineData(2)]
     [InlineData(4)]
     public void A_warm_step_allocates_nothing_on_any_of_its_threads(int threads)
@@ -97,7 +98,7 @@ public sealed class DataParallelTrainingTests
 
         Assert.Equal(0L, callingThread);
         Assert.Equal(0L, mostOnAThread);
-        Assert.True(threadsSeen >= 2, $"Only {threadsSeen} thread ran forward passes; the test needs the workers to take part.");
+        Assert.True(threadsSeen >= Math.Min(threads, 2), $"Only {threadsSeen} thread ran forward passes; the test needs the workers to take part.");
     }
 
     [Fact]
