@@ -19,7 +19,7 @@ internal static class ModelEmitter
         File(plan, "Model", [SystemNamespace], w => ShapeEmitter.Emit(w, plan), ShapeEmitter.ClassHeader(plan)),
         File(plan, "Layers", [SystemNamespace, TensorsNamespace], w => LayerEmitter.Emit(w, plan)),
         .. AttentionFile(plan),
-        File(plan, "Training", [SystemNamespace], w => TrainingEmitter.Emit(w, plan)),
+        File(plan, "Training", [SystemNamespace, TensorsNamespace], w => TrainingEmitter.Emit(w, plan)),
         File(plan, "Decode.Greedy", [SystemNamespace, TensorsNamespace], w => GreedyDecodeEmitter.Emit(w, plan)),
         File(plan, "Decode.Step", [SystemNamespace], w => StepDecodeEmitter.Emit(w, plan)),
         File(plan, "Kernels", [SystemNamespace, TensorsNamespace, "System.Runtime.CompilerServices", "System.Runtime.InteropServices", "System.Runtime.Intrinsics"], w => EmitKernels(w, plan)),

@@ -78,7 +78,24 @@ internal static class TrainingEmitter
     private static void EmitForward(CodeWriter w, ModelPlan plan)
     {
         w.Line("/// <inheritdoc/>");
-        using (w.Block("public float Forward(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, ReadOnlySpan<int> target)"))
+        w.Line("public float Forward(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, ReadOnlySpan<int> target) =>");
+        w.Line("    ForwardPass(workspace, source, target, teacherForced: true);");
+        w.Line();
+        w.Line("/// <inheritdoc/>");
+        using (w.Block("public float Forward(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, ReadOnlySpan<int> target, in global::StaticSeq2Seq.TrainingPass pass)"))
+        {
+            w.Line("pass.Validate();");
+            w.Line("// Every draw of this pass comes from its own seed, so pairs may run on any thread in any order.");
+            w.Line("var random = new global::StaticSeq2Seq.SeededRandom(pass.Seed);");
+            w.Line("return ForwardPass(workspace, source, target, pass.DrawTeacherForcing(ref random));");
+        }
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// The loss over the target and EOS, keeping what Backward needs. Teacher-forced, the decoder reads SOS then the target;");
+        w.Line("/// free running, it reads SOS then its own argmax of each step, for as many steps. Either way the inputs are recorded,");
+        w.Line("/// and Backward follows them: no gradient flows through the argmax.");
+        w.Line("/// </summary>");
+        using (w.Block("private float ForwardPass(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, ReadOnlySpan<int> target, bool teacherForced)"))
         {
             w.Line($"global::StaticSeq2Seq.ModelInputGuard.CheckWorkspace(workspace, typeof({plan.TypeName}));");
             w.Line("global::StaticSeq2Seq.ModelInputGuard.CheckSequence(source, MaxSourceLength, SourceVocabularySize, nameof(source));");
@@ -88,7 +105,6 @@ internal static class TrainingEmitter
             w.Line("Span<int> tokens = workspace.Tokens;");
             w.Line("EncodeSource(p, a, tokens, source);");
             w.Line();
-            w.Line("// Teacher forcing: the decoder reads SOS then the target, and must predict the target then EOS.");
             w.Line("int steps = target.Length + 1;");
             w.Line("Span<int> inputs = tokens.Slice(DecoderInputsOffset, steps);");
             w.Line("Span<int> targets = tokens.Slice(DecoderTargetsOffset, steps);");
@@ -101,6 +117,11 @@ internal static class TrainingEmitter
             {
                 w.Line($"DecoderStepForward(p, a, inputs[i], i{AttentionEmitter.SourceLengthArgument(plan.Shape, "source.Length")});");
                 w.Line("loss += OutputForward(p, a, i, targets[i]);");
+                using (w.Block("if (!teacherForced && i + 1 < steps)"))
+                {
+                    w.Line("// Softmax keeps the logits' order: the most probable token is their argmax.");
+                    w.Line("inputs[i + 1] = TensorPrimitives.IndexOfMax(a.Slice(ProbabilitiesOffset + i * TargetVocabularySize, TargetVocabularySize));");
+                }
             }
             w.Line("workspace.SourceLength = source.Length;");
             w.Line("workspace.DecoderSteps = steps;");

@@ -33,6 +33,9 @@ internal sealed class BatchGradients : IDisposable
     private int pairCount;
     private int chunkCount;
     private float lossScale;
+    private ulong trainingSeed;
+    private long step;
+    private float teacherForcingRatio;
     private int nextChunk;
 
     private Thread[]? workers;
@@ -64,12 +67,16 @@ internal sealed class BatchGradients : IDisposable
 
     /// <summary>
     /// Sets <paramref name="gradients"/> to <paramref name="scale"/> times the sum of the gradients of the pairs given to
-    /// <see cref="Pairs"/>, and returns the sum of their losses.
+    /// <see cref="Pairs"/>, and returns the sum of their losses. Each pair's random choices come from its own
+    /// <see cref="TrainingPass"/>, seeded from <paramref name="seed"/>, <paramref name="stepNumber"/> and its place in the batch.
     /// </summary>
     /// <exception cref="ArgumentException">A pair is null or the model rejects it (the first such pair in batch order).</exception>
-    public double Accumulate(Span<float> gradients, float scale)
+    public double Accumulate(Span<float> gradients, float scale, ulong seed, long stepNumber, float ratio)
     {
         lossScale = scale;
+        trainingSeed = seed;
+        step = stepNumber;
+        teacherForcingRatio = ratio;
         chunkCount = (pairCount + PairsPerChunk - 1) / PairsPerChunk;
         if (chunkLosses.Length < chunkCount)
         {
@@ -188,7 +195,8 @@ internal sealed class BatchGradients : IDisposable
             {
                 ThrowNullPair();
             }
-            loss += model.Forward(workspace, pair.Source, pair.Target);
+            var pass = new TrainingPass(TrainingPass.PairSeed(trainingSeed, step, i), teacherForcingRatio);
+            loss += model.Forward(workspace, pair.Source, pair.Target, pass);
             model.Backward(workspace, gradients, lossScale);
         }
         return loss;

@@ -98,6 +98,21 @@ public sealed record TrainingOptions
     public EarlyStoppingOptions? EarlyStopping { get; init; }
 
     /// <summary>
+    /// The probability that a training pair's decoder reads the target (teacher forcing) rather than its own argmax of the
+    /// previous step, decided per pair as in the PyTorch translation tutorial (see <see cref="TrainingPass"/>). The draw
+    /// comes from a seed derived from <see cref="Seed"/>, the step and the pair's place in its batch, so a run is the same
+    /// on any thread. Evaluation and decoding are unaffected. Default 1: always teacher-forced.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not in [0, 1].</exception>
+    public float TeacherForcingRatio
+    {
+        get;
+        init => field = value is >= 0f and <= 1f
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(TeacherForcingRatio), value, "The teacher-forcing ratio is a probability: give a value from 0 (always free running) to 1 (always teacher-forced); 0.5 is the PyTorch tutorial's.");
+    } = 1f;
+
+    /// <summary>
     /// What a step whose loss or gradient is NaN or infinite does: stop training with a <see cref="TrainingDivergedException"/>
     /// (<see cref="NonFiniteStepHandling.Stop"/>, the default) or be skipped and reported (<see cref="NonFiniteStepHandling.Skip"/>).
     /// Either way the step is not applied.

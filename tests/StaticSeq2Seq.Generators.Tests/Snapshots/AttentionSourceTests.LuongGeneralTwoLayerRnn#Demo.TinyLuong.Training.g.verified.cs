@@ -5,6 +5,7 @@
 #nullable enable
 
 using System;
+using System.Numerics.Tensors;
 
 namespace Demo;
 
@@ -29,7 +30,24 @@ partial class TinyLuong
     }
 
     /// <inheritdoc/>
-    public float Forward(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, ReadOnlySpan<int> target)
+    public float Forward(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, ReadOnlySpan<int> target) =>
+        ForwardPass(workspace, source, target, teacherForced: true);
+
+    /// <inheritdoc/>
+    public float Forward(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, ReadOnlySpan<int> target, in global::StaticSeq2Seq.TrainingPass pass)
+    {
+        pass.Validate();
+        // Every draw of this pass comes from its own seed, so pairs may run on any thread in any order.
+        var random = new global::StaticSeq2Seq.SeededRandom(pass.Seed);
+        return ForwardPass(workspace, source, target, pass.DrawTeacherForcing(ref random));
+    }
+
+    /// <summary>
+    /// The loss over the target and EOS, keeping what Backward needs. Teacher-forced, the decoder reads SOS then the target;
+    /// free running, it reads SOS then its own argmax of each step, for as many steps. Either way the inputs are recorded,
+    /// and Backward follows them: no gradient flows through the argmax.
+    /// </summary>
+    private float ForwardPass(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, ReadOnlySpan<int> target, bool teacherForced)
     {
         global::StaticSeq2Seq.ModelInputGuard.CheckWorkspace(workspace, typeof(TinyLuong));
         global::StaticSeq2Seq.ModelInputGuard.CheckSequence(source, MaxSourceLength, SourceVocabularySize, nameof(source));
@@ -39,7 +57,6 @@ partial class TinyLuong
         Span<int> tokens = workspace.Tokens;
         EncodeSource(p, a, tokens, source);
 
-        // Teacher forcing: the decoder reads SOS then the target, and must predict the target then EOS.
         int steps = target.Length + 1;
         Span<int> inputs = tokens.Slice(DecoderInputsOffset, steps);
         Span<int> targets = tokens.Slice(DecoderTargetsOffset, steps);
@@ -52,6 +69,11 @@ partial class TinyLuong
         {
             DecoderStepForward(p, a, inputs[i], i, source.Length);
             loss += OutputForward(p, a, i, targets[i]);
+            if (!teacherForced && i + 1 < steps)
+            {
+                // Softmax keeps the logits' order: the most probable token is their argmax.
+                inputs[i + 1] = TensorPrimitives.IndexOfMax(a.Slice(ProbabilitiesOffset + i * TargetVocabularySize, TargetVocabularySize));
+            }
         }
         workspace.SourceLength = source.Length;
         workspace.DecoderSteps = steps;

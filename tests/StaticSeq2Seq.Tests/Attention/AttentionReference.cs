@@ -122,24 +122,42 @@ internal sealed class AttentionReference
         return reference;
     }
 
-    public AttentionForwardResult Forward(IReadOnlyList<int> source, IReadOnlyList<int> target)
+    /// <summary>
+    /// The loss over the target and EOS. The decoder reads SOS then the target (teacher forcing), or the given
+    /// <paramref name="decoderInputs"/> (SOS first, one per step), or, <paramref name="freeRunning"/>, SOS then its own
+    /// argmax of each step.
+    /// </summary>
+    public AttentionForwardResult Forward(IReadOnlyList<int> source, IReadOnlyList<int> target, IReadOnlyList<int>? decoderInputs = null, bool freeRunning = false)
     {
         var (h, c, keys) = Encode(source);
         var steps = target.Count + 1;
         double loss = 0;
         var weights = new double[steps][];
+        var inputs = new int[steps];
+        var margins = new double[steps];
+        inputs[0] = SpecialTokens.Sos;
         for (var i = 0; i < steps; i++)
         {
-            var input = i == 0 ? SpecialTokens.Sos : target[i - 1];
+            if (i > 0 && !freeRunning)
+            {
+                inputs[i] = decoderInputs?[i] ?? target[i - 1];
+            }
             var expected = i < target.Count ? target[i] : SpecialTokens.Eos;
-            var (logits, a) = DecoderStep(h, c, keys, input);
+            var (logits, a) = DecoderStep(h, c, keys, inputs[i]);
             weights[i] = a;
             loss += NegativeLogSoftmax(logits, expected);
+            var (best, margin) = ArgMax(logits);
+            margins[i] = margin;
+            if (freeRunning && i + 1 < steps)
+            {
+                inputs[i + 1] = best;
+            }
         }
-        return new AttentionForwardResult(loss, weights);
+        return new AttentionForwardResult(loss, weights, inputs, margins);
     }
 
-    public double Loss(IReadOnlyList<int> source, IReadOnlyList<int> target) => Forward(source, target).Loss;
+    public double Loss(IReadOnlyList<int> source, IReadOnlyList<int> target, IReadOnlyList<int>? decoderInputs = null) =>
+        Forward(source, target, decoderInputs).Loss;
 
     /// <summary>Greedy decoding: tokens (EOS not included), each step's weights, and each step's gap between the two largest logits.</summary>
     public (int[] Tokens, double[][] Weights, double[] Margins) DecodeGreedy(IReadOnlyList<int> source)
@@ -361,6 +379,22 @@ internal sealed class AttentionReference
         return exp.Select(e => e / sum).ToArray();
     }
 
+    /// <summary>The first index of the largest logit, and how far the second largest lies below it.</summary>
+    private static (int Best, double Margin) ArgMax(double[] logits)
+    {
+        var best = 0;
+        for (var v = 1; v < logits.Length; v++)
+        {
+            best = logits[v] > logits[best] ? v : best;
+        }
+        var second = double.NegativeInfinity;
+        for (var v = 0; v < logits.Length; v++)
+        {
+            second = v != best && logits[v] > second ? logits[v] : second;
+        }
+        return (best, logits[best] - second);
+    }
+
     private static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
 
     private static double NegativeLogSoftmax(double[] logits, int index)
@@ -371,6 +405,8 @@ internal sealed class AttentionReference
     }
 }
 
-/// <param name="Loss">The teacher-forced loss.</param>
+/// <param name="Loss">The loss over the target and EOS.</param>
 /// <param name="Weights">Each decoder step's attention weights over the source.</param>
-internal sealed record AttentionForwardResult(double Loss, double[][] Weights);
+/// <param name="DecoderInputs">The token each step read, SOS first.</param>
+/// <param name="Margins">Per step, the largest logit minus the second largest, so a caller can tell a near tie.</param>
+internal sealed record AttentionForwardResult(double Loss, double[][] Weights, int[] DecoderInputs, double[] Margins);
