@@ -83,6 +83,14 @@ internal static class AttentionEmitter
             }
             w.Line("return workspace.Floats.Slice(AttentionWeightsOffset + step * MaxSourceLength, workspace.SourceLength);");
         }
+        w.Line();
+        w.Line("/// <inheritdoc/>");
+        using (w.Block("public ReadOnlySpan<float> GetStepAttentionWeights(global::StaticSeq2Seq.Seq2SeqWorkspace workspace)"))
+        {
+            w.Line($"global::StaticSeq2Seq.ModelInputGuard.CheckWorkspace(workspace, typeof({plan.TypeName}));");
+            w.Line("// DecodeStep runs as decoder step 0 of the workspace, over the source BeginDecode encoded.");
+            w.Line("return workspace.Floats.Slice(AttentionWeightsOffset, workspace.SourceLength);");
+        }
     }
 
     private static void EmitKeysForward(CodeWriter w, ModelShape shape)

@@ -43,9 +43,26 @@ public sealed class BeamSearchDecoder
     private int finishedCount;
     private int resultCount;
 
+    // With attention weights kept: each live hypothesis's weights of every step so far (double-buffered like its tokens,
+    // one row of MaxSourceLength per step), each expansion's weights of this step, and each finished hypothesis's.
+    private readonly bool hasAttention;
+    private readonly int sourceWidth;
+    private readonly int weightStride;
+    private readonly float[][] weightHistory = [[], []];
+    private readonly float[] stepWeights = [];
+    private readonly float[] finishedWeights = [];
+    private readonly int[] finishedWeightSteps = [];
+    private int sourceLength;
+
     /// <summary>Prepares a decoder for beams of up to <paramref name="maxBeamWidth"/> hypotheses.</summary>
+    /// <param name="model">The model to decode with.</param>
+    /// <param name="maxBeamWidth">The widest beam <see cref="Decode"/> will be asked for.</param>
+    /// <param name="keepAttentionWeights">
+    /// Whether to keep every hypothesis's attention weights of every step for <see cref="GetAttentionWeights"/>; this costs
+    /// MaxTargetLength × MaxSourceLength floats for each of the MaxBeamWidth × (MaxTargetLength + 2) hypotheses that can finish.
+    /// </param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxBeamWidth"/> is below 1 or above the target vocabulary size.</exception>
-    public BeamSearchDecoder(ISeq2SeqModel model, int maxBeamWidth)
+    public BeamSearchDecoder(ISeq2SeqModel model, int maxBeamWidth, bool keepAttentionWeights = false)
     {
         ArgumentNullException.ThrowIfNull(model);
         this.model = model;
@@ -76,7 +93,21 @@ public sealed class BeamSearchDecoder
         finishedScores = new double[finishedCapacity];
         finishedOrder = new int[finishedCapacity];
         topScores = new double[maxBeamWidth];
+        KeepsAttentionWeights = keepAttentionWeights;
+        hasAttention = model.Shape.Attention != AttentionKind.None;
+        sourceWidth = model.Shape.MaxSourceLength;
+        weightStride = maxLength * sourceWidth;
+        if (keepAttentionWeights)
+        {
+            weightHistory = [new float[maxBeamWidth * weightStride], new float[maxBeamWidth * weightStride]];
+            stepWeights = new float[maxBeamWidth * sourceWidth];
+            finishedWeights = new float[finishedCapacity * weightStride];
+            finishedWeightSteps = new int[finishedCapacity];
+        }
     }
+
+    /// <summary>Whether this decoder keeps each hypothesis's attention weights (see <see cref="GetAttentionWeights"/>).</summary>
+    public bool KeepsAttentionWeights { get; }
 
     /// <summary>The widest beam this decoder can run.</summary>
     public int MaxBeamWidth { get; }
@@ -97,6 +128,7 @@ public sealed class BeamSearchDecoder
         var length = Math.Min(options.MaxLength ?? maxLength, maxLength);
 
         model.BeginDecode(workspace, source, states[current].AsSpan(0, stateSize));
+        sourceLength = source.Length;
         logProbabilities[current][0] = 0;
         liveCount = 1;
         finishedCount = 0;
@@ -108,7 +140,7 @@ public sealed class BeamSearchDecoder
                 // Out of room: what is still alive ends here, without EOS.
                 for (var h = 0; h < liveCount; h++)
                 {
-                    Finish(h, step, logProbabilities[current][h], options.LengthPenalty);
+                    Finish(h, step, logProbabilities[current][h], options.LengthPenalty, endsWithEos: false);
                 }
                 break;
             }
@@ -138,6 +170,44 @@ public sealed class BeamSearchDecoder
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="rank"/> is not below the count the last decode returned.</exception>
     public double GetLogProbability(int rank) => finishedLogProbabilities[Finished(rank)];
 
+    /// <summary>
+    /// How many decoder steps of the <paramref name="rank"/>-th best hypothesis have attention weights: one per token, and one
+    /// more for its EOS if it ended with one, as greedy decoding counts them. 0 for a model without attention.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">This decoder was made without <c>keepAttentionWeights</c>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="rank"/> is not below the count the last decode returned.</exception>
+    public int GetAttentionStepCount(int rank)
+    {
+        CheckKeepsAttentionWeights();
+        return finishedWeightSteps[Finished(rank)];
+    }
+
+    /// <summary>
+    /// The attention weights over the source of decoder step <paramref name="step"/> of the <paramref name="rank"/>-th best
+    /// hypothesis: step 0 read SOS, step i its token i − 1. The span points into this decoder; the next decode overwrites it.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">This decoder was made without <c>keepAttentionWeights</c>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The rank is not below the count the last decode returned, or the step not below <see cref="GetAttentionStepCount"/>.</exception>
+    public ReadOnlySpan<float> GetAttentionWeights(int rank, int step)
+    {
+        CheckKeepsAttentionWeights();
+        var index = Finished(rank);
+        if ((uint)step >= (uint)finishedWeightSteps[index])
+        {
+            throw new ArgumentOutOfRangeException(nameof(step), step,
+                $"Hypothesis {rank} has attention weights for {finishedWeightSteps[index]} steps; ask for step 0 to {finishedWeightSteps[index] - 1}.");
+        }
+        return finishedWeights.AsSpan(index * weightStride + step * sourceWidth, sourceLength);
+    }
+
+    private void CheckKeepsAttentionWeights()
+    {
+        if (!KeepsAttentionWeights)
+        {
+            throw new InvalidOperationException("This beam decoder keeps no attention weights; create it with keepAttentionWeights: true.");
+        }
+    }
+
     private int Finished(int rank)
     {
         if ((uint)rank >= (uint)resultCount)
@@ -164,6 +234,10 @@ public sealed class BeamSearchDecoder
                 sum += Math.Exp(logit - max);
             }
             logNormalizers[h] = max + Math.Log(sum);
+            if (KeepsAttentionWeights)
+            {
+                model.GetStepAttentionWeights(workspace).CopyTo(stepWeights.AsSpan(h * sourceWidth, sourceWidth));
+            }
         }
     }
 
@@ -218,7 +292,7 @@ public sealed class BeamSearchDecoder
                 // Only an EOS among the beam's best ends a hypothesis; a lower-ranked one would not have been kept.
                 if (c < width)
                 {
-                    Finish(h, step, candidateLogProbability[c], lengthPenalty);
+                    Finish(h, step, candidateLogProbability[c], lengthPenalty, endsWithEos: true);
                 }
                 continue;
             }
@@ -226,15 +300,32 @@ public sealed class BeamSearchDecoder
             tokens[next][nextLive * maxLength + step] = token;
             nextStates.AsSpan(h * stateSize, stateSize).CopyTo(states[next].AsSpan(nextLive * stateSize));
             logProbabilities[next][nextLive] = candidateLogProbability[c];
+            if (KeepsAttentionWeights)
+            {
+                var history = weightHistory[next].AsSpan(nextLive * weightStride, weightStride);
+                weightHistory[current].AsSpan(h * weightStride, step * sourceWidth).CopyTo(history);
+                stepWeights.AsSpan(h * sourceWidth, sourceWidth).CopyTo(history.Slice(step * sourceWidth));
+            }
             nextLive++;
         }
         current = next;
         liveCount = nextLive;
     }
 
-    private void Finish(int hypothesis, int length, double logProbability, float lengthPenalty)
+    /// <summary>Records a finished hypothesis; one that <paramref name="endsWithEos"/> also keeps the weights of the step that chose EOS.</summary>
+    private void Finish(int hypothesis, int length, double logProbability, float lengthPenalty, bool endsWithEos)
     {
         var index = finishedCount++;
+        if (KeepsAttentionWeights)
+        {
+            var weights = finishedWeights.AsSpan(index * weightStride, weightStride);
+            weightHistory[current].AsSpan(hypothesis * weightStride, length * sourceWidth).CopyTo(weights);
+            if (endsWithEos)
+            {
+                stepWeights.AsSpan(hypothesis * sourceWidth, sourceWidth).CopyTo(weights.Slice(length * sourceWidth));
+            }
+            finishedWeightSteps[index] = hasAttention ? length + (endsWithEos ? 1 : 0) : 0;
+        }
         tokens[current].AsSpan(hypothesis * maxLength, length).CopyTo(finishedTokens.AsSpan(index * maxLength));
         finishedLengths[index] = length;
         finishedLogProbabilities[index] = logProbability;

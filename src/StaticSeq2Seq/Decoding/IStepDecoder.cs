@@ -21,4 +21,12 @@ public interface IStepDecoder
     /// </summary>
     /// <exception cref="ArgumentException">A buffer is too short, or the token is outside the target vocabulary.</exception>
     void DecodeStep(Seq2SeqWorkspace workspace, ReadOnlySpan<float> state, int token, Span<float> nextState, Span<float> logits);
+
+    /// <summary>
+    /// The attention weights of the last <see cref="DecodeStep"/> on <paramref name="workspace"/>: one per source token,
+    /// summing to 1. Valid after a step; the span points into the workspace, so the next step overwrites it. Models
+    /// declared without attention return an empty span.
+    /// </summary>
+    /// <exception cref="ArgumentException">The workspace belongs to another model.</exception>
+    ReadOnlySpan<float> GetStepAttentionWeights(Seq2SeqWorkspace workspace) => ReadOnlySpan<float>.Empty;
 }

@@ -23,6 +23,14 @@ partial class TinyLuong
         return workspace.Floats.Slice(AttentionWeightsOffset + step * MaxSourceLength, workspace.SourceLength);
     }
 
+    /// <inheritdoc/>
+    public ReadOnlySpan<float> GetStepAttentionWeights(global::StaticSeq2Seq.Seq2SeqWorkspace workspace)
+    {
+        global::StaticSeq2Seq.ModelInputGuard.CheckWorkspace(workspace, typeof(TinyLuong));
+        // DecodeStep runs as decoder step 0 of the workspace, over the source BeginDecode encoded.
+        return workspace.Floats.Slice(AttentionWeightsOffset, workspace.SourceLength);
+    }
+
     /// <summary>Luong general keys, once per source: key_j = W_a k_j for every real source position j, so score_j = h · key_j.</summary>
     private static void AttentionKeysForward(ReadOnlySpan<float> p, Span<float> a, int sourceLength)
     {

@@ -23,6 +23,14 @@ partial class TinyBidirectional
         return workspace.Floats.Slice(AttentionWeightsOffset + step * MaxSourceLength, workspace.SourceLength);
     }
 
+    /// <inheritdoc/>
+    public ReadOnlySpan<float> GetStepAttentionWeights(global::StaticSeq2Seq.Seq2SeqWorkspace workspace)
+    {
+        global::StaticSeq2Seq.ModelInputGuard.CheckWorkspace(workspace, typeof(TinyBidirectional));
+        // DecodeStep runs as decoder step 0 of the workspace, over the source BeginDecode encoded.
+        return workspace.Floats.Slice(AttentionWeightsOffset, workspace.SourceLength);
+    }
+
     /// <summary>
     /// Luong attention (dot) at decoder step i, forward, after the step, with h the top layer's new state (slot i + 1):
     ///   score_j = h · k_j,  a = softmax(score),  c = Σ_j a_j k_j,

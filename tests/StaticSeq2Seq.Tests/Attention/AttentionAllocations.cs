@@ -74,6 +74,37 @@ public sealed class AttentionAllocations
         Assert.True(float.IsFinite(sink));
     }
 
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Warm_beam_search_keeping_attention_weights_allocates_zero_bytes(string modelName)
+    {
+        var model = AttentionModels.Create(modelName, seed: 3);
+        var workspace = model.CreateWorkspace();
+        var beam = new StaticSeq2Seq.Decoding.BeamSearchDecoder(model, maxBeamWidth: 3, keepAttentionWeights: true);
+        var options = new StaticSeq2Seq.Decoding.BeamSearchOptions { BeamWidth = 3, NBest = 3 };
+        var random = new Random(3);
+        var sources = Enumerable.Range(0, 8)
+            .Select(i => AttentionModels.Tokens(random, 1 + i % model.Shape.MaxSourceLength, model.Shape.SourceVocabularySize))
+            .ToArray();
+        var sink = 0f;
+
+        void Decode(int i)
+        {
+            var found = beam.Decode(workspace, sources[i & 7], options);
+            for (var rank = 0; rank < found; rank++)
+            {
+                for (var step = 0; step < beam.GetAttentionStepCount(rank); step++)
+                {
+                    sink += beam.GetAttentionWeights(rank, step)[0];
+                }
+            }
+        }
+
+        var allocated = MeasureWarm(Decode);
+        Assert.True(allocated == 0, $"{modelName}: {MeasuredCalls} warm beam decodes keeping attention weights allocated {allocated} bytes in every one of {Rounds} rounds.");
+        Assert.True(float.IsFinite(sink));
+    }
+
     /// <summary>The fewest bytes allocated on this thread by <see cref="MeasuredCalls"/> warm calls, over a few rounds.</summary>
     private static long MeasureWarm(Action<int> call)
     {

@@ -42,6 +42,67 @@ public sealed class AttentionStepDecoding
 
     [Theory]
     [MemberData(nameof(Models))]
+    public void A_beam_of_width_one_keeps_the_attention_weights_of_greedy_decoding(string modelName)
+    {
+        var model = AttentionModels.Create(modelName, seed: 2);
+        var workspace = model.CreateWorkspace();
+        var beam = new BeamSearchDecoder(model, maxBeamWidth: 1, keepAttentionWeights: true);
+        var greedy = new int[model.Shape.MaxTargetLength];
+        var random = new Random(6);
+        for (var trial = 0; trial < 20; trial++)
+        {
+            var source = AttentionModels.Tokens(random, random.Next(1, model.Shape.MaxSourceLength + 1), model.Shape.SourceVocabularySize);
+            model.DecodeGreedy(workspace, source, greedy);
+            var greedySteps = Enumerable.Range(0, model.Shape.Attention == AttentionKind.None ? 0 : workspace.DecoderSteps)
+                .Select(step => model.GetAttentionWeights(workspace, step).ToArray())
+                .ToArray();
+            Assert.Equal(1, beam.Decode(workspace, source, new BeamSearchOptions { BeamWidth = 1 }));
+            Assert.Equal(greedySteps.Length, beam.GetAttentionStepCount(0));
+            for (var step = 0; step < greedySteps.Length; step++)
+            {
+                // The same kernels on the same states: the same floats.
+                Assert.Equal(greedySteps[step], beam.GetAttentionWeights(0, step).ToArray());
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Every_n_best_hypothesis_keeps_one_distribution_over_the_source_per_step(string modelName)
+    {
+        var model = AttentionModels.Create(modelName, seed: 4);
+        var workspace = model.CreateWorkspace();
+        var beam = new BeamSearchDecoder(model, maxBeamWidth: 4, keepAttentionWeights: true);
+        int[] source = [5, 9, 2, 7, 4];
+        var found = beam.Decode(workspace, source, new BeamSearchOptions { BeamWidth = 4, NBest = 4 });
+        for (var rank = 0; rank < found; rank++)
+        {
+            var steps = beam.GetAttentionStepCount(rank);
+            var tokens = beam.GetTokens(rank).Length;
+            Assert.True(model.Shape.Attention == AttentionKind.None ? steps == 0 : steps == tokens || steps == tokens + 1, $"rank {rank}: {steps} steps for {tokens} tokens.");
+            for (var step = 0; step < steps; step++)
+            {
+                var weights = beam.GetAttentionWeights(rank, step);
+                Assert.Equal(source.Length, weights.Length);
+                Assert.True(Math.Abs(TensorPrimitivesSum(weights) - 1) < 1e-5, $"rank {rank}, step {step}: weights sum to {TensorPrimitivesSum(weights)}.");
+            }
+            Assert.Throws<ArgumentOutOfRangeException>(() => beam.GetAttentionWeights(rank, steps));
+        }
+        Assert.Throws<InvalidOperationException>(() => new BeamSearchDecoder(model, 1).GetAttentionStepCount(0));
+    }
+
+    private static double TensorPrimitivesSum(ReadOnlySpan<float> values)
+    {
+        double sum = 0;
+        foreach (var value in values)
+        {
+            sum += value;
+        }
+        return sum;
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
     public void A_step_gives_the_logits_of_the_same_step_of_greedy_decoding(string modelName)
     {
         var model = AttentionModels.Create(modelName, seed: 3);
