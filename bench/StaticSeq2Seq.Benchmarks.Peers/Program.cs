@@ -44,10 +44,12 @@ if (reports.Any(r => !r.Success))
     return 1;
 }
 
+Console.WriteLine("Allocations on the decoding and training thread ...");
+var allocations = new[] { "S", "M" }.ToDictionary(config => config, ThreadAllocations.Measure);
 Console.WriteLine("Generator cost ...");
 var generator = GeneratorCost.Measure(runs: full ? 20 : 5);
 Console.WriteLine();
-Console.WriteLine(new ComparisonTable(reports, torch, generator, full).Render());
+Console.WriteLine(new ComparisonTable(reports, torch, allocations, generator, full).Render());
 try
 {
     Directory.Delete(scratch, recursive: true);
