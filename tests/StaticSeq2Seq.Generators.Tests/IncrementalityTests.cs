@@ -88,6 +88,20 @@ public sealed class IncrementalityTests
     }
 
     [Fact]
+    public void BidirectionalEncoderChange_Regenerates()
+    {
+        var first = GeneratorHarness.Run(ModelSource);
+        var edited = ModelSource.Replace("MaxTargetLength = 4)", "MaxTargetLength = 4, BidirectionalEncoder = true)", StringComparison.Ordinal);
+
+        var second = GeneratorHarness.Run(ReplaceModelText(first, edited), first.Driver);
+
+        Assert.Equal([IncrementalStepRunReason.Modified], Reasons(second, StepNames.ParseSpec));
+        Assert.Equal([IncrementalStepRunReason.Modified], Reasons(second, StepNames.BuildPlan));
+        Assert.Contains("encoder.rnn.weight_ih_l0_reverse", Source(second, "Demo.Model.Model.g.cs"), StringComparison.Ordinal);
+        Assert.Contains("private static void EncoderReverseLayer0Forward(", Source(second, "Demo.Model.Layers.g.cs"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void SecondModelAdded_LeavesTheFirstCached()
     {
         var first = GeneratorHarness.Run(ModelSource);
