@@ -40,7 +40,9 @@ internal sealed class BatchGradients : IDisposable
 
     private Thread[]? workers;
     private SemaphoreSlim[]? batchReady;
-    private CountdownEvent? batchDone;
+    // Released once by each worker when it has no chunk left. A semaphore makes its lock when it is made, where a
+    // CountdownEvent makes its lock on the first wait that blocks, which can come long after warm-up.
+    private SemaphoreSlim? workerDone;
     private ExceptionDispatchInfo? firstError;
     private int firstErrorChunk;
     private volatile bool disposed;
@@ -132,7 +134,6 @@ internal sealed class BatchGradients : IDisposable
         nextChunk = 1;
         firstError = null;
         firstErrorChunk = int.MaxValue;
-        batchDone!.Reset(workers!.Length);
         foreach (var ready in batchReady!)
         {
             ready.Release();
@@ -141,7 +142,10 @@ internal sealed class BatchGradients : IDisposable
         // The calling thread takes chunk 0, straight into the batch's buffer, and then helps with the rest.
         RunChunk(0, workspaces[0], gradients);
         TakeChunks(workspaces[0]);
-        batchDone.Wait();
+        foreach (var _ in workers!)
+        {
+            workerDone!.Wait();
+        }
         firstError?.Throw();
 
         var loss = chunkLosses[0];
@@ -224,7 +228,7 @@ internal sealed class BatchGradients : IDisposable
             return;
         }
         batchReady = new SemaphoreSlim[threads - 1];
-        batchDone = new CountdownEvent(threads - 1);
+        workerDone = new SemaphoreSlim(0);
         workers = new Thread[threads - 1];
         for (var w = 0; w < workers.Length; w++)
         {
@@ -248,7 +252,7 @@ internal sealed class BatchGradients : IDisposable
                 return;
             }
             TakeChunks(workspace);
-            batchDone!.Signal();
+            workerDone!.Release();
         }
     }
 
