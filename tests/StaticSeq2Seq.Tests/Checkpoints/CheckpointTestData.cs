@@ -56,26 +56,7 @@ internal static class CheckpointTestData
     }
 
     /// <summary><paramref name="count"/> random pairs of random lengths over the ordinary ids of <paramref name="shape"/>'s vocabularies.</summary>
-    public static SequencePair[] RandomPairs(ModelShape shape, int count, ulong seed)
-    {
-        var random = new SeededRandom(seed);
-        var pairs = new SequencePair[count];
-        for (var i = 0; i < count; i++)
-        {
-            var source = new int[1 + random.NextInt(shape.MaxSourceLength)];
-            var target = new int[1 + random.NextInt(shape.MaxTargetLength)];
-            for (var t = 0; t < source.Length; t++)
-            {
-                source[t] = SpecialTokens.Count + random.NextInt(shape.SourceVocabularySize - SpecialTokens.Count);
-            }
-            for (var t = 0; t < target.Length; t++)
-            {
-                target[t] = SpecialTokens.Count + random.NextInt(shape.TargetVocabularySize - SpecialTokens.Count);
-            }
-            pairs[i] = new SequencePair(source, target);
-        }
-        return pairs;
-    }
+    public static SequencePair[] RandomPairs(ModelShape shape, int count, ulong seed) => Testing.RandomPairs.Create(shape, count, seed);
 
     /// <summary>A vocabulary of exactly <paramref name="size"/> tokens, some of them not ASCII.</summary>
     public static Vocabulary Vocabulary(int size, string prefix) =>
