@@ -10,7 +10,7 @@ namespace StaticSeq2Seq.Tests.Checkpoints;
 /// </summary>
 internal sealed class WorkerProcess : IDisposable
 {
-    private static readonly string WorkerPath = typeof(WorkerProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+    public static readonly string WorkerPath = typeof(WorkerProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
         .Single(a => a.Key == "CheckpointWorker").Value!;
 
     private readonly Process process;
