@@ -26,7 +26,7 @@ public sealed class Seq2SeqGenerator : IIncrementalGenerator
             .ForAttributeWithMetadataName(
                 SpecParser.AttributeMetadataName,
                 static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax { ClassOrStructKeyword.RawKind: not (int)SyntaxKind.StructKeyword },
-                static (target, cancellationToken) => ParseSafely((INamedTypeSymbol)target.TargetSymbol, target.Attributes[0], cancellationToken))
+                static (target, cancellationToken) => ParseSafely((INamedTypeSymbol)target.TargetSymbol, target.Attributes[0], target.SemanticModel.Compilation, cancellationToken))
             .WithTrackingName(StepNames.ParseSpec);
 
         var plans = specs
@@ -36,11 +36,11 @@ public sealed class Seq2SeqGenerator : IIncrementalGenerator
         context.RegisterSourceOutput(plans, static (output, planned) => Emit(output, planned));
     }
 
-    private static ParsedModel ParseSafely(INamedTypeSymbol type, AttributeData attribute, CancellationToken cancellationToken)
+    private static ParsedModel ParseSafely(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, CancellationToken cancellationToken)
     {
         try
         {
-            return new ParsedModel(type.Name, SpecParser.Parse(type, attribute, cancellationToken), null);
+            return new ParsedModel(type.Name, SpecParser.Parse(type, attribute, compilation, cancellationToken), null);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

@@ -233,6 +233,27 @@ public sealed class DiagnosticTests
         });
     }
 
+    /// <summary>
+    /// A class named like a member the generator adds (an interface method, a size constant, a layer's method) cannot hold
+    /// it (CS0542 in the generated code); it is reported at the class name and nothing is generated.
+    /// </summary>
+    [Theory]
+    [InlineData("Forward", "method")]
+    [InlineData("HiddenSize", "constant")]
+    [InlineData("Layout", "property")]
+    [InlineData("EncoderLayer0Backward", "method")]
+    public async Task S2S0010_ClassNamedLikeAGeneratedMember(string className, string memberKind)
+    {
+        var diagnostic = await SingleErrorWithoutOutput($$"""
+            using StaticSeq2Seq;
+            namespace Demo;
+            [Seq2SeqModel({{ValidArguments}})]
+            partial class {{className}};
+            """);
+
+        AssertDiagnostic(diagnostic, "S2S0010", className, $"'{className}'", $"the {memberKind} {className}", "rename the class");
+    }
+
     private static string WithArgument(string name, string argument)
     {
         var arguments = ValidArguments.Split(", ").Where(a => !a.StartsWith(name + " ", StringComparison.Ordinal));

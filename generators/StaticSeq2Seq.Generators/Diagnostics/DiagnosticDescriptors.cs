@@ -91,6 +91,15 @@ internal static class DiagnosticDescriptors
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true);
 
+    /// <summary>"The model class '{0}' has the name of a member the generator adds to it ({0} is {1}); rename the class"</summary>
+    public static readonly DiagnosticDescriptor ClassNamedLikeMember = new(
+        id: "S2S0010",
+        title: "Model class named like a generated member",
+        messageFormat: "The model class '{0}' has the name of a member the generator adds to it (the {1} {0}), and a member cannot be named like its class; rename the class",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
     /// <summary>"StaticSeq2Seq could not generate '{0}': {1}. Please report this with the model's declaration."</summary>
     public static readonly DiagnosticDescriptor InternalError = new(
         id: "S2S9999",

@@ -25,7 +25,8 @@ public sealed class Seq2SeqModelAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.ArgumentOutOfRange,
         DiagnosticDescriptors.UnknownCell,
         DiagnosticDescriptors.ModelTooLarge,
-        DiagnosticDescriptors.UnknownAttention);
+        DiagnosticDescriptors.UnknownAttention,
+        DiagnosticDescriptors.ClassNamedLikeMember);
 
     public override void Initialize(AnalysisContext context)
     {
@@ -50,7 +51,7 @@ public sealed class Seq2SeqModelAnalyzer : DiagnosticAnalyzer
         {
             return;
         }
-        var spec = SpecParser.Parse(type, attribute, context.CancellationToken);
+        var spec = SpecParser.Parse(type, attribute, context.Compilation, context.CancellationToken);
         foreach (var problem in SpecValidator.Validate(spec))
         {
             context.ReportDiagnostic(Diagnostic.Create(problem.Descriptor, Locate(type, attribute, problem.ArgumentName, context), problem.MessageArguments));

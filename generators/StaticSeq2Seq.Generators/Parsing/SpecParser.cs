@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -16,7 +17,7 @@ internal static class SpecParser
 {
     public const string AttributeMetadataName = "StaticSeq2Seq.Seq2SeqModelAttribute";
 
-    public static ModelSpec Parse(INamedTypeSymbol type, AttributeData attribute, CancellationToken cancellationToken)
+    public static ModelSpec Parse(INamedTypeSymbol type, AttributeData attribute, Compilation compilation, CancellationToken cancellationToken)
     {
         var facts = new ClassFacts(
             IsPartial: IsPartialEverywhere(type, cancellationToken),
@@ -27,15 +28,21 @@ internal static class SpecParser
         int? sourceVocabulary = null, targetVocabulary = null, embedding = null, hidden = null, layers = null, cell = null, maxSource = null, maxTarget = null, attention = null;
         bool? bidirectional = null;
         var unreadable = new List<string>();
+        var rejected = RejectedArguments(attribute, compilation, cancellationToken);
         foreach (var argument in attribute.NamedArguments)
         {
-            if (argument.Key == "BidirectionalEncoder" && argument.Value.Kind == TypedConstantKind.Primitive && argument.Value.Value is bool flag)
+            if (argument.Key == "BidirectionalEncoder" && !rejected.Contains(argument.Key)
+                && argument.Value.Kind == TypedConstantKind.Primitive && argument.Value.Value is bool flag)
             {
                 bidirectional = flag;
                 continue;
             }
-            // A value of the wrong type is already a compiler error: remember the argument so validation adds no second one.
-            if (argument.Value.Kind is not (TypedConstantKind.Primitive or TypedConstantKind.Enum) || argument.Value.Value is not int value)
+            // A value the compiler rejects is already an error: remember the argument so validation adds no second one.
+            // Roslyn may still hand such a value over converted (RecurrentCell.Lstm given for an int arrives as the int
+            // 2), so the argument's own compiler errors decide, not only its value.
+            if (rejected.Contains(argument.Key)
+                || argument.Value.Kind is not (TypedConstantKind.Primitive or TypedConstantKind.Enum)
+                || argument.Value.Value is not int value)
             {
                 unreadable.Add(argument.Key);
                 continue;
@@ -57,6 +64,27 @@ internal static class SpecParser
         var ns = type.ContainingNamespace is { IsGlobalNamespace: false } containing ? containing.ToDisplayString() : null;
         return new ModelSpec(ns, type.Name, type.IsRecord ? "record" : "class", facts,
             new ModelArguments(sourceVocabulary, targetVocabulary, embedding, hidden, layers, cell, maxSource, maxTarget, attention, bidirectional, unreadable.ToEquatableArray()));
+    }
+
+    /// <summary>The named arguments whose expressions have a compiler error (a wrong type, not a constant, an unknown name).</summary>
+    private static HashSet<string> RejectedArguments(AttributeData attribute, Compilation compilation, CancellationToken cancellationToken)
+    {
+        var rejected = new HashSet<string>();
+        if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax { ArgumentList: { } list } syntax
+            || !compilation.ContainsSyntaxTree(syntax.SyntaxTree))
+        {
+            return rejected;
+        }
+        var model = compilation.GetSemanticModel(syntax.SyntaxTree);
+        foreach (var argument in list.Arguments)
+        {
+            if (argument.NameEquals is { } name
+                && model.GetDiagnostics(argument.Span, cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error))
+            {
+                rejected.Add(name.Name.Identifier.ValueText);
+            }
+        }
+        return rejected;
     }
 
     private static bool IsPartialEverywhere(INamedTypeSymbol type, CancellationToken cancellationToken)

@@ -63,7 +63,12 @@ internal static class SpecValidator
         // The size depends on every argument; with one missing or unreadable there is nothing to measure.
         if (problems.Count == 0 && arguments.Unreadable.Length == 0)
         {
-            CheckSize(problems, Resolve(arguments));
+            var shape = Resolve(arguments);
+            CheckSize(problems, shape);
+            if (problems.Count == 0 && GeneratedMemberNames.Find(Planner.Plan(spec, shape)) is { } clash)
+            {
+                problems.Add(new SpecProblem(DiagnosticDescriptors.ClassNamedLikeMember, null, [spec.ClassName, clash]));
+            }
         }
         return problems.ToImmutableArray();
     }
