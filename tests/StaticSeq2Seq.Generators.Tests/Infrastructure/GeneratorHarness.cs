@@ -42,13 +42,16 @@ internal static class GeneratorHarness
         return [.. paths.Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))];
     }
 
+    /// <summary>
+    /// A compilation with the references and no source. Compilations derived from it share its bound references,
+    /// which makes each new one cheap; one created from scratch binds every referenced assembly again.
+    /// </summary>
+    private static readonly Lazy<CSharpCompilation> Empty = new(() =>
+        CSharpCompilation.Create("UserAssembly", [], References.Value, CompilationOptions));
+
     /// <summary>One syntax tree per source, named <c>Source0.cs</c>, <c>Source1.cs</c>, ... so locations are easy to read.</summary>
     public static CSharpCompilation Compile([StringSyntax("C#")] params string[] sources) =>
-        CSharpCompilation.Create(
-            "UserAssembly",
-            sources.Select((source, i) => Parse(source, $"Source{i}.cs")),
-            References.Value,
-            CompilationOptions);
+        Empty.Value.AddSyntaxTrees(sources.Select((source, i) => Parse(source, $"Source{i}.cs")));
 
     public static SyntaxTree Parse([StringSyntax("C#")] string source, string path = "Extra.cs") =>
         CSharpSyntaxTree.ParseText(source, ParseOptions, path);
@@ -70,7 +73,15 @@ internal static class GeneratorHarness
     }
 
     /// <summary>The analyzer's diagnostics, sorted by position. An exception in the analyzer fails the test.</summary>
-    public static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Compilation compilation)
+    public static Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Compilation compilation) => AnalyzeAsync(compilation, withCompilerDiagnostics: false);
+
+    /// <summary>
+    /// The compiler's and the analyzer's diagnostics from one pass over <paramref name="compilation"/> (the analyzer
+    /// drives a full compilation anyway, so asking for both costs no second one). An analyzer exception fails the test.
+    /// </summary>
+    public static Task<ImmutableArray<Diagnostic>> CompileAndAnalyzeAsync(Compilation compilation) => AnalyzeAsync(compilation, withCompilerDiagnostics: true);
+
+    private static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Compilation compilation, bool withCompilerDiagnostics)
     {
         var exceptions = new List<Exception>();
         var options = new CompilationWithAnalyzersOptions(
@@ -78,9 +89,8 @@ internal static class GeneratorHarness
             onAnalyzerException: (exception, _, _) => { lock (exceptions) { exceptions.Add(exception); } },
             concurrentAnalysis: false,
             logAnalyzerExecutionTime: false);
-        var diagnostics = await compilation
-            .WithAnalyzers([new Seq2SeqModelAnalyzer()], options)
-            .GetAnalyzerDiagnosticsAsync();
+        var analyzed = compilation.WithAnalyzers([new Seq2SeqModelAnalyzer()], options);
+        var diagnostics = withCompilerDiagnostics ? await analyzed.GetAllDiagnosticsAsync() : await analyzed.GetAnalyzerDiagnosticsAsync();
         Assert.True(exceptions.Count == 0, $"The analyzer threw: {string.Join("\n", exceptions)}");
         return [.. diagnostics.OrderBy(d => d.Location.SourceSpan.Start).ThenBy(d => d.Id, StringComparer.Ordinal)];
     }
