@@ -193,6 +193,8 @@ public sealed class RobustnessTests
     /// <summary>A verbatim identifier (<c>@event</c>) is a legal name; the generated code must spell it the same way.</summary>
     [Theory]
     [InlineData("Demo", "@event")]
+    [InlineData("Demo", "@partial")] // a contextual keyword: generated as plain 'partial', it drew CS8981 in every generated file
+    [InlineData("Demo", "@model")]
     [InlineData("Demo.@class", "Model")]
     public void KeywordNames_CompileCleanly(string ns, string className)
     {

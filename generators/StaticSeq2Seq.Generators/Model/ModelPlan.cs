@@ -31,8 +31,24 @@ internal sealed record ModelPlan(
     int WorkspaceTokens,
     EquatableArray<LinearKernelPlan> LinearKernels)
 {
-    /// <summary>The class name as C# source spells it: a keyword such as <c>event</c> needs its <c>@</c>.</summary>
-    public string TypeName => SyntaxFacts.GetKeywordKind(ClassName) == SyntaxKind.None ? ClassName : "@" + ClassName;
+    /// <summary>
+    /// The class name as C# source spells it: a keyword such as <c>event</c> needs its <c>@</c>; a name of lower-case ASCII
+    /// letters only (the contextual keyword <c>partial</c>, or <c>model</c>) gets one too, since without it the compiler
+    /// warns (CS8981) that such names may become keywords, in files the user cannot edit.
+    /// </summary>
+    public string TypeName => SyntaxFacts.GetKeywordKind(ClassName) != SyntaxKind.None || IsLowerCaseAscii(ClassName) ? "@" + ClassName : ClassName;
+
+    private static bool IsLowerCaseAscii(string name)
+    {
+        foreach (var c in name)
+        {
+            if (c is < 'a' or > 'z')
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /// <summary>The start of every hint name: <c>Namespace.Class</c> without <c>@</c>, which hint names may not hold.</summary>
     public string HintPrefix => Namespace is null ? ClassName : $"{Namespace.Replace("@", "")}.{ClassName}";
