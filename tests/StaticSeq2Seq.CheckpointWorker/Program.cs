@@ -13,7 +13,7 @@ if (args.Length < 2 || args[0] is not ("train" or "run"))
 var path = args[1];
 var pairs = WorkerTraining.Pairs();
 var model = WorkerTraining.CreateModel();
-var trainer = Resume(path, model);
+using var trainer = Resume(path, model);
 if (args[0] == "train")
 {
     WorkerTraining.Train(trainer, pairs, long.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture), _ => { });

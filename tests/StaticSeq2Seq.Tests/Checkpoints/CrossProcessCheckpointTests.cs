@@ -35,10 +35,11 @@ public sealed class CrossProcessCheckpointTests(ITestOutputHelper output) : IDis
         var workers = clock.Elapsed;
 
         var uninterrupted = WorkerTraining.CreateModel();
-        var uninterruptedTrainer = new Seq2SeqTrainer(uninterrupted, WorkerTraining.Options(WorkerTraining.Epochs));
+        using var uninterruptedTrainer = new Seq2SeqTrainer(uninterrupted, WorkerTraining.Options(WorkerTraining.Epochs));
         WorkerTraining.Train(uninterruptedTrainer, WorkerTraining.Pairs(), firstSteps + moreSteps, _ => { });
 
         var (resumed, resumedTrainer) = LoadWithTrainer(path);
+        using var disposeResumed = resumedTrainer;
         Assert.Equal(firstSteps + moreSteps, resumedTrainer.StepsCompleted);
         Assert.Equal(uninterruptedTrainer.EpochsCompleted, resumedTrainer.EpochsCompleted);
         Assert.Equal(uninterruptedTrainer.EpochPairsCompleted, resumedTrainer.EpochPairsCompleted);
@@ -91,6 +92,7 @@ public sealed class CrossProcessCheckpointTests(ITestOutputHelper output) : IDis
             }
             Assert.True(File.Exists(path), $"Kill {kills}: the checkpoint is gone.");
             var (model, trainer) = LoadWithTrainer(path);
+            using var disposeTrainer = trainer;
             var step = trainer.StepsCompleted;
             Assert.True(step >= previousStep, $"Kill {kills}: the checkpoint went back from step {previousStep} to {step}.");
             AssertBitIdentical(expected[step], model.Parameters, $"parameters after kill {kills}, at step {step}");
@@ -106,7 +108,7 @@ public sealed class CrossProcessCheckpointTests(ITestOutputHelper output) : IDis
     private static float[][] ReplayEveryStep()
     {
         var model = WorkerTraining.CreateModel();
-        var trainer = new Seq2SeqTrainer(model, WorkerTraining.Options(WorkerTraining.Epochs));
+        using var trainer = new Seq2SeqTrainer(model, WorkerTraining.Options(WorkerTraining.Epochs));
         var parameters = new List<float[]> { model.Parameters.ToArray() };
         WorkerTraining.Train(trainer, WorkerTraining.Pairs(), WorkerTraining.TotalSteps, step =>
         {
