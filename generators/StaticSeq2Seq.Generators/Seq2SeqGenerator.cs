@@ -40,12 +40,31 @@ public sealed class Seq2SeqGenerator : IIncrementalGenerator
     {
         try
         {
+            // On two partial declarations the attribute is the compiler's error CS0579, and each declaration is a target
+            // of its own: generating for both would add every file twice (the driver fails on the repeated hint names).
+            if (IsAppliedMoreThanOnce(type, attribute))
+            {
+                return new ParsedModel(type.Name, null, null);
+            }
             return new ParsedModel(type.Name, SpecParser.Parse(type, attribute, compilation, cancellationToken), null);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             return new ParsedModel(type.Name, null, exception.Message);
         }
+    }
+
+    private static bool IsAppliedMoreThanOnce(INamedTypeSymbol type, AttributeData attribute)
+    {
+        var count = 0;
+        foreach (var applied in type.GetAttributes())
+        {
+            if (SymbolEqualityComparer.Default.Equals(applied.AttributeClass, attribute.AttributeClass) && ++count > 1)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static PlannedModel PlanSafely(ParsedModel parsed)

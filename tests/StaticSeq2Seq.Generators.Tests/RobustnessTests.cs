@@ -99,6 +99,16 @@ public sealed class RobustnessTests
             """
         },
         {
+            "attribute on two partial declarations of one class, each a target of its own",
+            """
+            using StaticSeq2Seq;
+            [Seq2SeqModel(SourceVocabularySize = 7, TargetVocabularySize = 7, EmbeddingSize = 3, HiddenSize = 2, MaxSourceLength = 2, MaxTargetLength = 2)]
+            public partial class Model;
+            [Seq2SeqModel(SourceVocabularySize = 7, TargetVocabularySize = 7, EmbeddingSize = 3, HiddenSize = 2, MaxSourceLength = 2, MaxTargetLength = 2)]
+            public partial class Model;
+            """
+        },
+        {
             "class name missing",
             """
             using StaticSeq2Seq;
