@@ -42,7 +42,8 @@ internal static class DeclarationOracle
     /// CS0418 "an abstract class cannot be static" / sealed, CS0441 "a class cannot be both static and sealed",
     /// CS0502 "abstract and sealed", CS9029 "types cannot be named 'record'", CS0542 "member names cannot be the
     /// same as their enclosing type" (a class named like a member of <c>Outer</c>), CS0616 "is not an attribute class"
-    /// (a class named <c>Seq2SeqModelAttribute</c> captures the unqualified attribute name), CS0234 "does not exist in
+    /// or CS0653 "cannot apply attribute class because it is abstract" (a type named <c>Seq2SeqModelAttribute</c>, a class or
+    /// an interface or a static class, captures the unqualified attribute name), CS0234 "does not exist in
     /// the namespace" (<c>StaticSeq2Seq.Seq2SeqModel</c> inside namespace <c>Demo.StaticSeq2Seq</c>).
     /// </summary>
     public static Expectation Decide(Declaration declaration)
@@ -89,7 +90,7 @@ internal static class DeclarationOracle
             && declaration.Defect != SyntaxDefect.MissingName)
         {
             // The class, nearer than the using directive, is what the unqualified attribute name binds to.
-            defects.Add(new("a class named like the attribute, which the attribute then names", "CS0616"));
+            defects.Add(new("a type named like the attribute, which the attribute then names", "CS0616", "CS0653"));
             anyAnalyzerId = true;
         }
         if (declaration.Namespace.Name is { } ns && ns.EndsWith(".StaticSeq2Seq", StringComparison.Ordinal)
