@@ -213,11 +213,13 @@ internal static class DeclarationGen
     /// program (the user's or the generated) can reach the System namespace any more; such a name is left out.
     /// </summary>
     /// <remarks>
-    /// Likewise a class in the runtime's own namespace named like one of its types (<c>StaticSeq2Seq.ModelShape</c>)
-    /// replaces that type in the whole program (CS0436), the generated code's <c>global::</c> references included.
+    /// Likewise a class in the runtime's own namespace named like one of its types (<c>StaticSeq2Seq.ModelShape</c>), or
+    /// <c>System.Object</c>, replaces that type in the whole program (CS0436), the generated code's <c>global::</c>
+    /// references included.
     /// </remarks>
     private static string Unhidden(NamespaceStyle ns, string name) =>
-        (ns.Name is null && name == "System") || (ns.Name == "StaticSeq2Seq" && RuntimeTypeNames.Contains(name)) ? "Model" : name;
+        (ns.Name is null && name == "System") || (ns.Name == "StaticSeq2Seq" && RuntimeTypeNames.Contains(name))
+            || (ns.Name == "System" && name == "Object") ? "Model" : name;
 
     private static readonly HashSet<string> RuntimeTypeNames = ["ISeq2SeqModel", "ModelShape", "Seq2SeqWorkspace", "Seq2SeqModelAttribute"];
 

@@ -40,7 +40,7 @@ internal static class DeclarationOracle
     /// namespace cannot be private", CS9052 "file-local type cannot use accessibility modifiers", CS0106 "modifier not valid" (<c>file</c> on a nested type), CS0260 (partial
     /// declarations disagree), CS0261 (partial declarations differ in kind or modifiers),
     /// CS0418 "an abstract class cannot be static" / sealed, CS0441 "a class cannot be both static and sealed",
-    /// CS0502 "abstract and sealed", CS9029 "types cannot be named 'record'", CS0542 "member names cannot be the
+    /// CS0502 "abstract and sealed", CS0542 "member names cannot be the
     /// same as their enclosing type" (a class named like a member of <c>Outer</c>), CS0616 "is not an attribute class"
     /// or CS0653 "cannot apply attribute class because it is abstract" (a type named <c>Seq2SeqModelAttribute</c>, a class or
     /// an interface or a static class, captures the unqualified attribute name), CS0234 "does not exist in
@@ -99,10 +99,6 @@ internal static class DeclarationOracle
             // Inside namespace Demo.StaticSeq2Seq, StaticSeq2Seq.X means Demo.StaticSeq2Seq.X.
             defects.Add(new("an attribute name qualified with a namespace the enclosing one hides", "CS0234"));
             anyAnalyzerId = true;
-        }
-        if (declaration.ClassName == "record" && declaration.Defect != SyntaxDefect.MissingName)
-        {
-            defects.Add(new("a type named 'record'", "CS9029"));
         }
 
         if (declaration.Nesting != Nesting.None)
