@@ -22,7 +22,7 @@ var options = new TrainingOptions
     CreateOptimizer = count => new Adam(count, learningRate: 3e-3f),
     ProgressInterval = TimeSpan.FromSeconds(2),
 };
-var trainer = new Seq2SeqTrainer(model, options);
+using var trainer = new Seq2SeqTrainer(model, options);
 var summary = trainer.Train(train, heldOut, new EpochEndDecay(TrainingProgressWriter.ForConsole(), trainer, firstEpoch: 3, factor: 0.7f));
 
 Console.WriteLine();

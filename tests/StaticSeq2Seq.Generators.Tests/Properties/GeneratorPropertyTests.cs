@@ -14,7 +14,7 @@ namespace StaticSeq2Seq.Generators.Tests.Properties;
 /// </summary>
 public sealed class GeneratorPropertyTests(ITestOutputHelper output)
 {
-    private const int Cases = 1500;
+    private const int Cases = 2500;
 
     [Fact]
     public void RandomDeclarations_AreGeneratedOrReportedAndNeverCrash()
