@@ -141,7 +141,7 @@ internal static class DeclarationGen
             "@event", "@partial", "Modèle", "Модель", "_", "M_1", "ISeq2SeqModel", "Seq2SeqModelAttribute", "ModelShape",
             "Seq2SeqWorkspace", "System", "Demo", "Object", "record",
             "M" + new string('x', 400))),
-        (2, Gen.OneOf([.. DeclarationOracle.GeneratedMemberNames])));
+        (2, Gen.OneOf([.. DeclarationOracle.GeneratedMemberNames, .. DeclarationOracle.AttentionMemberNames])));
 
     private static Gen<bool> Chance(int percent) => Gen.Int[0, 99].Select(roll => roll < percent);
 

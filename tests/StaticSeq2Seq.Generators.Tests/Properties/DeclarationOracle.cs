@@ -152,6 +152,11 @@ internal static class DeclarationOracle
         CheckRange(values, defects, "MaxTargetLength", 1, 1024, "S2S0006");
         CheckRange(values, defects, "Cell", 0, 2, "S2S0007");
         CheckRange(values, defects, "Attention", 0, 3, "S2S0009");
+        if (AttentionMemberNames.Contains(declaration.ClassName) && declaration.Defect != SyntaxDefect.MissingName
+            && values.GetValueOrDefault("Attention") != 0)
+        {
+            defects.Add(new($"attention model named like the generated member {declaration.ClassName}", "S2S0010"));
+        }
 
         if (defects.Count > 0)
         {
@@ -168,8 +173,12 @@ internal static class DeclarationOracle
     [
         "Forward", "Backward", "Shape", "Layout", "Parameters", "CreateWorkspace", "InitializeParameters", "DecodeGreedy",
         "HiddenSize", "EmbeddingSize", "Layers", "SourceVocabularySize", "TargetVocabularySize", "MaxSourceLength", "MaxTargetLength",
-        "ParameterCount", "WorkspaceFloats", "BeginDecode", "DecodeStep", "GetAttentionWeights", "DecoderStateSize",
+        "ParameterCount", "WorkspaceFloats", "BeginDecode", "DecodeStep", "DecoderStateSize",
+        "ComputeLogits",
     ];
+
+    /// <summary>The members only a model with attention gets; a model without it keeps the interface's defaults.</summary>
+    public static readonly HashSet<string> AttentionMemberNames = ["GetAttentionWeights", "GetStepAttentionWeights"];
 
     private static void AddModifierDefects(Declaration declaration, List<Defect> defects)
     {

@@ -125,7 +125,9 @@ public sealed class CrossProcessCheckpointTests(ITestOutputHelper output) : IDis
         var saved = Checkpoint.ReadInfo(path).Training;
         Assert.True(saved is not null, "The checkpoint holds no training state.");
         var model = new WorkerModel();
-        var trainer = new Seq2SeqTrainer(model, WorkerTraining.Options(WorkerTraining.Epochs - saved.EpochsCompleted));
+        // A worker killed after its last save but before it exited left a finished run: no epochs remain, but a trainer
+        // runs at least one, and loading does not start it.
+        var trainer = new Seq2SeqTrainer(model, WorkerTraining.Options(Math.Max(1, WorkerTraining.Epochs - saved.EpochsCompleted)));
         Checkpoint.Load(path, model, trainer);
         return (model, trainer);
     }
