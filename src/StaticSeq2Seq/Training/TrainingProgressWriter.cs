@@ -86,7 +86,8 @@ public sealed class TrainingProgressWriter : IProgress<TrainingProgress>
     /// <summary>
     /// The line for a report within an epoch, such as
     /// <c>epoch 2/10 [######------------------]  25%  loss 3.2101  192 pairs/s  2:31 left</c>; the bar and the percentage
-    /// cover the run's steps.
+    /// cover the run's steps. Steps skipped for a non-finite loss or gradient, when there are any, follow as
+    /// <c>2 skipped (last: step 117)</c>.
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="value"/> is null.</exception>
     public static string FormatBar(TrainingProgress value)
@@ -100,13 +101,14 @@ public sealed class TrainingProgressWriter : IProgress<TrainingProgress>
             .Append('-', BarWidth - filled)
             .Append(CultureInfo.InvariantCulture, $"] {(int)Math.Floor(fraction * 100),3}%  loss {value.BatchLoss:F4}  ")
             .Append(CultureInfo.InvariantCulture, $"{value.PairsPerSecond:N0} pairs/s  {Duration(value.EstimatedTimeLeft)} left");
+        AppendSkippedSteps(text, value);
         return text.ToString();
     }
 
     /// <summary>
     /// The line for an epoch's end, such as
     /// <c>epoch 2/10  train loss 3.1234  validation loss 9.8765  exact 4.2%  192 pairs/s  1:02 elapsed</c>; the
-    /// validation figures appear when measured.
+    /// validation figures appear when measured, and the steps skipped for a non-finite loss or gradient when there are any.
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="value"/> is null.</exception>
     public static string FormatEpochEnd(TrainingProgress value)
@@ -123,7 +125,18 @@ public sealed class TrainingProgressWriter : IProgress<TrainingProgress>
             text.Append(CultureInfo.InvariantCulture, $"  exact {accuracy * 100:F1}%");
         }
         text.Append(CultureInfo.InvariantCulture, $"  {value.PairsPerSecond:N0} pairs/s  {Duration(value.Elapsed)} elapsed");
+        AppendSkippedSteps(text, value);
         return text.ToString();
+    }
+
+    // A run that skips non-finite steps keeps going, so the count has to be in sight for the user to notice it.
+    private static void AppendSkippedSteps(StringBuilder text, TrainingProgress value)
+    {
+        var skipped = value.SkippedSteps;
+        if (skipped.Count > 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  {skipped.Count} skipped (last: step {skipped[^1]})");
+        }
     }
 
     // m:ss below an hour, h:mm:ss from there.

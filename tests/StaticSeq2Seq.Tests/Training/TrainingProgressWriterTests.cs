@@ -46,6 +46,19 @@ public sealed class TrainingProgressWriterTests
     }
 
     [Fact]
+    public void Skipped_steps_are_counted_on_both_lines_with_the_last_one_named()
+    {
+        IReadOnlyList<long> skipped = [17, 40];
+
+        Assert.Equal(
+            "epoch 1/2 [#########---------------]  37%  loss 2.3457  1,234 pairs/s  1:15 left  2 skipped (last: step 40)",
+            TrainingProgressWriter.FormatBar(WithinEpoch with { SkippedSteps = skipped }));
+        Assert.Equal(
+            "epoch 1/2  train loss 2.2500  100 pairs/s  1:01 elapsed  2 skipped (last: step 40)",
+            TrainingProgressWriter.FormatEpochEnd(EpochEnd with { Validation = null, ValidationSequenceAccuracy = null, SkippedSteps = skipped }));
+    }
+
+    [Fact]
     public void Into_a_file_every_report_is_a_line_of_its_own()
     {
         var output = new StringWriter { NewLine = "\n" };
