@@ -40,6 +40,9 @@ public sealed class Seq2SeqWorkspace
     /// <summary>Decoder steps of the last forward pass (target length plus the appended EOS) or greedy decode (tokens written, plus one for EOS if it came).</summary>
     public int DecoderSteps { get; set; }
 
+    /// <summary>The training pass of the last forward pass: the backward pass applies its dropout masks again.</summary>
+    public TrainingPass Pass { get; set; }
+
     /// <summary>True between a forward pass and the backward pass that may follow it.</summary>
     public bool HoldsForwardPass { get; set; }
 }

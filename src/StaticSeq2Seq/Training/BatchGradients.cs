@@ -35,7 +35,7 @@ internal sealed class BatchGradients : IDisposable
     private float lossScale;
     private ulong trainingSeed;
     private long step;
-    private float teacherForcingRatio;
+    private TrainingPass passSettings;
     private int nextChunk;
 
     private Thread[]? workers;
@@ -70,15 +70,16 @@ internal sealed class BatchGradients : IDisposable
     /// <summary>
     /// Sets <paramref name="gradients"/> to <paramref name="scale"/> times the sum of the gradients of the pairs given to
     /// <see cref="Pairs"/>, and returns the sum of their losses. Each pair's random choices come from its own
-    /// <see cref="TrainingPass"/>, seeded from <paramref name="seed"/>, <paramref name="stepNumber"/> and its place in the batch.
+    /// <see cref="TrainingPass"/>: <paramref name="settings"/> (teacher-forcing ratio, dropout rates) seeded from
+    /// <paramref name="seed"/>, <paramref name="stepNumber"/> and its place in the batch.
     /// </summary>
     /// <exception cref="ArgumentException">A pair is null or the model rejects it (the first such pair in batch order).</exception>
-    public double Accumulate(Span<float> gradients, float scale, ulong seed, long stepNumber, float ratio)
+    public double Accumulate(Span<float> gradients, float scale, ulong seed, long stepNumber, TrainingPass settings)
     {
         lossScale = scale;
         trainingSeed = seed;
         step = stepNumber;
-        teacherForcingRatio = ratio;
+        passSettings = settings;
         chunkCount = (pairCount + PairsPerChunk - 1) / PairsPerChunk;
         if (chunkLosses.Length < chunkCount)
         {
@@ -199,7 +200,7 @@ internal sealed class BatchGradients : IDisposable
             {
                 ThrowNullPair();
             }
-            var pass = new TrainingPass(TrainingPass.PairSeed(trainingSeed, step, i), teacherForcingRatio);
+            var pass = passSettings with { Seed = TrainingPass.PairSeed(trainingSeed, step, i) };
             loss += model.Forward(workspace, pair.Source, pair.Target, pass);
             model.Backward(workspace, gradients, lossScale);
         }

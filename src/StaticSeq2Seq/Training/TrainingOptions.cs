@@ -113,6 +113,37 @@ public sealed record TrainingOptions
     } = 1f;
 
     /// <summary>
+    /// The probability that each element of the encoder's and the decoder's embedded input tokens is zeroed in training
+    /// (inverted dropout: kept elements are scaled by 1 / (1 - rate)), as the PyTorch translation tutorial's
+    /// <c>dropout(embedding(input))</c>. The masks are hashes of a seed derived from <see cref="Seed"/>, the step and the
+    /// pair's place in its batch (see <see cref="TrainingPass"/>), so a run is the same on any thread and resumes exactly.
+    /// Evaluation, the validation loss and decoding never drop anything. Default 0: no dropout, bit for bit the run
+    /// without it.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not in [0, 1).</exception>
+    public float EmbeddingDropout
+    {
+        get;
+        init => field = TrainingPass.CheckDropoutRate(value, nameof(EmbeddingDropout));
+    }
+
+    /// <summary>
+    /// The probability that each element of a recurrent layer's output is zeroed where the layer above reads it, in the
+    /// encoder and the decoder, as <c>torch.nn.GRU(dropout=p)</c> (the top layer's output and the recurrent states are
+    /// never dropped, so it matters only with 2 or more layers). Inverted dropout drawn as for <see cref="EmbeddingDropout"/>.
+    /// Default 0: none.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not in [0, 1).</exception>
+    public float InterLayerDropout
+    {
+        get;
+        init => field = TrainingPass.CheckDropoutRate(value, nameof(InterLayerDropout));
+    }
+
+    /// <summary>The random choices every training pair's pass makes, before its seed is set.</summary>
+    internal TrainingPass PassSettings => new(0, TeacherForcingRatio, EmbeddingDropout, InterLayerDropout);
+
+    /// <summary>
     /// What a step whose loss or gradient is NaN or infinite does: stop training with a <see cref="TrainingDivergedException"/>
     /// (<see cref="NonFiniteStepHandling.Stop"/>, the default) or be skipped and reported (<see cref="NonFiniteStepHandling.Skip"/>).
     /// Either way the step is not applied.
