@@ -370,19 +370,18 @@ internal static class AttentionEmitter
         {
             w.Line($"/// <summary>Decoder step i{(layers > 1 ? $" through all {layers} layers" : "")}, then Luong attention from the top layer's new state: the output reads h~.</summary>");
         }
-        using (w.Block("private static void DecoderStepForward(ReadOnlySpan<float> p, Span<float> a, int token, int i, int sourceLength)"))
+        using (w.Block("private static void DecoderStepForward(ReadOnlySpan<float> p, Span<float> a, int token, int i, int sourceLength, in global::StaticSeq2Seq.TrainingPass pass)"))
         {
             if (shape.Attention == AttentionKind.Bahdanau)
             {
                 w.Line("Span<float> x = a.Slice(DecoderLayer0InputOffset + i * DecoderInputSize, DecoderInputSize);");
                 w.Line($"{Slices.EmbeddingRow("p", "TargetEmbedding", "token")}.CopyTo(x);");
+                w.Line($"pass.DropInPlace(x.Slice(0, EmbeddingSize), {DropoutEmitter.DecoderEmbeddingStream}, i);");
                 w.Line("BahdanauForward(p, a, i, sourceLength, x.Slice(EmbeddingSize, HiddenSize));");
             }
             for (var layer = 0; layer < layers; layer++)
             {
-                var x = layer > 0
-                    ? Slices.Activation($"DecoderHidden{layer - 1}", "(i + 1)", "HiddenSize")
-                    : shape.Attention == AttentionKind.Bahdanau ? "x" : Slices.EmbeddingRow("p", "TargetEmbedding", "token");
+                var x = layer == 0 && shape.Attention == AttentionKind.Bahdanau ? "x" : LayerEmitter.StackInput(LayerEmitter.Side.Decoder, layer).Drawn;
                 w.Line($"DecoderLayer{layer}Forward(p, a, {x}, i);");
             }
             if (IsLuong(shape))
@@ -397,30 +396,29 @@ internal static class AttentionEmitter
         var layers = shape.Layers;
         var bahdanau = shape.Attention == AttentionKind.Bahdanau;
         w.Line(bahdanau
-            ? "/// <summary>Decoder step i backward, top layer first, then layer 0's dL/d[embedding ; context] split between the embedding row and the attention.</summary>"
-            : "/// <summary>Decoder step i backward: Luong attention first (it came last), then the layers, top first.</summary>");
-        using (w.Block("private static void DecoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int token, int i, int sourceLength)"))
+            ? "/// <summary>Decoder step i backward, top layer first, then layer 0's dL/d[embedding ; context] split between the embedding row (through the dropout mask) and the attention.</summary>"
+            : "/// <summary>Decoder step i backward: Luong attention first (it came last), then the layers, top first, each dL/dx through its dropout mask.</summary>");
+        using (w.Block("private static void DecoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int token, int i, int sourceLength, in global::StaticSeq2Seq.TrainingPass pass)"))
         {
             if (!bahdanau)
             {
                 w.Line("LuongBackward(p, g, a, i, sourceLength);");
             }
-            for (var layer = layers - 1; layer >= 1; layer--)
+            for (var layer = layers - 1; layer >= (bahdanau ? 1 : 0); layer--)
             {
-                w.Line($"DecoderLayer{layer}Backward(p, g, a, {Slices.Activation($"DecoderHidden{layer - 1}", "(i + 1)", "HiddenSize")}, {Slices.Scratch($"DHidden{layer - 1}", "HiddenSize")}, i);");
+                var dx = layer == 0 ? Slices.EmbeddingRow("g", "TargetEmbedding", "token") : Slices.Scratch($"DHidden{layer - 1}", "HiddenSize");
+                var current = layer;
+                LayerEmitter.StackInput(LayerEmitter.Side.Decoder, layer).EmitBackward(w, $"dInput{layer}", dx, (x, d) => $"DecoderLayer{current}Backward(p, g, a, {x}, {d}, i)");
             }
             if (bahdanau)
             {
                 w.Line($"Span<float> dx = {Slices.Scratch("DDecoderLayer0Input", "DecoderInputSize")};");
                 w.Line("dx.Clear();");
                 w.Line("DecoderLayer0Backward(p, g, a, a.Slice(DecoderLayer0InputOffset + i * DecoderInputSize, DecoderInputSize), dx, i);");
+                w.Line($"pass.DropInPlace(dx.Slice(0, EmbeddingSize), {DropoutEmitter.DecoderEmbeddingStream}, i);");
                 w.Line($"Span<float> dEmbedding = {Slices.EmbeddingRow("g", "TargetEmbedding", "token")};");
                 w.Line("TensorPrimitives.Add(dEmbedding, dx.Slice(0, EmbeddingSize), dEmbedding);");
                 w.Line("BahdanauBackward(p, g, a, i, sourceLength, dx.Slice(EmbeddingSize, HiddenSize));");
-            }
-            else
-            {
-                w.Line($"DecoderLayer0Backward(p, g, a, {Slices.EmbeddingRow("p", "TargetEmbedding", "token")}, {Slices.EmbeddingRow("g", "TargetEmbedding", "token")}, i);");
             }
         }
     }

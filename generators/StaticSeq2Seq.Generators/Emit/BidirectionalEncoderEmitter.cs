@@ -22,7 +22,7 @@ internal static class BidirectionalEncoderEmitter
         w.Line("/// forward_j + reverse_j of the top layer (with attention) and the decoder's initial state, forward final + reverse final");
         w.Line($"/// of each layer{(lstm ? " (h and c alike)" : "")}, into the decoder's slot 0.");
         w.Line("/// </summary>");
-        using (w.Block("private static void EncoderForward(ReadOnlySpan<float> p, Span<float> a, Span<int> tokens, ReadOnlySpan<int> source)"))
+        using (w.Block("private static void EncoderForward(ReadOnlySpan<float> p, Span<float> a, Span<int> tokens, ReadOnlySpan<int> source, in global::StaticSeq2Seq.TrainingPass pass)"))
         {
             w.Line("int length = source.Length;");
             w.Line("source.CopyTo(tokens.Slice(SourceTokensOffset, length));");
@@ -38,20 +38,21 @@ internal static class BidirectionalEncoderEmitter
                 }
                 using (w.Block("for (int t = 0; t < length; t++)"))
                 {
-                    w.Line($"EncoderLayer{layer}Forward(p, a, {Input(layer, "p", "source[t]")}, t);");
+                    w.Line($"EncoderLayer{layer}Forward(p, a, {(layer == 0 ? Embedding("source[t]").Drawn : Input(layer, "p"))}, t);");
                 }
                 using (w.Block("for (int t = length - 1; t >= 0; t--)"))
                 {
-                    w.Line($"EncoderReverseLayer{layer}Forward(p, a, {Input(layer, "p", "source[t]")}, t);");
+                    w.Line($"EncoderReverseLayer{layer}Forward(p, a, {(layer == 0 ? Embedding("source[t]").Reread : Input(layer, "p"))}, t);");
                 }
                 if (layer < layers - 1)
                 {
-                    w.Line($"// What layer {layer + 1} reads at position t: [forward output ; reverse output].");
+                    w.Line($"// What layer {layer + 1} reads at position t: [forward output ; reverse output], dropped as the pass says.");
                     using (w.Block("for (int t = 0; t < length; t++)"))
                     {
                         w.Line($"Span<float> output = {Slices.Activation($"EncoderLayerOutputs{layer}", "t", "2 * HiddenSize")};");
                         w.Line($"{Slices.Activation($"EncoderHidden{layer}", "(t + 1)", "HiddenSize")}.CopyTo(output.Slice(0, HiddenSize));");
                         w.Line($"{Slices.Activation($"EncoderReverseHidden{layer}", "t", "HiddenSize")}.CopyTo(output.Slice(HiddenSize, HiddenSize));");
+                        w.Line($"pass.DropInPlace(output, {DropoutEmitter.LayerOutputStream(true, layer)}, t);");
                     }
                 }
             }
@@ -87,7 +88,7 @@ internal static class BidirectionalEncoderEmitter
         w.Line("/// backwards through time, taking at each position the gradient of its output: from attention (DEncoderOutputs) on the");
         w.Line("/// top layer, from the layer above (its half of DEncoderLayerOutputs) below it.");
         w.Line("/// </summary>");
-        using (w.Block("private static void EncoderBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<int> tokens, int length)"))
+        using (w.Block("private static void EncoderBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<int> tokens, int length, in global::StaticSeq2Seq.TrainingPass pass)"))
         {
             for (var layer = 0; layer < top; layer++)
             {
@@ -95,6 +96,14 @@ internal static class BidirectionalEncoderEmitter
             }
             for (var layer = top; layer >= 0; layer--)
             {
+                if (layer < top)
+                {
+                    w.Line($"// Layer {layer + 1} read layer {layer}'s outputs through the dropout mask, so their gradients go back through it.");
+                    using (w.Block("for (int t = 0; t < length; t++)"))
+                    {
+                        w.Line($"pass.DropInPlace({Slices.Activation($"DEncoderLayerOutputs{layer}", "t", "2 * HiddenSize")}, {DropoutEmitter.LayerOutputStream(true, layer)}, t);");
+                    }
+                }
                 w.Line($"// Layer {layer}: keep dL/d(final state) for the reverse direction, which starts from it too.");
                 w.Line($"{Slices.Scratch($"DHidden{layer}", "HiddenSize")}.CopyTo({Slices.Scratch("DEncoderFinalHidden", "HiddenSize")});");
                 if (lstm)
@@ -104,7 +113,7 @@ internal static class BidirectionalEncoderEmitter
                 using (w.Block("for (int t = length - 1; t >= 0; t--)"))
                 {
                     EmitOutputGradient(w, shape, layer, "");
-                    w.Line($"EncoderLayer{layer}Backward(p, g, a, {Input(layer, "p", SourceToken)}, {Input(layer, "g", SourceToken)}, t);");
+                    EmitLayerBackward(w, "Encoder", layer);
                 }
                 w.Line($"{Slices.Scratch("DEncoderFinalHidden", "HiddenSize")}.CopyTo({Slices.Scratch($"DHidden{layer}", "HiddenSize")});");
                 if (lstm)
@@ -115,7 +124,7 @@ internal static class BidirectionalEncoderEmitter
                 using (w.Block("for (int t = 0; t < length; t++)"))
                 {
                     EmitOutputGradient(w, shape, layer, " + HiddenSize");
-                    w.Line($"EncoderReverseLayer{layer}Backward(p, g, a, {Input(layer, "p", SourceToken)}, {Input(layer, "g", SourceToken)}, t);");
+                    EmitLayerBackward(w, "EncoderReverse", layer);
                 }
             }
         }
@@ -135,18 +144,31 @@ internal static class BidirectionalEncoderEmitter
         }
     }
 
-    private const string SourceToken = "tokens[SourceTokensOffset + t]";
-
     /// <summary>
-    /// What encoder layer <paramref name="layer"/> reads at position t, in the parameters (<c>p</c>), or where its gradient goes
-    /// (<c>g</c>): the embedding row of <paramref name="token"/> for layer 0, the layer below's [forward ; reverse] outputs above it.
+    /// One direction's backward call of layer <paramref name="layer"/> at position t: layer 0's dL/dx goes through the
+    /// embedding's dropout mask to the token's embedding row, a layer above adds its dL/dx into DEncoderLayerOutputs.
     /// </summary>
-    private static string Input(int layer, string buffer, string token)
+    private static void EmitLayerBackward(CodeWriter w, string direction, int layer)
     {
         if (layer == 0)
         {
-            return Slices.EmbeddingRow(buffer, "SourceEmbedding", token);
+            Embedding("tokens[SourceTokensOffset + t]").EmitBackward(w, "dInput", Slices.EmbeddingRow("g", "SourceEmbedding", "tokens[SourceTokensOffset + t]"),
+                (x, dx) => $"{direction}Layer0Backward(p, g, a, {x}, {dx}, t)");
+            return;
         }
+        w.Line($"{direction}Layer{layer}Backward(p, g, a, {Input(layer, "p")}, {Input(layer, "g")}, t);");
+    }
+
+    /// <summary>What both directions of layer 0 read at position t: the embedding of <paramref name="token"/>, dropped once for both.</summary>
+    private static DropoutEmitter.Input Embedding(string token) =>
+        new(Slices.EmbeddingRow("p", "SourceEmbedding", token), Slices.Activation("EncoderDroppedEmbeddings", "t", "EmbeddingSize"), DropoutEmitter.EncoderEmbeddingStream, "t", "EmbeddingSize");
+
+    /// <summary>
+    /// What encoder layer <paramref name="layer"/> (above layer 0) reads at position t (<paramref name="buffer"/> <c>p</c>),
+    /// or where its gradient goes (<c>g</c>): the layer below's [forward ; reverse] outputs, dropped in place.
+    /// </summary>
+    private static string Input(int layer, string buffer)
+    {
         var name = buffer == "p" ? $"EncoderLayerOutputs{layer - 1}" : $"DEncoderLayerOutputs{layer - 1}";
         return Slices.Activation(name, "t", "2 * HiddenSize");
     }

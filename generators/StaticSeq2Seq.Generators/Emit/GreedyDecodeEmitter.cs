@@ -16,14 +16,14 @@ internal static class GreedyDecodeEmitter
             w.Line("ReadOnlySpan<float> p = parameterBuffer.Span;");
             w.Line("Span<float> a = workspace.Floats;");
             w.Line("workspace.HoldsForwardPass = false;");
-            w.Line("EncodeSource(p, a, workspace.Tokens, source);");
+            w.Line($"EncodeSource(p, a, workspace.Tokens, source, {DropoutEmitter.NoDropout});");
             w.Line("// Softmax preserves order, so the argmax of the logits is the most likely token.");
             w.Line($"Span<float> logits = {Slices.Scratch("Probabilities", "TargetVocabularySize")};");
             w.Line("int token = global::StaticSeq2Seq.SpecialTokens.Sos;");
             w.Line("int count = 0;");
             using (w.Block("for (int i = 0; i < MaxTargetLength; i++)"))
             {
-                w.Line($"DecoderStepForward(p, a, token, i{AttentionEmitter.SourceLengthArgument(plan.Shape, "source.Length")});");
+                w.Line($"DecoderStepForward(p, a, token, i{AttentionEmitter.SourceLengthArgument(plan.Shape, "source.Length")}, {DropoutEmitter.NoDropout});");
                 w.Line("DecoderLogits(p, a, i, logits);");
                 w.Line("token = TensorPrimitives.IndexOfMax(logits);");
                 using (w.Block("if (token == global::StaticSeq2Seq.SpecialTokens.Eos)"))

@@ -188,18 +188,27 @@ internal static class LayerEmitter
             return;
         }
         w.Line(shape.Layers == 1
-            ? $"/// <summary>{side.Name} step {side.Step}: the layer reads the token's embedding.</summary>"
-            : $"/// <summary>{side.Name} step {side.Step} through all {shape.Layers} layers: layer 0 reads the token's embedding, each layer above the new state of the one below.</summary>");
-        using (w.Block($"private static void {side.Name}StepForward(ReadOnlySpan<float> p, Span<float> a, int token, int {side.Step})"))
+            ? $"/// <summary>{side.Name} step {side.Step}: the layer reads the token's embedding, dropped as <paramref name=\"pass\"/> says.</summary>"
+            : $"/// <summary>{side.Name} step {side.Step} through all {shape.Layers} layers: layer 0 reads the token's embedding, each layer above the new state of the one below, each dropped as <paramref name=\"pass\"/> says.</summary>");
+        using (w.Block($"private static void {side.Name}StepForward(ReadOnlySpan<float> p, Span<float> a, int token, int {side.Step}, in global::StaticSeq2Seq.TrainingPass pass)"))
         {
             for (var layer = 0; layer < shape.Layers; layer++)
             {
-                var x = layer == 0
-                    ? Slices.EmbeddingRow("p", side.Embedding, "token")
-                    : Slices.Activation($"{side.Name}Hidden{layer - 1}", $"({side.Step} + 1)", "HiddenSize");
-                w.Line($"{side.Name}Layer{layer}Forward(p, a, {x}, {side.Step});");
+                w.Line($"{side.Name}Layer{layer}Forward(p, a, {StackInput(side, layer).Drawn}, {side.Step});");
             }
         }
+    }
+
+    /// <summary>What layer <paramref name="layer"/> of a one-way stack reads: the token's embedding, or the new state of the layer below.</summary>
+    internal static DropoutEmitter.Input StackInput(Side side, int layer)
+    {
+        var encoder = side.IsEncoder;
+        var prefix = encoder ? "Encoder" : "Decoder";
+        return layer == 0
+            ? new DropoutEmitter.Input(Slices.EmbeddingRow("p", side.Embedding, "token"), Slices.Activation($"{prefix}DroppedEmbeddings", side.Step, "EmbeddingSize"),
+                encoder ? DropoutEmitter.EncoderEmbeddingStream : DropoutEmitter.DecoderEmbeddingStream, side.Step, "EmbeddingSize")
+            : new DropoutEmitter.Input(Slices.Activation($"{side.Name}Hidden{layer - 1}", $"({side.Step} + 1)", "HiddenSize"), Slices.Activation($"{prefix}DroppedOutputs{layer - 1}", side.Step, "HiddenSize"),
+                DropoutEmitter.LayerOutputStream(encoder, layer - 1), side.Step, "HiddenSize");
     }
 
     private static void EmitStackBackward(CodeWriter w, ModelShape shape, Side side)
@@ -210,19 +219,17 @@ internal static class LayerEmitter
             return;
         }
         w.Line(shape.Layers == 1
-            ? $"/// <summary>{side.Name} step {side.Step} backward: dL/dx goes to the token's embedding row.</summary>"
-            : $"/// <summary>{side.Name} step {side.Step} backward, top layer first: each layer's dL/dx joins dL/dh of the layer below at the same step.</summary>");
-        using (w.Block($"private static void {side.Name}StepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int token, int {side.Step})"))
+            ? $"/// <summary>{side.Name} step {side.Step} backward: dL/dx goes, through the forward pass's dropout mask, to the token's embedding row.</summary>"
+            : $"/// <summary>{side.Name} step {side.Step} backward, top layer first: each layer's dL/dx joins, through the forward pass's dropout mask, dL/dh of the layer below at the same step.</summary>");
+        using (w.Block($"private static void {side.Name}StepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int token, int {side.Step}, in global::StaticSeq2Seq.TrainingPass pass)"))
         {
             for (var layer = shape.Layers - 1; layer >= 0; layer--)
             {
-                var x = layer == 0
-                    ? Slices.EmbeddingRow("p", side.Embedding, "token")
-                    : Slices.Activation($"{side.Name}Hidden{layer - 1}", $"({side.Step} + 1)", "HiddenSize");
                 var dx = layer == 0
                     ? Slices.EmbeddingRow("g", side.Embedding, "token")
                     : Slices.Scratch($"DHidden{layer - 1}", "HiddenSize");
-                w.Line($"{side.Name}Layer{layer}Backward(p, g, a, {x}, {dx}, {side.Step});");
+                var current = layer;
+                StackInput(side, layer).EmitBackward(w, $"dInput{layer}", dx, (x, d) => $"{side.Name}Layer{current}Backward(p, g, a, {x}, {d}, {side.Step})");
             }
         }
     }

@@ -30,7 +30,7 @@ internal static class StepDecodeEmitter
             w.Line("ReadOnlySpan<float> p = parameterBuffer.Span;");
             w.Line("Span<float> a = workspace.Floats;");
             w.Line("workspace.HoldsForwardPass = false;");
-            w.Line("EncodeSource(p, a, workspace.Tokens, source);");
+            w.Line($"EncodeSource(p, a, workspace.Tokens, source, {DropoutEmitter.NoDropout});");
             if (plan.Shape.HasAttention)
             {
                 w.Line("workspace.SourceLength = source.Length; // what DecodeStep's attention reads");
@@ -65,7 +65,7 @@ internal static class StepDecodeEmitter
                     w.Line($"state.Slice(({layers} + {layer}) * HiddenSize, HiddenSize).CopyTo({Slices.Scratch($"DecoderCell{layer}", "HiddenSize")});");
                 }
             }
-            w.Line($"DecoderStepForward(p, a, token, 0{AttentionEmitter.SourceLengthArgument(plan.Shape, "workspace.SourceLength")});");
+            w.Line($"DecoderStepForward(p, a, token, 0{AttentionEmitter.SourceLengthArgument(plan.Shape, "workspace.SourceLength")}, {DropoutEmitter.NoDropout});");
             EmitStateCopies(w, layers, lstm, fromSlot: "HiddenSize", toState: "nextState");
             w.Line("DecoderLogits(p, a, 0, logits.Slice(0, TargetVocabularySize));");
         }

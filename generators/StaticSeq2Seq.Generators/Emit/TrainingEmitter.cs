@@ -29,11 +29,11 @@ internal static class TrainingEmitter
             _ => "each layer's final state",
         };
         w.Line($"/// <summary>Runs the encoder over <paramref name=\"source\"/> and hands {handed} to the decoder's slot 0.</summary>");
-        using (w.Block("private static void EncodeSource(ReadOnlySpan<float> p, Span<float> a, Span<int> tokens, ReadOnlySpan<int> source)"))
+        using (w.Block("private static void EncodeSource(ReadOnlySpan<float> p, Span<float> a, Span<int> tokens, ReadOnlySpan<int> source, in global::StaticSeq2Seq.TrainingPass pass)"))
         {
             if (plan.Shape.BidirectionalEncoder)
             {
-                w.Line("EncoderForward(p, a, tokens, source);");
+                w.Line("EncoderForward(p, a, tokens, source, pass);");
                 EmitKeysForward(w, plan);
                 return;
             }
@@ -49,7 +49,7 @@ internal static class TrainingEmitter
             using (w.Block("for (int t = 0; t < source.Length; t++)"))
             {
                 w.Line("tokens[SourceTokensOffset + t] = source[t];");
-                w.Line("EncoderStepForward(p, a, source[t], t);");
+                w.Line("EncoderStepForward(p, a, source[t], t, pass);");
             }
             EmitKeysForward(w, plan);
             w.Line(lstm
@@ -79,7 +79,7 @@ internal static class TrainingEmitter
     {
         w.Line("/// <inheritdoc/>");
         w.Line("public float Forward(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, ReadOnlySpan<int> target) =>");
-        w.Line("    ForwardPass(workspace, source, target, teacherForced: true);");
+        w.Line($"    ForwardPass(workspace, source, target, {DropoutEmitter.NoDropout}, teacherForced: true);");
         w.Line();
         w.Line("/// <inheritdoc/>");
         using (w.Block("public float Forward(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, ReadOnlySpan<int> target, in global::StaticSeq2Seq.TrainingPass pass)"))
@@ -87,15 +87,15 @@ internal static class TrainingEmitter
             w.Line("pass.Validate();");
             w.Line("// Every draw of this pass comes from its own seed, so pairs may run on any thread in any order.");
             w.Line("var random = new global::StaticSeq2Seq.SeededRandom(pass.Seed);");
-            w.Line("return ForwardPass(workspace, source, target, pass.DrawTeacherForcing(ref random));");
+            w.Line("return ForwardPass(workspace, source, target, pass, pass.DrawTeacherForcing(ref random));");
         }
         w.Line();
         w.Line("/// <summary>");
         w.Line("/// The loss over the target and EOS, keeping what Backward needs. Teacher-forced, the decoder reads SOS then the target;");
         w.Line("/// free running, it reads SOS then its own argmax of each step, for as many steps. Either way the inputs are recorded,");
-        w.Line("/// and Backward follows them: no gradient flows through the argmax.");
+        w.Line("/// and Backward follows them: no gradient flows through the argmax. The pass's dropout masks are kept for Backward too.");
         w.Line("/// </summary>");
-        using (w.Block("private float ForwardPass(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, ReadOnlySpan<int> target, bool teacherForced)"))
+        using (w.Block("private float ForwardPass(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, ReadOnlySpan<int> target, in global::StaticSeq2Seq.TrainingPass pass, bool teacherForced)"))
         {
             w.Line($"global::StaticSeq2Seq.ModelInputGuard.CheckWorkspace(workspace, typeof({plan.TypeName}));");
             w.Line("global::StaticSeq2Seq.ModelInputGuard.CheckSequence(source, MaxSourceLength, SourceVocabularySize, nameof(source));");
@@ -103,7 +103,7 @@ internal static class TrainingEmitter
             w.Line("ReadOnlySpan<float> p = parameterBuffer.Span;");
             w.Line("Span<float> a = workspace.Floats;");
             w.Line("Span<int> tokens = workspace.Tokens;");
-            w.Line("EncodeSource(p, a, tokens, source);");
+            w.Line("EncodeSource(p, a, tokens, source, pass);");
             w.Line();
             w.Line("int steps = target.Length + 1;");
             w.Line("Span<int> inputs = tokens.Slice(DecoderInputsOffset, steps);");
@@ -115,7 +115,7 @@ internal static class TrainingEmitter
             w.Line("float loss = 0f;");
             using (w.Block("for (int i = 0; i < steps; i++)"))
             {
-                w.Line($"DecoderStepForward(p, a, inputs[i], i{AttentionEmitter.SourceLengthArgument(plan.Shape, "source.Length")});");
+                w.Line($"DecoderStepForward(p, a, inputs[i], i{AttentionEmitter.SourceLengthArgument(plan.Shape, "source.Length")}, pass);");
                 w.Line("loss += OutputForward(p, a, i, targets[i]);");
                 using (w.Block("if (!teacherForced && i + 1 < steps)"))
                 {
@@ -125,6 +125,7 @@ internal static class TrainingEmitter
             }
             w.Line("workspace.SourceLength = source.Length;");
             w.Line("workspace.DecoderSteps = steps;");
+            w.Line("workspace.Pass = pass;");
             w.Line("workspace.HoldsForwardPass = true;");
             w.Line("return loss;");
         }
@@ -142,6 +143,8 @@ internal static class TrainingEmitter
             w.Line("Span<float> g = gradients;");
             w.Line("Span<float> a = workspace.Floats;");
             w.Line("ReadOnlySpan<int> tokens = workspace.Tokens;");
+            w.Line("// The forward pass's dropout masks, drawn again from its seed.");
+            w.Line("var pass = workspace.Pass;");
             var lstm = plan.Shape.Cell == CellKind.Lstm;
             w.Line("// Nothing flows back from after the last step.");
             for (var layer = 0; layer < plan.Shape.Layers; layer++)
@@ -165,7 +168,7 @@ internal static class TrainingEmitter
             using (w.Block("for (int i = workspace.DecoderSteps - 1; i >= 0; i--)"))
             {
                 w.Line("OutputBackward(p, g, a, i, tokens[DecoderTargetsOffset + i], lossScale);");
-                w.Line($"DecoderStepBackward(p, g, a, tokens[DecoderInputsOffset + i], i{AttentionEmitter.SourceLengthArgument(shape, "workspace.SourceLength")});");
+                w.Line($"DecoderStepBackward(p, g, a, tokens[DecoderInputsOffset + i], i{AttentionEmitter.SourceLengthArgument(shape, "workspace.SourceLength")}, pass);");
             }
             if (AttentionEmitter.HasProjectedKeys(shape))
             {
@@ -176,7 +179,7 @@ internal static class TrainingEmitter
                 w.Line(lstm
                     ? "// DHidden and DCell now hold dL/dh and dL/dc of the decoder's initial state of each layer."
                     : "// DHidden now holds dL/dh of the decoder's initial state of each layer.");
-                w.Line("EncoderBackward(p, g, a, tokens, workspace.SourceLength);");
+                w.Line("EncoderBackward(p, g, a, tokens, workspace.SourceLength, pass);");
                 return;
             }
             w.Line(lstm
@@ -188,7 +191,7 @@ internal static class TrainingEmitter
                 {
                     w.Line("AddKeyGradient(a, t);");
                 }
-                w.Line("EncoderStepBackward(p, g, a, tokens[SourceTokensOffset + t], t);");
+                w.Line("EncoderStepBackward(p, g, a, tokens[SourceTokensOffset + t], t, pass);");
             }
         }
     }

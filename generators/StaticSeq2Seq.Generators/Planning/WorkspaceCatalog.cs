@@ -56,6 +56,7 @@ internal static class WorkspaceCatalog
             }
         }
         AddAttentionForward(entries, shape);
+        AddDroppedInputs(entries, shape);
         entries.Add(new Entry("Probabilities", targetSteps * v, "softmax of each decoder step's logits (MaxTargetLength + 1, TargetVocabularySize)"));
         entries.Add(new Entry("GatesHh", g, "scratch: W_hh h + b_hh of the current step (G)"));
         entries.Add(new Entry("DGatesIh", g, "backward scratch: dL/d(W_ih x + b_ih) (G)"));
@@ -127,6 +128,30 @@ internal static class WorkspaceCatalog
         {
             entries.Add(new Entry("DEncoderFinalCell", h, "backward scratch: dL/dc of the decoder's initial state of one layer, for the reverse direction (H)"));
         }
+    }
+
+    /// <summary>
+    /// What training with dropout keeps of each step: the layers' inputs as masked, which the backward pass reads again,
+    /// and the scratch that dL/dx of a masked input goes through. A bidirectional encoder masks the [forward ; reverse]
+    /// outputs it already keeps in place, and Bahdanau's decoder the embedding part of its [embedding ; context].
+    /// </summary>
+    private static void AddDroppedInputs(List<Entry> entries, ModelShape shape)
+    {
+        long e = shape.EmbeddingSize, h = shape.HiddenSize, sourceSteps = shape.MaxSourceLength, targetSteps = shape.MaxTargetLength + 1;
+        entries.Add(new Entry("EncoderDroppedEmbeddings", sourceSteps * e, "the source embeddings as dropout left them (MaxSourceLength, E)"));
+        if (shape.Attention != AttentionKind.Bahdanau)
+        {
+            entries.Add(new Entry("DecoderDroppedEmbeddings", targetSteps * e, "the decoder's input embeddings as dropout left them (MaxTargetLength + 1, E)"));
+        }
+        for (var layer = 0; layer < shape.Layers - 1; layer++)
+        {
+            if (!shape.BidirectionalEncoder)
+            {
+                entries.Add(new Entry($"EncoderDroppedOutputs{layer}", sourceSteps * h, $"encoder layer {layer} outputs as dropout left them for layer {layer + 1} (MaxSourceLength, H)"));
+            }
+            entries.Add(new Entry($"DecoderDroppedOutputs{layer}", targetSteps * h, $"decoder layer {layer} outputs as dropout left them for layer {layer + 1} (MaxTargetLength + 1, H)"));
+        }
+        entries.Add(new Entry("DDroppedInput", System.Math.Max(e, h), "backward scratch: dL/d(a masked input) before the mask (max(E, H))"));
     }
 
     /// <summary>What attention keeps per decoder step (its weights, and what its backward pass reads) and per source position.</summary>

@@ -252,7 +252,8 @@ internal static class DeclarationOracle
         var layer = 4 * h * (e + 2 * h) + 8 * h + 4 * Padding;
         var parametersAtMost = (vs + vt) * e + vt * (h + 1) + 2 * layers * layer + 3 * (2 * h * h + 2 * h) + (vs + vt) * Padding;
         var steps = Math.Max(ts, tt) + 2;
-        var workspaceAtMost = 2 * layers * steps * 8 * h + (tt + 2) * (8 * h + e + ts + vt) + 4 * ts * h + 40 * h + 2 * vt + e + 100 * Padding;
+        var droppedInputsAtMost = (ts + tt + 1) * e + layers * (ts + tt + 1) * h + e + h;
+        var workspaceAtMost = 2 * layers * steps * 8 * h + (tt + 2) * (8 * h + e + ts + vt) + 4 * ts * h + 40 * h + 2 * vt + e + droppedInputsAtMost + 100 * Padding;
         return 2 * parametersAtMost < IntBuffer && 2 * workspaceAtMost < IntBuffer ? Verdict.Valid : Verdict.ValidOrTooLarge;
     }
 }

@@ -20,14 +20,14 @@ partial class TinyBahdanau
         ReadOnlySpan<float> p = parameterBuffer.Span;
         Span<float> a = workspace.Floats;
         workspace.HoldsForwardPass = false;
-        EncodeSource(p, a, workspace.Tokens, source);
+        EncodeSource(p, a, workspace.Tokens, source, global::StaticSeq2Seq.TrainingPass.TeacherForced);
         // Softmax preserves order, so the argmax of the logits is the most likely token.
         Span<float> logits = a.Slice(ProbabilitiesOffset, TargetVocabularySize);
         int token = global::StaticSeq2Seq.SpecialTokens.Sos;
         int count = 0;
         for (int i = 0; i < MaxTargetLength; i++)
         {
-            DecoderStepForward(p, a, token, i, source.Length);
+            DecoderStepForward(p, a, token, i, source.Length, global::StaticSeq2Seq.TrainingPass.TeacherForced);
             DecoderLogits(p, a, i, logits);
             token = TensorPrimitives.IndexOfMax(logits);
             if (token == global::StaticSeq2Seq.SpecialTokens.Eos)

@@ -25,7 +25,7 @@ partial class TinyBahdanau
         ReadOnlySpan<float> p = parameterBuffer.Span;
         Span<float> a = workspace.Floats;
         workspace.HoldsForwardPass = false;
-        EncodeSource(p, a, workspace.Tokens, source);
+        EncodeSource(p, a, workspace.Tokens, source, global::StaticSeq2Seq.TrainingPass.TeacherForced);
         workspace.SourceLength = source.Length; // what DecodeStep's attention reads
         workspace.DecoderSteps = 0; // the steps of the last Forward or DecodeGreedy are overwritten: GetAttentionWeights and ComputeLogits have none to give
         // EncodeSource left the decoder's initial state in slot 0 of each layer.
@@ -45,7 +45,7 @@ partial class TinyBahdanau
         workspace.HoldsForwardPass = false;
         // The hypothesis's state goes into slot 0 of each layer; the step writes slot 1.
         state.Slice(0 * HiddenSize, HiddenSize).CopyTo(a.Slice(DecoderHidden0Offset, HiddenSize));
-        DecoderStepForward(p, a, token, 0, workspace.SourceLength);
+        DecoderStepForward(p, a, token, 0, workspace.SourceLength, global::StaticSeq2Seq.TrainingPass.TeacherForced);
         a.Slice(DecoderHidden0Offset + HiddenSize, HiddenSize).CopyTo(nextState.Slice(0 * HiddenSize, HiddenSize));
         DecoderLogits(p, a, 0, logits.Slice(0, TargetVocabularySize));
     }

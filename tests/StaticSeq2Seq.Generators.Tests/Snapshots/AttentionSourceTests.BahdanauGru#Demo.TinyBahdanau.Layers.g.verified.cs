@@ -157,33 +157,37 @@ partial class TinyBahdanau
         }
     }
 
-    /// <summary>Encoder step t: the layer reads the token's embedding.</summary>
-    private static void EncoderStepForward(ReadOnlySpan<float> p, Span<float> a, int token, int t)
+    /// <summary>Encoder step t: the layer reads the token's embedding, dropped as <paramref name="pass"/> says.</summary>
+    private static void EncoderStepForward(ReadOnlySpan<float> p, Span<float> a, int token, int t, in global::StaticSeq2Seq.TrainingPass pass)
     {
-        EncoderLayer0Forward(p, a, p.Slice(SourceEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), t);
+        EncoderLayer0Forward(p, a, pass.Drop(p.Slice(SourceEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), a.Slice(EncoderDroppedEmbeddingsOffset + t * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream, t), t);
     }
 
-    /// <summary>Encoder step t backward: dL/dx goes to the token's embedding row.</summary>
-    private static void EncoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int token, int t)
+    /// <summary>Encoder step t backward: dL/dx goes, through the forward pass's dropout mask, to the token's embedding row.</summary>
+    private static void EncoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int token, int t, in global::StaticSeq2Seq.TrainingPass pass)
     {
-        EncoderLayer0Backward(p, g, a, p.Slice(SourceEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), g.Slice(SourceEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), t);
+        Span<float> dInput0 = pass.GradientTarget(g.Slice(SourceEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), a.Slice(DDroppedInputOffset, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream);
+        EncoderLayer0Backward(p, g, a, pass.DroppedInput(p.Slice(SourceEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), a.Slice(EncoderDroppedEmbeddingsOffset + t * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream), dInput0, t);
+        pass.AddDroppedGradient(dInput0, g.Slice(SourceEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream, t);
     }
 
     /// <summary>Decoder step i, Bahdanau attention first: layer 0 reads [embedding ; context], the context attending from the top layer's state before the step.</summary>
-    private static void DecoderStepForward(ReadOnlySpan<float> p, Span<float> a, int token, int i, int sourceLength)
+    private static void DecoderStepForward(ReadOnlySpan<float> p, Span<float> a, int token, int i, int sourceLength, in global::StaticSeq2Seq.TrainingPass pass)
     {
         Span<float> x = a.Slice(DecoderLayer0InputOffset + i * DecoderInputSize, DecoderInputSize);
         p.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize).CopyTo(x);
+        pass.DropInPlace(x.Slice(0, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream, i);
         BahdanauForward(p, a, i, sourceLength, x.Slice(EmbeddingSize, HiddenSize));
         DecoderLayer0Forward(p, a, x, i);
     }
 
-    /// <summary>Decoder step i backward, top layer first, then layer 0's dL/d[embedding ; context] split between the embedding row and the attention.</summary>
-    private static void DecoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int token, int i, int sourceLength)
+    /// <summary>Decoder step i backward, top layer first, then layer 0's dL/d[embedding ; context] split between the embedding row (through the dropout mask) and the attention.</summary>
+    private static void DecoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int token, int i, int sourceLength, in global::StaticSeq2Seq.TrainingPass pass)
     {
         Span<float> dx = a.Slice(DDecoderLayer0InputOffset, DecoderInputSize);
         dx.Clear();
         DecoderLayer0Backward(p, g, a, a.Slice(DecoderLayer0InputOffset + i * DecoderInputSize, DecoderInputSize), dx, i);
+        pass.DropInPlace(dx.Slice(0, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream, i);
         Span<float> dEmbedding = g.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize);
         TensorPrimitives.Add(dEmbedding, dx.Slice(0, EmbeddingSize), dEmbedding);
         BahdanauBackward(p, g, a, i, sourceLength, dx.Slice(EmbeddingSize, HiddenSize));

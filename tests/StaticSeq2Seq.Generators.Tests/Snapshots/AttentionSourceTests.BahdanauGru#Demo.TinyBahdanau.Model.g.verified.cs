@@ -17,7 +17,7 @@ namespace Demo;
 /// ○ Target embedding: 7 tokens → E = 5; decoder input SOS, then the previous token
 /// ○ Attention: Bahdanau (additive) over the encoder's top-layer states, from the decoder's previous top state; layer 0 reads [embedding ; context]
 /// ○ Output: Linear H = 6 → 7, softmax; up to 3 tokens and EOS
-/// ○ 976 parameter floats (3.8 KiB), workspace 720 floats (2.8 KiB)
+/// ○ 976 parameter floats (3.8 KiB), workspace 768 floats (3.0 KiB)
 /// </code>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("StaticSeq2Seq", "%VERSION%")]
@@ -42,7 +42,7 @@ partial class TinyBahdanau : global::StaticSeq2Seq.ISeq2SeqModel
     /// <summary>Floats in the flat parameter buffer, alignment padding included.</summary>
     public const int ParameterCount = 976;
     /// <summary>Floats of activations a workspace holds.</summary>
-    public const int WorkspaceFloats = 720;
+    public const int WorkspaceFloats = 768;
     /// <summary>Token ids a workspace holds.</summary>
     public const int WorkspaceTokens = 12;
     /// <summary>How the decoder attends to the encoder's states.</summary>
@@ -100,18 +100,20 @@ partial class TinyBahdanau : global::StaticSeq2Seq.ISeq2SeqModel
     private const int DecoderLayer0InputOffset = 352; // decoder layer 0 input [embedding ; context] of each step (MaxTargetLength + 1, E + H)
     private const int AttentionScratchOffset = 400; // scratch: tanh(query + key_j) of one source position (H)
     private const int AttentionWeightsOffset = 416; // attention weights of each decoder step over the source (MaxTargetLength + 1, MaxSourceLength)
-    private const int ProbabilitiesOffset = 432; // softmax of each decoder step's logits (MaxTargetLength + 1, TargetVocabularySize)
-    private const int GatesHhOffset = 464; // scratch: W_hh h + b_hh of the current step (G)
-    private const int DGatesIhOffset = 496; // backward scratch: dL/d(W_ih x + b_ih) (G)
-    private const int DGatesHhOffset = 528; // backward scratch: dL/d(W_hh h + b_hh) (G)
-    private const int DHidden0Offset = 560; // backward: dL/dh of layer 0 at the current step (H)
-    private const int DHiddenPreviousOffset = 576; // backward scratch: dL/dh of the previous step (H)
-    private const int DLogitsOffset = 592; // backward scratch: dL/dlogits (TargetVocabularySize)
-    private const int DEncoderOutputsOffset = 608; // backward: dL/dk_j of each encoder top-layer state, over all decoder steps (MaxSourceLength, H)
-    private const int DAttentionKeysOffset = 640; // backward: dL/dkey_j of each projected key, over all decoder steps (MaxSourceLength, H)
-    private const int DAttentionScoresOffset = 672; // backward scratch: dL/dweights, then dL/dscores, of one step (MaxSourceLength)
-    private const int DDecoderLayer0InputOffset = 688; // backward scratch: dL/d[embedding ; context] (E + H)
-    private const int DAttentionQueryOffset = 704; // backward scratch: dL/d(W_a q + b_a) (H)
+    private const int EncoderDroppedEmbeddingsOffset = 432; // the source embeddings as dropout left them (MaxSourceLength, E)
+    private const int DDroppedInputOffset = 464; // backward scratch: dL/d(a masked input) before the mask (max(E, H))
+    private const int ProbabilitiesOffset = 480; // softmax of each decoder step's logits (MaxTargetLength + 1, TargetVocabularySize)
+    private const int GatesHhOffset = 512; // scratch: W_hh h + b_hh of the current step (G)
+    private const int DGatesIhOffset = 544; // backward scratch: dL/d(W_ih x + b_ih) (G)
+    private const int DGatesHhOffset = 576; // backward scratch: dL/d(W_hh h + b_hh) (G)
+    private const int DHidden0Offset = 608; // backward: dL/dh of layer 0 at the current step (H)
+    private const int DHiddenPreviousOffset = 624; // backward scratch: dL/dh of the previous step (H)
+    private const int DLogitsOffset = 640; // backward scratch: dL/dlogits (TargetVocabularySize)
+    private const int DEncoderOutputsOffset = 656; // backward: dL/dk_j of each encoder top-layer state, over all decoder steps (MaxSourceLength, H)
+    private const int DAttentionKeysOffset = 688; // backward: dL/dkey_j of each projected key, over all decoder steps (MaxSourceLength, H)
+    private const int DAttentionScoresOffset = 720; // backward scratch: dL/dweights, then dL/dscores, of one step (MaxSourceLength)
+    private const int DDecoderLayer0InputOffset = 736; // backward scratch: dL/d[embedding ; context] (E + H)
+    private const int DAttentionQueryOffset = 752; // backward scratch: dL/d(W_a q + b_a) (H)
 
     // Workspace tokens: offset of each buffer.
     private const int SourceTokensOffset = 0; // the source of the last forward pass (MaxSourceLength)

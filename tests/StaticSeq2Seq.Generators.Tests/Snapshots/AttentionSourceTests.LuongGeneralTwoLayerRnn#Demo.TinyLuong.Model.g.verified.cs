@@ -17,7 +17,7 @@ namespace Demo;
 /// ○ Target embedding: 6 tokens → E = 3; decoder input SOS, then the previous token
 /// ○ Attention: Luong (general) over the encoder's top-layer states, from the decoder's new top state; output reads tanh(W_c [context ; h] + b_c)
 /// ○ Output: Linear H = 5 → 6, softmax; up to 2 tokens and EOS
-/// ○ 576 parameter floats (2.2 KiB), workspace 416 floats (1.6 KiB)
+/// ○ 576 parameter floats (2.2 KiB), workspace 496 floats (1.9 KiB)
 /// </code>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("StaticSeq2Seq", "%VERSION%")]
@@ -42,7 +42,7 @@ partial class TinyLuong : global::StaticSeq2Seq.ISeq2SeqModel
     /// <summary>Floats in the flat parameter buffer, alignment padding included.</summary>
     public const int ParameterCount = 576;
     /// <summary>Floats of activations a workspace holds.</summary>
-    public const int WorkspaceFloats = 416;
+    public const int WorkspaceFloats = 496;
     /// <summary>Token ids a workspace holds.</summary>
     public const int WorkspaceTokens = 9;
     /// <summary>How the decoder attends to the encoder's states.</summary>
@@ -105,18 +105,23 @@ partial class TinyLuong : global::StaticSeq2Seq.ISeq2SeqModel
     private const int AttentionCombinedOffset = 144; // Luong [context ; h] of each decoder step (MaxTargetLength + 1, 2H)
     private const int AttentionalHiddenOffset = 176; // Luong attentional state h~ = tanh(W_c [c ; h] + b_c) of each step (MaxTargetLength + 1, H)
     private const int AttentionWeightsOffset = 192; // attention weights of each decoder step over the source (MaxTargetLength + 1, MaxSourceLength)
-    private const int ProbabilitiesOffset = 208; // softmax of each decoder step's logits (MaxTargetLength + 1, TargetVocabularySize)
-    private const int GatesHhOffset = 240; // scratch: W_hh h + b_hh of the current step (G)
-    private const int DGatesIhOffset = 256; // backward scratch: dL/d(W_ih x + b_ih) (G)
-    private const int DHidden0Offset = 272; // backward: dL/dh of layer 0 at the current step (H)
-    private const int DHidden1Offset = 288; // backward: dL/dh of layer 1 at the current step (H)
-    private const int DHiddenPreviousOffset = 304; // backward scratch: dL/dh of the previous step (H)
-    private const int DLogitsOffset = 320; // backward scratch: dL/dlogits (TargetVocabularySize)
-    private const int DEncoderOutputsOffset = 336; // backward: dL/dk_j of each encoder top-layer state, over all decoder steps (MaxSourceLength, H)
-    private const int DAttentionKeysOffset = 352; // backward: dL/dkey_j of each projected key, over all decoder steps (MaxSourceLength, H)
-    private const int DAttentionScoresOffset = 368; // backward scratch: dL/dweights, then dL/dscores, of one step (MaxSourceLength)
-    private const int DAttentionalHiddenOffset = 384; // backward scratch: dL/dh~ (H)
-    private const int DAttentionCombinedOffset = 400; // backward scratch: dL/d[context ; h] (2H)
+    private const int EncoderDroppedEmbeddingsOffset = 208; // the source embeddings as dropout left them (MaxSourceLength, E)
+    private const int DecoderDroppedEmbeddingsOffset = 224; // the decoder's input embeddings as dropout left them (MaxTargetLength + 1, E)
+    private const int EncoderDroppedOutputs0Offset = 240; // encoder layer 0 outputs as dropout left them for layer 1 (MaxSourceLength, H)
+    private const int DecoderDroppedOutputs0Offset = 256; // decoder layer 0 outputs as dropout left them for layer 1 (MaxTargetLength + 1, H)
+    private const int DDroppedInputOffset = 272; // backward scratch: dL/d(a masked input) before the mask (max(E, H))
+    private const int ProbabilitiesOffset = 288; // softmax of each decoder step's logits (MaxTargetLength + 1, TargetVocabularySize)
+    private const int GatesHhOffset = 320; // scratch: W_hh h + b_hh of the current step (G)
+    private const int DGatesIhOffset = 336; // backward scratch: dL/d(W_ih x + b_ih) (G)
+    private const int DHidden0Offset = 352; // backward: dL/dh of layer 0 at the current step (H)
+    private const int DHidden1Offset = 368; // backward: dL/dh of layer 1 at the current step (H)
+    private const int DHiddenPreviousOffset = 384; // backward scratch: dL/dh of the previous step (H)
+    private const int DLogitsOffset = 400; // backward scratch: dL/dlogits (TargetVocabularySize)
+    private const int DEncoderOutputsOffset = 416; // backward: dL/dk_j of each encoder top-layer state, over all decoder steps (MaxSourceLength, H)
+    private const int DAttentionKeysOffset = 432; // backward: dL/dkey_j of each projected key, over all decoder steps (MaxSourceLength, H)
+    private const int DAttentionScoresOffset = 448; // backward scratch: dL/dweights, then dL/dscores, of one step (MaxSourceLength)
+    private const int DAttentionalHiddenOffset = 464; // backward scratch: dL/dh~ (H)
+    private const int DAttentionCombinedOffset = 480; // backward scratch: dL/d[context ; h] (2H)
 
     // Workspace tokens: offset of each buffer.
     private const int SourceTokensOffset = 0; // the source of the last forward pass (MaxSourceLength)

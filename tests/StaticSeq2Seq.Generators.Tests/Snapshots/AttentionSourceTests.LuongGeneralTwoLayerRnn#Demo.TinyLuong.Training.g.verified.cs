@@ -12,7 +12,7 @@ namespace Demo;
 partial class TinyLuong
 {
     /// <summary>Runs the encoder over <paramref name="source"/> and hands each layer's final state to the decoder's slot 0.</summary>
-    private static void EncodeSource(ReadOnlySpan<float> p, Span<float> a, Span<int> tokens, ReadOnlySpan<int> source)
+    private static void EncodeSource(ReadOnlySpan<float> p, Span<float> a, Span<int> tokens, ReadOnlySpan<int> source, in global::StaticSeq2Seq.TrainingPass pass)
     {
         // Every encoder layer starts from a zero state.
         a.Slice(EncoderHidden0Offset, HiddenSize).Clear();
@@ -20,7 +20,7 @@ partial class TinyLuong
         for (int t = 0; t < source.Length; t++)
         {
             tokens[SourceTokensOffset + t] = source[t];
-            EncoderStepForward(p, a, source[t], t);
+            EncoderStepForward(p, a, source[t], t, pass);
         }
         // The attention's keys depend on the source alone: project them once, not at every decoder step.
         AttentionKeysForward(p, a, source.Length);
@@ -31,7 +31,7 @@ partial class TinyLuong
 
     /// <inheritdoc/>
     public float Forward(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, ReadOnlySpan<int> target) =>
-        ForwardPass(workspace, source, target, teacherForced: true);
+        ForwardPass(workspace, source, target, global::StaticSeq2Seq.TrainingPass.TeacherForced, teacherForced: true);
 
     /// <inheritdoc/>
     public float Forward(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, ReadOnlySpan<int> target, in global::StaticSeq2Seq.TrainingPass pass)
@@ -39,15 +39,15 @@ partial class TinyLuong
         pass.Validate();
         // Every draw of this pass comes from its own seed, so pairs may run on any thread in any order.
         var random = new global::StaticSeq2Seq.SeededRandom(pass.Seed);
-        return ForwardPass(workspace, source, target, pass.DrawTeacherForcing(ref random));
+        return ForwardPass(workspace, source, target, pass, pass.DrawTeacherForcing(ref random));
     }
 
     /// <summary>
     /// The loss over the target and EOS, keeping what Backward needs. Teacher-forced, the decoder reads SOS then the target;
     /// free running, it reads SOS then its own argmax of each step, for as many steps. Either way the inputs are recorded,
-    /// and Backward follows them: no gradient flows through the argmax.
+    /// and Backward follows them: no gradient flows through the argmax. The pass's dropout masks are kept for Backward too.
     /// </summary>
-    private float ForwardPass(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, ReadOnlySpan<int> target, bool teacherForced)
+    private float ForwardPass(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, ReadOnlySpan<int> target, in global::StaticSeq2Seq.TrainingPass pass, bool teacherForced)
     {
         global::StaticSeq2Seq.ModelInputGuard.CheckWorkspace(workspace, typeof(TinyLuong));
         global::StaticSeq2Seq.ModelInputGuard.CheckSequence(source, MaxSourceLength, SourceVocabularySize, nameof(source));
@@ -55,7 +55,7 @@ partial class TinyLuong
         ReadOnlySpan<float> p = parameterBuffer.Span;
         Span<float> a = workspace.Floats;
         Span<int> tokens = workspace.Tokens;
-        EncodeSource(p, a, tokens, source);
+        EncodeSource(p, a, tokens, source, pass);
 
         int steps = target.Length + 1;
         Span<int> inputs = tokens.Slice(DecoderInputsOffset, steps);
@@ -67,7 +67,7 @@ partial class TinyLuong
         float loss = 0f;
         for (int i = 0; i < steps; i++)
         {
-            DecoderStepForward(p, a, inputs[i], i, source.Length);
+            DecoderStepForward(p, a, inputs[i], i, source.Length, pass);
             loss += OutputForward(p, a, i, targets[i]);
             if (!teacherForced && i + 1 < steps)
             {
@@ -77,6 +77,7 @@ partial class TinyLuong
         }
         workspace.SourceLength = source.Length;
         workspace.DecoderSteps = steps;
+        workspace.Pass = pass;
         workspace.HoldsForwardPass = true;
         return loss;
     }
@@ -91,6 +92,8 @@ partial class TinyLuong
         Span<float> g = gradients;
         Span<float> a = workspace.Floats;
         ReadOnlySpan<int> tokens = workspace.Tokens;
+        // The forward pass's dropout masks, drawn again from its seed.
+        var pass = workspace.Pass;
         // Nothing flows back from after the last step.
         a.Slice(DHidden0Offset, HiddenSize).Clear();
         a.Slice(DHidden1Offset, HiddenSize).Clear();
@@ -100,14 +103,14 @@ partial class TinyLuong
         for (int i = workspace.DecoderSteps - 1; i >= 0; i--)
         {
             OutputBackward(p, g, a, i, tokens[DecoderTargetsOffset + i], lossScale);
-            DecoderStepBackward(p, g, a, tokens[DecoderInputsOffset + i], i, workspace.SourceLength);
+            DecoderStepBackward(p, g, a, tokens[DecoderInputsOffset + i], i, workspace.SourceLength, pass);
         }
         AttentionKeysBackward(p, g, a, workspace.SourceLength);
         // The decoder started from the encoder's final states, so DHidden now holds dL/dh_T of each encoder layer.
         for (int t = workspace.SourceLength - 1; t >= 0; t--)
         {
             AddKeyGradient(a, t);
-            EncoderStepBackward(p, g, a, tokens[SourceTokensOffset + t], t);
+            EncoderStepBackward(p, g, a, tokens[SourceTokensOffset + t], t, pass);
         }
     }
 }

@@ -25,7 +25,7 @@ partial class TinyBidirectional
         ReadOnlySpan<float> p = parameterBuffer.Span;
         Span<float> a = workspace.Floats;
         workspace.HoldsForwardPass = false;
-        EncodeSource(p, a, workspace.Tokens, source);
+        EncodeSource(p, a, workspace.Tokens, source, global::StaticSeq2Seq.TrainingPass.TeacherForced);
         workspace.SourceLength = source.Length; // what DecodeStep's attention reads
         workspace.DecoderSteps = 0; // the steps of the last Forward or DecodeGreedy are overwritten: GetAttentionWeights and ComputeLogits have none to give
         // EncodeSource left the decoder's initial state in slot 0 of each layer.
@@ -51,7 +51,7 @@ partial class TinyBidirectional
         state.Slice(1 * HiddenSize, HiddenSize).CopyTo(a.Slice(DecoderHidden1Offset, HiddenSize));
         state.Slice((2 + 0) * HiddenSize, HiddenSize).CopyTo(a.Slice(DecoderCell0Offset, HiddenSize));
         state.Slice((2 + 1) * HiddenSize, HiddenSize).CopyTo(a.Slice(DecoderCell1Offset, HiddenSize));
-        DecoderStepForward(p, a, token, 0, workspace.SourceLength);
+        DecoderStepForward(p, a, token, 0, workspace.SourceLength, global::StaticSeq2Seq.TrainingPass.TeacherForced);
         a.Slice(DecoderHidden0Offset + HiddenSize, HiddenSize).CopyTo(nextState.Slice(0 * HiddenSize, HiddenSize));
         a.Slice(DecoderHidden1Offset + HiddenSize, HiddenSize).CopyTo(nextState.Slice(1 * HiddenSize, HiddenSize));
         a.Slice(DecoderCell0Offset + HiddenSize, HiddenSize).CopyTo(nextState.Slice((2 + 0) * HiddenSize, HiddenSize));

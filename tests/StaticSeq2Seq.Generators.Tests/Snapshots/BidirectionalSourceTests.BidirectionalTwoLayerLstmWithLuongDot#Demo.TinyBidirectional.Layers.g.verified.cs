@@ -333,7 +333,7 @@ partial class TinyBidirectional
     /// forward_j + reverse_j of the top layer (with attention) and the decoder's initial state, forward final + reverse final
     /// of each layer (h and c alike), into the decoder's slot 0.
     /// </summary>
-    private static void EncoderForward(ReadOnlySpan<float> p, Span<float> a, Span<int> tokens, ReadOnlySpan<int> source)
+    private static void EncoderForward(ReadOnlySpan<float> p, Span<float> a, Span<int> tokens, ReadOnlySpan<int> source, in global::StaticSeq2Seq.TrainingPass pass)
     {
         int length = source.Length;
         source.CopyTo(tokens.Slice(SourceTokensOffset, length));
@@ -344,18 +344,19 @@ partial class TinyBidirectional
         a.Slice(EncoderReverseCell0Offset + length * HiddenSize, HiddenSize).Clear();
         for (int t = 0; t < length; t++)
         {
-            EncoderLayer0Forward(p, a, p.Slice(SourceEmbeddingOffset + source[t] * EmbeddingSize, EmbeddingSize), t);
+            EncoderLayer0Forward(p, a, pass.Drop(p.Slice(SourceEmbeddingOffset + source[t] * EmbeddingSize, EmbeddingSize), a.Slice(EncoderDroppedEmbeddingsOffset + t * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream, t), t);
         }
         for (int t = length - 1; t >= 0; t--)
         {
-            EncoderReverseLayer0Forward(p, a, p.Slice(SourceEmbeddingOffset + source[t] * EmbeddingSize, EmbeddingSize), t);
+            EncoderReverseLayer0Forward(p, a, pass.DroppedInput(p.Slice(SourceEmbeddingOffset + source[t] * EmbeddingSize, EmbeddingSize), a.Slice(EncoderDroppedEmbeddingsOffset + t * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream), t);
         }
-        // What layer 1 reads at position t: [forward output ; reverse output].
+        // What layer 1 reads at position t: [forward output ; reverse output], dropped as the pass says.
         for (int t = 0; t < length; t++)
         {
             Span<float> output = a.Slice(EncoderLayerOutputs0Offset + t * 2 * HiddenSize, 2 * HiddenSize);
             a.Slice(EncoderHidden0Offset + (t + 1) * HiddenSize, HiddenSize).CopyTo(output.Slice(0, HiddenSize));
             a.Slice(EncoderReverseHidden0Offset + t * HiddenSize, HiddenSize).CopyTo(output.Slice(HiddenSize, HiddenSize));
+            pass.DropInPlace(output, global::StaticSeq2Seq.DropoutMask.EncoderLayerOutputStream(0), t);
         }
         // Layer 1: both directions start from zero h and c, the forward one in slot 0, the reverse one in slot length.
         a.Slice(EncoderHidden1Offset, HiddenSize).Clear();
@@ -388,7 +389,7 @@ partial class TinyBidirectional
     /// backwards through time, taking at each position the gradient of its output: from attention (DEncoderOutputs) on the
     /// top layer, from the layer above (its half of DEncoderLayerOutputs) below it.
     /// </summary>
-    private static void EncoderBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<int> tokens, int length)
+    private static void EncoderBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<int> tokens, int length, in global::StaticSeq2Seq.TrainingPass pass)
     {
         a.Slice(DEncoderLayerOutputs0Offset, length * 2 * HiddenSize).Clear();
         // Layer 1: keep dL/d(final state) for the reverse direction, which starts from it too.
@@ -407,13 +408,20 @@ partial class TinyBidirectional
             TensorPrimitives.Add(a.Slice(DHidden1Offset, HiddenSize), a.Slice(DEncoderOutputsOffset + t * HiddenSize, HiddenSize), a.Slice(DHidden1Offset, HiddenSize));
             EncoderReverseLayer1Backward(p, g, a, a.Slice(EncoderLayerOutputs0Offset + t * 2 * HiddenSize, 2 * HiddenSize), a.Slice(DEncoderLayerOutputs0Offset + t * 2 * HiddenSize, 2 * HiddenSize), t);
         }
+        // Layer 1 read layer 0's outputs through the dropout mask, so their gradients go back through it.
+        for (int t = 0; t < length; t++)
+        {
+            pass.DropInPlace(a.Slice(DEncoderLayerOutputs0Offset + t * 2 * HiddenSize, 2 * HiddenSize), global::StaticSeq2Seq.DropoutMask.EncoderLayerOutputStream(0), t);
+        }
         // Layer 0: keep dL/d(final state) for the reverse direction, which starts from it too.
         a.Slice(DHidden0Offset, HiddenSize).CopyTo(a.Slice(DEncoderFinalHiddenOffset, HiddenSize));
         a.Slice(DCell0Offset, HiddenSize).CopyTo(a.Slice(DEncoderFinalCellOffset, HiddenSize));
         for (int t = length - 1; t >= 0; t--)
         {
             TensorPrimitives.Add(a.Slice(DHidden0Offset, HiddenSize), a.Slice(DEncoderLayerOutputs0Offset + t * 2 * HiddenSize, HiddenSize), a.Slice(DHidden0Offset, HiddenSize));
-            EncoderLayer0Backward(p, g, a, p.Slice(SourceEmbeddingOffset + tokens[SourceTokensOffset + t] * EmbeddingSize, EmbeddingSize), g.Slice(SourceEmbeddingOffset + tokens[SourceTokensOffset + t] * EmbeddingSize, EmbeddingSize), t);
+            Span<float> dInput = pass.GradientTarget(g.Slice(SourceEmbeddingOffset + tokens[SourceTokensOffset + t] * EmbeddingSize, EmbeddingSize), a.Slice(DDroppedInputOffset, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream);
+            EncoderLayer0Backward(p, g, a, pass.DroppedInput(p.Slice(SourceEmbeddingOffset + tokens[SourceTokensOffset + t] * EmbeddingSize, EmbeddingSize), a.Slice(EncoderDroppedEmbeddingsOffset + t * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream), dInput, t);
+            pass.AddDroppedGradient(dInput, g.Slice(SourceEmbeddingOffset + tokens[SourceTokensOffset + t] * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream, t);
         }
         a.Slice(DEncoderFinalHiddenOffset, HiddenSize).CopyTo(a.Slice(DHidden0Offset, HiddenSize));
         a.Slice(DEncoderFinalCellOffset, HiddenSize).CopyTo(a.Slice(DCell0Offset, HiddenSize));
@@ -421,23 +429,29 @@ partial class TinyBidirectional
         for (int t = 0; t < length; t++)
         {
             TensorPrimitives.Add(a.Slice(DHidden0Offset, HiddenSize), a.Slice(DEncoderLayerOutputs0Offset + t * 2 * HiddenSize + HiddenSize, HiddenSize), a.Slice(DHidden0Offset, HiddenSize));
-            EncoderReverseLayer0Backward(p, g, a, p.Slice(SourceEmbeddingOffset + tokens[SourceTokensOffset + t] * EmbeddingSize, EmbeddingSize), g.Slice(SourceEmbeddingOffset + tokens[SourceTokensOffset + t] * EmbeddingSize, EmbeddingSize), t);
+            Span<float> dInput = pass.GradientTarget(g.Slice(SourceEmbeddingOffset + tokens[SourceTokensOffset + t] * EmbeddingSize, EmbeddingSize), a.Slice(DDroppedInputOffset, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream);
+            EncoderReverseLayer0Backward(p, g, a, pass.DroppedInput(p.Slice(SourceEmbeddingOffset + tokens[SourceTokensOffset + t] * EmbeddingSize, EmbeddingSize), a.Slice(EncoderDroppedEmbeddingsOffset + t * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream), dInput, t);
+            pass.AddDroppedGradient(dInput, g.Slice(SourceEmbeddingOffset + tokens[SourceTokensOffset + t] * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream, t);
         }
     }
 
     /// <summary>Decoder step i through all 2 layers, then Luong attention from the top layer's new state: the output reads h~.</summary>
-    private static void DecoderStepForward(ReadOnlySpan<float> p, Span<float> a, int token, int i, int sourceLength)
+    private static void DecoderStepForward(ReadOnlySpan<float> p, Span<float> a, int token, int i, int sourceLength, in global::StaticSeq2Seq.TrainingPass pass)
     {
-        DecoderLayer0Forward(p, a, p.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), i);
-        DecoderLayer1Forward(p, a, a.Slice(DecoderHidden0Offset + (i + 1) * HiddenSize, HiddenSize), i);
+        DecoderLayer0Forward(p, a, pass.Drop(p.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), a.Slice(DecoderDroppedEmbeddingsOffset + i * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream, i), i);
+        DecoderLayer1Forward(p, a, pass.Drop(a.Slice(DecoderHidden0Offset + (i + 1) * HiddenSize, HiddenSize), a.Slice(DecoderDroppedOutputs0Offset + i * HiddenSize, HiddenSize), global::StaticSeq2Seq.DropoutMask.DecoderLayerOutputStream(0), i), i);
         LuongForward(p, a, i, sourceLength);
     }
 
-    /// <summary>Decoder step i backward: Luong attention first (it came last), then the layers, top first.</summary>
-    private static void DecoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int token, int i, int sourceLength)
+    /// <summary>Decoder step i backward: Luong attention first (it came last), then the layers, top first, each dL/dx through its dropout mask.</summary>
+    private static void DecoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int token, int i, int sourceLength, in global::StaticSeq2Seq.TrainingPass pass)
     {
         LuongBackward(p, g, a, i, sourceLength);
-        DecoderLayer1Backward(p, g, a, a.Slice(DecoderHidden0Offset + (i + 1) * HiddenSize, HiddenSize), a.Slice(DHidden0Offset, HiddenSize), i);
-        DecoderLayer0Backward(p, g, a, p.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), g.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), i);
+        Span<float> dInput1 = pass.GradientTarget(a.Slice(DHidden0Offset, HiddenSize), a.Slice(DDroppedInputOffset, HiddenSize), global::StaticSeq2Seq.DropoutMask.DecoderLayerOutputStream(0));
+        DecoderLayer1Backward(p, g, a, pass.DroppedInput(a.Slice(DecoderHidden0Offset + (i + 1) * HiddenSize, HiddenSize), a.Slice(DecoderDroppedOutputs0Offset + i * HiddenSize, HiddenSize), global::StaticSeq2Seq.DropoutMask.DecoderLayerOutputStream(0)), dInput1, i);
+        pass.AddDroppedGradient(dInput1, a.Slice(DHidden0Offset, HiddenSize), global::StaticSeq2Seq.DropoutMask.DecoderLayerOutputStream(0), i);
+        Span<float> dInput0 = pass.GradientTarget(g.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), a.Slice(DDroppedInputOffset, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream);
+        DecoderLayer0Backward(p, g, a, pass.DroppedInput(p.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), a.Slice(DecoderDroppedEmbeddingsOffset + i * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream), dInput0, i);
+        pass.AddDroppedGradient(dInput0, g.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream, i);
     }
 }

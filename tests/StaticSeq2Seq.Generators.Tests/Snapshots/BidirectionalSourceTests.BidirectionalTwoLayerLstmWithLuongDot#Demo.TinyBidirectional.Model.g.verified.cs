@@ -18,7 +18,7 @@ namespace Demo;
 /// ○ Target embedding: 6 tokens → E = 3; decoder input SOS, then the previous token
 /// ○ Attention: Luong (dot) over the encoder outputs k_j, from the decoder's new top state; output reads tanh(W_c [context ; h] + b_c)
 /// ○ Output: Linear H = 5 → 6, softmax; up to 2 tokens and EOS
-/// ○ 1,968 parameter floats (7.7 KiB), workspace 1,216 floats (4.8 KiB)
+/// ○ 1,968 parameter floats (7.7 KiB), workspace 1,280 floats (5.0 KiB)
 /// </code>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("StaticSeq2Seq", "%VERSION%")]
@@ -43,7 +43,7 @@ partial class TinyBidirectional : global::StaticSeq2Seq.ISeq2SeqModel
     /// <summary>Floats in the flat parameter buffer, alignment padding included.</summary>
     public const int ParameterCount = 1968;
     /// <summary>Floats of activations a workspace holds.</summary>
-    public const int WorkspaceFloats = 1216;
+    public const int WorkspaceFloats = 1280;
     /// <summary>Token ids a workspace holds.</summary>
     public const int WorkspaceTokens = 9;
     /// <summary>How the decoder attends to the encoder's states.</summary>
@@ -140,20 +140,24 @@ partial class TinyBidirectional : global::StaticSeq2Seq.ISeq2SeqModel
     private const int AttentionCombinedOffset = 880; // Luong [context ; h] of each decoder step (MaxTargetLength + 1, 2H)
     private const int AttentionalHiddenOffset = 912; // Luong attentional state h~ = tanh(W_c [c ; h] + b_c) of each step (MaxTargetLength + 1, H)
     private const int AttentionWeightsOffset = 928; // attention weights of each decoder step over the source (MaxTargetLength + 1, MaxSourceLength)
-    private const int ProbabilitiesOffset = 944; // softmax of each decoder step's logits (MaxTargetLength + 1, TargetVocabularySize)
-    private const int GatesHhOffset = 976; // scratch: W_hh h + b_hh of the current step (G)
-    private const int DGatesIhOffset = 1008; // backward scratch: dL/d(W_ih x + b_ih) (G)
-    private const int DHidden0Offset = 1040; // backward: dL/dh of layer 0 at the current step (H)
-    private const int DHidden1Offset = 1056; // backward: dL/dh of layer 1 at the current step (H)
-    private const int DCell0Offset = 1072; // backward: dL/dc of layer 0 at the current step (H)
-    private const int DCell1Offset = 1088; // backward: dL/dc of layer 1 at the current step (H)
-    private const int DHiddenPreviousOffset = 1104; // backward scratch: dL/dh of the previous step (H)
-    private const int DCellPreviousOffset = 1120; // backward scratch: dL/dc of the previous step (H)
-    private const int DLogitsOffset = 1136; // backward scratch: dL/dlogits (TargetVocabularySize)
-    private const int DEncoderOutputsOffset = 1152; // backward: dL/dk_j of each encoder top-layer state, over all decoder steps (MaxSourceLength, H)
-    private const int DAttentionScoresOffset = 1168; // backward scratch: dL/dweights, then dL/dscores, of one step (MaxSourceLength)
-    private const int DAttentionalHiddenOffset = 1184; // backward scratch: dL/dh~ (H)
-    private const int DAttentionCombinedOffset = 1200; // backward scratch: dL/d[context ; h] (2H)
+    private const int EncoderDroppedEmbeddingsOffset = 944; // the source embeddings as dropout left them (MaxSourceLength, E)
+    private const int DecoderDroppedEmbeddingsOffset = 960; // the decoder's input embeddings as dropout left them (MaxTargetLength + 1, E)
+    private const int DecoderDroppedOutputs0Offset = 976; // decoder layer 0 outputs as dropout left them for layer 1 (MaxTargetLength + 1, H)
+    private const int DDroppedInputOffset = 992; // backward scratch: dL/d(a masked input) before the mask (max(E, H))
+    private const int ProbabilitiesOffset = 1008; // softmax of each decoder step's logits (MaxTargetLength + 1, TargetVocabularySize)
+    private const int GatesHhOffset = 1040; // scratch: W_hh h + b_hh of the current step (G)
+    private const int DGatesIhOffset = 1072; // backward scratch: dL/d(W_ih x + b_ih) (G)
+    private const int DHidden0Offset = 1104; // backward: dL/dh of layer 0 at the current step (H)
+    private const int DHidden1Offset = 1120; // backward: dL/dh of layer 1 at the current step (H)
+    private const int DCell0Offset = 1136; // backward: dL/dc of layer 0 at the current step (H)
+    private const int DCell1Offset = 1152; // backward: dL/dc of layer 1 at the current step (H)
+    private const int DHiddenPreviousOffset = 1168; // backward scratch: dL/dh of the previous step (H)
+    private const int DCellPreviousOffset = 1184; // backward scratch: dL/dc of the previous step (H)
+    private const int DLogitsOffset = 1200; // backward scratch: dL/dlogits (TargetVocabularySize)
+    private const int DEncoderOutputsOffset = 1216; // backward: dL/dk_j of each encoder top-layer state, over all decoder steps (MaxSourceLength, H)
+    private const int DAttentionScoresOffset = 1232; // backward scratch: dL/dweights, then dL/dscores, of one step (MaxSourceLength)
+    private const int DAttentionalHiddenOffset = 1248; // backward scratch: dL/dh~ (H)
+    private const int DAttentionCombinedOffset = 1264; // backward scratch: dL/d[context ; h] (2H)
 
     // Workspace tokens: offset of each buffer.
     private const int SourceTokensOffset = 0; // the source of the last forward pass (MaxSourceLength)

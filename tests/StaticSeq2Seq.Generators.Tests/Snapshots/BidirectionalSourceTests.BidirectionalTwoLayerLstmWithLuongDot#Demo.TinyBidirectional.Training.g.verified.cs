@@ -12,14 +12,14 @@ namespace Demo;
 partial class TinyBidirectional
 {
     /// <summary>Runs the encoder over <paramref name="source"/> and hands the sum of both directions' final (h, c) of each layer to the decoder's slot 0.</summary>
-    private static void EncodeSource(ReadOnlySpan<float> p, Span<float> a, Span<int> tokens, ReadOnlySpan<int> source)
+    private static void EncodeSource(ReadOnlySpan<float> p, Span<float> a, Span<int> tokens, ReadOnlySpan<int> source, in global::StaticSeq2Seq.TrainingPass pass)
     {
-        EncoderForward(p, a, tokens, source);
+        EncoderForward(p, a, tokens, source, pass);
     }
 
     /// <inheritdoc/>
     public float Forward(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, ReadOnlySpan<int> target) =>
-        ForwardPass(workspace, source, target, teacherForced: true);
+        ForwardPass(workspace, source, target, global::StaticSeq2Seq.TrainingPass.TeacherForced, teacherForced: true);
 
     /// <inheritdoc/>
     public float Forward(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, ReadOnlySpan<int> target, in global::StaticSeq2Seq.TrainingPass pass)
@@ -27,15 +27,15 @@ partial class TinyBidirectional
         pass.Validate();
         // Every draw of this pass comes from its own seed, so pairs may run on any thread in any order.
         var random = new global::StaticSeq2Seq.SeededRandom(pass.Seed);
-        return ForwardPass(workspace, source, target, pass.DrawTeacherForcing(ref random));
+        return ForwardPass(workspace, source, target, pass, pass.DrawTeacherForcing(ref random));
     }
 
     /// <summary>
     /// The loss over the target and EOS, keeping what Backward needs. Teacher-forced, the decoder reads SOS then the target;
     /// free running, it reads SOS then its own argmax of each step, for as many steps. Either way the inputs are recorded,
-    /// and Backward follows them: no gradient flows through the argmax.
+    /// and Backward follows them: no gradient flows through the argmax. The pass's dropout masks are kept for Backward too.
     /// </summary>
-    private float ForwardPass(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, ReadOnlySpan<int> target, bool teacherForced)
+    private float ForwardPass(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, ReadOnlySpan<int> target, in global::StaticSeq2Seq.TrainingPass pass, bool teacherForced)
     {
         global::StaticSeq2Seq.ModelInputGuard.CheckWorkspace(workspace, typeof(TinyBidirectional));
         global::StaticSeq2Seq.ModelInputGuard.CheckSequence(source, MaxSourceLength, SourceVocabularySize, nameof(source));
@@ -43,7 +43,7 @@ partial class TinyBidirectional
         ReadOnlySpan<float> p = parameterBuffer.Span;
         Span<float> a = workspace.Floats;
         Span<int> tokens = workspace.Tokens;
-        EncodeSource(p, a, tokens, source);
+        EncodeSource(p, a, tokens, source, pass);
 
         int steps = target.Length + 1;
         Span<int> inputs = tokens.Slice(DecoderInputsOffset, steps);
@@ -55,7 +55,7 @@ partial class TinyBidirectional
         float loss = 0f;
         for (int i = 0; i < steps; i++)
         {
-            DecoderStepForward(p, a, inputs[i], i, source.Length);
+            DecoderStepForward(p, a, inputs[i], i, source.Length, pass);
             loss += OutputForward(p, a, i, targets[i]);
             if (!teacherForced && i + 1 < steps)
             {
@@ -65,6 +65,7 @@ partial class TinyBidirectional
         }
         workspace.SourceLength = source.Length;
         workspace.DecoderSteps = steps;
+        workspace.Pass = pass;
         workspace.HoldsForwardPass = true;
         return loss;
     }
@@ -79,6 +80,8 @@ partial class TinyBidirectional
         Span<float> g = gradients;
         Span<float> a = workspace.Floats;
         ReadOnlySpan<int> tokens = workspace.Tokens;
+        // The forward pass's dropout masks, drawn again from its seed.
+        var pass = workspace.Pass;
         // Nothing flows back from after the last step.
         a.Slice(DHidden0Offset, HiddenSize).Clear();
         a.Slice(DCell0Offset, HiddenSize).Clear();
@@ -89,9 +92,9 @@ partial class TinyBidirectional
         for (int i = workspace.DecoderSteps - 1; i >= 0; i--)
         {
             OutputBackward(p, g, a, i, tokens[DecoderTargetsOffset + i], lossScale);
-            DecoderStepBackward(p, g, a, tokens[DecoderInputsOffset + i], i, workspace.SourceLength);
+            DecoderStepBackward(p, g, a, tokens[DecoderInputsOffset + i], i, workspace.SourceLength, pass);
         }
         // DHidden and DCell now hold dL/dh and dL/dc of the decoder's initial state of each layer.
-        EncoderBackward(p, g, a, tokens, workspace.SourceLength);
+        EncoderBackward(p, g, a, tokens, workspace.SourceLength, pass);
     }
 }

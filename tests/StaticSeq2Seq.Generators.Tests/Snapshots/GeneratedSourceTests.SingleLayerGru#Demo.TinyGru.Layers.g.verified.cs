@@ -157,27 +157,31 @@ partial class TinyGru
         }
     }
 
-    /// <summary>Encoder step t: the layer reads the token's embedding.</summary>
-    private static void EncoderStepForward(ReadOnlySpan<float> p, Span<float> a, int token, int t)
+    /// <summary>Encoder step t: the layer reads the token's embedding, dropped as <paramref name="pass"/> says.</summary>
+    private static void EncoderStepForward(ReadOnlySpan<float> p, Span<float> a, int token, int t, in global::StaticSeq2Seq.TrainingPass pass)
     {
-        EncoderLayer0Forward(p, a, p.Slice(SourceEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), t);
+        EncoderLayer0Forward(p, a, pass.Drop(p.Slice(SourceEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), a.Slice(EncoderDroppedEmbeddingsOffset + t * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream, t), t);
     }
 
-    /// <summary>Encoder step t backward: dL/dx goes to the token's embedding row.</summary>
-    private static void EncoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int token, int t)
+    /// <summary>Encoder step t backward: dL/dx goes, through the forward pass's dropout mask, to the token's embedding row.</summary>
+    private static void EncoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int token, int t, in global::StaticSeq2Seq.TrainingPass pass)
     {
-        EncoderLayer0Backward(p, g, a, p.Slice(SourceEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), g.Slice(SourceEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), t);
+        Span<float> dInput0 = pass.GradientTarget(g.Slice(SourceEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), a.Slice(DDroppedInputOffset, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream);
+        EncoderLayer0Backward(p, g, a, pass.DroppedInput(p.Slice(SourceEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), a.Slice(EncoderDroppedEmbeddingsOffset + t * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream), dInput0, t);
+        pass.AddDroppedGradient(dInput0, g.Slice(SourceEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream, t);
     }
 
-    /// <summary>Decoder step i: the layer reads the token's embedding.</summary>
-    private static void DecoderStepForward(ReadOnlySpan<float> p, Span<float> a, int token, int i)
+    /// <summary>Decoder step i: the layer reads the token's embedding, dropped as <paramref name="pass"/> says.</summary>
+    private static void DecoderStepForward(ReadOnlySpan<float> p, Span<float> a, int token, int i, in global::StaticSeq2Seq.TrainingPass pass)
     {
-        DecoderLayer0Forward(p, a, p.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), i);
+        DecoderLayer0Forward(p, a, pass.Drop(p.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), a.Slice(DecoderDroppedEmbeddingsOffset + i * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream, i), i);
     }
 
-    /// <summary>Decoder step i backward: dL/dx goes to the token's embedding row.</summary>
-    private static void DecoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int token, int i)
+    /// <summary>Decoder step i backward: dL/dx goes, through the forward pass's dropout mask, to the token's embedding row.</summary>
+    private static void DecoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int token, int i, in global::StaticSeq2Seq.TrainingPass pass)
     {
-        DecoderLayer0Backward(p, g, a, p.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), g.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), i);
+        Span<float> dInput0 = pass.GradientTarget(g.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), a.Slice(DDroppedInputOffset, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream);
+        DecoderLayer0Backward(p, g, a, pass.DroppedInput(p.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), a.Slice(DecoderDroppedEmbeddingsOffset + i * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream), dInput0, i);
+        pass.AddDroppedGradient(dInput0, g.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream, i);
     }
 }

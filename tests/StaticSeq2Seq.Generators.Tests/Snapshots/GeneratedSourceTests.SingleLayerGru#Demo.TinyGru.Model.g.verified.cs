@@ -16,7 +16,7 @@ namespace Demo;
 /// ○ Decoder: GRU, 1 layer, H = 6, started from the encoder's final state of each layer
 /// ○ Target embedding: 7 tokens → E = 5; decoder input SOS, then the previous token
 /// ○ Output: Linear H = 6 → 7, softmax; up to 4 tokens and EOS
-/// ○ 704 parameter floats (2.8 KiB), workspace 512 floats (2.0 KiB)
+/// ○ 704 parameter floats (2.8 KiB), workspace 592 floats (2.3 KiB)
 /// </code>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("StaticSeq2Seq", "%VERSION%")]
@@ -41,7 +41,7 @@ partial class TinyGru : global::StaticSeq2Seq.ISeq2SeqModel
     /// <summary>Floats in the flat parameter buffer, alignment padding included.</summary>
     public const int ParameterCount = 704;
     /// <summary>Floats of activations a workspace holds.</summary>
-    public const int WorkspaceFloats = 512;
+    public const int WorkspaceFloats = 592;
     /// <summary>Token ids a workspace holds.</summary>
     public const int WorkspaceTokens = 14;
 
@@ -78,13 +78,16 @@ partial class TinyGru : global::StaticSeq2Seq.ISeq2SeqModel
     private const int DecoderHidden0Offset = 144; // decoder layer 0 states, slot 0 the encoder's final state (MaxTargetLength + 2, H)
     private const int DecoderGates0Offset = 192; // decoder layer 0 gate activations r, z, n (MaxTargetLength + 1, 3H)
     private const int DecoderHiddenN0Offset = 288; // decoder layer 0 W_hn h + b_hn (MaxTargetLength + 1, H)
-    private const int ProbabilitiesOffset = 320; // softmax of each decoder step's logits (MaxTargetLength + 1, TargetVocabularySize)
-    private const int GatesHhOffset = 368; // scratch: W_hh h + b_hh of the current step (G)
-    private const int DGatesIhOffset = 400; // backward scratch: dL/d(W_ih x + b_ih) (G)
-    private const int DGatesHhOffset = 432; // backward scratch: dL/d(W_hh h + b_hh) (G)
-    private const int DHidden0Offset = 464; // backward: dL/dh of layer 0 at the current step (H)
-    private const int DHiddenPreviousOffset = 480; // backward scratch: dL/dh of the previous step (H)
-    private const int DLogitsOffset = 496; // backward scratch: dL/dlogits (TargetVocabularySize)
+    private const int EncoderDroppedEmbeddingsOffset = 320; // the source embeddings as dropout left them (MaxSourceLength, E)
+    private const int DecoderDroppedEmbeddingsOffset = 352; // the decoder's input embeddings as dropout left them (MaxTargetLength + 1, E)
+    private const int DDroppedInputOffset = 384; // backward scratch: dL/d(a masked input) before the mask (max(E, H))
+    private const int ProbabilitiesOffset = 400; // softmax of each decoder step's logits (MaxTargetLength + 1, TargetVocabularySize)
+    private const int GatesHhOffset = 448; // scratch: W_hh h + b_hh of the current step (G)
+    private const int DGatesIhOffset = 480; // backward scratch: dL/d(W_ih x + b_ih) (G)
+    private const int DGatesHhOffset = 512; // backward scratch: dL/d(W_hh h + b_hh) (G)
+    private const int DHidden0Offset = 544; // backward: dL/dh of layer 0 at the current step (H)
+    private const int DHiddenPreviousOffset = 560; // backward scratch: dL/dh of the previous step (H)
+    private const int DLogitsOffset = 576; // backward scratch: dL/dlogits (TargetVocabularySize)
 
     // Workspace tokens: offset of each buffer.
     private const int SourceTokensOffset = 0; // the source of the last forward pass (MaxSourceLength)

@@ -23,7 +23,7 @@ partial class GlobalGru2
         ReadOnlySpan<float> p = parameterBuffer.Span;
         Span<float> a = workspace.Floats;
         workspace.HoldsForwardPass = false;
-        EncodeSource(p, a, workspace.Tokens, source);
+        EncodeSource(p, a, workspace.Tokens, source, global::StaticSeq2Seq.TrainingPass.TeacherForced);
         workspace.DecoderSteps = 0; // the steps of the last Forward or DecodeGreedy are overwritten: ComputeLogits has none to give
         // EncodeSource left the decoder's initial state in slot 0 of each layer.
         a.Slice(DecoderHidden0Offset, HiddenSize).CopyTo(initialState.Slice(0 * HiddenSize, HiddenSize));
@@ -44,7 +44,7 @@ partial class GlobalGru2
         // The hypothesis's state goes into slot 0 of each layer; the step writes slot 1.
         state.Slice(0 * HiddenSize, HiddenSize).CopyTo(a.Slice(DecoderHidden0Offset, HiddenSize));
         state.Slice(1 * HiddenSize, HiddenSize).CopyTo(a.Slice(DecoderHidden1Offset, HiddenSize));
-        DecoderStepForward(p, a, token, 0);
+        DecoderStepForward(p, a, token, 0, global::StaticSeq2Seq.TrainingPass.TeacherForced);
         a.Slice(DecoderHidden0Offset + HiddenSize, HiddenSize).CopyTo(nextState.Slice(0 * HiddenSize, HiddenSize));
         a.Slice(DecoderHidden1Offset + HiddenSize, HiddenSize).CopyTo(nextState.Slice(1 * HiddenSize, HiddenSize));
         DecoderLogits(p, a, 0, logits.Slice(0, TargetVocabularySize));

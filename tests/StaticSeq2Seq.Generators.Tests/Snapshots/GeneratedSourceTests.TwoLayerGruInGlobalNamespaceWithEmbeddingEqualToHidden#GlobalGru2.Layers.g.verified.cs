@@ -219,31 +219,39 @@ partial class GlobalGru2
         }
     }
 
-    /// <summary>Encoder step t through all 2 layers: layer 0 reads the token's embedding, each layer above the new state of the one below.</summary>
-    private static void EncoderStepForward(ReadOnlySpan<float> p, Span<float> a, int token, int t)
+    /// <summary>Encoder step t through all 2 layers: layer 0 reads the token's embedding, each layer above the new state of the one below, each dropped as <paramref name="pass"/> says.</summary>
+    private static void EncoderStepForward(ReadOnlySpan<float> p, Span<float> a, int token, int t, in global::StaticSeq2Seq.TrainingPass pass)
     {
-        EncoderLayer0Forward(p, a, p.Slice(SourceEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), t);
-        EncoderLayer1Forward(p, a, a.Slice(EncoderHidden0Offset + (t + 1) * HiddenSize, HiddenSize), t);
+        EncoderLayer0Forward(p, a, pass.Drop(p.Slice(SourceEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), a.Slice(EncoderDroppedEmbeddingsOffset + t * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream, t), t);
+        EncoderLayer1Forward(p, a, pass.Drop(a.Slice(EncoderHidden0Offset + (t + 1) * HiddenSize, HiddenSize), a.Slice(EncoderDroppedOutputs0Offset + t * HiddenSize, HiddenSize), global::StaticSeq2Seq.DropoutMask.EncoderLayerOutputStream(0), t), t);
     }
 
-    /// <summary>Encoder step t backward, top layer first: each layer's dL/dx joins dL/dh of the layer below at the same step.</summary>
-    private static void EncoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int token, int t)
+    /// <summary>Encoder step t backward, top layer first: each layer's dL/dx joins, through the forward pass's dropout mask, dL/dh of the layer below at the same step.</summary>
+    private static void EncoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int token, int t, in global::StaticSeq2Seq.TrainingPass pass)
     {
-        EncoderLayer1Backward(p, g, a, a.Slice(EncoderHidden0Offset + (t + 1) * HiddenSize, HiddenSize), a.Slice(DHidden0Offset, HiddenSize), t);
-        EncoderLayer0Backward(p, g, a, p.Slice(SourceEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), g.Slice(SourceEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), t);
+        Span<float> dInput1 = pass.GradientTarget(a.Slice(DHidden0Offset, HiddenSize), a.Slice(DDroppedInputOffset, HiddenSize), global::StaticSeq2Seq.DropoutMask.EncoderLayerOutputStream(0));
+        EncoderLayer1Backward(p, g, a, pass.DroppedInput(a.Slice(EncoderHidden0Offset + (t + 1) * HiddenSize, HiddenSize), a.Slice(EncoderDroppedOutputs0Offset + t * HiddenSize, HiddenSize), global::StaticSeq2Seq.DropoutMask.EncoderLayerOutputStream(0)), dInput1, t);
+        pass.AddDroppedGradient(dInput1, a.Slice(DHidden0Offset, HiddenSize), global::StaticSeq2Seq.DropoutMask.EncoderLayerOutputStream(0), t);
+        Span<float> dInput0 = pass.GradientTarget(g.Slice(SourceEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), a.Slice(DDroppedInputOffset, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream);
+        EncoderLayer0Backward(p, g, a, pass.DroppedInput(p.Slice(SourceEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), a.Slice(EncoderDroppedEmbeddingsOffset + t * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream), dInput0, t);
+        pass.AddDroppedGradient(dInput0, g.Slice(SourceEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream, t);
     }
 
-    /// <summary>Decoder step i through all 2 layers: layer 0 reads the token's embedding, each layer above the new state of the one below.</summary>
-    private static void DecoderStepForward(ReadOnlySpan<float> p, Span<float> a, int token, int i)
+    /// <summary>Decoder step i through all 2 layers: layer 0 reads the token's embedding, each layer above the new state of the one below, each dropped as <paramref name="pass"/> says.</summary>
+    private static void DecoderStepForward(ReadOnlySpan<float> p, Span<float> a, int token, int i, in global::StaticSeq2Seq.TrainingPass pass)
     {
-        DecoderLayer0Forward(p, a, p.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), i);
-        DecoderLayer1Forward(p, a, a.Slice(DecoderHidden0Offset + (i + 1) * HiddenSize, HiddenSize), i);
+        DecoderLayer0Forward(p, a, pass.Drop(p.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), a.Slice(DecoderDroppedEmbeddingsOffset + i * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream, i), i);
+        DecoderLayer1Forward(p, a, pass.Drop(a.Slice(DecoderHidden0Offset + (i + 1) * HiddenSize, HiddenSize), a.Slice(DecoderDroppedOutputs0Offset + i * HiddenSize, HiddenSize), global::StaticSeq2Seq.DropoutMask.DecoderLayerOutputStream(0), i), i);
     }
 
-    /// <summary>Decoder step i backward, top layer first: each layer's dL/dx joins dL/dh of the layer below at the same step.</summary>
-    private static void DecoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int token, int i)
+    /// <summary>Decoder step i backward, top layer first: each layer's dL/dx joins, through the forward pass's dropout mask, dL/dh of the layer below at the same step.</summary>
+    private static void DecoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int token, int i, in global::StaticSeq2Seq.TrainingPass pass)
     {
-        DecoderLayer1Backward(p, g, a, a.Slice(DecoderHidden0Offset + (i + 1) * HiddenSize, HiddenSize), a.Slice(DHidden0Offset, HiddenSize), i);
-        DecoderLayer0Backward(p, g, a, p.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), g.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), i);
+        Span<float> dInput1 = pass.GradientTarget(a.Slice(DHidden0Offset, HiddenSize), a.Slice(DDroppedInputOffset, HiddenSize), global::StaticSeq2Seq.DropoutMask.DecoderLayerOutputStream(0));
+        DecoderLayer1Backward(p, g, a, pass.DroppedInput(a.Slice(DecoderHidden0Offset + (i + 1) * HiddenSize, HiddenSize), a.Slice(DecoderDroppedOutputs0Offset + i * HiddenSize, HiddenSize), global::StaticSeq2Seq.DropoutMask.DecoderLayerOutputStream(0)), dInput1, i);
+        pass.AddDroppedGradient(dInput1, a.Slice(DHidden0Offset, HiddenSize), global::StaticSeq2Seq.DropoutMask.DecoderLayerOutputStream(0), i);
+        Span<float> dInput0 = pass.GradientTarget(g.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), a.Slice(DDroppedInputOffset, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream);
+        DecoderLayer0Backward(p, g, a, pass.DroppedInput(p.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), a.Slice(DecoderDroppedEmbeddingsOffset + i * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream), dInput0, i);
+        pass.AddDroppedGradient(dInput0, g.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream, i);
     }
 }

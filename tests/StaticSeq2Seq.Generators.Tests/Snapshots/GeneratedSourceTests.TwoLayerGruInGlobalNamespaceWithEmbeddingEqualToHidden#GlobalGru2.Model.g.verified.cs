@@ -14,7 +14,7 @@ using System;
 /// ○ Decoder: GRU, 2 layers, H = 4, started from the encoder's final state of each layer
 /// ○ Target embedding: 6 tokens → E = 4; decoder input SOS, then the previous token
 /// ○ Output: Linear H = 4 → 6, softmax; up to 3 tokens and EOS
-/// ○ 624 parameter floats (2.4 KiB), workspace 464 floats (1.8 KiB)
+/// ○ 624 parameter floats (2.4 KiB), workspace 544 floats (2.1 KiB)
 /// </code>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("StaticSeq2Seq", "%VERSION%")]
@@ -39,7 +39,7 @@ partial class GlobalGru2 : global::StaticSeq2Seq.ISeq2SeqModel
     /// <summary>Floats in the flat parameter buffer, alignment padding included.</summary>
     public const int ParameterCount = 624;
     /// <summary>Floats of activations a workspace holds.</summary>
-    public const int WorkspaceFloats = 464;
+    public const int WorkspaceFloats = 544;
     /// <summary>Token ids a workspace holds.</summary>
     public const int WorkspaceTokens = 10;
 
@@ -98,14 +98,19 @@ partial class GlobalGru2 : global::StaticSeq2Seq.ISeq2SeqModel
     private const int DecoderHidden1Offset = 224; // decoder layer 1 states, slot 0 the encoder's final state (MaxTargetLength + 2, H)
     private const int DecoderGates1Offset = 256; // decoder layer 1 gate activations r, z, n (MaxTargetLength + 1, 3H)
     private const int DecoderHiddenN1Offset = 304; // decoder layer 1 W_hn h + b_hn (MaxTargetLength + 1, H)
-    private const int ProbabilitiesOffset = 320; // softmax of each decoder step's logits (MaxTargetLength + 1, TargetVocabularySize)
-    private const int GatesHhOffset = 352; // scratch: W_hh h + b_hh of the current step (G)
-    private const int DGatesIhOffset = 368; // backward scratch: dL/d(W_ih x + b_ih) (G)
-    private const int DGatesHhOffset = 384; // backward scratch: dL/d(W_hh h + b_hh) (G)
-    private const int DHidden0Offset = 400; // backward: dL/dh of layer 0 at the current step (H)
-    private const int DHidden1Offset = 416; // backward: dL/dh of layer 1 at the current step (H)
-    private const int DHiddenPreviousOffset = 432; // backward scratch: dL/dh of the previous step (H)
-    private const int DLogitsOffset = 448; // backward scratch: dL/dlogits (TargetVocabularySize)
+    private const int EncoderDroppedEmbeddingsOffset = 320; // the source embeddings as dropout left them (MaxSourceLength, E)
+    private const int DecoderDroppedEmbeddingsOffset = 336; // the decoder's input embeddings as dropout left them (MaxTargetLength + 1, E)
+    private const int EncoderDroppedOutputs0Offset = 352; // encoder layer 0 outputs as dropout left them for layer 1 (MaxSourceLength, H)
+    private const int DecoderDroppedOutputs0Offset = 368; // decoder layer 0 outputs as dropout left them for layer 1 (MaxTargetLength + 1, H)
+    private const int DDroppedInputOffset = 384; // backward scratch: dL/d(a masked input) before the mask (max(E, H))
+    private const int ProbabilitiesOffset = 400; // softmax of each decoder step's logits (MaxTargetLength + 1, TargetVocabularySize)
+    private const int GatesHhOffset = 432; // scratch: W_hh h + b_hh of the current step (G)
+    private const int DGatesIhOffset = 448; // backward scratch: dL/d(W_ih x + b_ih) (G)
+    private const int DGatesHhOffset = 464; // backward scratch: dL/d(W_hh h + b_hh) (G)
+    private const int DHidden0Offset = 480; // backward: dL/dh of layer 0 at the current step (H)
+    private const int DHidden1Offset = 496; // backward: dL/dh of layer 1 at the current step (H)
+    private const int DHiddenPreviousOffset = 512; // backward scratch: dL/dh of the previous step (H)
+    private const int DLogitsOffset = 528; // backward scratch: dL/dlogits (TargetVocabularySize)
 
     // Workspace tokens: offset of each buffer.
     private const int SourceTokensOffset = 0; // the source of the last forward pass (MaxSourceLength)

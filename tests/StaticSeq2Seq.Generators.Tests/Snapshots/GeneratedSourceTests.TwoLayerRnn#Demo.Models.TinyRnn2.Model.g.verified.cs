@@ -16,7 +16,7 @@ namespace Demo.Models;
 /// ○ Decoder: RNN (tanh), 2 layers, H = 5, started from the encoder's final state of each layer
 /// ○ Target embedding: 6 tokens → E = 3; decoder input SOS, then the previous token
 /// ○ Output: Linear H = 5 → 6, softmax; up to 2 tokens and EOS
-/// ○ 464 parameter floats (1.8 KiB), workspace 256 floats (1.0 KiB)
+/// ○ 464 parameter floats (1.8 KiB), workspace 336 floats (1.3 KiB)
 /// </code>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("StaticSeq2Seq", "%VERSION%")]
@@ -41,7 +41,7 @@ partial class TinyRnn2 : global::StaticSeq2Seq.ISeq2SeqModel
     /// <summary>Floats in the flat parameter buffer, alignment padding included.</summary>
     public const int ParameterCount = 464;
     /// <summary>Floats of activations a workspace holds.</summary>
-    public const int WorkspaceFloats = 256;
+    public const int WorkspaceFloats = 336;
     /// <summary>Token ids a workspace holds.</summary>
     public const int WorkspaceTokens = 9;
 
@@ -92,13 +92,18 @@ partial class TinyRnn2 : global::StaticSeq2Seq.ISeq2SeqModel
     private const int EncoderHidden1Offset = 32; // encoder layer 1 states h_0..h_T (MaxSourceLength + 1, H)
     private const int DecoderHidden0Offset = 64; // decoder layer 0 states, slot 0 the encoder's final state (MaxTargetLength + 2, H)
     private const int DecoderHidden1Offset = 96; // decoder layer 1 states, slot 0 the encoder's final state (MaxTargetLength + 2, H)
-    private const int ProbabilitiesOffset = 128; // softmax of each decoder step's logits (MaxTargetLength + 1, TargetVocabularySize)
-    private const int GatesHhOffset = 160; // scratch: W_hh h + b_hh of the current step (G)
-    private const int DGatesIhOffset = 176; // backward scratch: dL/d(W_ih x + b_ih) (G)
-    private const int DHidden0Offset = 192; // backward: dL/dh of layer 0 at the current step (H)
-    private const int DHidden1Offset = 208; // backward: dL/dh of layer 1 at the current step (H)
-    private const int DHiddenPreviousOffset = 224; // backward scratch: dL/dh of the previous step (H)
-    private const int DLogitsOffset = 240; // backward scratch: dL/dlogits (TargetVocabularySize)
+    private const int EncoderDroppedEmbeddingsOffset = 128; // the source embeddings as dropout left them (MaxSourceLength, E)
+    private const int DecoderDroppedEmbeddingsOffset = 144; // the decoder's input embeddings as dropout left them (MaxTargetLength + 1, E)
+    private const int EncoderDroppedOutputs0Offset = 160; // encoder layer 0 outputs as dropout left them for layer 1 (MaxSourceLength, H)
+    private const int DecoderDroppedOutputs0Offset = 176; // decoder layer 0 outputs as dropout left them for layer 1 (MaxTargetLength + 1, H)
+    private const int DDroppedInputOffset = 192; // backward scratch: dL/d(a masked input) before the mask (max(E, H))
+    private const int ProbabilitiesOffset = 208; // softmax of each decoder step's logits (MaxTargetLength + 1, TargetVocabularySize)
+    private const int GatesHhOffset = 240; // scratch: W_hh h + b_hh of the current step (G)
+    private const int DGatesIhOffset = 256; // backward scratch: dL/d(W_ih x + b_ih) (G)
+    private const int DHidden0Offset = 272; // backward: dL/dh of layer 0 at the current step (H)
+    private const int DHidden1Offset = 288; // backward: dL/dh of layer 1 at the current step (H)
+    private const int DHiddenPreviousOffset = 304; // backward scratch: dL/dh of the previous step (H)
+    private const int DLogitsOffset = 320; // backward scratch: dL/dlogits (TargetVocabularySize)
 
     // Workspace tokens: offset of each buffer.
     private const int SourceTokensOffset = 0; // the source of the last forward pass (MaxSourceLength)

@@ -12,7 +12,7 @@ namespace Demo.Models;
 partial class TinyRnn2
 {
     /// <summary>Runs the encoder over <paramref name="source"/> and hands each layer's final state to the decoder's slot 0.</summary>
-    private static void EncodeSource(ReadOnlySpan<float> p, Span<float> a, Span<int> tokens, ReadOnlySpan<int> source)
+    private static void EncodeSource(ReadOnlySpan<float> p, Span<float> a, Span<int> tokens, ReadOnlySpan<int> source, in global::StaticSeq2Seq.TrainingPass pass)
     {
         // Every encoder layer starts from a zero state.
         a.Slice(EncoderHidden0Offset, HiddenSize).Clear();
@@ -20,7 +20,7 @@ partial class TinyRnn2
         for (int t = 0; t < source.Length; t++)
         {
             tokens[SourceTokensOffset + t] = source[t];
-            EncoderStepForward(p, a, source[t], t);
+            EncoderStepForward(p, a, source[t], t, pass);
         }
         // The decoder starts from the encoder's final state, layer by layer.
         a.Slice(EncoderHidden0Offset + source.Length * HiddenSize, HiddenSize).CopyTo(a.Slice(DecoderHidden0Offset, HiddenSize));
@@ -29,7 +29,7 @@ partial class TinyRnn2
 
     /// <inheritdoc/>
     public float Forward(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, ReadOnlySpan<int> target) =>
-        ForwardPass(workspace, source, target, teacherForced: true);
+        ForwardPass(workspace, source, target, global::StaticSeq2Seq.TrainingPass.TeacherForced, teacherForced: true);
 
     /// <inheritdoc/>
     public float Forward(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, ReadOnlySpan<int> target, in global::StaticSeq2Seq.TrainingPass pass)
@@ -37,15 +37,15 @@ partial class TinyRnn2
         pass.Validate();
         // Every draw of this pass comes from its own seed, so pairs may run on any thread in any order.
         var random = new global::StaticSeq2Seq.SeededRandom(pass.Seed);
-        return ForwardPass(workspace, source, target, pass.DrawTeacherForcing(ref random));
+        return ForwardPass(workspace, source, target, pass, pass.DrawTeacherForcing(ref random));
     }
 
     /// <summary>
     /// The loss over the target and EOS, keeping what Backward needs. Teacher-forced, the decoder reads SOS then the target;
     /// free running, it reads SOS then its own argmax of each step, for as many steps. Either way the inputs are recorded,
-    /// and Backward follows them: no gradient flows through the argmax.
+    /// and Backward follows them: no gradient flows through the argmax. The pass's dropout masks are kept for Backward too.
     /// </summary>
-    private float ForwardPass(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, ReadOnlySpan<int> target, bool teacherForced)
+    private float ForwardPass(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, ReadOnlySpan<int> target, in global::StaticSeq2Seq.TrainingPass pass, bool teacherForced)
     {
         global::StaticSeq2Seq.ModelInputGuard.CheckWorkspace(workspace, typeof(TinyRnn2));
         global::StaticSeq2Seq.ModelInputGuard.CheckSequence(source, MaxSourceLength, SourceVocabularySize, nameof(source));
@@ -53,7 +53,7 @@ partial class TinyRnn2
         ReadOnlySpan<float> p = parameterBuffer.Span;
         Span<float> a = workspace.Floats;
         Span<int> tokens = workspace.Tokens;
-        EncodeSource(p, a, tokens, source);
+        EncodeSource(p, a, tokens, source, pass);
 
         int steps = target.Length + 1;
         Span<int> inputs = tokens.Slice(DecoderInputsOffset, steps);
@@ -65,7 +65,7 @@ partial class TinyRnn2
         float loss = 0f;
         for (int i = 0; i < steps; i++)
         {
-            DecoderStepForward(p, a, inputs[i], i);
+            DecoderStepForward(p, a, inputs[i], i, pass);
             loss += OutputForward(p, a, i, targets[i]);
             if (!teacherForced && i + 1 < steps)
             {
@@ -75,6 +75,7 @@ partial class TinyRnn2
         }
         workspace.SourceLength = source.Length;
         workspace.DecoderSteps = steps;
+        workspace.Pass = pass;
         workspace.HoldsForwardPass = true;
         return loss;
     }
@@ -89,18 +90,20 @@ partial class TinyRnn2
         Span<float> g = gradients;
         Span<float> a = workspace.Floats;
         ReadOnlySpan<int> tokens = workspace.Tokens;
+        // The forward pass's dropout masks, drawn again from its seed.
+        var pass = workspace.Pass;
         // Nothing flows back from after the last step.
         a.Slice(DHidden0Offset, HiddenSize).Clear();
         a.Slice(DHidden1Offset, HiddenSize).Clear();
         for (int i = workspace.DecoderSteps - 1; i >= 0; i--)
         {
             OutputBackward(p, g, a, i, tokens[DecoderTargetsOffset + i], lossScale);
-            DecoderStepBackward(p, g, a, tokens[DecoderInputsOffset + i], i);
+            DecoderStepBackward(p, g, a, tokens[DecoderInputsOffset + i], i, pass);
         }
         // The decoder started from the encoder's final states, so DHidden now holds dL/dh_T of each encoder layer.
         for (int t = workspace.SourceLength - 1; t >= 0; t--)
         {
-            EncoderStepBackward(p, g, a, tokens[SourceTokensOffset + t], t);
+            EncoderStepBackward(p, g, a, tokens[SourceTokensOffset + t], t, pass);
         }
     }
 }

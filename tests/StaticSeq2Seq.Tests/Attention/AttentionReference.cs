@@ -19,6 +19,8 @@ namespace StaticSeq2Seq.Tests.Attention;
 /// Luong:     after the step, h = h_top'; score_j = h · k_j (dot) or h · (Wa k_j) (general); a = softmax;
 ///            c = Σ a_j k_j; h~ = tanh(Wc [c ; h] + bc); logits = W_out h~ + b_out
 /// loss:      L = Σ_i −log softmax(logits_i)[expected_i], expected = target, EOS
+/// dropout:   with Dropout set, Forward masks each embedded input and each layer's output where the layer above reads it
+///            ([forward ; reverse] in a bidirectional encoder), never the top layer's output or a state
 /// </code>
 /// </remarks>
 internal sealed class AttentionReference
@@ -39,6 +41,9 @@ internal sealed class AttentionReference
     public AttentionKind Attention { get; }
 
     public Dictionary<string, double[]> Weights { get; }
+
+    /// <summary>The dropout masks <see cref="Forward"/> and <see cref="Loss"/> apply; null (the default) drops nothing.</summary>
+    public Reference.ReferenceDropout? Dropout { get; set; }
 
     private int H => Shape.HiddenSize;
 
@@ -129,7 +134,7 @@ internal sealed class AttentionReference
     /// </summary>
     public AttentionForwardResult Forward(IReadOnlyList<int> source, IReadOnlyList<int> target, IReadOnlyList<int>? decoderInputs = null, bool freeRunning = false)
     {
-        var (h, c, keys) = Encode(source);
+        var (h, c, keys) = Encode(source, Dropout);
         var steps = target.Count + 1;
         double loss = 0;
         var weights = new double[steps][];
@@ -143,7 +148,7 @@ internal sealed class AttentionReference
                 inputs[i] = decoderInputs?[i] ?? target[i - 1];
             }
             var expected = i < target.Count ? target[i] : SpecialTokens.Eos;
-            var (logits, a) = DecoderStep(h, c, keys, inputs[i]);
+            var (logits, a) = DecoderStep(h, c, keys, inputs[i], i, Dropout);
             weights[i] = a;
             loss += NegativeLogSoftmax(logits, expected);
             var (best, margin) = ArgMax(logits);
@@ -162,14 +167,14 @@ internal sealed class AttentionReference
     /// <summary>Greedy decoding: tokens (EOS not included), each step's weights, and each step's gap between the two largest logits.</summary>
     public (int[] Tokens, double[][] Weights, double[] Margins) DecodeGreedy(IReadOnlyList<int> source)
     {
-        var (h, c, keys) = Encode(source);
+        var (h, c, keys) = Encode(source, dropout: null);
         var tokens = new List<int>();
         var weights = new List<double[]>();
         var margins = new List<double>();
         var token = SpecialTokens.Sos;
         for (var i = 0; i < Shape.MaxTargetLength; i++)
         {
-            var (logits, a) = DecoderStep(h, c, keys, token);
+            var (logits, a) = DecoderStep(h, c, keys, token, i, dropout: null);
             weights.Add(a);
             var order = Enumerable.Range(0, logits.Length).OrderByDescending(v => logits[v]).ToArray();
             margins.Add(logits[order[0]] - logits[order[1]]);
@@ -183,11 +188,11 @@ internal sealed class AttentionReference
         return (tokens.ToArray(), weights.ToArray(), margins.ToArray());
     }
 
-    private (double[][] H, double[][] C, List<double[]> Keys) Encode(IReadOnlyList<int> source)
+    private (double[][] H, double[][] C, List<double[]> Keys) Encode(IReadOnlyList<int> source, Reference.ReferenceDropout? dropout)
     {
         if (Shape.BidirectionalEncoder)
         {
-            return EncodeBidirectional(source);
+            return EncodeBidirectional(source, dropout);
         }
         var h = new double[Shape.Layers][];
         var c = new double[Shape.Layers][];
@@ -197,13 +202,14 @@ internal sealed class AttentionReference
             c[l] = new double[H];
         }
         var keys = new List<double[]>();
-        foreach (var token in source)
+        for (var t = 0; t < source.Count; t++)
         {
-            var x = Row("encoder.embedding.weight", token, Shape.EmbeddingSize);
+            var x = Row("encoder.embedding.weight", source[t], Shape.EmbeddingSize);
+            x = dropout?.Apply(x, Reference.ReferenceDropout.EncoderEmbedding, t) ?? x;
             for (var l = 0; l < Shape.Layers; l++)
             {
                 (h[l], c[l]) = Cell("encoder", l, x, h[l], c[l]);
-                x = h[l];
+                x = l < Shape.Layers - 1 ? dropout?.Apply(h[l], Reference.ReferenceDropout.EncoderLayerOutput(l), t) ?? h[l] : h[l];
             }
             keys.Add(x);
         }
@@ -215,10 +221,11 @@ internal sealed class AttentionReference
     /// the reverse direction from the last position, each from zero; layer l + 1 reads [forward_t ; reverse_t] of layer l.
     /// The decoder starts from forward final + reverse final of each layer (h and c), and the keys are forward_j + reverse_j.
     /// </summary>
-    private (double[][] H, double[][] C, List<double[]> Keys) EncodeBidirectional(IReadOnlyList<int> source)
+    private (double[][] H, double[][] C, List<double[]> Keys) EncodeBidirectional(IReadOnlyList<int> source, Reference.ReferenceDropout? dropout)
     {
         var length = source.Count;
         var inputs = source.Select(token => Row("encoder.embedding.weight", token, Shape.EmbeddingSize)).ToArray();
+        inputs = inputs.Select((x, t) => dropout?.Apply(x, Reference.ReferenceDropout.EncoderEmbedding, t) ?? x).ToArray();
         var h = new double[Shape.Layers][];
         var c = new double[Shape.Layers][];
         var forward = new double[length][];
@@ -239,7 +246,9 @@ internal sealed class AttentionReference
                 c[l] = c[l] is null ? cell : Sum(c[l], cell);
                 suffix = "_reverse";
             }
-            inputs = Enumerable.Range(0, length).Select(t => (double[])[.. forward[t], .. reverse[t]]).ToArray();
+            var layer = l;
+            inputs = Enumerable.Range(0, length).Select(t => (double[])[.. forward[t], .. reverse[t]])
+                .Select((x, t) => dropout?.Apply(x, Reference.ReferenceDropout.EncoderLayerOutput(layer), t) ?? x).ToArray();
         }
         var keys = Enumerable.Range(0, length).Select(t => Sum(forward[t], reverse[t])).ToList();
         return (h, c, keys);
@@ -248,10 +257,11 @@ internal sealed class AttentionReference
     private static double[] Sum(double[] x, double[] y) => x.Zip(y, (a, b) => a + b).ToArray();
 
     /// <summary>One decoder step: advances the state in place; returns the logits and the attention weights.</summary>
-    private (double[] Logits, double[] Weights) DecoderStep(double[][] h, double[][] c, List<double[]> keys, int token)
+    private (double[] Logits, double[] Weights) DecoderStep(double[][] h, double[][] c, List<double[]> keys, int token, int step, Reference.ReferenceDropout? dropout)
     {
         var top = Shape.Layers - 1;
         var x = Row("decoder.embedding.weight", token, Shape.EmbeddingSize);
+        x = dropout?.Apply(x, Reference.ReferenceDropout.DecoderEmbedding, step) ?? x;
         double[] weights;
         if (Attention == AttentionKind.Bahdanau)
         {
@@ -278,7 +288,7 @@ internal sealed class AttentionReference
         for (var l = 0; l < Shape.Layers; l++)
         {
             (h[l], c[l]) = Cell("decoder", l, x, h[l], c[l]);
-            x = h[l];
+            x = l < top ? dropout?.Apply(h[l], Reference.ReferenceDropout.DecoderLayerOutput(l), step) ?? h[l] : h[l];
         }
         var output = h[top];
         if (Attention is AttentionKind.LuongDot or AttentionKind.LuongGeneral)

@@ -1,7 +1,6 @@
 using StaticSeq2Seq.Data;
 using StaticSeq2Seq.Tests.Attention;
 using StaticSeq2Seq.Tests.Checkpoints;
-using StaticSeq2Seq.Tests.Numerics;
 using StaticSeq2Seq.Training;
 using Xunit;
 using Xunit.Abstractions;
@@ -18,9 +17,6 @@ public sealed class TeacherForcingTests(ITestOutputHelper output)
     // The tolerances of AttentionNumerics, for the same models and the same float error.
     private const double LossRelativeTolerance = 2e-5;
     private const double NearTie = 1e-4;
-    private const double Step = 1e-5;
-    private const double Absolute = 1e-5;
-    private const double Relative = 1e-4;
 
     /// <summary>Every cell, one and two layers, each attention kind and none, one way and bidirectional.</summary>
     public static TheoryData<string> Models => new("BahdanauGru", "BahdanauLstm2", "LuongDotRnn", "LuongGeneralGru2", "BiRnn2", "BiLstm1LuongGeneral", "BiGru2");
@@ -32,8 +28,8 @@ public sealed class TeacherForcingTests(ITestOutputHelper output)
         var model = AttentionModels.Create(modelName, seed: 3);
         foreach (var (source, target) in AttentionModels.Inputs(model.Shape, seed: 3, randomCount: 4))
         {
-            var (plainLoss, plainGradient) = LossAndGradient(model, workspace => model.Forward(workspace, source, target));
-            var (passLoss, passGradient) = LossAndGradient(model, workspace => model.Forward(workspace, source, target, new TrainingPass(Seed: 99, TeacherForcingRatio: 1f)));
+            var (plainLoss, plainGradient) = ReferenceGradients.LossAndGradient(model, workspace => model.Forward(workspace, source, target));
+            var (passLoss, passGradient) = ReferenceGradients.LossAndGradient(model, workspace => model.Forward(workspace, source, target, new TrainingPass(Seed: 99, TeacherForcingRatio: 1f)));
             Assert.Equal(BitConverter.SingleToInt32Bits(plainLoss), BitConverter.SingleToInt32Bits(passLoss));
             Assert.Equal(CheckpointTestData.Bits(plainGradient), CheckpointTestData.Bits(passGradient));
         }
@@ -82,24 +78,7 @@ public sealed class TeacherForcingTests(ITestOutputHelper output)
         var reference = AttentionReference.FromModel(model, model.Shape.Attention);
         Assert.Equal(reference.Forward(source, target, freeRunning: true).DecoderInputs, recorded);
         Assert.NotEqual(target, recorded[1..]);
-        var check = new GradientCheck($"{modelName} free running", Absolute, Relative);
-        foreach (var tensor in model.Layout.Tensors)
-        {
-            var analytic = new float[tensor.Length];
-            tensor.CopyToPyTorchOrder(gradients, analytic);
-            var weights = reference.Weights[tensor.Name];
-            double Numeric(int index)
-            {
-                var saved = weights[index];
-                weights[index] = saved + Step;
-                var plus = reference.Loss(source, target, recorded);
-                weights[index] = saved - Step;
-                var minus = reference.Loss(source, target, recorded);
-                weights[index] = saved;
-                return (plus - minus) / (2 * Step);
-            }
-            check.Tensor(tensor.Name, [.. tensor.Shape], Enumerable.Range(0, tensor.Length).ToArray(), i => analytic[i], Numeric);
-        }
+        var check = ReferenceGradients.Check($"{modelName} free running", model, gradients, reference, () => reference.Loss(source, target, recorded));
         output.WriteLine(check.Report());
         Assert.True(check.Passed, check.Report());
     }
@@ -150,15 +129,6 @@ public sealed class TeacherForcingTests(ITestOutputHelper output)
                 }
             }
         }
-    }
-
-    private static (float Loss, float[] Gradient) LossAndGradient(ISeq2SeqModel model, Func<Seq2SeqWorkspace, float> forward)
-    {
-        var workspace = model.CreateWorkspace();
-        var loss = forward(workspace);
-        var gradient = new float[model.Layout.ParameterCount];
-        model.Backward(workspace, gradient, 1f);
-        return (loss, gradient);
     }
 
     /// <summary>Where the workspace's token memory records the decoder's inputs: after the source tokens (see the generated DecoderInputsOffset).</summary>
