@@ -12,13 +12,16 @@ internal static class TranslatorTraining
     public const int DefaultBatchSize = 32;
     public const float DefaultLearningRate = 2e-3f;
     public const float ClipNorm = 5f;
+    public const float DefaultEmbeddingDropout = 0f;
 
     /// <summary>
     /// The options of a run of <paramref name="epochs"/> epochs (for a resumed run, the epochs left); the seed, batch size,
-    /// and learning rate are the ones a checkpoint records and a resumed run must repeat.
+    /// and learning rate are the ones a checkpoint records and a resumed run must repeat, the embedding dropout one the
+    /// run's settings record.
     /// </summary>
-    public static TrainingOptions Options(int epochs, ulong seed, int batchSize, float learningRate, TimeSpan progressInterval) => new()
+    public static TrainingOptions Options(int epochs, ulong seed, int batchSize, float learningRate, float embeddingDropout, TimeSpan progressInterval) => new()
     {
+        EmbeddingDropout = embeddingDropout,
         Epochs = epochs,
         BatchSize = batchSize,
         Seed = seed,

@@ -17,6 +17,7 @@ public sealed class CommandLineErrorTests : IDisposable
     [InlineData("train --train-pairs 0", "--train-pairs takes a whole number of at least 1, not '0'.", "Run 'Translate train --help' for usage.")]
     [InlineData("train --learning-rate 0", "--learning-rate takes a positive number such as 0.002, not '0'.", "Run 'Translate train --help' for usage.")]
     [InlineData("train --learning-rate NaN", "--learning-rate takes a positive number such as 0.002, not 'NaN'.", "Run 'Translate train --help' for usage.")]
+    [InlineData("train --dropout 1", "--dropout takes a rate from 0 up to, not including, 1, such as 0.1, not '1'.", "Run 'Translate train --help' for usage.")]
     [InlineData("train --seed -1", "-1", "Run 'Translate train --help' for usage.")]
     [InlineData("train --bogus", "Unrecognized command or argument '--bogus'.", "Run 'Translate train --help' for usage.")]
     [InlineData("decode --beam 0", "--beam takes a whole number from 1 to 64, not '0'.", "Run 'Translate decode --help' for usage.")]

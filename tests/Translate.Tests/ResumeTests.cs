@@ -24,6 +24,14 @@ public sealed class ResumeTests : IDisposable
     }
 
     [Fact]
+    public void A_run_with_dropout_resumes_with_its_rate_and_ends_as_one_never_interrupted()
+    {
+        var (_, _, resumed) = InterruptAndResume(epochs: 2, interruptAfter: 1, "--dropout", "0.3");
+
+        Assert.Contains("epoch 2/2  train loss", resumed.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_resumed_run_that_stops_early_keeps_the_best_epochs_parameters_though_that_epoch_came_before_the_interruption()
     {
         // At this learning rate the 48 pairs are overfitted at once: epoch 1 has the lowest validation loss, and after

@@ -22,7 +22,8 @@ internal static class MainJob
         data.Describe(output);
 
         var options = TranslatorTraining.Options(
-            epochs, TranslatorTraining.DefaultSeed, TranslatorTraining.DefaultBatchSize, TranslatorTraining.DefaultLearningRate, context.ProgressInterval);
+            epochs, TranslatorTraining.DefaultSeed, TranslatorTraining.DefaultBatchSize, TranslatorTraining.DefaultLearningRate,
+            TranslatorTraining.DefaultEmbeddingDropout, context.ProgressInterval);
         using var trainer = new Seq2SeqTrainer(model, options);
         var summary = trainer.Train(data.Train, data.Validation, new TrainingProgressWriter(output, context.OutputIsTerminal));
         output.WriteLine();

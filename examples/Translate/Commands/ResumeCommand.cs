@@ -30,7 +30,7 @@ internal static class ResumeCommand
         var corpus = TranslationCorpus.Load(TranslationCorpus.DefaultPath);
         var data = TrainingData.WithVocabularies(corpus, english, french, settings.TrainPairs, settings.ValidationPairs);
         var model = new Translator();
-        var options = TranslatorTraining.Options(epochsLeft, training.Seed, training.BatchSize, training.BaseLearningRate, context.ProgressInterval);
+        var options = TranslatorTraining.Options(epochsLeft, training.Seed, training.BatchSize, training.BaseLearningRate, settings.EmbeddingDropout, context.ProgressInterval);
         using var trainer = new Seq2SeqTrainer(model, options);
         Checkpoint.Load(checkpoint, model, trainer);
         context.Output.WriteLine(

@@ -7,7 +7,7 @@ internal static class TrainCommand
 {
     public sealed record Arguments(
         string Checkpoint, bool Overwrite, int Epochs, ulong Seed, ulong InitializationSeed, int BatchSize, float LearningRate,
-        int? TrainPairs, int? ValidationPairs);
+        int? TrainPairs, int? ValidationPairs, float EmbeddingDropout);
 
     public static int Run(CommandContext context, Arguments arguments, CancellationToken cancellationToken)
     {
@@ -28,9 +28,9 @@ internal static class TrainCommand
         model.InitializeParameters(arguments.InitializationSeed);
         data.Describe(context.Output);
 
-        var options = TranslatorTraining.Options(arguments.Epochs, arguments.Seed, arguments.BatchSize, arguments.LearningRate, context.ProgressInterval);
+        var options = TranslatorTraining.Options(arguments.Epochs, arguments.Seed, arguments.BatchSize, arguments.LearningRate, arguments.EmbeddingDropout, context.ProgressInterval);
         using var trainer = new Seq2SeqTrainer(model, options);
-        var settings = new RunSettings(arguments.Epochs, trainPairs, validationPairs, Finished: false);
+        var settings = new RunSettings(arguments.Epochs, trainPairs, validationPairs, arguments.EmbeddingDropout, Finished: false);
         return TrainingRun.Run(context, model, trainer, data, settings, checkpoint, cancellationToken);
     }
 }

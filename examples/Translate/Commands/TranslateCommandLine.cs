@@ -95,15 +95,23 @@ internal static class TranslateCommandLine
         };
         var trainPairs = OptionalPositiveInt("--train-pairs", "Train on the first n pairs of the training split (default: all 8,325)");
         var validationPairs = OptionalPositiveInt("--validation-pairs", "Validate on the first n pairs of the validation split (default: all 925)");
+        var dropout = new Option<float>("--dropout")
+        {
+            Description = "The probability of zeroing each element of the embedded English and French tokens in training, as the PyTorch tutorial's dropout",
+            HelpName = "rate",
+            DefaultValueFactory = _ => TranslatorTraining.DefaultEmbeddingDropout,
+            CustomParser = ParseDropoutRate,
+        };
         var command = new Command("train", "Train a new model, saving a checkpoint after every epoch")
         {
-            checkpoint, overwrite, epochs, seed, initSeed, batchSize, learningRate, trainPairs, validationPairs,
+            checkpoint, overwrite, epochs, seed, initSeed, batchSize, learningRate, trainPairs, validationPairs, dropout,
         };
         command.SetAction((result, cancellationToken) => Task.FromResult(Guarded(context, () => TrainCommand.Run(
             context,
             new TrainCommand.Arguments(
                 result.GetValue(checkpoint)!, result.GetValue(overwrite), result.GetValue(epochs), result.GetValue(seed), result.GetValue(initSeed),
-                result.GetValue(batchSize), result.GetValue(learningRate), result.GetValue(trainPairs), result.GetValue(validationPairs)),
+                result.GetValue(batchSize), result.GetValue(learningRate), result.GetValue(trainPairs), result.GetValue(validationPairs),
+                result.GetValue(dropout)),
             cancellationToken))));
         return command;
     }
@@ -211,6 +219,17 @@ internal static class TranslateCommandLine
         }
         result.AddError($"{OptionName(result)} takes a positive number such as 0.002, not '{text}'.");
         return 1f;
+    }
+
+    private static float ParseDropoutRate(ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+        if (float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value is >= 0f and < 1f)
+        {
+            return value;
+        }
+        result.AddError($"{OptionName(result)} takes a rate from 0 up to, not including, 1, such as 0.1, not '{text}'.");
+        return 0f;
     }
 
     private static string OptionName(ArgumentResult result) =>
