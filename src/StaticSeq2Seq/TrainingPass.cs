@@ -27,7 +27,7 @@ namespace StaticSeq2Seq;
 /// </param>
 public readonly record struct TrainingPass(ulong Seed, float TeacherForcingRatio = 1f, float EmbeddingDropout = 0f, float InterLayerDropout = 0f)
 {
-    /// <summary>A pass that always teacher-forces: what the plain <see cref="ISeq2SeqModel.Forward(Seq2SeqWorkspace, ReadOnlySpan{int}, ReadOnlySpan{int})"/> runs.</summary>
+    /// <summary>A pass that always teacher-forces and drops nothing: what decoding and the plain <see cref="ISeq2SeqModel.Forward(Seq2SeqWorkspace, ReadOnlySpan{int}, ReadOnlySpan{int})"/> runs.</summary>
     public static TrainingPass TeacherForced => new(0, 1f);
 
     /// <summary>Whether this pass always teacher-forces, whatever its seed.</summary>
