@@ -254,6 +254,84 @@ public sealed class DiagnosticTests
         AssertDiagnostic(diagnostic, "S2S0010", className, $"'{className}'", $"the {memberKind} {className}", "rename the class");
     }
 
+    /// <summary>
+    /// A class named like a type the generated code uses is what that code finds under the name (inside class
+    /// <c>Unsafe</c>, <c>Unsafe.Add</c> means the class); reported at the class name, with the use it breaks.
+    /// </summary>
+    [Theory]
+    [InlineData("Unsafe", "Unsafe.Add")]
+    [InlineData("MathF", "MathF.")]
+    [InlineData("TensorPrimitives", "TensorPrimitives.")]
+    [InlineData("ArgumentOutOfRangeException", "ArgumentOutOfRangeException")]
+    public async Task S2S0011_ClassNamedLikeATypeTheGeneratedCodeUses(string className, string use)
+    {
+        var diagnostic = await SingleErrorWithoutOutput($$"""
+            using StaticSeq2Seq;
+            namespace Demo;
+            [Seq2SeqModel({{ValidArguments}})]
+            partial class {{className}};
+            """);
+
+        AssertDiagnostic(diagnostic, "S2S0011", className, $"class name '{className}'", use, "rename the class");
+    }
+
+    /// <summary>A segment of the model's namespace is found the same way: <c>MemoryMarshal.GetReference</c> inside namespace <c>Demo.MemoryMarshal</c>.</summary>
+    [Fact]
+    public async Task S2S0011_NamespaceSegmentNamedLikeATypeTheGeneratedCodeUses()
+    {
+        var diagnostic = await SingleErrorWithoutOutput($$"""
+            using StaticSeq2Seq;
+            namespace Demo.MemoryMarshal;
+            [Seq2SeqModel({{ValidArguments}})]
+            partial class Model;
+            """);
+
+        AssertDiagnostic(diagnostic, "S2S0011", "Model", "namespace name 'MemoryMarshal'", "MemoryMarshal.", "rename the namespace");
+    }
+
+    /// <summary>
+    /// Names that replace a type or namespace for the whole program: <c>System</c> in the global namespace hides the
+    /// System namespace from the generated <c>using System;</c>, a class with a runtime type's full name replaces that type
+    /// in the generated <c>global::</c> references, and <c>System.Object</c> replaces what <c>object</c> means.
+    /// </summary>
+    [Theory]
+    [InlineData(null, "System", "using System;")]
+    [InlineData("StaticSeq2Seq", "Seq2SeqWorkspace", "global::StaticSeq2Seq.Seq2SeqWorkspace")]
+    [InlineData("System", "Object", "System.Object")]
+    public async Task S2S0011_ClassReplacingAProgramWideName(string? namespaceName, string className, string use)
+    {
+        var namespaceLine = namespaceName is null ? "" : $"namespace {namespaceName};";
+        var (diagnostics, run) = await AnalyzeAndGenerate($$"""
+            using StaticSeq2Seq;
+            {{namespaceLine}}
+            [Seq2SeqModel({{ValidArguments}})]
+            partial class {{className}};
+            """);
+
+        Assert.True(run.Sources.IsEmpty, $"An invalid model must not be generated, but got: {string.Join(", ", run.Sources.Select(s => s.HintName))}");
+        var hidden = Assert.Single(diagnostics, d => d.Id == "S2S0011");
+        AssertDiagnostic(hidden, "S2S0011", className, $"class name '{className}'", use, "rename the class");
+    }
+
+    /// <summary>Names that only look like a clash compile: a generic type of the name (<c>Span&lt;float&gt;</c>), a namespace reached only through <c>global::</c>.</summary>
+    [Theory]
+    [InlineData("Demo", "Span")]
+    [InlineData("Demo", "System")]
+    [InlineData("Demo.StaticSeq2Seq", "Model")]
+    public async Task Names_the_generated_code_does_not_look_up_are_not_reported(string namespaceName, string className)
+    {
+        var (diagnostics, run) = await AnalyzeAndGenerate($$"""
+            using StaticSeq2Seq;
+            namespace {{namespaceName}};
+            [Seq2SeqModel({{ValidArguments}})]
+            partial class {{className}};
+            """);
+
+        Assert.Empty(diagnostics);
+        Assert.False(run.Sources.IsEmpty);
+        Assert.True(run.CompilerProblems.IsEmpty, GeneratorHarness.Describe(run.CompilerProblems));
+    }
+
     private static string WithArgument(string name, string argument)
     {
         var arguments = ValidArguments.Split(", ").Where(a => !a.StartsWith(name + " ", StringComparison.Ordinal));

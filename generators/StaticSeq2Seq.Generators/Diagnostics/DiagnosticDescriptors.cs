@@ -100,6 +100,15 @@ internal static class DiagnosticDescriptors
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true);
 
+    /// <summary>"The {1} name '{0}' hides what the model's generated code means by '{0}' (in {2}); rename the {1}"</summary>
+    public static readonly DiagnosticDescriptor NameHidesGeneratedUse = new(
+        id: "S2S0011",
+        title: "Model class or namespace named like a type the generated code uses",
+        messageFormat: "The {1} name '{0}' hides what the model's generated code means by '{0}' (in {2}), so that code would not compile; rename the {1}",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
     /// <summary>"StaticSeq2Seq could not generate '{0}': {1}. Please report this with the model's declaration."</summary>
     public static readonly DiagnosticDescriptor InternalError = new(
         id: "S2S9999",

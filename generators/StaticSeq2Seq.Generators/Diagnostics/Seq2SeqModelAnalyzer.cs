@@ -26,7 +26,8 @@ public sealed class Seq2SeqModelAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.UnknownCell,
         DiagnosticDescriptors.ModelTooLarge,
         DiagnosticDescriptors.UnknownAttention,
-        DiagnosticDescriptors.ClassNamedLikeMember);
+        DiagnosticDescriptors.ClassNamedLikeMember,
+        DiagnosticDescriptors.NameHidesGeneratedUse);
 
     public override void Initialize(AnalysisContext context)
     {

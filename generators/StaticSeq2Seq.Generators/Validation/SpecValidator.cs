@@ -65,9 +65,17 @@ internal static class SpecValidator
         {
             var shape = Resolve(arguments);
             CheckSize(problems, shape);
-            if (problems.Count == 0 && GeneratedMemberNames.Find(Planner.Plan(spec, shape)) is { } clash)
+            if (problems.Count == 0)
             {
-                problems.Add(new SpecProblem(DiagnosticDescriptors.ClassNamedLikeMember, null, [spec.ClassName, clash]));
+                var plan = Planner.Plan(spec, shape);
+                if (GeneratedMemberNames.Find(plan) is { } clash)
+                {
+                    problems.Add(new SpecProblem(DiagnosticDescriptors.ClassNamedLikeMember, null, [spec.ClassName, clash]));
+                }
+                else if (HiddenNames.Find(plan) is { } hidden)
+                {
+                    problems.Add(new SpecProblem(DiagnosticDescriptors.NameHidesGeneratedUse, null, [hidden.Name, hidden.Owner, hidden.Use]));
+                }
             }
         }
         return problems.ToImmutableArray();

@@ -139,7 +139,7 @@ internal static class DeclarationGen
         (10, Gen.Const("Model")),
         (4, Gen.OneOf(
             "@event", "@partial", "Modèle", "Модель", "_", "M_1", "ISeq2SeqModel", "Seq2SeqModelAttribute", "ModelShape",
-            "Seq2SeqWorkspace", "System", "Demo", "Object", "record",
+            "Seq2SeqWorkspace", "System", "Demo", "Object", "record", "Unsafe", "MathF", "TensorPrimitives", "MemoryMarshal",
             "M" + new string('x', 400))),
         (2, Gen.OneOf([.. DeclarationOracle.GeneratedMemberNames, .. DeclarationOracle.AttentionMemberNames])));
 
@@ -169,8 +169,9 @@ internal static class DeclarationGen
     private static readonly Gen<Declaration> WildDeclarations = Gen.Select(
         Namespaces, ClassNames, ModifierSets, Shapes, Attributes, Arguments,
         (ns, name, modifiers, shape, attribute, arguments) => new Declaration(
-            ns, Unhidden(ns, name), shape.Kind, modifiers, shape.Generic, shape.Nesting, shape.Defect,
-            attribute.Count, attribute.AttributeName, arguments, attribute.Positional, attribute.Unknown, attribute.SecondModel));
+            ns, NotTheAttribute(ns, name), shape.Kind, modifiers, shape.Generic, shape.Nesting, shape.Defect,
+            attribute.Count, attribute.AttributeName, arguments, attribute.Positional, attribute.Unknown,
+            attribute.SecondModel && !DeclarationOracle.HidesAGeneratedUse(ns.Name, name)));
 
     private static Gen<Argument> InRange(string name, int min, int max) => Gen.Int[min, max].SelectMany(value => IntForm(name, value));
 
@@ -209,19 +210,22 @@ internal static class DeclarationGen
             ExtraPositional: false, UnknownArgument: false, SecondModel: attribute.Item2));
 
     /// <summary>
-    /// A class named <c>System</c> in the global namespace makes <c>global::System</c> name the class, so no code in the
-    /// program (the user's or the generated) can reach the System namespace any more; such a name is left out.
+    /// A correct declaration does not hide a name its generated code uses (S2S0011): such a name becomes <c>Model</c>.
+    /// </summary>
+    private static string Unhidden(NamespaceStyle ns, string name) =>
+        DeclarationOracle.HidesAGeneratedUse(ns.Name, name) ? "Model" : NotTheAttribute(ns, name);
+
+    /// <summary>
+    /// A class <c>StaticSeq2Seq.Seq2SeqModelAttribute</c> replaces the attribute itself for the whole program, so no
+    /// declaration means the generator's attribute any more; such a name becomes <c>Model</c>.
     /// </summary>
     /// <remarks>
-    /// Likewise a class in the runtime's own namespace named like one of its types (<c>StaticSeq2Seq.ModelShape</c>), or
-    /// <c>System.Object</c>, replaces that type in the whole program (CS0436), the generated code's <c>global::</c>
-    /// references included.
+    /// A model whose name hides a name the generated code uses also breaks every other model generated into its
+    /// namespace, which S2S0011 reports only at the model so named; wild declarations with such a name therefore come
+    /// without the companion model.
     /// </remarks>
-    private static string Unhidden(NamespaceStyle ns, string name) =>
-        (ns.Name is null && name == "System") || (ns.Name == "StaticSeq2Seq" && RuntimeTypeNames.Contains(name))
-            || (ns.Name == "System" && name == "Object") ? "Model" : name;
-
-    private static readonly HashSet<string> RuntimeTypeNames = ["ISeq2SeqModel", "ModelShape", "Seq2SeqWorkspace", "Seq2SeqModelAttribute"];
+    private static string NotTheAttribute(NamespaceStyle ns, string name) =>
+        ns.Name == "StaticSeq2Seq" && name == "Seq2SeqModelAttribute" ? "Model" : name;
 
     /// <summary>A third correct declarations (the costly ones: their generated code is compiled), the rest with any number of mistakes.</summary>
     public static readonly Gen<Declaration> Declarations = Gen.Frequency((1, CorrectDeclarations), (2, WildDeclarations));

@@ -121,6 +121,10 @@ internal static class DeclarationOracle
         {
             defects.Add(new($"class named like the generated member {declaration.ClassName}", "S2S0010"));
         }
+        if (HidesAGeneratedUse(declaration.Namespace.Name, declaration.ClassName) && declaration.Defect != SyntaxDefect.MissingName)
+        {
+            defects.Add(new($"class {declaration.ClassName} hiding a name the generated code uses", "S2S0011"));
+        }
 
         var values = new Dictionary<string, int>();
         var unreadable = new HashSet<string>();
@@ -176,6 +180,23 @@ internal static class DeclarationOracle
         "ParameterCount", "WorkspaceFloats", "BeginDecode", "DecodeStep", "DecoderStateSize",
         "ComputeLogits",
     ];
+
+    /// <summary>Types every generated model names without qualification: inside a class of the same name the name means the class.</summary>
+    public static readonly HashSet<string> TypesEveryModelUses = ["Unsafe", "MemoryMarshal", "MathF", "TensorPrimitives", "ArgumentOutOfRangeException"];
+
+    /// <summary>The runtime's types the generated code names as <c>global::StaticSeq2Seq.X</c>, which a source class of that full name replaces (CS0436).</summary>
+    public static readonly HashSet<string> RuntimeTypesTheModelUses = ["ISeq2SeqModel", "ModelShape", "Seq2SeqWorkspace"];
+
+    /// <summary>
+    /// Whether the model's own name is found where the generated code means something else: a type it names unqualified,
+    /// <c>System</c> in the global namespace (the generated <c>using System;</c>), a runtime type's full name, or
+    /// <c>System.Object</c> (what <c>object</c> means).
+    /// </summary>
+    public static bool HidesAGeneratedUse(string? ns, string className) =>
+        TypesEveryModelUses.Contains(className)
+        || (ns is null && className == "System")
+        || (ns == "StaticSeq2Seq" && RuntimeTypesTheModelUses.Contains(className))
+        || (ns == "System" && className == "Object");
 
     /// <summary>The members only a model with attention gets; a model without it keeps the interface's defaults.</summary>
     public static readonly HashSet<string> AttentionMemberNames = ["GetAttentionWeights", "GetStepAttentionWeights"];
