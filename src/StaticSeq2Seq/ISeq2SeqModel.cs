@@ -17,6 +17,11 @@ public interface ISeq2SeqModel : IStepDecoder
     ParameterLayout Layout { get; }
 
     /// <summary>All parameters, in <see cref="Layout"/>'s order, 64-byte aligned.</summary>
+    /// <remarks>
+    /// A model with a small target vocabulary decodes from a table derived from the parameters, which it rebuilds at the
+    /// next decode after each read of this property. So read it anew for each change, as the trainer, the optimizers and
+    /// checkpoint loading do: values written through a span kept from before a decode are not seen by later decodes.
+    /// </remarks>
     Span<float> Parameters { get; }
 
     /// <summary>Initialises every parameter as PyTorch initialises the same modules, from <paramref name="seed"/>.</summary>

@@ -2,7 +2,10 @@ using StaticSeq2Seq.Generators.Model;
 
 namespace StaticSeq2Seq.Generators.Emit;
 
-/// <summary>Emits greedy decoding: the most likely token at each step, chosen by argmax over the logits.</summary>
+/// <summary>
+/// Emits greedy decoding: the most likely token at each step, chosen by argmax over the logits; and, for a model that
+/// has one, the decoder's per-token input table that greedy and step-wise decoding read.
+/// </summary>
 internal static class GreedyDecodeEmitter
 {
     public static void Emit(CodeWriter w, ModelPlan plan)
@@ -14,6 +17,7 @@ internal static class GreedyDecodeEmitter
             w.Line("global::StaticSeq2Seq.ModelInputGuard.CheckSequence(source, MaxSourceLength, SourceVocabularySize, nameof(source));");
             w.Line("global::StaticSeq2Seq.ModelInputGuard.CheckLength(output.Length, MaxTargetLength, nameof(output));");
             w.Line("ReadOnlySpan<float> p = parameterBuffer.Span;");
+            DecoderInputTableEmitter.EmitTableLocal(w, plan);
             w.Line("Span<float> a = workspace.Floats;");
             w.Line("workspace.HoldsForwardPass = false;");
             w.Line($"EncodeSource(p, a, workspace.Tokens, source, {DropoutEmitter.NoDropout});");
@@ -23,7 +27,7 @@ internal static class GreedyDecodeEmitter
             w.Line("int count = 0;");
             using (w.Block("for (int i = 0; i < MaxTargetLength; i++)"))
             {
-                w.Line($"DecoderStepForward(p, a, token, i{AttentionEmitter.SourceLengthArgument(plan.Shape, "source.Length")}, {DropoutEmitter.NoDropout});");
+                w.Line(DecoderInputTableEmitter.StepCall(plan, "i", "source.Length"));
                 w.Line("DecoderLogits(p, a, i, logits);");
                 w.Line("token = TensorPrimitives.IndexOfMax(logits);");
                 using (w.Block("if (token == global::StaticSeq2Seq.SpecialTokens.Eos)"))
@@ -41,5 +45,10 @@ internal static class GreedyDecodeEmitter
         }
         w.Line();
         OutputEmitter.EmitLogits(w, plan);
+        if (plan.DecoderInputTable)
+        {
+            w.Line();
+            DecoderInputTableEmitter.Emit(w, plan);
+        }
     }
 }

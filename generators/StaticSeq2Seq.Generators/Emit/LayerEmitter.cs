@@ -66,7 +66,14 @@ internal static class LayerEmitter
 
     private static string Unparenthesized(string slot) => slot.Trim('(', ')');
 
-    private static void EmitLayerForward(CodeWriter w, ModelShape shape, Side side, int layer)
+    /// <summary>
+    /// The decoder's layer 0 with its input product W_ih x + b_ih read from a row of the decoding table
+    /// (<c>DecoderInputTableRule</c>) instead of computed: the same layer as <c>DecoderLayer0Forward</c> otherwise.
+    /// </summary>
+    public static void EmitDecoderLayer0ForwardFromTable(CodeWriter w, ModelShape shape) =>
+        EmitLayerForward(w, shape, Side.Decoder, 0, fromTable: true);
+
+    private static void EmitLayerForward(CodeWriter w, ModelShape shape, Side side, int layer, bool fromTable = false)
     {
         var cell = shape.Cell switch
         {
@@ -78,8 +85,21 @@ internal static class LayerEmitter
         var state = shape.Cell == CellKind.Lstm ? " (h and c)" : "";
         var ih = Kernel(shape, side, layer);
         var hh = new LinearKernelPlan(shape.HiddenSize, shape.GateSize);
-        w.Line($"/// <summary>{side.Label(layer)} ({cell}), step {side.Step}, forward: reads x ({input}) and state slot {Unparenthesized(side.Read)}{state}, writes state slot {Unparenthesized(side.Write)}.</summary>");
-        using (w.Block($"private static void {side.Name}Layer{layer}Forward(ReadOnlySpan<float> p, Span<float> a, ReadOnlySpan<float> x, int {side.Step})"))
+        string InputProduct(string target) => fromTable
+            ? $"inputGates.CopyTo({target});"
+            : $"DenseKernels.{ih.ForwardName}({Slices.Parameter(side.Tensor("WeightIh", layer))}, {Slices.Parameter(side.Tensor("BiasIh", layer))}, x, {target});";
+        if (fromTable)
+        {
+            w.Line($"/// <summary>{side.Label(layer)} ({cell}), step {side.Step}, forward for decoding: reads the token's row of the input table (W_ih x + b_ih, G) and state slot {Unparenthesized(side.Read)}{state}, writes state slot {Unparenthesized(side.Write)}.</summary>");
+        }
+        else
+        {
+            w.Line($"/// <summary>{side.Label(layer)} ({cell}), step {side.Step}, forward: reads x ({input}) and state slot {Unparenthesized(side.Read)}{state}, writes state slot {Unparenthesized(side.Write)}.</summary>");
+        }
+        var signature = fromTable
+            ? $"private static void {side.Name}Layer{layer}ForwardFromTable(ReadOnlySpan<float> p, Span<float> a, ReadOnlySpan<float> inputGates, int {side.Step})"
+            : $"private static void {side.Name}Layer{layer}Forward(ReadOnlySpan<float> p, Span<float> a, ReadOnlySpan<float> x, int {side.Step})";
+        using (w.Block(signature))
         {
             w.Line($"ReadOnlySpan<float> h = {Slices.Activation($"{side.Name}Hidden{layer}", side.Read, "HiddenSize")};");
             w.Line($"Span<float> hNext = {Slices.Activation($"{side.Name}Hidden{layer}", side.Write, "HiddenSize")};");
@@ -89,7 +109,7 @@ internal static class LayerEmitter
                 w.Line($"ReadOnlySpan<float> c = {Slices.Activation($"{side.Name}Cell{layer}", side.Read, "HiddenSize")};");
                 w.Line($"Span<float> cNext = {Slices.Activation($"{side.Name}Cell{layer}", side.Write, "HiddenSize")};");
                 w.Line($"Span<float> gates = {Slices.Activation($"{side.Name}Gates{layer}", side.Step, "GateSize")};");
-                w.Line($"DenseKernels.{ih.ForwardName}({Slices.Parameter(side.Tensor("WeightIh", layer))}, {Slices.Parameter(side.Tensor("BiasIh", layer))}, x, gates);");
+                w.Line(InputProduct("gates"));
                 w.Line($"DenseKernels.{hh.ForwardName}({Slices.Parameter(side.Tensor("WeightHh", layer))}, {Slices.Parameter(side.Tensor("BiasHh", layer))}, h, gatesHh);");
                 w.Line("LstmGatesForward(gates, gatesHh, c, cNext, hNext);");
             }
@@ -97,13 +117,13 @@ internal static class LayerEmitter
             {
                 w.Line($"Span<float> gates = {Slices.Activation($"{side.Name}Gates{layer}", side.Step, "GateSize")};");
                 w.Line($"Span<float> hiddenN = {Slices.Activation($"{side.Name}HiddenN{layer}", side.Step, "HiddenSize")};");
-                w.Line($"DenseKernels.{ih.ForwardName}({Slices.Parameter(side.Tensor("WeightIh", layer))}, {Slices.Parameter(side.Tensor("BiasIh", layer))}, x, gates);");
+                w.Line(InputProduct("gates"));
                 w.Line($"DenseKernels.{hh.ForwardName}({Slices.Parameter(side.Tensor("WeightHh", layer))}, {Slices.Parameter(side.Tensor("BiasHh", layer))}, h, gatesHh);");
                 w.Line("GruGatesForward(gates, gatesHh, h, hiddenN, hNext);");
             }
             else
             {
-                w.Line($"DenseKernels.{ih.ForwardName}({Slices.Parameter(side.Tensor("WeightIh", layer))}, {Slices.Parameter(side.Tensor("BiasIh", layer))}, x, hNext);");
+                w.Line(InputProduct("hNext"));
                 w.Line($"DenseKernels.{hh.ForwardName}({Slices.Parameter(side.Tensor("WeightHh", layer))}, {Slices.Parameter(side.Tensor("BiasHh", layer))}, h, gatesHh);");
                 w.Line("RnnForward(gatesHh, hNext);");
             }

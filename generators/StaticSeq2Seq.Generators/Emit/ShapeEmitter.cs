@@ -132,11 +132,16 @@ internal static class ShapeEmitter
         w.Line("/// <inheritdoc/>");
         w.Line("public global::StaticSeq2Seq.Parameters.ParameterLayout Layout => LayoutTable;");
         w.Line();
+        var invalidate = DecoderInputTableEmitter.InvalidationCall(plan);
         w.Line("/// <inheritdoc/>");
-        w.Line("public Span<float> Parameters => parameterBuffer.Span;");
+        w.Line(invalidate.Length == 0
+            ? "public Span<float> Parameters => parameterBuffer.Span;"
+            : $"public Span<float> Parameters {{ get {{ {invalidate}return parameterBuffer.Span; }} }}");
         w.Line();
         w.Line("/// <inheritdoc/>");
-        w.Line("public void InitializeParameters(ulong seed) => LayoutTable.Initialize(parameterBuffer.Span, seed);");
+        w.Line(invalidate.Length == 0
+            ? "public void InitializeParameters(ulong seed) => LayoutTable.Initialize(parameterBuffer.Span, seed);"
+            : $"public void InitializeParameters(ulong seed) {{ {invalidate}LayoutTable.Initialize(parameterBuffer.Span, seed); }}");
         w.Line();
         w.Line("/// <inheritdoc/>");
         w.Line($"public global::StaticSeq2Seq.Seq2SeqWorkspace CreateWorkspace() => new(typeof({plan.TypeName}), WorkspaceFloats, WorkspaceTokens);");

@@ -51,6 +51,7 @@ internal static class StepDecodeEmitter
             w.Line("global::StaticSeq2Seq.ModelInputGuard.CheckLength(logits.Length, TargetVocabularySize, nameof(logits));");
             w.Line("global::StaticSeq2Seq.ModelInputGuard.CheckToken(token, TargetVocabularySize, nameof(token));");
             w.Line("ReadOnlySpan<float> p = parameterBuffer.Span;");
+            DecoderInputTableEmitter.EmitTableLocal(w, plan);
             w.Line("Span<float> a = workspace.Floats;");
             w.Line("workspace.HoldsForwardPass = false;");
             w.Line("// The hypothesis's state goes into slot 0 of each layer; the step writes slot 1.");
@@ -65,7 +66,7 @@ internal static class StepDecodeEmitter
                     w.Line($"state.Slice(({layers} + {layer}) * HiddenSize, HiddenSize).CopyTo({Slices.Scratch($"DecoderCell{layer}", "HiddenSize")});");
                 }
             }
-            w.Line($"DecoderStepForward(p, a, token, 0{AttentionEmitter.SourceLengthArgument(plan.Shape, "workspace.SourceLength")}, {DropoutEmitter.NoDropout});");
+            w.Line(DecoderInputTableEmitter.StepCall(plan, "0", "workspace.SourceLength"));
             EmitStateCopies(w, layers, lstm, fromSlot: "HiddenSize", toState: "nextState");
             w.Line("DecoderLogits(p, a, 0, logits.Slice(0, TargetVocabularySize));");
         }

@@ -18,6 +18,7 @@ namespace StaticSeq2Seq.Generators.Model;
 /// <param name="TokenBuffers">Int token buffers of the workspace.</param>
 /// <param name="WorkspaceTokens">Length of the workspace's int memory.</param>
 /// <param name="LinearKernels">Distinct (input, output) sizes of the dense layers, each one emitted kernel pair.</param>
+/// <param name="DecoderInputTable">Decoding reads the decoder's first-layer input product from a per-token table (<c>DecoderInputTableRule</c>).</param>
 internal sealed record ModelPlan(
     string? Namespace,
     string ClassName,
@@ -29,7 +30,8 @@ internal sealed record ModelPlan(
     int WorkspaceFloats,
     EquatableArray<BufferPlan> TokenBuffers,
     int WorkspaceTokens,
-    EquatableArray<LinearKernelPlan> LinearKernels)
+    EquatableArray<LinearKernelPlan> LinearKernels,
+    bool DecoderInputTable)
 {
     /// <summary>
     /// The class name as C# source spells it: a keyword such as <c>event</c> needs its <c>@</c>; a name of lower-case ASCII

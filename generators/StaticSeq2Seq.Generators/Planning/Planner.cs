@@ -53,7 +53,7 @@ internal static class Planner
         var linearKernels = kernels.Distinct().ToEquatableArray();
 
         return new ModelPlan(spec.Namespace, spec.ClassName, spec.Keyword, shape, tensors.ToEquatableArray(), parameterCount,
-            buffers, workspaceFloats, tokenBuffers, workspaceTokens, linearKernels);
+            buffers, workspaceFloats, tokenBuffers, workspaceTokens, linearKernels, DecoderInputTableRule.Applies(shape));
     }
 
     private static (EquatableArray<BufferPlan> Buffers, int Length) Place(IReadOnlyList<WorkspaceCatalog.Entry> entries, bool align)

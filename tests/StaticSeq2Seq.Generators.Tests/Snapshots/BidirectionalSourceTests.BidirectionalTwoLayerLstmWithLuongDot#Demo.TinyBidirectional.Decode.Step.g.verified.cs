@@ -44,6 +44,7 @@ partial class TinyBidirectional
         global::StaticSeq2Seq.ModelInputGuard.CheckLength(logits.Length, TargetVocabularySize, nameof(logits));
         global::StaticSeq2Seq.ModelInputGuard.CheckToken(token, TargetVocabularySize, nameof(token));
         ReadOnlySpan<float> p = parameterBuffer.Span;
+        ReadOnlySpan<float> inputTable = CurrentDecoderInputTable();
         Span<float> a = workspace.Floats;
         workspace.HoldsForwardPass = false;
         // The hypothesis's state goes into slot 0 of each layer; the step writes slot 1.
@@ -51,7 +52,7 @@ partial class TinyBidirectional
         state.Slice(1 * HiddenSize, HiddenSize).CopyTo(a.Slice(DecoderHidden1Offset, HiddenSize));
         state.Slice((2 + 0) * HiddenSize, HiddenSize).CopyTo(a.Slice(DecoderCell0Offset, HiddenSize));
         state.Slice((2 + 1) * HiddenSize, HiddenSize).CopyTo(a.Slice(DecoderCell1Offset, HiddenSize));
-        DecoderStepForward(p, a, token, 0, workspace.SourceLength, global::StaticSeq2Seq.TrainingPass.TeacherForced);
+        DecoderStepForwardFromTable(p, a, inputTable, token, 0, workspace.SourceLength);
         a.Slice(DecoderHidden0Offset + HiddenSize, HiddenSize).CopyTo(nextState.Slice(0 * HiddenSize, HiddenSize));
         a.Slice(DecoderHidden1Offset + HiddenSize, HiddenSize).CopyTo(nextState.Slice(1 * HiddenSize, HiddenSize));
         a.Slice(DecoderCell0Offset + HiddenSize, HiddenSize).CopyTo(nextState.Slice((2 + 0) * HiddenSize, HiddenSize));

@@ -210,10 +210,10 @@ partial class TinyBidirectional : global::StaticSeq2Seq.ISeq2SeqModel
     public global::StaticSeq2Seq.Parameters.ParameterLayout Layout => LayoutTable;
 
     /// <inheritdoc/>
-    public Span<float> Parameters => parameterBuffer.Span;
+    public Span<float> Parameters { get { ParametersChanged(); return parameterBuffer.Span; } }
 
     /// <inheritdoc/>
-    public void InitializeParameters(ulong seed) => LayoutTable.Initialize(parameterBuffer.Span, seed);
+    public void InitializeParameters(ulong seed) { ParametersChanged(); LayoutTable.Initialize(parameterBuffer.Span, seed); }
 
     /// <inheritdoc/>
     public global::StaticSeq2Seq.Seq2SeqWorkspace CreateWorkspace() => new(typeof(TinyBidirectional), WorkspaceFloats, WorkspaceTokens);

@@ -18,6 +18,7 @@ partial class TinyGru
         global::StaticSeq2Seq.ModelInputGuard.CheckSequence(source, MaxSourceLength, SourceVocabularySize, nameof(source));
         global::StaticSeq2Seq.ModelInputGuard.CheckLength(output.Length, MaxTargetLength, nameof(output));
         ReadOnlySpan<float> p = parameterBuffer.Span;
+        ReadOnlySpan<float> inputTable = CurrentDecoderInputTable();
         Span<float> a = workspace.Floats;
         workspace.HoldsForwardPass = false;
         EncodeSource(p, a, workspace.Tokens, source, global::StaticSeq2Seq.TrainingPass.TeacherForced);
@@ -27,7 +28,7 @@ partial class TinyGru
         int count = 0;
         for (int i = 0; i < MaxTargetLength; i++)
         {
-            DecoderStepForward(p, a, token, i, global::StaticSeq2Seq.TrainingPass.TeacherForced);
+            DecoderStepForwardFromTable(p, a, inputTable, token, i);
             DecoderLogits(p, a, i, logits);
             token = TensorPrimitives.IndexOfMax(logits);
             if (token == global::StaticSeq2Seq.SpecialTokens.Eos)
@@ -59,5 +60,71 @@ partial class TinyGru
     private static void DecoderLogits(ReadOnlySpan<float> p, Span<float> a, int i, Span<float> logits)
     {
         DenseKernels.Linear6x7(p.Slice(OutputWeightOffset, OutputWeightLength), p.Slice(OutputBiasOffset, OutputBiasLength), a.Slice(DecoderHidden0Offset + (i + 1) * HiddenSize, HiddenSize), logits);
+    }
+
+    // Decoding reads W_ih · embedding[token] + b_ih of the decoder's first layer from this table, one row per target token:
+    // 7 × 18 floats (0.5 KiB, within the 256 KiB budget), so a step reads
+    // 18 floats instead of the 5 × 18 input weights; rebuilding costs as many multiply-adds as 7 steps' input products.
+    private readonly global::StaticSeq2Seq.Parameters.AlignedBuffer decoderInputTable = new(TargetVocabularySize * GateSize);
+
+    // Bumped each time the parameters are handed out for writing (Parameters, InitializeParameters), which is how
+    // training, optimizers, checkpoint loads and users change them; the table is current when it was built at this version.
+    private long parameterVersion;
+    private long decoderInputTableVersion = -1;
+    private readonly global::System.Threading.Lock decoderInputTableLock = new();
+
+    /// <summary>Marks the decoding table stale: the parameters may change through the span handed out.</summary>
+    private void ParametersChanged() => global::System.Threading.Interlocked.Increment(ref parameterVersion);
+
+    /// <summary>The decoding table of the current parameters, rebuilt first if they may have changed since it was built.</summary>
+    private ReadOnlySpan<float> CurrentDecoderInputTable()
+    {
+        if (global::System.Threading.Volatile.Read(ref decoderInputTableVersion) != global::System.Threading.Volatile.Read(ref parameterVersion))
+        {
+            RebuildDecoderInputTable();
+        }
+        return decoderInputTable.Span;
+    }
+
+    /// <summary>
+    /// Rows W_ih · embedding[token] + b_ih for every target token, with the kernel the step itself would run, so a row is
+    /// the step's product float for float. Under a lock: threads decoding at once wait for one rebuild, allocation-free.
+    /// </summary>
+    private void RebuildDecoderInputTable()
+    {
+        lock (decoderInputTableLock)
+        {
+            long version = global::System.Threading.Volatile.Read(ref parameterVersion);
+            if (decoderInputTableVersion == version)
+            {
+                return;
+            }
+            ReadOnlySpan<float> p = parameterBuffer.Span;
+            Span<float> table = decoderInputTable.Span;
+            for (int token = 0; token < TargetVocabularySize; token++)
+            {
+                DenseKernels.Linear5x18(p.Slice(DecoderWeightIh0Offset, DecoderWeightIh0Length), p.Slice(DecoderBiasIh0Offset, DecoderBiasIh0Length), p.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), table.Slice(token * GateSize, GateSize));
+            }
+            global::System.Threading.Volatile.Write(ref decoderInputTableVersion, version);
+        }
+    }
+
+    /// <summary>Decoder step i for decoding: layer 0 reads the token's row of the input table.</summary>
+    private static void DecoderStepForwardFromTable(ReadOnlySpan<float> p, Span<float> a, ReadOnlySpan<float> inputTable, int token, int i)
+    {
+        DecoderLayer0ForwardFromTable(p, a, inputTable.Slice(token * GateSize, GateSize), i);
+    }
+
+    /// <summary>Decoder layer 0 (GRU), step i, forward for decoding: reads the token's row of the input table (W_ih x + b_ih, G) and state slot i, writes state slot i + 1.</summary>
+    private static void DecoderLayer0ForwardFromTable(ReadOnlySpan<float> p, Span<float> a, ReadOnlySpan<float> inputGates, int i)
+    {
+        ReadOnlySpan<float> h = a.Slice(DecoderHidden0Offset + i * HiddenSize, HiddenSize);
+        Span<float> hNext = a.Slice(DecoderHidden0Offset + (i + 1) * HiddenSize, HiddenSize);
+        Span<float> gatesHh = a.Slice(GatesHhOffset, GateSize);
+        Span<float> gates = a.Slice(DecoderGates0Offset + i * GateSize, GateSize);
+        Span<float> hiddenN = a.Slice(DecoderHiddenN0Offset + i * HiddenSize, HiddenSize);
+        inputGates.CopyTo(gates);
+        DenseKernels.Linear6x18(p.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), p.Slice(DecoderBiasHh0Offset, DecoderBiasHh0Length), h, gatesHh);
+        GruGatesForward(gates, gatesHh, h, hiddenN, hNext);
     }
 }

@@ -40,11 +40,12 @@ partial class TinyGru
         global::StaticSeq2Seq.ModelInputGuard.CheckLength(logits.Length, TargetVocabularySize, nameof(logits));
         global::StaticSeq2Seq.ModelInputGuard.CheckToken(token, TargetVocabularySize, nameof(token));
         ReadOnlySpan<float> p = parameterBuffer.Span;
+        ReadOnlySpan<float> inputTable = CurrentDecoderInputTable();
         Span<float> a = workspace.Floats;
         workspace.HoldsForwardPass = false;
         // The hypothesis's state goes into slot 0 of each layer; the step writes slot 1.
         state.Slice(0 * HiddenSize, HiddenSize).CopyTo(a.Slice(DecoderHidden0Offset, HiddenSize));
-        DecoderStepForward(p, a, token, 0, global::StaticSeq2Seq.TrainingPass.TeacherForced);
+        DecoderStepForwardFromTable(p, a, inputTable, token, 0);
         a.Slice(DecoderHidden0Offset + HiddenSize, HiddenSize).CopyTo(nextState.Slice(0 * HiddenSize, HiddenSize));
         DecoderLogits(p, a, 0, logits.Slice(0, TargetVocabularySize));
     }

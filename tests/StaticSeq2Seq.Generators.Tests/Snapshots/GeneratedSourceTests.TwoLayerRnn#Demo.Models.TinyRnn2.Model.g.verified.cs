@@ -146,10 +146,10 @@ partial class TinyRnn2 : global::StaticSeq2Seq.ISeq2SeqModel
     public global::StaticSeq2Seq.Parameters.ParameterLayout Layout => LayoutTable;
 
     /// <inheritdoc/>
-    public Span<float> Parameters => parameterBuffer.Span;
+    public Span<float> Parameters { get { ParametersChanged(); return parameterBuffer.Span; } }
 
     /// <inheritdoc/>
-    public void InitializeParameters(ulong seed) => LayoutTable.Initialize(parameterBuffer.Span, seed);
+    public void InitializeParameters(ulong seed) { ParametersChanged(); LayoutTable.Initialize(parameterBuffer.Span, seed); }
 
     /// <inheritdoc/>
     public global::StaticSeq2Seq.Seq2SeqWorkspace CreateWorkspace() => new(typeof(TinyRnn2), WorkspaceFloats, WorkspaceTokens);

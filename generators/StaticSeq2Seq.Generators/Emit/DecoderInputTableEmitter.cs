@@ -1,0 +1,110 @@
+using StaticSeq2Seq.Generators.Model;
+using StaticSeq2Seq.Generators.Planning;
+
+namespace StaticSeq2Seq.Generators.Emit;
+
+/// <summary>
+/// Emits the decoding table of the decoder's first-layer input product (<see cref="DecoderInputTableRule"/>): its
+/// storage, the parameter version that tells when it is stale, its rebuild, and the decoder step that reads it.
+/// Greedy and step-wise decoding take the table through <c>CurrentDecoderInputTable</c>, which rebuilds it whenever
+/// the parameters were handed out for writing since it was built; training keeps computing the product.
+/// </summary>
+internal static class DecoderInputTableEmitter
+{
+    /// <summary>
+    /// The decoder step a decoding entry point runs: from the table when the plan has one (after
+    /// <see cref="EmitTableLocal"/>), else the step training runs, with nothing dropped. Decoding drops nothing, so the
+    /// table's step reads each layer's input as it is.
+    /// </summary>
+    public static string StepCall(ModelPlan plan, string step, string sourceLength) => plan.DecoderInputTable
+        ? $"DecoderStepForwardFromTable(p, a, inputTable, token, {step}{AttentionEmitter.SourceLengthArgument(plan.Shape, sourceLength)});"
+        : $"DecoderStepForward(p, a, token, {step}{AttentionEmitter.SourceLengthArgument(plan.Shape, sourceLength)}, {DropoutEmitter.NoDropout});";
+
+    /// <summary>Declares <c>inputTable</c> in a decoding entry point, after its argument checks, when the plan has a table.</summary>
+    public static void EmitTableLocal(CodeWriter w, ModelPlan plan)
+    {
+        if (plan.DecoderInputTable)
+        {
+            w.Line("ReadOnlySpan<float> inputTable = CurrentDecoderInputTable();");
+        }
+    }
+
+    /// <summary>What the <c>Parameters</c> getter and <c>InitializeParameters</c> run first: the table is stale from then on.</summary>
+    public static string InvalidationCall(ModelPlan plan) => plan.DecoderInputTable ? "ParametersChanged(); " : "";
+
+    /// <summary>The table's members, emitted into the Decode.Greedy file.</summary>
+    public static void Emit(CodeWriter w, ModelPlan plan)
+    {
+        var shape = plan.Shape;
+        var kernel = new LinearKernelPlan(shape.EmbeddingSize, shape.GateSize);
+        w.Line("// Decoding reads W_ih · embedding[token] + b_ih of the decoder's first layer from this table, one row per target token:");
+        w.Line($"// {shape.TargetVocabularySize} × {shape.GateSize} floats ({DecoderInputTableRule.TableBytes(shape) / 1024.0:0.#} KiB, within the {DecoderInputTableRule.BudgetBytes / 1024} KiB budget), so a step reads");
+        w.Line($"// {shape.GateSize} floats instead of the {shape.EmbeddingSize} × {shape.GateSize} input weights; rebuilding costs as many multiply-adds as {shape.TargetVocabularySize} steps' input products.");
+        w.Line("private readonly global::StaticSeq2Seq.Parameters.AlignedBuffer decoderInputTable = new(TargetVocabularySize * GateSize);");
+        w.Line();
+        w.Line("// Bumped each time the parameters are handed out for writing (Parameters, InitializeParameters), which is how");
+        w.Line("// training, optimizers, checkpoint loads and users change them; the table is current when it was built at this version.");
+        w.Line("private long parameterVersion;");
+        w.Line("private long decoderInputTableVersion = -1;");
+        w.Line("private readonly global::System.Threading.Lock decoderInputTableLock = new();");
+        w.Line();
+        w.Line("/// <summary>Marks the decoding table stale: the parameters may change through the span handed out.</summary>");
+        w.Line("private void ParametersChanged() => global::System.Threading.Interlocked.Increment(ref parameterVersion);");
+        w.Line();
+        w.Line("/// <summary>The decoding table of the current parameters, rebuilt first if they may have changed since it was built.</summary>");
+        using (w.Block("private ReadOnlySpan<float> CurrentDecoderInputTable()"))
+        {
+            using (w.Block("if (global::System.Threading.Volatile.Read(ref decoderInputTableVersion) != global::System.Threading.Volatile.Read(ref parameterVersion))"))
+            {
+                w.Line("RebuildDecoderInputTable();");
+            }
+            w.Line("return decoderInputTable.Span;");
+        }
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// Rows W_ih · embedding[token] + b_ih for every target token, with the kernel the step itself would run, so a row is");
+        w.Line("/// the step's product float for float. Under a lock: threads decoding at once wait for one rebuild, allocation-free.");
+        w.Line("/// </summary>");
+        using (w.Block("private void RebuildDecoderInputTable()"))
+        {
+            using (w.Block("lock (decoderInputTableLock)"))
+            {
+                w.Line("long version = global::System.Threading.Volatile.Read(ref parameterVersion);");
+                using (w.Block("if (decoderInputTableVersion == version)"))
+                {
+                    w.Line("return;");
+                }
+                w.Line("ReadOnlySpan<float> p = parameterBuffer.Span;");
+                w.Line("Span<float> table = decoderInputTable.Span;");
+                using (w.Block("for (int token = 0; token < TargetVocabularySize; token++)"))
+                {
+                    w.Line($"DenseKernels.{kernel.ForwardName}({Slices.Parameter("DecoderWeightIh0")}, {Slices.Parameter("DecoderBiasIh0")}, {Slices.EmbeddingRow("p", "TargetEmbedding", "token")}, table.Slice(token * GateSize, GateSize));");
+                }
+                w.Line("global::System.Threading.Volatile.Write(ref decoderInputTableVersion, version);");
+            }
+        }
+        w.Line();
+        EmitStep(w, shape);
+        w.Line();
+        LayerEmitter.EmitDecoderLayer0ForwardFromTable(w, shape);
+    }
+
+    private static void EmitStep(CodeWriter w, ModelShape shape)
+    {
+        var layers = shape.Layers;
+        var luong = AttentionEmitter.IsLuong(shape);
+        w.Line($"/// <summary>Decoder step i for decoding{(layers > 1 ? $" through all {layers} layers" : "")}: layer 0 reads the token's row of the input table{(luong ? ", then Luong attention from the top layer's new state" : "")}.</summary>");
+        using (w.Block($"private static void DecoderStepForwardFromTable(ReadOnlySpan<float> p, Span<float> a, ReadOnlySpan<float> inputTable, int token, int i{(shape.HasAttention ? ", int sourceLength" : "")})"))
+        {
+            w.Line("DecoderLayer0ForwardFromTable(p, a, inputTable.Slice(token * GateSize, GateSize), i);");
+            for (var layer = 1; layer < layers; layer++)
+            {
+                w.Line($"DecoderLayer{layer}Forward(p, a, {Slices.Activation($"DecoderHidden{layer - 1}", "(i + 1)", "HiddenSize")}, i);");
+            }
+            if (luong)
+            {
+                w.Line("LuongForward(p, a, i, sourceLength);");
+            }
+        }
+    }
+}
