@@ -80,7 +80,7 @@ internal static class ModelEmitter
         w.Line("/// forward pass broadcasts one input over a contiguous row while a block of outputs stays in registers,");
         w.Line("/// and the backward pass streams each row once. Each SIMD width has its own path, chosen by the JIT.");
         w.Line("/// </summary>");
-        using (w.Block("private static class DenseKernels"))
+        using (w.Block("internal static class DenseKernels"))
         {
             var first = true;
             foreach (var kernel in plan.LinearKernels)
@@ -91,8 +91,16 @@ internal static class ModelEmitter
                 }
                 first = false;
                 LinearKernelEmitter.EmitForward(w, kernel);
+                if (!plan.ForwardOnlyKernels.Contains(kernel))
+                {
+                    w.Line();
+                    LinearKernelEmitter.EmitBackward(w, kernel);
+                }
+            }
+            foreach (var kernel in plan.StepsKernels)
+            {
                 w.Line();
-                LinearKernelEmitter.EmitBackward(w, kernel);
+                StepsKernelEmitter.Emit(w, kernel);
             }
         }
     }

@@ -8,16 +8,38 @@ internal static class OutputEmitter
     public static void EmitForward(CodeWriter w, ModelPlan plan)
     {
         var kernel = new LinearKernelPlan(plan.Shape.HiddenSize, plan.Shape.TargetVocabularySize);
-        var top = plan.Shape.Layers - 1;
         w.Line("/// <summary>");
         w.Line($"/// Output at decoder step i, forward: logits = W_out h + b_out from {AttentionEmitter.OutputInputName(plan.Shape)}; keeps");
-        w.Line("/// p = softmax(logits) for the backward pass and returns −log p[target].");
+        w.Line("/// p = softmax(logits) for the backward pass and returns −log p[target]. For a free-running pass, whose next input");
+        w.Line("/// is this step's argmax.");
         w.Line("/// </summary>");
         using (w.Block("private static float OutputForward(ReadOnlySpan<float> p, Span<float> a, int i, int target)"))
         {
             w.Line($"ReadOnlySpan<float> h = {AttentionEmitter.OutputInput(plan.Shape, "i")};");
             w.Line($"Span<float> probabilities = {Slices.Activation("Probabilities", "i", "TargetVocabularySize")};");
             w.Line($"DenseKernels.{kernel.ForwardName}({Slices.Parameter("OutputWeight")}, {Slices.Parameter("OutputBias")}, h, probabilities);");
+            w.Line("return SoftmaxLoss(probabilities, target);");
+        }
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// Output of every decoder step at once, forward, for a teacher-forced pass (no step's input depends on an earlier step's");
+        w.Line("/// logits, so the projection can wait until the recurrence is done): one matrix-matrix product reads W_out once for all");
+        w.Line("/// steps where step by step it would stream it from memory once per step. Returns the summed loss, in step order.");
+        w.Line("/// </summary>");
+        using (w.Block("private static float OutputsForward(ReadOnlySpan<float> p, Span<float> a, int steps, ReadOnlySpan<int> targets)"))
+        {
+            w.Line($"DenseKernels.{StepsKernelEmitter.ForwardName(kernel)}({Slices.Parameter("OutputWeight")}, {Slices.Parameter("OutputBias")}, {OutputInputs(plan.Shape)}, a.Slice(ProbabilitiesOffset, steps * TargetVocabularySize), steps);");
+            w.Line("float loss = 0f;");
+            using (w.Block("for (int i = 0; i < steps; i++)"))
+            {
+                w.Line($"loss += SoftmaxLoss({Slices.Activation("Probabilities", "i", "TargetVocabularySize")}, targets[i]);");
+            }
+            w.Line("return loss;");
+        }
+        w.Line();
+        w.Line("/// <summary>Turns one step's logits into p = softmax(logits) in place and returns −log p[target].</summary>");
+        using (w.Block("private static float SoftmaxLoss(Span<float> probabilities, int target)"))
+        {
             w.Line("// Shifting by the largest logit keeps exp from overflowing: −log p[target] = log Σ exp(l − m) − (l[target] − m).");
             w.Line("float max = TensorPrimitives.Max(probabilities);");
             w.Line("float targetLogit = probabilities[target];");
@@ -59,25 +81,29 @@ internal static class OutputEmitter
     public static void EmitBackward(CodeWriter w, ModelPlan plan)
     {
         var kernel = new LinearKernelPlan(plan.Shape.HiddenSize, plan.Shape.TargetVocabularySize);
-        var top = plan.Shape.Layers - 1;
         w.Line("/// <summary>");
-        w.Line("/// Output at decoder step i, backward: dL/dlogits = lossScale (p − onehot(target)); adds the projection's");
-        w.Line(AttentionEmitter.IsLuong(plan.Shape)
-            ? "/// gradients into g and dL/dh~ into DAttentionalHidden."
-            : $"/// gradients into g and dL/dh into the top layer's DHidden{top}.");
+        w.Line("/// Output of every decoder step at once, backward: dL/dlogits_i = lossScale (p_i − onehot(target_i)); adds the projection's");
+        w.Line("/// gradients into g and writes dL/d(its input) of every step into DOutputInputs. It needs nothing from the recurrent");
+        w.Line("/// backward pass, so it runs before it: dW_out gathers all steps in one pass, where step by step it would be read and");
+        w.Line("/// written once per step.");
         w.Line("/// </summary>");
-        using (w.Block("private static void OutputBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int i, int target, float lossScale)"))
+        using (w.Block("private static void OutputsBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int steps, ReadOnlySpan<int> targets, float lossScale)"))
         {
-            w.Line($"ReadOnlySpan<float> h = {AttentionEmitter.OutputInput(plan.Shape, "i")};");
-            w.Line($"ReadOnlySpan<float> probabilities = {Slices.Activation("Probabilities", "i", "TargetVocabularySize")};");
-            w.Line($"Span<float> dLogits = {Slices.Scratch("DLogits", "TargetVocabularySize")};");
-            w.Line("TensorPrimitives.Multiply(probabilities, lossScale, dLogits);");
-            w.Line("dLogits[target] -= lossScale;");
-            if (AttentionEmitter.IsLuong(plan.Shape))
+            w.Line("Span<float> dLogits = a.Slice(DLogitsOffset, steps * TargetVocabularySize);");
+            w.Line("TensorPrimitives.Multiply(a.Slice(ProbabilitiesOffset, steps * TargetVocabularySize), lossScale, dLogits);");
+            using (w.Block("for (int i = 0; i < steps; i++)"))
             {
-                w.Line($"{AttentionEmitter.OutputInputGradient(plan.Shape)}.Clear();");
+                w.Line("dLogits[i * TargetVocabularySize + targets[i]] -= lossScale;");
             }
-            w.Line($"DenseKernels.{kernel.BackwardName}({Slices.Parameter("OutputWeight")}, {Slices.Gradient("OutputWeight")}, {Slices.Gradient("OutputBias")}, h, dLogits, {AttentionEmitter.OutputInputGradient(plan.Shape)});");
+            w.Line($"DenseKernels.{StepsKernelEmitter.WeightBackwardName(kernel)}({Slices.Gradient("OutputWeight")}, {Slices.Gradient("OutputBias")}, {OutputInputs(plan.Shape)}, dLogits, steps);");
+            w.Line("Span<float> dInputs = a.Slice(DOutputInputsOffset, steps * HiddenSize);");
+            w.Line("dInputs.Clear();");
+            w.Line($"DenseKernels.{StepsKernelEmitter.InputBackwardName(kernel)}({Slices.Parameter("OutputWeight")}, dLogits, dInputs, steps);");
         }
     }
+
+    /// <summary>The output projection's inputs of every step, one row each: Luong's h~, otherwise the top layer's new states.</summary>
+    private static string OutputInputs(ModelShape shape) => AttentionEmitter.IsLuong(shape)
+        ? "a.Slice(AttentionalHiddenOffset, steps * HiddenSize)"
+        : $"a.Slice(DecoderHidden{shape.Layers - 1}Offset + HiddenSize, steps * HiddenSize)";
 }

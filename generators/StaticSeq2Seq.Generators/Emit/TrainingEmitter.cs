@@ -113,14 +113,27 @@ internal static class TrainingEmitter
             w.Line("target.CopyTo(targets);");
             w.Line("targets[steps - 1] = global::StaticSeq2Seq.SpecialTokens.Eos;");
             w.Line("float loss = 0f;");
-            using (w.Block("for (int i = 0; i < steps; i++)"))
+            using (w.Block("if (teacherForced)"))
             {
-                w.Line($"DecoderStepForward(p, a, inputs[i], i{AttentionEmitter.SourceLengthArgument(plan.Shape, "source.Length")}, pass);");
-                w.Line("loss += OutputForward(p, a, i, targets[i]);");
-                using (w.Block("if (!teacherForced && i + 1 < steps)"))
+                w.Line("// The inputs are known: run the recurrence, then project every step's output in one matrix-matrix product.");
+                using (w.Block("for (int i = 0; i < steps; i++)"))
                 {
-                    w.Line("// Softmax keeps the logits' order: the most probable token is their argmax.");
-                    w.Line("inputs[i + 1] = TensorPrimitives.IndexOfMax(a.Slice(ProbabilitiesOffset + i * TargetVocabularySize, TargetVocabularySize));");
+                    w.Line($"DecoderStepForward(p, a, inputs[i], i{AttentionEmitter.SourceLengthArgument(plan.Shape, "source.Length")}, pass);");
+                }
+                w.Line("loss = OutputsForward(p, a, steps, targets);");
+            }
+            using (w.Block("else"))
+            {
+                w.Line("// Each next input is this step's prediction, so each step's logits are needed before the next step runs.");
+                using (w.Block("for (int i = 0; i < steps; i++)"))
+                {
+                    w.Line($"DecoderStepForward(p, a, inputs[i], i{AttentionEmitter.SourceLengthArgument(plan.Shape, "source.Length")}, pass);");
+                    w.Line("loss += OutputForward(p, a, i, targets[i]);");
+                    using (w.Block("if (i + 1 < steps)"))
+                    {
+                        w.Line("// Softmax keeps the logits' order: the most probable token is their argmax.");
+                        w.Line("inputs[i + 1] = TensorPrimitives.IndexOfMax(a.Slice(ProbabilitiesOffset + i * TargetVocabularySize, TargetVocabularySize));");
+                    }
                 }
             }
             w.Line("workspace.SourceLength = source.Length;");
@@ -165,9 +178,13 @@ internal static class TrainingEmitter
                     w.Line("a.Slice(DAttentionKeysOffset, workspace.SourceLength * HiddenSize).Clear();");
                 }
             }
+            w.Line("// The recorded inputs fix every step's output, so the output projection's backward runs for all steps first.");
+            w.Line("OutputsBackward(p, g, a, workspace.DecoderSteps, tokens.Slice(DecoderTargetsOffset, workspace.DecoderSteps), lossScale);");
             using (w.Block("for (int i = workspace.DecoderSteps - 1; i >= 0; i--)"))
             {
-                w.Line("OutputBackward(p, g, a, i, tokens[DecoderTargetsOffset + i], lossScale);");
+                w.Line(AttentionEmitter.IsLuong(shape)
+                    ? $"{Slices.Activation("DOutputInputs", "i", "HiddenSize")}.CopyTo({AttentionEmitter.OutputInputGradient(shape)});"
+                    : $"TensorPrimitives.Add({AttentionEmitter.OutputInputGradient(shape)}, {Slices.Activation("DOutputInputs", "i", "HiddenSize")}, {AttentionEmitter.OutputInputGradient(shape)});");
                 w.Line($"DecoderStepBackward(p, g, a, tokens[DecoderInputsOffset + i], i{AttentionEmitter.SourceLengthArgument(shape, "workspace.SourceLength")}, pass);");
             }
             if (AttentionEmitter.HasProjectedKeys(shape))

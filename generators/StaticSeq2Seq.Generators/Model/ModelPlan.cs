@@ -18,6 +18,8 @@ namespace StaticSeq2Seq.Generators.Model;
 /// <param name="TokenBuffers">Int token buffers of the workspace.</param>
 /// <param name="WorkspaceTokens">Length of the workspace's int memory.</param>
 /// <param name="LinearKernels">Distinct (input, output) sizes of the dense layers, each one emitted kernel pair.</param>
+/// <param name="ForwardOnlyKernels">Those of <paramref name="LinearKernels"/> whose per-step backward nothing calls.</param>
+/// <param name="StepsKernels">Sizes that also get matrix-matrix kernels over every time step at once.</param>
 /// <param name="DecoderInputTable">Decoding reads the decoder's first-layer input product from a per-token table (<c>DecoderInputTableRule</c>).</param>
 internal sealed record ModelPlan(
     string? Namespace,
@@ -31,6 +33,8 @@ internal sealed record ModelPlan(
     EquatableArray<BufferPlan> TokenBuffers,
     int WorkspaceTokens,
     EquatableArray<LinearKernelPlan> LinearKernels,
+    EquatableArray<LinearKernelPlan> ForwardOnlyKernels,
+    EquatableArray<LinearKernelPlan> StepsKernels,
     bool DecoderInputTable)
 {
     /// <summary>

@@ -24,11 +24,11 @@ internal static class Planner
         var (buffers, workspaceFloats) = Place(WorkspaceCatalog.Floats(shape), align: true);
         var (tokenBuffers, workspaceTokens) = Place(WorkspaceCatalog.Tokens(shape), align: false);
 
+        var output = new LinearKernelPlan(shape.HiddenSize, shape.TargetVocabularySize);
         var kernels = new List<LinearKernelPlan>
         {
             new(shape.EmbeddingSize, shape.GateSize),
             new(shape.HiddenSize, shape.GateSize),
-            new(shape.HiddenSize, shape.TargetVocabularySize),
         };
         if (shape.BidirectionalEncoder && shape.Layers > 1)
         {
@@ -50,10 +50,15 @@ internal static class Planner
                 kernels.Add(new(2 * shape.HiddenSize, shape.HiddenSize));
                 break;
         }
+        // The output projection runs step by step forward only (decoding, free-running training); its backward runs
+        // over all steps at once, so it needs a per-step backward only when a recurrent layer shares its size.
+        LinearKernelPlan[] forwardOnly = kernels.Contains(output) ? [] : [output];
+        kernels.Add(output);
         var linearKernels = kernels.Distinct().ToEquatableArray();
 
         return new ModelPlan(spec.Namespace, spec.ClassName, spec.Keyword, shape, tensors.ToEquatableArray(), parameterCount,
-            buffers, workspaceFloats, tokenBuffers, workspaceTokens, linearKernels, DecoderInputTableRule.Applies(shape));
+            buffers, workspaceFloats, tokenBuffers, workspaceTokens, linearKernels, forwardOnly.ToEquatableArray(), new[] { output }.ToEquatableArray(),
+            DecoderInputTableRule.Applies(shape));
     }
 
     private static (EquatableArray<BufferPlan> Buffers, int Length) Place(IReadOnlyList<WorkspaceCatalog.Entry> entries, bool align)

@@ -81,7 +81,8 @@ internal static class WorkspaceCatalog
         {
             entries.Add(new Entry("DCellPrevious", h, "backward scratch: dL/dc of the previous step (H)"));
         }
-        entries.Add(new Entry("DLogits", v, "backward scratch: dL/dlogits (TargetVocabularySize)"));
+        entries.Add(new Entry("DLogits", targetSteps * v, "backward: dL/dlogits of each decoder step (MaxTargetLength + 1, TargetVocabularySize)"));
+        entries.Add(new Entry("DOutputInputs", targetSteps * h, "backward: dL/d(the output projection's input) of each decoder step (MaxTargetLength + 1, H)"));
         AddAttentionBackward(entries, shape);
         return entries;
     }

@@ -17,7 +17,7 @@ namespace Demo;
 /// ○ Target embedding: 6 tokens → E = 3; decoder input SOS, then the previous token
 /// ○ Attention: Luong (general) over the encoder's top-layer states, from the decoder's new top state; output reads tanh(W_c [context ; h] + b_c)
 /// ○ Output: Linear H = 5 → 6, softmax; up to 2 tokens and EOS
-/// ○ 576 parameter floats (2.2 KiB), workspace 496 floats (1.9 KiB)
+/// ○ 576 parameter floats (2.2 KiB), workspace 528 floats (2.1 KiB)
 /// </code>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("StaticSeq2Seq", "%VERSION%")]
@@ -42,7 +42,7 @@ partial class TinyLuong : global::StaticSeq2Seq.ISeq2SeqModel
     /// <summary>Floats in the flat parameter buffer, alignment padding included.</summary>
     public const int ParameterCount = 576;
     /// <summary>Floats of activations a workspace holds.</summary>
-    public const int WorkspaceFloats = 496;
+    public const int WorkspaceFloats = 528;
     /// <summary>Token ids a workspace holds.</summary>
     public const int WorkspaceTokens = 9;
     /// <summary>How the decoder attends to the encoder's states.</summary>
@@ -116,12 +116,13 @@ partial class TinyLuong : global::StaticSeq2Seq.ISeq2SeqModel
     private const int DHidden0Offset = 352; // backward: dL/dh of layer 0 at the current step (H)
     private const int DHidden1Offset = 368; // backward: dL/dh of layer 1 at the current step (H)
     private const int DHiddenPreviousOffset = 384; // backward scratch: dL/dh of the previous step (H)
-    private const int DLogitsOffset = 400; // backward scratch: dL/dlogits (TargetVocabularySize)
-    private const int DEncoderOutputsOffset = 416; // backward: dL/dk_j of each encoder top-layer state, over all decoder steps (MaxSourceLength, H)
-    private const int DAttentionKeysOffset = 432; // backward: dL/dkey_j of each projected key, over all decoder steps (MaxSourceLength, H)
-    private const int DAttentionScoresOffset = 448; // backward scratch: dL/dweights, then dL/dscores, of one step (MaxSourceLength)
-    private const int DAttentionalHiddenOffset = 464; // backward scratch: dL/dh~ (H)
-    private const int DAttentionCombinedOffset = 480; // backward scratch: dL/d[context ; h] (2H)
+    private const int DLogitsOffset = 400; // backward: dL/dlogits of each decoder step (MaxTargetLength + 1, TargetVocabularySize)
+    private const int DOutputInputsOffset = 432; // backward: dL/d(the output projection's input) of each decoder step (MaxTargetLength + 1, H)
+    private const int DEncoderOutputsOffset = 448; // backward: dL/dk_j of each encoder top-layer state, over all decoder steps (MaxSourceLength, H)
+    private const int DAttentionKeysOffset = 464; // backward: dL/dkey_j of each projected key, over all decoder steps (MaxSourceLength, H)
+    private const int DAttentionScoresOffset = 480; // backward scratch: dL/dweights, then dL/dscores, of one step (MaxSourceLength)
+    private const int DAttentionalHiddenOffset = 496; // backward scratch: dL/dh~ (H)
+    private const int DAttentionCombinedOffset = 512; // backward scratch: dL/d[context ; h] (2H)
 
     // Workspace tokens: offset of each buffer.
     private const int SourceTokensOffset = 0; // the source of the last forward pass (MaxSourceLength)

@@ -65,14 +65,27 @@ partial class TinyLuong
         target.CopyTo(targets);
         targets[steps - 1] = global::StaticSeq2Seq.SpecialTokens.Eos;
         float loss = 0f;
-        for (int i = 0; i < steps; i++)
+        if (teacherForced)
         {
-            DecoderStepForward(p, a, inputs[i], i, source.Length, pass);
-            loss += OutputForward(p, a, i, targets[i]);
-            if (!teacherForced && i + 1 < steps)
+            // The inputs are known: run the recurrence, then project every step's output in one matrix-matrix product.
+            for (int i = 0; i < steps; i++)
             {
-                // Softmax keeps the logits' order: the most probable token is their argmax.
-                inputs[i + 1] = TensorPrimitives.IndexOfMax(a.Slice(ProbabilitiesOffset + i * TargetVocabularySize, TargetVocabularySize));
+                DecoderStepForward(p, a, inputs[i], i, source.Length, pass);
+            }
+            loss = OutputsForward(p, a, steps, targets);
+        }
+        else
+        {
+            // Each next input is this step's prediction, so each step's logits are needed before the next step runs.
+            for (int i = 0; i < steps; i++)
+            {
+                DecoderStepForward(p, a, inputs[i], i, source.Length, pass);
+                loss += OutputForward(p, a, i, targets[i]);
+                if (i + 1 < steps)
+                {
+                    // Softmax keeps the logits' order: the most probable token is their argmax.
+                    inputs[i + 1] = TensorPrimitives.IndexOfMax(a.Slice(ProbabilitiesOffset + i * TargetVocabularySize, TargetVocabularySize));
+                }
             }
         }
         workspace.SourceLength = source.Length;
@@ -100,9 +113,11 @@ partial class TinyLuong
         // The attention's gradients with respect to the encoder's states (and projected keys) gather over every decoder step.
         a.Slice(DEncoderOutputsOffset, workspace.SourceLength * HiddenSize).Clear();
         a.Slice(DAttentionKeysOffset, workspace.SourceLength * HiddenSize).Clear();
+        // The recorded inputs fix every step's output, so the output projection's backward runs for all steps first.
+        OutputsBackward(p, g, a, workspace.DecoderSteps, tokens.Slice(DecoderTargetsOffset, workspace.DecoderSteps), lossScale);
         for (int i = workspace.DecoderSteps - 1; i >= 0; i--)
         {
-            OutputBackward(p, g, a, i, tokens[DecoderTargetsOffset + i], lossScale);
+            a.Slice(DOutputInputsOffset + i * HiddenSize, HiddenSize).CopyTo(a.Slice(DAttentionalHiddenOffset, HiddenSize));
             DecoderStepBackward(p, g, a, tokens[DecoderInputsOffset + i], i, workspace.SourceLength, pass);
         }
         AttentionKeysBackward(p, g, a, workspace.SourceLength);

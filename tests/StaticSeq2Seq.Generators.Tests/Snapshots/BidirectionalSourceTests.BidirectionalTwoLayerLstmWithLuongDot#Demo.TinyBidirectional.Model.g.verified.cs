@@ -18,7 +18,7 @@ namespace Demo;
 /// ○ Target embedding: 6 tokens → E = 3; decoder input SOS, then the previous token
 /// ○ Attention: Luong (dot) over the encoder outputs k_j, from the decoder's new top state; output reads tanh(W_c [context ; h] + b_c)
 /// ○ Output: Linear H = 5 → 6, softmax; up to 2 tokens and EOS
-/// ○ 1,968 parameter floats (7.7 KiB), workspace 1,280 floats (5.0 KiB)
+/// ○ 1,968 parameter floats (7.7 KiB), workspace 1,312 floats (5.1 KiB)
 /// </code>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("StaticSeq2Seq", "%VERSION%")]
@@ -43,7 +43,7 @@ partial class TinyBidirectional : global::StaticSeq2Seq.ISeq2SeqModel
     /// <summary>Floats in the flat parameter buffer, alignment padding included.</summary>
     public const int ParameterCount = 1968;
     /// <summary>Floats of activations a workspace holds.</summary>
-    public const int WorkspaceFloats = 1280;
+    public const int WorkspaceFloats = 1312;
     /// <summary>Token ids a workspace holds.</summary>
     public const int WorkspaceTokens = 9;
     /// <summary>How the decoder attends to the encoder's states.</summary>
@@ -153,11 +153,12 @@ partial class TinyBidirectional : global::StaticSeq2Seq.ISeq2SeqModel
     private const int DCell1Offset = 1152; // backward: dL/dc of layer 1 at the current step (H)
     private const int DHiddenPreviousOffset = 1168; // backward scratch: dL/dh of the previous step (H)
     private const int DCellPreviousOffset = 1184; // backward scratch: dL/dc of the previous step (H)
-    private const int DLogitsOffset = 1200; // backward scratch: dL/dlogits (TargetVocabularySize)
-    private const int DEncoderOutputsOffset = 1216; // backward: dL/dk_j of each encoder top-layer state, over all decoder steps (MaxSourceLength, H)
-    private const int DAttentionScoresOffset = 1232; // backward scratch: dL/dweights, then dL/dscores, of one step (MaxSourceLength)
-    private const int DAttentionalHiddenOffset = 1248; // backward scratch: dL/dh~ (H)
-    private const int DAttentionCombinedOffset = 1264; // backward scratch: dL/d[context ; h] (2H)
+    private const int DLogitsOffset = 1200; // backward: dL/dlogits of each decoder step (MaxTargetLength + 1, TargetVocabularySize)
+    private const int DOutputInputsOffset = 1232; // backward: dL/d(the output projection's input) of each decoder step (MaxTargetLength + 1, H)
+    private const int DEncoderOutputsOffset = 1248; // backward: dL/dk_j of each encoder top-layer state, over all decoder steps (MaxSourceLength, H)
+    private const int DAttentionScoresOffset = 1264; // backward scratch: dL/dweights, then dL/dscores, of one step (MaxSourceLength)
+    private const int DAttentionalHiddenOffset = 1280; // backward scratch: dL/dh~ (H)
+    private const int DAttentionCombinedOffset = 1296; // backward scratch: dL/d[context ; h] (2H)
 
     // Workspace tokens: offset of each buffer.
     private const int SourceTokensOffset = 0; // the source of the last forward pass (MaxSourceLength)

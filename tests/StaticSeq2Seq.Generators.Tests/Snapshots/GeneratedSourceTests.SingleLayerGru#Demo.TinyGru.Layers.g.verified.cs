@@ -77,13 +77,36 @@ partial class TinyGru
 
     /// <summary>
     /// Output at decoder step i, forward: logits = W_out h + b_out from the top layer's new state; keeps
-    /// p = softmax(logits) for the backward pass and returns −log p[target].
+    /// p = softmax(logits) for the backward pass and returns −log p[target]. For a free-running pass, whose next input
+    /// is this step's argmax.
     /// </summary>
     private static float OutputForward(ReadOnlySpan<float> p, Span<float> a, int i, int target)
     {
         ReadOnlySpan<float> h = a.Slice(DecoderHidden0Offset + (i + 1) * HiddenSize, HiddenSize);
         Span<float> probabilities = a.Slice(ProbabilitiesOffset + i * TargetVocabularySize, TargetVocabularySize);
         DenseKernels.Linear6x7(p.Slice(OutputWeightOffset, OutputWeightLength), p.Slice(OutputBiasOffset, OutputBiasLength), h, probabilities);
+        return SoftmaxLoss(probabilities, target);
+    }
+
+    /// <summary>
+    /// Output of every decoder step at once, forward, for a teacher-forced pass (no step's input depends on an earlier step's
+    /// logits, so the projection can wait until the recurrence is done): one matrix-matrix product reads W_out once for all
+    /// steps where step by step it would stream it from memory once per step. Returns the summed loss, in step order.
+    /// </summary>
+    private static float OutputsForward(ReadOnlySpan<float> p, Span<float> a, int steps, ReadOnlySpan<int> targets)
+    {
+        DenseKernels.Linear6x7Steps(p.Slice(OutputWeightOffset, OutputWeightLength), p.Slice(OutputBiasOffset, OutputBiasLength), a.Slice(DecoderHidden0Offset + HiddenSize, steps * HiddenSize), a.Slice(ProbabilitiesOffset, steps * TargetVocabularySize), steps);
+        float loss = 0f;
+        for (int i = 0; i < steps; i++)
+        {
+            loss += SoftmaxLoss(a.Slice(ProbabilitiesOffset + i * TargetVocabularySize, TargetVocabularySize), targets[i]);
+        }
+        return loss;
+    }
+
+    /// <summary>Turns one step's logits into p = softmax(logits) in place and returns −log p[target].</summary>
+    private static float SoftmaxLoss(Span<float> probabilities, int target)
+    {
         // Shifting by the largest logit keeps exp from overflowing: −log p[target] = log Σ exp(l − m) − (l[target] − m).
         float max = TensorPrimitives.Max(probabilities);
         float targetLogit = probabilities[target];
@@ -95,17 +118,23 @@ partial class TinyGru
     }
 
     /// <summary>
-    /// Output at decoder step i, backward: dL/dlogits = lossScale (p − onehot(target)); adds the projection's
-    /// gradients into g and dL/dh into the top layer's DHidden0.
+    /// Output of every decoder step at once, backward: dL/dlogits_i = lossScale (p_i − onehot(target_i)); adds the projection's
+    /// gradients into g and writes dL/d(its input) of every step into DOutputInputs. It needs nothing from the recurrent
+    /// backward pass, so it runs before it: dW_out gathers all steps in one pass, where step by step it would be read and
+    /// written once per step.
     /// </summary>
-    private static void OutputBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int i, int target, float lossScale)
+    private static void OutputsBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int steps, ReadOnlySpan<int> targets, float lossScale)
     {
-        ReadOnlySpan<float> h = a.Slice(DecoderHidden0Offset + (i + 1) * HiddenSize, HiddenSize);
-        ReadOnlySpan<float> probabilities = a.Slice(ProbabilitiesOffset + i * TargetVocabularySize, TargetVocabularySize);
-        Span<float> dLogits = a.Slice(DLogitsOffset, TargetVocabularySize);
-        TensorPrimitives.Multiply(probabilities, lossScale, dLogits);
-        dLogits[target] -= lossScale;
-        DenseKernels.Linear6x7Backward(p.Slice(OutputWeightOffset, OutputWeightLength), g.Slice(OutputWeightOffset, OutputWeightLength), g.Slice(OutputBiasOffset, OutputBiasLength), h, dLogits, a.Slice(DHidden0Offset, HiddenSize));
+        Span<float> dLogits = a.Slice(DLogitsOffset, steps * TargetVocabularySize);
+        TensorPrimitives.Multiply(a.Slice(ProbabilitiesOffset, steps * TargetVocabularySize), lossScale, dLogits);
+        for (int i = 0; i < steps; i++)
+        {
+            dLogits[i * TargetVocabularySize + targets[i]] -= lossScale;
+        }
+        DenseKernels.Linear6x7StepsWeightBackward(g.Slice(OutputWeightOffset, OutputWeightLength), g.Slice(OutputBiasOffset, OutputBiasLength), a.Slice(DecoderHidden0Offset + HiddenSize, steps * HiddenSize), dLogits, steps);
+        Span<float> dInputs = a.Slice(DOutputInputsOffset, steps * HiddenSize);
+        dInputs.Clear();
+        DenseKernels.Linear6x7StepsInputBackward(p.Slice(OutputWeightOffset, OutputWeightLength), dLogits, dInputs, steps);
     }
 
     /// <summary>

@@ -16,7 +16,7 @@ namespace Demo;
 /// ○ Decoder: GRU, 1 layer, H = 6, started from the encoder's final state of each layer
 /// ○ Target embedding: 7 tokens → E = 5; decoder input SOS, then the previous token
 /// ○ Output: Linear H = 6 → 7, softmax; up to 4 tokens and EOS
-/// ○ 704 parameter floats (2.8 KiB), workspace 592 floats (2.3 KiB)
+/// ○ 704 parameter floats (2.8 KiB), workspace 656 floats (2.6 KiB)
 /// </code>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("StaticSeq2Seq", "%VERSION%")]
@@ -41,7 +41,7 @@ partial class TinyGru : global::StaticSeq2Seq.ISeq2SeqModel
     /// <summary>Floats in the flat parameter buffer, alignment padding included.</summary>
     public const int ParameterCount = 704;
     /// <summary>Floats of activations a workspace holds.</summary>
-    public const int WorkspaceFloats = 592;
+    public const int WorkspaceFloats = 656;
     /// <summary>Token ids a workspace holds.</summary>
     public const int WorkspaceTokens = 14;
 
@@ -87,7 +87,8 @@ partial class TinyGru : global::StaticSeq2Seq.ISeq2SeqModel
     private const int DGatesHhOffset = 512; // backward scratch: dL/d(W_hh h + b_hh) (G)
     private const int DHidden0Offset = 544; // backward: dL/dh of layer 0 at the current step (H)
     private const int DHiddenPreviousOffset = 560; // backward scratch: dL/dh of the previous step (H)
-    private const int DLogitsOffset = 576; // backward scratch: dL/dlogits (TargetVocabularySize)
+    private const int DLogitsOffset = 576; // backward: dL/dlogits of each decoder step (MaxTargetLength + 1, TargetVocabularySize)
+    private const int DOutputInputsOffset = 624; // backward: dL/d(the output projection's input) of each decoder step (MaxTargetLength + 1, H)
 
     // Workspace tokens: offset of each buffer.
     private const int SourceTokensOffset = 0; // the source of the last forward pass (MaxSourceLength)

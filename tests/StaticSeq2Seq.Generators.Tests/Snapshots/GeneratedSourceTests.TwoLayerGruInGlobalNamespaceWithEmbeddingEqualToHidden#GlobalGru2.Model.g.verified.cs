@@ -14,7 +14,7 @@ using System;
 /// ○ Decoder: GRU, 2 layers, H = 4, started from the encoder's final state of each layer
 /// ○ Target embedding: 6 tokens → E = 4; decoder input SOS, then the previous token
 /// ○ Output: Linear H = 4 → 6, softmax; up to 3 tokens and EOS
-/// ○ 624 parameter floats (2.4 KiB), workspace 544 floats (2.1 KiB)
+/// ○ 624 parameter floats (2.4 KiB), workspace 576 floats (2.2 KiB)
 /// </code>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("StaticSeq2Seq", "%VERSION%")]
@@ -39,7 +39,7 @@ partial class GlobalGru2 : global::StaticSeq2Seq.ISeq2SeqModel
     /// <summary>Floats in the flat parameter buffer, alignment padding included.</summary>
     public const int ParameterCount = 624;
     /// <summary>Floats of activations a workspace holds.</summary>
-    public const int WorkspaceFloats = 544;
+    public const int WorkspaceFloats = 576;
     /// <summary>Token ids a workspace holds.</summary>
     public const int WorkspaceTokens = 10;
 
@@ -110,7 +110,8 @@ partial class GlobalGru2 : global::StaticSeq2Seq.ISeq2SeqModel
     private const int DHidden0Offset = 480; // backward: dL/dh of layer 0 at the current step (H)
     private const int DHidden1Offset = 496; // backward: dL/dh of layer 1 at the current step (H)
     private const int DHiddenPreviousOffset = 512; // backward scratch: dL/dh of the previous step (H)
-    private const int DLogitsOffset = 528; // backward scratch: dL/dlogits (TargetVocabularySize)
+    private const int DLogitsOffset = 528; // backward: dL/dlogits of each decoder step (MaxTargetLength + 1, TargetVocabularySize)
+    private const int DOutputInputsOffset = 560; // backward: dL/d(the output projection's input) of each decoder step (MaxTargetLength + 1, H)
 
     // Workspace tokens: offset of each buffer.
     private const int SourceTokensOffset = 0; // the source of the last forward pass (MaxSourceLength)

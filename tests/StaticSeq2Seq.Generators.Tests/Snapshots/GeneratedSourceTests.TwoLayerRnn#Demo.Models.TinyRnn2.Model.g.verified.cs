@@ -16,7 +16,7 @@ namespace Demo.Models;
 /// ○ Decoder: RNN (tanh), 2 layers, H = 5, started from the encoder's final state of each layer
 /// ○ Target embedding: 6 tokens → E = 3; decoder input SOS, then the previous token
 /// ○ Output: Linear H = 5 → 6, softmax; up to 2 tokens and EOS
-/// ○ 464 parameter floats (1.8 KiB), workspace 336 floats (1.3 KiB)
+/// ○ 464 parameter floats (1.8 KiB), workspace 368 floats (1.4 KiB)
 /// </code>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("StaticSeq2Seq", "%VERSION%")]
@@ -41,7 +41,7 @@ partial class TinyRnn2 : global::StaticSeq2Seq.ISeq2SeqModel
     /// <summary>Floats in the flat parameter buffer, alignment padding included.</summary>
     public const int ParameterCount = 464;
     /// <summary>Floats of activations a workspace holds.</summary>
-    public const int WorkspaceFloats = 336;
+    public const int WorkspaceFloats = 368;
     /// <summary>Token ids a workspace holds.</summary>
     public const int WorkspaceTokens = 9;
 
@@ -103,7 +103,8 @@ partial class TinyRnn2 : global::StaticSeq2Seq.ISeq2SeqModel
     private const int DHidden0Offset = 272; // backward: dL/dh of layer 0 at the current step (H)
     private const int DHidden1Offset = 288; // backward: dL/dh of layer 1 at the current step (H)
     private const int DHiddenPreviousOffset = 304; // backward scratch: dL/dh of the previous step (H)
-    private const int DLogitsOffset = 320; // backward scratch: dL/dlogits (TargetVocabularySize)
+    private const int DLogitsOffset = 320; // backward: dL/dlogits of each decoder step (MaxTargetLength + 1, TargetVocabularySize)
+    private const int DOutputInputsOffset = 352; // backward: dL/d(the output projection's input) of each decoder step (MaxTargetLength + 1, H)
 
     // Workspace tokens: offset of each buffer.
     private const int SourceTokensOffset = 0; // the source of the last forward pass (MaxSourceLength)
