@@ -96,8 +96,11 @@ internal static class DeclarationOracle
         if (declaration.Namespace.Name is { } ns && ns.EndsWith(".StaticSeq2Seq", StringComparison.Ordinal)
             && declaration.AttributeName.StartsWith("StaticSeq2Seq.", StringComparison.Ordinal))
         {
-            // Inside namespace Demo.StaticSeq2Seq, StaticSeq2Seq.X means Demo.StaticSeq2Seq.X.
-            defects.Add(new("an attribute name qualified with a namespace the enclosing one hides", "CS0234"));
+            // Inside namespace Demo.StaticSeq2Seq, StaticSeq2Seq.X means Demo.StaticSeq2Seq.X: not found (CS0234), or, when
+            // the class itself is named Seq2SeqModelAttribute, found as that class, which is no attribute (CS0616, CS0653).
+            defects.Add(declaration.ClassName == "Seq2SeqModelAttribute"
+                ? new("an attribute name qualified with a namespace the enclosing one hides", "CS0234", "CS0616", "CS0653")
+                : new("an attribute name qualified with a namespace the enclosing one hides", "CS0234"));
             anyAnalyzerId = true;
         }
 
