@@ -1,5 +1,6 @@
 using System;
 using StaticSeq2Seq.Generators.Model;
+using static StaticSeq2Seq.Generators.Emit.OffsetText;
 
 namespace StaticSeq2Seq.Generators.Emit;
 
@@ -258,9 +259,4 @@ internal static class LinearKernelEmitter
     }
 
     private static string Plural(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
-
-    private static string Plus(string offset, int add) =>
-        add == 0 ? offset : int.TryParse(offset, out var constant) ? (constant + add).ToString() : $"{offset} + {add}";
-
-    private static string Plus(string left, string right) => right == "0" ? left : $"{left} + {right}";
 }

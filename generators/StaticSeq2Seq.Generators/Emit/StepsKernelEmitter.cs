@@ -1,4 +1,5 @@
 using StaticSeq2Seq.Generators.Model;
+using static StaticSeq2Seq.Generators.Emit.OffsetText;
 
 namespace StaticSeq2Seq.Generators.Emit;
 
@@ -424,9 +425,4 @@ internal static class StepsKernelEmitter
     private static string WeightColumns(LinearKernelPlan kernel) => WeightBackwardName(kernel) + "Columns";
 
     private static string InputColumns(LinearKernelPlan kernel) => InputBackwardName(kernel) + "Columns";
-
-    private static string Plus(string offset, int add) =>
-        add == 0 ? offset : int.TryParse(offset, out var constant) ? (constant + add).ToString() : $"{offset} + {add}";
-
-    private static string Plus(string left, string right) => right == "0" ? left : int.TryParse(left, out var l) && int.TryParse(right, out var r) ? (l + r).ToString() : $"{left} + {right}";
 }
