@@ -49,11 +49,17 @@ internal static class HiddenNames
         }
 
         var candidates = new HashSet<string>(segments) { plan.ClassName };
-        var anyCandidate = new Regex($@"\b({string.Join("|", candidates.Select(Regex.Escape))})\b", RegexOptions.CultureInvariant);
+        // A name after "::" is looked up in the global namespace only (global::StaticSeq2Seq), where only a model without
+        // a namespace can be found; for the others the prefilter leaves such uses, and the file's own namespace line, out.
+        var afterGlobal = plan.Namespace is null ? "" : "(?<!::)";
+        var anyCandidate = new Regex($@"{afterGlobal}\b({string.Join("|", candidates.Select(Regex.Escape))})\b", RegexOptions.CultureInvariant);
+        var namespaceLine = plan.Namespace is null ? null : $"namespace {plan.Namespace};";
         foreach (var file in ModelEmitter.Emit(plan with { ClassName = StandIn }))
         {
-            // Most names never occur in the generated code; only a file that holds one as a word is parsed.
-            if (!anyCandidate.IsMatch(file.Source))
+            // Most names never occur in the generated code; only a file that holds one as a word is parsed, which costs
+            // far more than the emission.
+            var code = namespaceLine is null ? file.Source : file.Source.Replace(namespaceLine, "");
+            if (!anyCandidate.IsMatch(code))
             {
                 continue;
             }
