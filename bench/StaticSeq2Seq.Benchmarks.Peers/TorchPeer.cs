@@ -6,8 +6,8 @@ namespace StaticSeq2Seq.Benchmarks.Peers;
 /// <summary>Seconds per operation, the median and 95th percentile over measured iterations.</summary>
 public sealed record Timing(double Median, double P95);
 
-/// <summary>The PyTorch peer's figures for one configuration.</summary>
-public sealed record TorchResult(string Version, Timing Greedy, Timing Beam, Timing TrainStep);
+/// <summary>The PyTorch peer's figures for one configuration, with the OpenBLAS kernel set it ran on.</summary>
+public sealed record TorchResult(string Version, string OpenBlasCore, Timing Greedy, Timing Beam, Timing TrainStep);
 
 /// <summary>Runs bench/pytorch/peer.py with Debian's Python on one thread, which also exports the ONNX graphs.</summary>
 public static class TorchPeer
@@ -47,7 +47,9 @@ public static class TorchPeer
         }
         using var json = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
         var root = json.RootElement;
-        return new TorchResult(root.GetProperty("torch").GetString() ?? "", Read(root, "greedy"), Read(root, "beam4"), Read(root, "train_step32"));
+        return new TorchResult(
+            root.GetProperty("torch").GetString() ?? "", root.GetProperty("openblas_core").GetString() ?? "",
+            Read(root, "greedy"), Read(root, "beam4"), Read(root, "train_step32"));
     }
 
     private static Timing Read(JsonElement root, string name)

@@ -1,6 +1,6 @@
 """PyTorch peer of the StaticSeq2Seq benchmarks: the same GRU encoder-decoder (configuration S or M), the same sizes,
 the same workloads, in PyTorch's fastest honest CPU form (inference_mode, TorchScript, mv/addmv for batch-1
-projections, one thread). Also exports the encoder and one decoder step to ONNX for the ONNX Runtime peer.
+projections, one thread, OpenBLAS on the widest kernels the CPU runs). Also exports the encoder and one decoder step to ONNX for the ONNX Runtime peer.
 
 Prints one JSON object on stdout: {"config": .., "greedy": {"median_s": .., "p95_s": ..}, "beam4": {..},
 "train_step32": {..}}; each figure is seconds per operation (one decode of one source, or one optimizer step on 32
@@ -12,6 +12,7 @@ Run with Debian's PyTorch: /usr/bin/python3 bench/pytorch/peer.py --config M --i
 import argparse
 import json
 import os
+import subprocess
 import sys
 import time
 
@@ -33,10 +34,44 @@ def parse_arguments():
     return parser.parse_args()
 
 
+def detected_openblas_core() -> str:
+    """The kernel set OpenBLAS picks by itself on this CPU, asked in a child process: the choice is made when the
+    library loads, so asking here would fix it before OPENBLAS_CORETYPE could be set."""
+    probe = ("import ctypes; blas = ctypes.CDLL('libblas.so.3'); blas.openblas_get_corename.restype = ctypes.c_char_p; "
+             "print(blas.openblas_get_corename().decode())")
+    environment = {key: value for key, value in os.environ.items() if key != "OPENBLAS_CORETYPE"}
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=environment)
+    return result.stdout.strip() if result.returncode == 0 else ""
+
+
+def openblas_core() -> str:
+    """OpenBLAS chooses its kernels from the CPU's model number, and a release older than the CPU falls back to its
+    SSE3 kernels ("Prescott"): on a CPU newer than Debian 12's OpenBLAS 0.3.21 that runs matrix-vector products at a
+    third of the speed of its AVX-512 kernels, which would make the peer slower than it is. A core named in
+    OPENBLAS_CORETYPE, or one OpenBLAS recognised, is kept; after a fallback the core is chosen from the CPU's
+    flags. Returns the core in use."""
+    if os.environ.get("OPENBLAS_CORETYPE"):
+        return os.environ["OPENBLAS_CORETYPE"]
+    detected = detected_openblas_core()
+    if detected not in ("", "Prescott", "Core2", "Nehalem", "Sandybridge"):
+        return detected
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            flags = next((line.split(":", 1)[1].split() for line in cpuinfo if line.startswith("flags")), [])
+    except OSError:
+        flags = []
+    if {"avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512cd"}.issubset(flags):
+        os.environ["OPENBLAS_CORETYPE"] = "SkylakeX"
+    elif {"avx2", "fma"}.issubset(flags):
+        os.environ["OPENBLAS_CORETYPE"] = "Haswell"
+    return os.environ.get("OPENBLAS_CORETYPE", detected)
+
+
 arguments = parse_arguments()
-# OpenBLAS reads its thread count when the library loads, so it is set before torch is imported.
+# OpenBLAS reads its thread count and kernel set when the library loads, so both are set before torch is imported.
 os.environ["OPENBLAS_NUM_THREADS"] = str(arguments.threads)
 os.environ["OMP_NUM_THREADS"] = str(arguments.threads)
+OPENBLAS_CORE = openblas_core()
 
 import torch  # noqa: E402
 from torch import Tensor, nn  # noqa: E402
@@ -246,7 +281,8 @@ def main():
     if arguments.onnx_dir:
         export_onnx(BatchOneDecoder(model, config["target_length"]).eval(), source, arguments.onnx_dir)
 
-    results = {"config": arguments.config, "torch": torch.__version__, "threads": torch.get_num_threads()}
+    results = {"config": arguments.config, "torch": torch.__version__, "openblas_core": OPENBLAS_CORE,
+               "threads": torch.get_num_threads()}
     with torch.inference_mode():
         results["greedy"] = measure(lambda: decoder.greedy(source), arguments.iterations, arguments.iteration_seconds)
         results["beam4"] = measure(lambda: decoder.beam(source, 4), arguments.iterations, arguments.iteration_seconds)
