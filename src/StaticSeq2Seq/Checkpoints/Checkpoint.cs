@@ -143,7 +143,9 @@ public static class Checkpoint
     /// A safetensors file written elsewhere, such as a PyTorch state dict saved with the layout's names, loads as weights
     /// only: its tensors are checked against the model's layout by name and shape. To resume, create the trainer with the
     /// saved run's <see cref="TrainingOptions.Seed"/>, <see cref="TrainingOptions.BatchSize"/>,
-    /// <see cref="TrainingOptions.ClipNorm"/> and optimizer (see <see cref="ReadInfo"/>); its
+    /// <see cref="TrainingOptions.ClipNorm"/>, optimizer, <see cref="TrainingOptions.TeacherForcingRatio"/>,
+    /// <see cref="TrainingOptions.EmbeddingDropout"/> and <see cref="TrainingOptions.InterLayerDropout"/> (see
+    /// <see cref="ReadInfo"/>); its
     /// <see cref="TrainingOptions.Epochs"/> is how many epochs the next <see cref="Seq2SeqTrainer.Train"/> call runs,
     /// counting an unfinished saved epoch as one.
     /// </remarks>
@@ -253,6 +255,7 @@ public static class Checkpoint
             BestValidationLoss = trainer.BestValidationLoss,
             BestEpoch = trainer.BestEpoch,
             EpochsWithoutImprovement = trainer.EpochsWithoutImprovement,
+            Pass = new PassSettings(options.TeacherForcingRatio, options.EmbeddingDropout, options.InterLayerDropout),
         };
     }
 
@@ -482,15 +485,26 @@ public static class Checkpoint
         {
             differences.Add($"BatchSize {saved.BatchSize} in the checkpoint, {options.BatchSize} in the trainer");
         }
-        if (saved.ClipNorm != options.ClipNorm)
+        AddDifference(differences, "ClipNorm", saved.ClipNorm, options.ClipNorm);
+        if (saved.Pass is { } pass)
         {
-            differences.Add($"ClipNorm {Number(saved.ClipNorm)} in the checkpoint, {Number(options.ClipNorm)} in the trainer");
+            AddDifference(differences, "TeacherForcingRatio", pass.TeacherForcingRatio, options.TeacherForcingRatio);
+            AddDifference(differences, "EmbeddingDropout", pass.EmbeddingDropout, options.EmbeddingDropout);
+            AddDifference(differences, "InterLayerDropout", pass.InterLayerDropout, options.InterLayerDropout);
         }
         if (differences.Count > 0)
         {
             throw new CheckpointMismatchException(path,
                 $"its training state was saved with other settings than this trainer's: {List(differences)}. To resume exactly, create the trainer with the " +
                 "checkpoint's settings (Checkpoint.ReadInfo(path).Training lists them); to start a new run from its weights, load it without a trainer.");
+        }
+    }
+
+    private static void AddDifference(List<string> differences, string option, float saved, float current)
+    {
+        if (saved != current)
+        {
+            differences.Add($"{option} {Number(saved)} in the checkpoint, {Number(current)} in the trainer");
         }
     }
 

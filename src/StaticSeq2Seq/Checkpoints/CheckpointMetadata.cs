@@ -299,6 +299,12 @@ internal static class CheckpointMetadata
         }
         writer.WriteNumber("best_epoch", training.BestEpoch);
         writer.WriteNumber("epochs_without_improvement", training.EpochsWithoutImprovement);
+        if (training.Pass is { } pass)
+        {
+            writer.WriteNumber("teacher_forcing_ratio", pass.TeacherForcingRatio);
+            writer.WriteNumber("embedding_dropout", pass.EmbeddingDropout);
+            writer.WriteNumber("inter_layer_dropout", pass.InterLayerDropout);
+        }
         writer.WriteEndObject();
     }
 
@@ -349,7 +355,36 @@ internal static class CheckpointMetadata
             BestValidationLoss = bestLoss,
             BestEpoch = bestEpoch,
             EpochsWithoutImprovement = OptionalNonNegativeInt(element, "epochs_without_improvement", key, path),
+            Pass = ReadPassSettings(element, key, path),
         };
+    }
+
+    /// <summary>The pass settings, all three or none: checkpoints written before they were saved have none.</summary>
+    private static PassSettings? ReadPassSettings(JsonElement element, string key, string path)
+    {
+        string[] names = ["teacher_forcing_ratio", "embedding_dropout", "inter_layer_dropout"];
+        var present = Array.FindAll(names, name => element.TryGetProperty(name, out _));
+        if (present.Length == 0)
+        {
+            return null;
+        }
+        if (present.Length < names.Length)
+        {
+            throw new CheckpointFormatException(path,
+                $"metadata entry '{key}' has {string.Join(" and ", present)} but not {string.Join(" and ", Array.FindAll(names, name => Array.IndexOf(present, name) < 0))}; the pass settings come together.");
+        }
+        return new PassSettings(
+            Rate(element, names[0], key, path, maximumIncluded: true),
+            Rate(element, names[1], key, path, maximumIncluded: false),
+            Rate(element, names[2], key, path, maximumIncluded: false));
+    }
+
+    private static float Rate(JsonElement element, string name, string key, string path, bool maximumIncluded)
+    {
+        var value = element.GetProperty(name);
+        return value.ValueKind == JsonValueKind.Number && value.TryGetSingle(out var rate) && rate >= 0f && (maximumIncluded ? rate <= 1f : rate < 1f)
+            ? rate
+            : throw Invalid(key, name, value, maximumIncluded ? "a probability from 0 to 1" : "a rate from 0 up to 1 (excluded)", path);
     }
 
     private static double? OptionalLoss(JsonElement element, string name, string key, string path)

@@ -93,4 +93,17 @@ public sealed class CheckpointTrainingState
 
     /// <summary>The trainer's <see cref="Seq2SeqTrainer.EpochsWithoutImprovement"/>, which early stopping counts towards its patience.</summary>
     public int EpochsWithoutImprovement { get; internal init; }
+
+    /// <summary>
+    /// The trainer's <see cref="TrainingOptions.TeacherForcingRatio"/>, <see cref="TrainingOptions.EmbeddingDropout"/>
+    /// and <see cref="TrainingOptions.InterLayerDropout"/>: what each pair's pass draws. Null in checkpoints written
+    /// before they were saved, which a resuming trainer is then not checked against.
+    /// </summary>
+    public PassSettings? Pass { get; internal init; }
 }
+
+/// <summary>The per-pair settings a training run draws its passes with, as a checkpoint records them.</summary>
+/// <param name="TeacherForcingRatio">The probability that a pair's pass is teacher-forced, from 0 to 1.</param>
+/// <param name="EmbeddingDropout">The dropout rate on the embedded inputs, from 0 up to 1 (excluded).</param>
+/// <param name="InterLayerDropout">The dropout rate between recurrent layers, from 0 up to 1 (excluded).</param>
+public sealed record PassSettings(float TeacherForcingRatio, float EmbeddingDropout, float InterLayerDropout);

@@ -10,8 +10,6 @@ namespace StaticSeq2Seq.Tests.Checkpoints;
 /// <summary>The learning-rate schedule's and early stopping's state in the <c>staticseq2seq.trainer</c> metadata entry.</summary>
 public sealed class CheckpointScheduleStateTests : IDisposable
 {
-    private const string TrainerKey = "staticseq2seq.trainer";
-
     private static readonly string[] ScheduleFields =
         ["base_lr", "plateau_best", "plateau_bad_epochs", "plateau_cooldown_left", "best_validation_loss", "best_epoch", "epochs_without_improvement"];
 
@@ -24,7 +22,7 @@ public sealed class CheckpointScheduleStateTests : IDisposable
     {
         var path = SaveAfterTwoEpochs();
 
-        var trainer = TrainerEntry(SafetensorsParts.Read(path));
+        var trainer = SafetensorsParts.Read(path).TrainerEntry;
 
         Assert.All(ScheduleFields, field => Assert.True(trainer.ContainsKey(field), $"The trainer entry has no '{field}'."));
         Assert.Equal(0.01f, (float)trainer["base_lr"]!); // the Adam of CheckpointTestData.Options
@@ -37,12 +35,7 @@ public sealed class CheckpointScheduleStateTests : IDisposable
     {
         var path = SaveAfterTwoEpochs();
         var parts = SafetensorsParts.Read(path);
-        var trainer = TrainerEntry(parts);
-        foreach (var field in ScheduleFields)
-        {
-            trainer.Remove(field);
-        }
-        parts.Metadata[TrainerKey] = trainer.ToJsonString();
+        parts.EditTrainerEntry(trainer => Array.ForEach(ScheduleFields, field => trainer.Remove(field)));
         var older = folder.File("older.safetensors");
         parts.Write(older);
 
@@ -64,9 +57,7 @@ public sealed class CheckpointScheduleStateTests : IDisposable
     {
         var path = SaveAfterTwoEpochs();
         var parts = SafetensorsParts.Read(path);
-        var trainer = TrainerEntry(parts);
-        trainer[field] = JsonNode.Parse(json);
-        parts.Metadata[TrainerKey] = trainer.ToJsonString();
+        parts.EditTrainerEntry(trainer => trainer[field] = JsonNode.Parse(json));
         var damaged = folder.File("damaged.safetensors");
         parts.Write(damaged);
 
@@ -92,6 +83,4 @@ public sealed class CheckpointScheduleStateTests : IDisposable
         LearningRateSchedule = new ReduceOnPlateau(patience: 5),
         EarlyStopping = new EarlyStoppingOptions { Patience = 5, MinDelta = 100 },
     };
-
-    private static JsonObject TrainerEntry(SafetensorsParts parts) => JsonNode.Parse((string)parts.Metadata[TrainerKey]!)!.AsObject();
 }

@@ -125,6 +125,17 @@ internal sealed class SafetensorsParts
 
     public JsonObject Metadata => Header["__metadata__"]!.AsObject();
 
+    /// <summary>The <c>staticseq2seq.trainer</c> metadata entry's JSON, parsed.</summary>
+    public JsonObject TrainerEntry => JsonNode.Parse((string)Metadata["staticseq2seq.trainer"]!)!.AsObject();
+
+    /// <summary>Rewrites the <c>staticseq2seq.trainer</c> metadata entry after <paramref name="edit"/> changed its JSON.</summary>
+    public void EditTrainerEntry(Action<JsonObject> edit)
+    {
+        var entry = TrainerEntry;
+        edit(entry);
+        Metadata["staticseq2seq.trainer"] = entry.ToJsonString();
+    }
+
     public void Write(string path) => WriteRaw(path, Header.ToJsonString(), Data);
 
     /// <summary>Writes the 8-byte length, <paramref name="header"/> as UTF-8 and <paramref name="data"/>, with no checks.</summary>
