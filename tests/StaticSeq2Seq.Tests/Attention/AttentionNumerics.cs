@@ -1,6 +1,7 @@
-using Xunit;
+using StaticSeq2Seq.Parameters;
 using StaticSeq2Seq.Tests.Models;
 using StaticSeq2Seq.Tests.Numerics;
+using Xunit;
 using Xunit.Abstractions;
 
 namespace StaticSeq2Seq.Tests.Attention;
@@ -21,16 +22,6 @@ public sealed class AttentionNumerics(ITestOutputHelper output)
 
     // Greedy decoding can only be compared token by token where the reference's argmax is not a near tie.
     private const double NearTie = 1e-4;
-
-    // Reference finite differences: each entry of the model's float weights, copied into the double reference,
-    // is moved by ±1e-5. In double the quotient carries ~1e-16 L / 1e-5 ~ 1e-10 of roundoff and h² L''' / 6 ~ 1e-10
-    // of truncation error, so it is the true gradient at the float weights to ~1e-9; what is left is the generated
-    // gradient's float error, sums of at most (steps × source × rows) float products of size <= 1, ~1e-7 absolute.
-    // Hence |a − n| <= 1e-5 + 1e-4 |n|: a hundred times the float noise, yet a dropped path (dL/dk through the scores,
-    // the query's gradient landing in the wrong slot, a missing (1 − e²)) is off by far more.
-    private const double Step = 1e-5;
-    private const double Absolute = 1e-5;
-    private const double Relative = 1e-4;
 
     public static TheoryData<string> Models => AttentionModels.All();
 
@@ -115,30 +106,14 @@ public sealed class AttentionNumerics(ITestOutputHelper output)
 
             var largest = new Dictionary<string, double>(StringComparer.Ordinal);
             var sample = new Random((int)seed);
-            var check = new GradientCheck($"{modelName}, source length {source.Length}, target length {target.Length}", Absolute, Relative);
-            foreach (var tensor in model.Layout.Tensors)
-            {
-                var analytic = new float[tensor.Length];
-                tensor.CopyToPyTorchOrder(gradients, analytic);
-                var weights = reference.Weights[tensor.Name];
-                double Numeric(int index)
-                {
-                    var saved = weights[index];
-                    weights[index] = saved + Step;
-                    var plus = reference.Loss(source, target);
-                    weights[index] = saved - Step;
-                    var minus = reference.Loss(source, target);
-                    weights[index] = saved;
-                    var numeric = (plus - minus) / (2 * Step);
-                    largest[tensor.Name] = Math.Max(largest.GetValueOrDefault(tensor.Name), Math.Abs(numeric));
-                    return numeric;
-                }
-                // Tiny models: every entry. Wide models (~40k floats): 40 entries of each tensor, drawn at random.
-                var indices = AttentionModels.IsWide(modelName) && tensor.Length > 40
-                    ? Enumerable.Range(0, 40).Select(_ => sample.Next(tensor.Length)).Distinct().ToArray()
-                    : Enumerable.Range(0, tensor.Length).ToArray();
-                check.Tensor(tensor.Name, [.. tensor.Shape], indices, i => analytic[i], Numeric);
-            }
+            // Tiny models: every entry. Wide models (~40k floats): 40 entries of each tensor, drawn at random.
+            int[] Entries(ParameterTensor tensor) => AttentionModels.IsWide(modelName) && tensor.Length > 40
+                ? Enumerable.Range(0, 40).Select(_ => sample.Next(tensor.Length)).Distinct().ToArray()
+                : Enumerable.Range(0, tensor.Length).ToArray();
+            var check = ReferenceGradients.Check(
+                $"{modelName}, source length {source.Length}, target length {target.Length}", model, gradients, reference,
+                () => reference.Loss(source, target), Entries,
+                (name, numeric) => largest[name] = Math.Max(largest.GetValueOrDefault(name), Math.Abs(numeric)));
             output.WriteLine(check.Report());
             output.WriteLine("  largest |numeric| per attention tensor: " + string.Join(", ", largest.Where(t => t.Key.Contains(".attention.", StringComparison.Ordinal)).Select(t => $"{t.Key} {t.Value:E2}")));
             if (source.Length > 1)
@@ -149,7 +124,7 @@ public sealed class AttentionNumerics(ITestOutputHelper output)
                 // checked as such).
                 foreach (var (name, value) in largest.Where(t => IsCheckedForSize(t.Key)))
                 {
-                    Assert.True(value > 100 * Absolute, $"{modelName}: the largest gradient entry of {name} is {value:E2}, too small for the check to mean anything.");
+                    Assert.True(value > 100 * ReferenceGradients.Absolute, $"{modelName}: the largest gradient entry of {name} is {value:E2}, too small for the check to mean anything.");
                 }
             }
             if (!check.Passed)
