@@ -408,13 +408,13 @@ internal static class AttentionEmitter
             {
                 var dx = layer == 0 ? Slices.EmbeddingRow("g", "TargetEmbedding", "token") : Slices.Scratch($"DHidden{layer - 1}", "HiddenSize");
                 var current = layer;
-                LayerEmitter.StackInput(LayerEmitter.Side.Decoder, layer).EmitBackward(w, $"dInput{layer}", dx, (x, d) => $"DecoderLayer{current}Backward(p, g, a, {x}, {d}, i)");
+                LayerEmitter.StackInput(LayerEmitter.Side.Decoder, layer).EmitBackward(w, $"dInput{layer}", dx, (_, d) => $"DecoderLayer{current}Backward(p, a, {d}, i)");
             }
             if (bahdanau)
             {
                 w.Line($"Span<float> dx = {Slices.Scratch("DDecoderLayer0Input", "DecoderInputSize")};");
                 w.Line("dx.Clear();");
-                w.Line("DecoderLayer0Backward(p, g, a, a.Slice(DecoderLayer0InputOffset + i * DecoderInputSize, DecoderInputSize), dx, i);");
+                w.Line("DecoderLayer0Backward(p, a, dx, i);");
                 w.Line($"pass.DropInPlace(dx.Slice(0, EmbeddingSize), {DropoutEmitter.DecoderEmbeddingStream}, i);");
                 w.Line($"Span<float> dEmbedding = {Slices.EmbeddingRow("g", "TargetEmbedding", "token")};");
                 w.Line("TensorPrimitives.Add(dEmbedding, dx.Slice(0, EmbeddingSize), dEmbedding);");

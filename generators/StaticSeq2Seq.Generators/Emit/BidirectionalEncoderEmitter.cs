@@ -153,10 +153,29 @@ internal static class BidirectionalEncoderEmitter
         if (layer == 0)
         {
             Embedding("tokens[SourceTokensOffset + t]").EmitBackward(w, "dInput", Slices.EmbeddingRow("g", "SourceEmbedding", "tokens[SourceTokensOffset + t]"),
-                (x, dx) => $"{direction}Layer0Backward(p, g, a, {x}, {dx}, t)");
+                (_, dx) => $"{direction}Layer0Backward(p, a, {dx}, t)");
             return;
         }
-        w.Line($"{direction}Layer{layer}Backward(p, g, a, {Input(layer, "p")}, {Input(layer, "g")}, t);");
+        w.Line($"{direction}Layer{layer}Backward(p, a, {Input(layer, "g")}, t);");
+    }
+
+    /// <summary>
+    /// Both directions' weight gradients of every layer over all positions, after <c>EncoderBackward</c>: layer 0 read the
+    /// embeddings (as dropout left them), each layer above the [forward ; reverse] outputs of the one below, kept as dropped.
+    /// </summary>
+    public static void EmitWeightsBackward(CodeWriter w, ModelShape shape)
+    {
+        w.Line("/// <summary>Bidirectional encoder weight gradients over all <paramref name=\"steps\"/> source positions, both directions of every layer, from the gate gradients the steps' backward kept.</summary>");
+        using (w.Block("private static void EncoderWeightsBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<int> tokens, int steps, in global::StaticSeq2Seq.TrainingPass pass)"))
+        {
+            LayerEmitter.EmitGatheredEmbeddings(w, LayerEmitter.Side.Encoder, "steps");
+            for (var layer = 0; layer < shape.Layers; layer++)
+            {
+                var inputs = layer == 0 ? "embeddings" : $"a.Slice(EncoderLayerOutputs{layer - 1}Offset, steps * 2 * HiddenSize)";
+                w.Line($"{LayerEmitter.WeightsBackwardName(LayerEmitter.Side.Encoder, layer)}(g, a, {inputs}, steps);");
+                w.Line($"{LayerEmitter.WeightsBackwardName(LayerEmitter.Side.EncoderReverse, layer)}(g, a, {inputs}, steps);");
+            }
+        }
     }
 
     /// <summary>What both directions of layer 0 read at position t: the embedding of <paramref name="token"/>, dropped once for both.</summary>

@@ -50,6 +50,8 @@ internal static class LayerEmitter
             BidirectionalEncoderEmitter.EmitForward(w, shape);
             w.Line();
             BidirectionalEncoderEmitter.EmitBackward(w, shape);
+            w.Line();
+            BidirectionalEncoderEmitter.EmitWeightsBackward(w, shape);
         }
         else
         {
@@ -57,11 +59,15 @@ internal static class LayerEmitter
             EmitStackForward(w, shape, Side.Encoder);
             w.Line();
             EmitStackBackward(w, shape, Side.Encoder);
+            w.Line();
+            EmitStackWeightsBackward(w, shape, Side.Encoder);
         }
         w.Line();
         EmitStackForward(w, shape, Side.Decoder);
         w.Line();
         EmitStackBackward(w, shape, Side.Decoder);
+        w.Line();
+        EmitStackWeightsBackward(w, shape, Side.Decoder);
     }
 
     private static string Unparenthesized(string slot) => slot.Trim('(', ')');
@@ -132,71 +138,108 @@ internal static class LayerEmitter
 
     private static void EmitLayerBackward(CodeWriter w, ModelShape shape, Side side, int layer)
     {
-        if (shape.Cell == CellKind.Lstm)
-        {
-            EmitLstmLayerBackward(w, shape, side, layer);
-            return;
-        }
         var ih = Kernel(shape, side, layer);
         var hh = new LinearKernelPlan(shape.HiddenSize, shape.GateSize);
-        w.Line($"/// <summary>");
-        w.Line($"/// {side.Label(layer)}, step {side.Step}, backward: turns dL/dh' (DHidden{layer}) into dL/dh of the previous step (written back to");
-        w.Line($"/// DHidden{layer}), adds the weight and bias gradients into g, and adds dL/dx into <paramref name=\"dx\"/>.");
-        w.Line($"/// </summary>");
-        using (w.Block($"private static void {side.Name}Layer{layer}Backward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<float> x, Span<float> dx, int {side.Step})"))
+        var lstm = shape.Cell == CellKind.Lstm;
+        var gru = shape.Cell == CellKind.Gru;
+        var carry = lstm ? $"dL/dh' (DHidden{layer}) and dL/dc' (DCell{layer})" : $"dL/dh' (DHidden{layer})";
+        var previous = lstm ? $"dL/dh and dL/dc of the previous step (written back to DHidden{layer} and DCell{layer})" : $"dL/dh of the previous step (written back to DHidden{layer})";
+        w.Line("/// <summary>");
+        w.Line($"/// {side.Label(layer)}, step {side.Step}, backward: turns {carry} into {previous},");
+        w.Line($"/// keeps the step's gate gradients for <see cref=\"{WeightsBackwardName(side, layer)}\"/>, and adds dL/dx into <paramref name=\"dx\"/>.");
+        w.Line("/// </summary>");
+        using (w.Block($"private static void {side.Name}Layer{layer}Backward(ReadOnlySpan<float> p, Span<float> a, Span<float> dx, int {side.Step})"))
         {
-            w.Line($"ReadOnlySpan<float> h = {Slices.Activation($"{side.Name}Hidden{layer}", side.Read, "HiddenSize")};");
-            w.Line($"Span<float> dh = {Slices.Scratch($"DHidden{layer}", "HiddenSize")};");
-            w.Line($"Span<float> dhPrevious = {Slices.Scratch("DHiddenPrevious", "HiddenSize")};");
-            w.Line($"Span<float> dGatesIh = {Slices.Scratch("DGatesIh", "GateSize")};");
-            if (shape.Cell == CellKind.Gru)
+            if (!lstm)
             {
-                w.Line($"Span<float> dGatesHh = {Slices.Scratch("DGatesHh", "GateSize")};");
-                w.Line($"ReadOnlySpan<float> gates = {Slices.Activation($"{side.Name}Gates{layer}", side.Step, "GateSize")};");
-                w.Line($"ReadOnlySpan<float> hiddenN = {Slices.Activation($"{side.Name}HiddenN{layer}", side.Step, "HiddenSize")};");
-                w.Line("GruGatesBackward(dh, gates, hiddenN, h, dGatesIh, dGatesHh, dhPrevious);");
-                w.Line($"DenseKernels.{hh.BackwardName}({Slices.Parameter(side.Tensor("WeightHh", layer))}, {Slices.Gradient(side.Tensor("WeightHh", layer))}, {Slices.Gradient(side.Tensor("BiasHh", layer))}, h, dGatesHh, dhPrevious);");
+                w.Line(gru
+                    ? $"ReadOnlySpan<float> h = {Slices.Activation($"{side.Name}Hidden{layer}", side.Read, "HiddenSize")};"
+                    : $"ReadOnlySpan<float> hNext = {Slices.Activation($"{side.Name}Hidden{layer}", side.Write, "HiddenSize")};");
             }
             else
             {
-                w.Line($"ReadOnlySpan<float> hNext = {Slices.Activation($"{side.Name}Hidden{layer}", side.Write, "HiddenSize")};");
+                w.Line($"ReadOnlySpan<float> c = {Slices.Activation($"{side.Name}Cell{layer}", side.Read, "HiddenSize")};");
+                w.Line($"ReadOnlySpan<float> cNext = {Slices.Activation($"{side.Name}Cell{layer}", side.Write, "HiddenSize")};");
+            }
+            if (gru || lstm)
+            {
+                w.Line($"ReadOnlySpan<float> gates = {Slices.Activation($"{side.Name}Gates{layer}", side.Step, "GateSize")};");
+            }
+            if (gru)
+            {
+                w.Line($"ReadOnlySpan<float> hiddenN = {Slices.Activation($"{side.Name}HiddenN{layer}", side.Step, "HiddenSize")};");
+            }
+            w.Line($"Span<float> dh = {Slices.Scratch($"DHidden{layer}", "HiddenSize")};");
+            if (lstm)
+            {
+                w.Line($"Span<float> dc = {Slices.Scratch($"DCell{layer}", "HiddenSize")};");
+            }
+            w.Line($"Span<float> dhPrevious = {Slices.Scratch("DHiddenPrevious", "HiddenSize")};");
+            if (lstm)
+            {
+                w.Line($"Span<float> dcPrevious = {Slices.Scratch("DCellPrevious", "HiddenSize")};");
+            }
+            w.Line($"Span<float> dGatesIh = {Slices.Activation($"{side.Name}DGatesIh{layer}", side.Step, "GateSize")};");
+            if (gru)
+            {
+                w.Line($"Span<float> dGatesHh = {Slices.Activation($"{side.Name}DGatesHh{layer}", side.Step, "GateSize")};");
+                w.Line("GruGatesBackward(dh, gates, hiddenN, h, dGatesIh, dGatesHh, dhPrevious);");
+            }
+            else if (lstm)
+            {
+                w.Line("// Both pre-activations share one gradient: every gate reads gi + gh.");
+                w.Line("LstmGatesBackward(dh, dc, gates, c, cNext, dGatesIh, dcPrevious);");
+                w.Line("dhPrevious.Clear();");
+            }
+            else
+            {
                 w.Line("// Both pre-activations share one gradient: h' = tanh(gi + gh).");
                 w.Line("RnnBackward(dh, hNext, dGatesIh);");
                 w.Line("dhPrevious.Clear();");
-                w.Line($"DenseKernels.{hh.BackwardName}({Slices.Parameter(side.Tensor("WeightHh", layer))}, {Slices.Gradient(side.Tensor("WeightHh", layer))}, {Slices.Gradient(side.Tensor("BiasHh", layer))}, h, dGatesIh, dhPrevious);");
             }
-            w.Line($"DenseKernels.{ih.BackwardName}({Slices.Parameter(side.Tensor("WeightIh", layer))}, {Slices.Gradient(side.Tensor("WeightIh", layer))}, {Slices.Gradient(side.Tensor("BiasIh", layer))}, x, dGatesIh, dx);");
+            w.Line("// The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.");
+            w.Line($"DenseKernels.{StepsKernelEmitter.InputBackwardName(hh)}({Slices.Parameter(side.Tensor("WeightHh", layer))}, {(gru ? "dGatesHh" : "dGatesIh")}, dhPrevious, 1);");
+            w.Line($"DenseKernels.{StepsKernelEmitter.InputBackwardName(ih)}({Slices.Parameter(side.Tensor("WeightIh", layer))}, dGatesIh, dx, 1);");
             w.Line("dhPrevious.CopyTo(dh);");
+            if (lstm)
+            {
+                w.Line("dcPrevious.CopyTo(dc);");
+            }
         }
+        w.Line();
+        EmitWeightsBackward(w, shape, side, layer);
     }
 
-    private static void EmitLstmLayerBackward(CodeWriter w, ModelShape shape, Side side, int layer)
+    public static string WeightsBackwardName(Side side, int layer) => $"{side.Name}Layer{layer}WeightsBackward";
+
+    /// <summary>
+    /// The weight and bias gradients of one layer (one direction) over all its steps, from the gate gradients its steps kept:
+    /// one pass over each weight gradient per sequence instead of one per step, which is what keeps training off the
+    /// memory's pace once a layer's weights outgrow L2.
+    /// </summary>
+    private static void EmitWeightsBackward(CodeWriter w, ModelShape shape, Side side, int layer)
     {
         var ih = Kernel(shape, side, layer);
         var hh = new LinearKernelPlan(shape.HiddenSize, shape.GateSize);
-        w.Line($"/// <summary>");
-        w.Line($"/// {side.Label(layer)}, step {side.Step}, backward: turns dL/dh' (DHidden{layer}) and dL/dc' (DCell{layer}) into dL/dh and dL/dc of the");
-        w.Line($"/// previous step (written back to DHidden{layer} and DCell{layer}), adds the weight and bias gradients into g, and adds");
-        w.Line($"/// dL/dx into <paramref name=\"dx\"/>.");
-        w.Line($"/// </summary>");
-        using (w.Block($"private static void {side.Name}Layer{layer}Backward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<float> x, Span<float> dx, int {side.Step})"))
+        var gru = shape.Cell == CellKind.Gru;
+        // Step t reads slot t (the reverse direction slot t + 1): the states read are the `steps` slots from there.
+        var firstRead = side.Read == side.Step ? "" : " + HiddenSize";
+        w.Line("/// <summary>");
+        w.Line($"/// {side.Label(layer)} backward over all <paramref name=\"steps\"/> at once: dW_ih += Σ x dGatesIh^T and dW_hh += Σ h dGates{(gru ? "Hh" : "Ih")}^T,");
+        w.Line($"/// the biases' gradients the sums of the gate gradients. <paramref name=\"inputs\"/> holds the layer's input x of each step, one row per step.");
+        w.Line("/// </summary>");
+        using (w.Block($"private static void {WeightsBackwardName(side, layer)}(Span<float> g, ReadOnlySpan<float> a, ReadOnlySpan<float> inputs, int steps)"))
         {
-            w.Line($"ReadOnlySpan<float> h = {Slices.Activation($"{side.Name}Hidden{layer}", side.Read, "HiddenSize")};");
-            w.Line($"ReadOnlySpan<float> c = {Slices.Activation($"{side.Name}Cell{layer}", side.Read, "HiddenSize")};");
-            w.Line($"ReadOnlySpan<float> cNext = {Slices.Activation($"{side.Name}Cell{layer}", side.Write, "HiddenSize")};");
-            w.Line($"ReadOnlySpan<float> gates = {Slices.Activation($"{side.Name}Gates{layer}", side.Step, "GateSize")};");
-            w.Line($"Span<float> dh = {Slices.Scratch($"DHidden{layer}", "HiddenSize")};");
-            w.Line($"Span<float> dc = {Slices.Scratch($"DCell{layer}", "HiddenSize")};");
-            w.Line($"Span<float> dhPrevious = {Slices.Scratch("DHiddenPrevious", "HiddenSize")};");
-            w.Line($"Span<float> dcPrevious = {Slices.Scratch("DCellPrevious", "HiddenSize")};");
-            w.Line($"Span<float> dGatesIh = {Slices.Scratch("DGatesIh", "GateSize")};");
-            w.Line("// Both pre-activations share one gradient: every gate reads gi + gh.");
-            w.Line("LstmGatesBackward(dh, dc, gates, c, cNext, dGatesIh, dcPrevious);");
-            w.Line("dhPrevious.Clear();");
-            w.Line($"DenseKernels.{hh.BackwardName}({Slices.Parameter(side.Tensor("WeightHh", layer))}, {Slices.Gradient(side.Tensor("WeightHh", layer))}, {Slices.Gradient(side.Tensor("BiasHh", layer))}, h, dGatesIh, dhPrevious);");
-            w.Line($"DenseKernels.{ih.BackwardName}({Slices.Parameter(side.Tensor("WeightIh", layer))}, {Slices.Gradient(side.Tensor("WeightIh", layer))}, {Slices.Gradient(side.Tensor("BiasIh", layer))}, x, dGatesIh, dx);");
-            w.Line("dhPrevious.CopyTo(dh);");
-            w.Line("dcPrevious.CopyTo(dc);");
+            w.Line($"ReadOnlySpan<float> dGatesIh = a.Slice({side.Name}DGatesIh{layer}Offset, steps * GateSize);");
+            if (gru)
+            {
+                w.Line($"ReadOnlySpan<float> dGatesHh = a.Slice({side.Name}DGatesHh{layer}Offset, steps * GateSize);");
+            }
+            w.Line($"DenseKernels.{StepsKernelEmitter.WeightBackwardName(ih)}({Slices.Gradient(side.Tensor("WeightIh", layer))}, {Slices.Gradient(side.Tensor("BiasIh", layer))}, inputs, dGatesIh, steps);");
+            w.Line(firstRead.Length == 0
+                ? $"// Step {side.Step} read the state in slot {side.Step}."
+                : $"// Step {side.Step} read the state in slot {side.Step} + 1: the reverse direction starts from the last slot.");
+            w.Line($"DenseKernels.{StepsKernelEmitter.WeightBackwardName(hh)}({Slices.Gradient(side.Tensor("WeightHh", layer))}, {Slices.Gradient(side.Tensor("BiasHh", layer))}, a.Slice({side.Name}Hidden{layer}Offset{firstRead}, steps * HiddenSize), {(gru ? "dGatesHh" : "dGatesIh")}, steps);");
         }
     }
 
@@ -249,7 +292,58 @@ internal static class LayerEmitter
                     ? Slices.EmbeddingRow("g", side.Embedding, "token")
                     : Slices.Scratch($"DHidden{layer - 1}", "HiddenSize");
                 var current = layer;
-                StackInput(side, layer).EmitBackward(w, $"dInput{layer}", dx, (x, d) => $"{side.Name}Layer{current}Backward(p, g, a, {x}, {d}, {side.Step})");
+                StackInput(side, layer).EmitBackward(w, $"dInput{layer}", dx, (_, d) => $"{side.Name}Layer{current}Backward(p, a, {d}, {side.Step})");
+            }
+        }
+    }
+
+    /// <summary>
+    /// A one-way stack's weight gradients, after the backward pass through all its steps: each layer's over all steps at once,
+    /// reading its inputs as the forward pass's dropout left them, one row per step.
+    /// </summary>
+    private static void EmitStackWeightsBackward(CodeWriter w, ModelShape shape, Side side)
+    {
+        var steps = side.IsEncoder ? "source positions" : "decoder steps";
+        w.Line($"/// <summary>{side.Name} weight gradients over all <paramref name=\"steps\"/> {steps}, from the gate gradients the steps' backward kept.</summary>");
+        using (w.Block($"private static void {side.Name}WeightsBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<int> tokens, int steps, in global::StaticSeq2Seq.TrainingPass pass)"))
+        {
+            if (side == Side.Decoder && shape.Attention == AttentionKind.Bahdanau)
+            {
+                w.Line("// Layer 0 read [embedding ; context] of each step, kept as the forward pass's dropout left the embedding.");
+                w.Line($"{WeightsBackwardName(side, 0)}(g, a, a.Slice(DecoderLayer0InputOffset, steps * DecoderInputSize), steps);");
+            }
+            else
+            {
+                EmitGatheredEmbeddings(w, side, "steps");
+                w.Line($"{WeightsBackwardName(side, 0)}(g, a, embeddings, steps);");
+            }
+            for (var layer = 1; layer < shape.Layers; layer++)
+            {
+                var input = StackInput(side, layer);
+                var states = $"a.Slice({side.Name}Hidden{layer - 1}Offset + HiddenSize, steps * HiddenSize)";
+                var dropped = $"a.Slice({(side.IsEncoder ? "Encoder" : "Decoder")}DroppedOutputs{layer - 1}Offset, steps * HiddenSize)";
+                w.Line($"// Layer {layer} read layer {layer - 1}'s new states, slots 1..steps, or their copies as dropout left them.");
+                w.Line($"{WeightsBackwardName(side, layer)}(g, a, pass.DroppedInput({states}, {dropped}, {input.Stream}), steps);");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Emits <c>embeddings</c>, the (steps, E) block of what layer 0 of <paramref name="side"/> read at each step: the rows
+    /// dropout wrote, or, at rate 0, where the layer read the embedding rows in place, those rows gathered into the same block.
+    /// </summary>
+    internal static void EmitGatheredEmbeddings(CodeWriter w, Side side, string steps)
+    {
+        var input = StackInput(side, 0);
+        var prefix = side.IsEncoder ? "Encoder" : "Decoder";
+        var tokens = side.IsEncoder ? "SourceTokensOffset" : "DecoderInputsOffset";
+        w.Line($"Span<float> embeddings = a.Slice({prefix}DroppedEmbeddingsOffset, {steps} * EmbeddingSize);");
+        using (w.Block($"if (pass.DropoutRate({input.Stream}) == 0f)"))
+        {
+            w.Line("// Without dropout the layer read the embedding rows in place: gather them, one row per step.");
+            using (w.Block($"for (int {side.Step} = 0; {side.Step} < {steps}; {side.Step}++)"))
+            {
+                w.Line($"{Slices.EmbeddingRow("p", side.Embedding, $"tokens[{tokens} + {side.Step}]")}.CopyTo({Slices.Activation($"{prefix}DroppedEmbeddings", side.Step, "EmbeddingSize")});");
             }
         }
     }

@@ -102,6 +102,11 @@ internal static class ModelEmitter
                 w.Line();
                 StepsKernelEmitter.Emit(w, kernel);
             }
+            foreach (var kernel in plan.StepsBackwardKernels)
+            {
+                w.Line();
+                StepsKernelEmitter.EmitBackward(w, kernel);
+            }
         }
     }
 }

@@ -35,6 +35,12 @@ internal static class StepsKernelEmitter
     {
         EmitForward(w, kernel);
         w.Line();
+        EmitBackward(w, kernel);
+    }
+
+    /// <summary>The weight and input gradients alone, for a layer whose forward pass runs one step at a time.</summary>
+    public static void EmitBackward(CodeWriter w, LinearKernelPlan kernel)
+    {
         EmitWeightBackward(w, kernel);
         w.Line();
         EmitInputBackward(w, kernel);
@@ -145,7 +151,7 @@ internal static class StepsKernelEmitter
     {
         var bias = kernel.HasBias ? "Span<float> dBias, " : "";
         var biasFormula = kernel.HasBias ? ", db += Σ_t dy_t" : "";
-        w.Line($"/// <summary>Weight gradients of <see cref=\"{ForwardName(kernel)}\"/> over every step: dW += Σ_t x_t dy_t^T{biasFormula}, summed in step order. One pass over dW.</summary>");
+        w.Line($"/// <summary>Weight gradients of <see cref=\"{kernel.ForwardName}\"/> over the <paramref name=\"rows\"/> steps of x and dy: dW += Σ_t x_t dy_t^T{biasFormula}, summed in step order. One pass over dW.</summary>");
         using (w.Block($"public static void {WeightBackwardName(kernel)}(Span<float> dWeight, {bias}ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int rows)"))
         {
             w.Line($"const int In = {kernel.In}, Out = {kernel.Out};");
@@ -243,7 +249,7 @@ internal static class StepsKernelEmitter
 
     private static void EmitInputBackward(CodeWriter w, LinearKernelPlan kernel)
     {
-        w.Line($"/// <summary>Input gradients of <see cref=\"{ForwardName(kernel)}\"/> for every step: dx_t += W^T dy_t.</summary>");
+        w.Line($"/// <summary>Input gradients of <see cref=\"{kernel.ForwardName}\"/> for each of the <paramref name=\"rows\"/> steps of dy: dx_t += W^T dy_t.</summary>");
         using (w.Block($"public static void {InputBackwardName(kernel)}(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx, int rows)"))
         {
             w.Line($"const int In = {kernel.In}, Out = {kernel.Out};");

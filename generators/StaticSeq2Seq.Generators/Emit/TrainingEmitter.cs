@@ -187,6 +187,8 @@ internal static class TrainingEmitter
                     : $"TensorPrimitives.Add({AttentionEmitter.OutputInputGradient(shape)}, {Slices.Activation("DOutputInputs", "i", "HiddenSize")}, {AttentionEmitter.OutputInputGradient(shape)});");
                 w.Line($"DecoderStepBackward(p, g, a, tokens[DecoderInputsOffset + i], i{AttentionEmitter.SourceLengthArgument(shape, "workspace.SourceLength")}, pass);");
             }
+            w.Line("// Every step kept its gate gradients: each layer's weight gradients gather over all of them at once.");
+            w.Line("DecoderWeightsBackward(p, g, a, tokens, workspace.DecoderSteps, pass);");
             if (AttentionEmitter.HasProjectedKeys(shape))
             {
                 w.Line("AttentionKeysBackward(p, g, a, workspace.SourceLength);");
@@ -197,6 +199,7 @@ internal static class TrainingEmitter
                     ? "// DHidden and DCell now hold dL/dh and dL/dc of the decoder's initial state of each layer."
                     : "// DHidden now holds dL/dh of the decoder's initial state of each layer.");
                 w.Line("EncoderBackward(p, g, a, tokens, workspace.SourceLength, pass);");
+                w.Line("EncoderWeightsBackward(p, g, a, tokens, workspace.SourceLength, pass);");
                 return;
             }
             w.Line(lstm
@@ -210,6 +213,7 @@ internal static class TrainingEmitter
                 }
                 w.Line("EncoderStepBackward(p, g, a, tokens[SourceTokensOffset + t], t, pass);");
             }
+            w.Line("EncoderWeightsBackward(p, g, a, tokens, workspace.SourceLength, pass);");
         }
     }
 }

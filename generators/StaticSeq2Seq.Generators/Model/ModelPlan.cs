@@ -19,7 +19,9 @@ namespace StaticSeq2Seq.Generators.Model;
 /// <param name="WorkspaceTokens">Length of the workspace's int memory.</param>
 /// <param name="LinearKernels">Distinct (input, output) sizes of the dense layers, each one emitted kernel pair.</param>
 /// <param name="ForwardOnlyKernels">Those of <paramref name="LinearKernels"/> whose per-step backward nothing calls.</param>
-/// <param name="StepsKernels">Sizes that also get matrix-matrix kernels over every time step at once.</param>
+/// <param name="StepsKernels">Sizes that also get matrix-matrix kernels over every time step at once, forward and backward.</param>
+/// <param name="StepsBackwardKernels">Sizes that get the backward ones only: the recurrent layers', whose steps run one after the other
+/// forward, but whose weight gradients gather over all steps after the recurrent backward (and whose dL/dx of one step is its row).</param>
 /// <param name="DecoderInputTable">Decoding reads the decoder's first-layer input product from a per-token table (<c>DecoderInputTableRule</c>).</param>
 internal sealed record ModelPlan(
     string? Namespace,
@@ -35,6 +37,7 @@ internal sealed record ModelPlan(
     EquatableArray<LinearKernelPlan> LinearKernels,
     EquatableArray<LinearKernelPlan> ForwardOnlyKernels,
     EquatableArray<LinearKernelPlan> StepsKernels,
+    EquatableArray<LinearKernelPlan> StepsBackwardKernels,
     bool DecoderInputTable)
 {
     /// <summary>

@@ -25,40 +25,47 @@ internal static class Planner
         var (tokenBuffers, workspaceTokens) = Place(WorkspaceCatalog.Tokens(shape), align: false);
 
         var output = new LinearKernelPlan(shape.HiddenSize, shape.TargetVocabularySize);
-        var kernels = new List<LinearKernelPlan>
+        // The recurrent layers' per-step backward reads their weights only (dL/dx and dL/dh); their weight gradients
+        // gather over all steps afterwards, so their sizes get the all-steps backward kernels.
+        var recurrent = new List<LinearKernelPlan>
         {
             new(shape.EmbeddingSize, shape.GateSize),
             new(shape.HiddenSize, shape.GateSize),
         };
-        if (shape.BidirectionalEncoder && shape.Layers > 1)
+        if (shape.Layers > 1)
         {
-            // Encoder layers above the first read [forward ; reverse].
-            kernels.Add(new(2 * shape.HiddenSize, shape.GateSize));
+            // Encoder layers above the first read [forward ; reverse] when bidirectional.
+            recurrent.Add(new(shape.EncoderUpperInputSize, shape.GateSize));
         }
+        if (shape.Attention == AttentionKind.Bahdanau)
+        {
+            // The decoder's first layer reads [embedding ; context].
+            recurrent.Add(new(shape.DecoderInputSize, shape.GateSize));
+        }
+        // Attention runs step by step, forward and backward.
+        var attention = new List<LinearKernelPlan>();
         switch (shape.Attention)
         {
             case AttentionKind.Bahdanau:
-                // The decoder's first layer reads [embedding ; context]; W_a and U_a are (H, H) with biases.
-                kernels.Add(new(shape.DecoderInputSize, shape.GateSize));
-                kernels.Add(new(shape.HiddenSize, shape.HiddenSize));
+                // W_a and U_a are (H, H) with biases.
+                attention.Add(new(shape.HiddenSize, shape.HiddenSize));
                 break;
             case AttentionKind.LuongGeneral:
-                kernels.Add(new(shape.HiddenSize, shape.HiddenSize, HasBias: false));
-                kernels.Add(new(2 * shape.HiddenSize, shape.HiddenSize));
+                attention.Add(new(shape.HiddenSize, shape.HiddenSize, HasBias: false));
+                attention.Add(new(2 * shape.HiddenSize, shape.HiddenSize));
                 break;
             case AttentionKind.LuongDot:
-                kernels.Add(new(2 * shape.HiddenSize, shape.HiddenSize));
+                attention.Add(new(2 * shape.HiddenSize, shape.HiddenSize));
                 break;
         }
-        // The output projection runs step by step forward only (decoding, free-running training); its backward runs
-        // over all steps at once, so it needs a per-step backward only when a recurrent layer shares its size.
-        LinearKernelPlan[] forwardOnly = kernels.Contains(output) ? [] : [output];
-        kernels.Add(output);
-        var linearKernels = kernels.Distinct().ToEquatableArray();
+        var linearKernels = recurrent.Concat(attention).Append(output).Distinct().ToEquatableArray();
+        // Only attention calls a per-step backward: the output projection's and the recurrent layers' run over all steps.
+        var forwardOnly = linearKernels.Where(kernel => !attention.Contains(kernel)).ToEquatableArray();
+        var stepsBackward = recurrent.Distinct().Where(kernel => kernel != output).ToEquatableArray();
 
         return new ModelPlan(spec.Namespace, spec.ClassName, spec.Keyword, shape, tensors.ToEquatableArray(), parameterCount,
-            buffers, workspaceFloats, tokenBuffers, workspaceTokens, linearKernels, forwardOnly.ToEquatableArray(), new[] { output }.ToEquatableArray(),
-            DecoderInputTableRule.Applies(shape));
+            buffers, workspaceFloats, tokenBuffers, workspaceTokens, linearKernels, forwardOnly, new[] { output }.ToEquatableArray(),
+            stepsBackward, DecoderInputTableRule.Applies(shape));
     }
 
     private static (EquatableArray<BufferPlan> Buffers, int Length) Place(IReadOnlyList<WorkspaceCatalog.Entry> entries, bool align)

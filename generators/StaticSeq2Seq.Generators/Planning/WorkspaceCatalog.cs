@@ -59,12 +59,7 @@ internal static class WorkspaceCatalog
         AddDroppedInputs(entries, shape);
         entries.Add(new Entry("Probabilities", targetSteps * v, "softmax of each decoder step's logits (MaxTargetLength + 1, TargetVocabularySize)"));
         entries.Add(new Entry("GatesHh", g, "scratch: W_hh h + b_hh of the current step (G)"));
-        entries.Add(new Entry("DGatesIh", g, "backward scratch: dL/d(W_ih x + b_ih) (G)"));
-        if (shape.Cell == CellKind.Gru)
-        {
-            // Only the GRU's n gate sees gh apart from gi; RNN and LSTM pre-activations share one gradient in DGatesIh.
-            entries.Add(new Entry("DGatesHh", g, "backward scratch: dL/d(W_hh h + b_hh) (G)"));
-        }
+        AddGateGradients(entries, shape);
         for (var layer = 0; layer < shape.Layers; layer++)
         {
             entries.Add(new Entry($"DHidden{layer}", h, $"backward: dL/dh of layer {layer} at the current step (H)"));
@@ -85,6 +80,33 @@ internal static class WorkspaceCatalog
         entries.Add(new Entry("DOutputInputs", targetSteps * h, "backward: dL/d(the output projection's input) of each decoder step (MaxTargetLength + 1, H)"));
         AddAttentionBackward(entries, shape);
         return entries;
+    }
+
+    /// <summary>
+    /// Each layer's (and direction's) gradients of its gate pre-activations at every step, which the steps' backward
+    /// keeps so that the weight gradients are summed over all steps at once afterwards. Only the GRU's n gate sees
+    /// W_hh h + b_hh apart from W_ih x + b_ih; RNN and LSTM pre-activations share one gradient in DGatesIh.
+    /// </summary>
+    private static void AddGateGradients(List<Entry> entries, ModelShape shape)
+    {
+        long g = shape.GateSize;
+        var sides = new List<(string Name, long Steps, string Label, string Rows)> { ("Encoder", shape.MaxSourceLength, "encoder", "MaxSourceLength") };
+        if (shape.BidirectionalEncoder)
+        {
+            sides.Add(("EncoderReverse", shape.MaxSourceLength, "encoder reverse", "MaxSourceLength"));
+        }
+        sides.Add(("Decoder", shape.MaxTargetLength + 1, "decoder", "MaxTargetLength + 1"));
+        foreach (var (name, steps, label, rows) in sides)
+        {
+            for (var layer = 0; layer < shape.Layers; layer++)
+            {
+                entries.Add(new Entry($"{name}DGatesIh{layer}", steps * g, $"backward: dL/d(W_ih x + b_ih) of {label} layer {layer} at each step ({rows}, G)"));
+                if (shape.Cell == CellKind.Gru)
+                {
+                    entries.Add(new Entry($"{name}DGatesHh{layer}", steps * g, $"backward: dL/d(W_hh h + b_hh) of {label} layer {layer} at each step ({rows}, G)"));
+                }
+            }
+        }
     }
 
     /// <summary>

@@ -25,22 +25,36 @@ partial class TinyBahdanau
     }
 
     /// <summary>
-    /// Encoder layer 0, step t, backward: turns dL/dh' (DHidden0) into dL/dh of the previous step (written back to
-    /// DHidden0), adds the weight and bias gradients into g, and adds dL/dx into <paramref name="dx"/>.
+    /// Encoder layer 0, step t, backward: turns dL/dh' (DHidden0) into dL/dh of the previous step (written back to DHidden0),
+    /// keeps the step's gate gradients for <see cref="EncoderLayer0WeightsBackward"/>, and adds dL/dx into <paramref name="dx"/>.
     /// </summary>
-    private static void EncoderLayer0Backward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<float> x, Span<float> dx, int t)
+    private static void EncoderLayer0Backward(ReadOnlySpan<float> p, Span<float> a, Span<float> dx, int t)
     {
         ReadOnlySpan<float> h = a.Slice(EncoderHidden0Offset + t * HiddenSize, HiddenSize);
-        Span<float> dh = a.Slice(DHidden0Offset, HiddenSize);
-        Span<float> dhPrevious = a.Slice(DHiddenPreviousOffset, HiddenSize);
-        Span<float> dGatesIh = a.Slice(DGatesIhOffset, GateSize);
-        Span<float> dGatesHh = a.Slice(DGatesHhOffset, GateSize);
         ReadOnlySpan<float> gates = a.Slice(EncoderGates0Offset + t * GateSize, GateSize);
         ReadOnlySpan<float> hiddenN = a.Slice(EncoderHiddenN0Offset + t * HiddenSize, HiddenSize);
+        Span<float> dh = a.Slice(DHidden0Offset, HiddenSize);
+        Span<float> dhPrevious = a.Slice(DHiddenPreviousOffset, HiddenSize);
+        Span<float> dGatesIh = a.Slice(EncoderDGatesIh0Offset + t * GateSize, GateSize);
+        Span<float> dGatesHh = a.Slice(EncoderDGatesHh0Offset + t * GateSize, GateSize);
         GruGatesBackward(dh, gates, hiddenN, h, dGatesIh, dGatesHh, dhPrevious);
-        DenseKernels.Linear6x18Backward(p.Slice(EncoderWeightHh0Offset, EncoderWeightHh0Length), g.Slice(EncoderWeightHh0Offset, EncoderWeightHh0Length), g.Slice(EncoderBiasHh0Offset, EncoderBiasHh0Length), h, dGatesHh, dhPrevious);
-        DenseKernels.Linear5x18Backward(p.Slice(EncoderWeightIh0Offset, EncoderWeightIh0Length), g.Slice(EncoderWeightIh0Offset, EncoderWeightIh0Length), g.Slice(EncoderBiasIh0Offset, EncoderBiasIh0Length), x, dGatesIh, dx);
+        // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
+        DenseKernels.Linear6x18StepsInputBackward(p.Slice(EncoderWeightHh0Offset, EncoderWeightHh0Length), dGatesHh, dhPrevious, 1);
+        DenseKernels.Linear5x18StepsInputBackward(p.Slice(EncoderWeightIh0Offset, EncoderWeightIh0Length), dGatesIh, dx, 1);
         dhPrevious.CopyTo(dh);
+    }
+
+    /// <summary>
+    /// Encoder layer 0 backward over all <paramref name="steps"/> at once: dW_ih += Σ x dGatesIh^T and dW_hh += Σ h dGatesHh^T,
+    /// the biases' gradients the sums of the gate gradients. <paramref name="inputs"/> holds the layer's input x of each step, one row per step.
+    /// </summary>
+    private static void EncoderLayer0WeightsBackward(Span<float> g, ReadOnlySpan<float> a, ReadOnlySpan<float> inputs, int steps)
+    {
+        ReadOnlySpan<float> dGatesIh = a.Slice(EncoderDGatesIh0Offset, steps * GateSize);
+        ReadOnlySpan<float> dGatesHh = a.Slice(EncoderDGatesHh0Offset, steps * GateSize);
+        DenseKernels.Linear5x18StepsWeightBackward(g.Slice(EncoderWeightIh0Offset, EncoderWeightIh0Length), g.Slice(EncoderBiasIh0Offset, EncoderBiasIh0Length), inputs, dGatesIh, steps);
+        // Step t read the state in slot t.
+        DenseKernels.Linear6x18StepsWeightBackward(g.Slice(EncoderWeightHh0Offset, EncoderWeightHh0Length), g.Slice(EncoderBiasHh0Offset, EncoderBiasHh0Length), a.Slice(EncoderHidden0Offset, steps * HiddenSize), dGatesHh, steps);
     }
 
     /// <summary>Decoder layer 0 (GRU), step i, forward: reads x (E + H) and state slot i, writes state slot i + 1.</summary>
@@ -57,22 +71,36 @@ partial class TinyBahdanau
     }
 
     /// <summary>
-    /// Decoder layer 0, step i, backward: turns dL/dh' (DHidden0) into dL/dh of the previous step (written back to
-    /// DHidden0), adds the weight and bias gradients into g, and adds dL/dx into <paramref name="dx"/>.
+    /// Decoder layer 0, step i, backward: turns dL/dh' (DHidden0) into dL/dh of the previous step (written back to DHidden0),
+    /// keeps the step's gate gradients for <see cref="DecoderLayer0WeightsBackward"/>, and adds dL/dx into <paramref name="dx"/>.
     /// </summary>
-    private static void DecoderLayer0Backward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<float> x, Span<float> dx, int i)
+    private static void DecoderLayer0Backward(ReadOnlySpan<float> p, Span<float> a, Span<float> dx, int i)
     {
         ReadOnlySpan<float> h = a.Slice(DecoderHidden0Offset + i * HiddenSize, HiddenSize);
-        Span<float> dh = a.Slice(DHidden0Offset, HiddenSize);
-        Span<float> dhPrevious = a.Slice(DHiddenPreviousOffset, HiddenSize);
-        Span<float> dGatesIh = a.Slice(DGatesIhOffset, GateSize);
-        Span<float> dGatesHh = a.Slice(DGatesHhOffset, GateSize);
         ReadOnlySpan<float> gates = a.Slice(DecoderGates0Offset + i * GateSize, GateSize);
         ReadOnlySpan<float> hiddenN = a.Slice(DecoderHiddenN0Offset + i * HiddenSize, HiddenSize);
+        Span<float> dh = a.Slice(DHidden0Offset, HiddenSize);
+        Span<float> dhPrevious = a.Slice(DHiddenPreviousOffset, HiddenSize);
+        Span<float> dGatesIh = a.Slice(DecoderDGatesIh0Offset + i * GateSize, GateSize);
+        Span<float> dGatesHh = a.Slice(DecoderDGatesHh0Offset + i * GateSize, GateSize);
         GruGatesBackward(dh, gates, hiddenN, h, dGatesIh, dGatesHh, dhPrevious);
-        DenseKernels.Linear6x18Backward(p.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), g.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), g.Slice(DecoderBiasHh0Offset, DecoderBiasHh0Length), h, dGatesHh, dhPrevious);
-        DenseKernels.Linear11x18Backward(p.Slice(DecoderWeightIh0Offset, DecoderWeightIh0Length), g.Slice(DecoderWeightIh0Offset, DecoderWeightIh0Length), g.Slice(DecoderBiasIh0Offset, DecoderBiasIh0Length), x, dGatesIh, dx);
+        // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
+        DenseKernels.Linear6x18StepsInputBackward(p.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), dGatesHh, dhPrevious, 1);
+        DenseKernels.Linear11x18StepsInputBackward(p.Slice(DecoderWeightIh0Offset, DecoderWeightIh0Length), dGatesIh, dx, 1);
         dhPrevious.CopyTo(dh);
+    }
+
+    /// <summary>
+    /// Decoder layer 0 backward over all <paramref name="steps"/> at once: dW_ih += Σ x dGatesIh^T and dW_hh += Σ h dGatesHh^T,
+    /// the biases' gradients the sums of the gate gradients. <paramref name="inputs"/> holds the layer's input x of each step, one row per step.
+    /// </summary>
+    private static void DecoderLayer0WeightsBackward(Span<float> g, ReadOnlySpan<float> a, ReadOnlySpan<float> inputs, int steps)
+    {
+        ReadOnlySpan<float> dGatesIh = a.Slice(DecoderDGatesIh0Offset, steps * GateSize);
+        ReadOnlySpan<float> dGatesHh = a.Slice(DecoderDGatesHh0Offset, steps * GateSize);
+        DenseKernels.Linear11x18StepsWeightBackward(g.Slice(DecoderWeightIh0Offset, DecoderWeightIh0Length), g.Slice(DecoderBiasIh0Offset, DecoderBiasIh0Length), inputs, dGatesIh, steps);
+        // Step i read the state in slot i.
+        DenseKernels.Linear6x18StepsWeightBackward(g.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), g.Slice(DecoderBiasHh0Offset, DecoderBiasHh0Length), a.Slice(DecoderHidden0Offset, steps * HiddenSize), dGatesHh, steps);
     }
 
     /// <summary>
@@ -196,8 +224,23 @@ partial class TinyBahdanau
     private static void EncoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int token, int t, in global::StaticSeq2Seq.TrainingPass pass)
     {
         Span<float> dInput0 = pass.GradientTarget(g.Slice(SourceEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), a.Slice(DDroppedInputOffset, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream);
-        EncoderLayer0Backward(p, g, a, pass.DroppedInput(p.Slice(SourceEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), a.Slice(EncoderDroppedEmbeddingsOffset + t * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream), dInput0, t);
+        EncoderLayer0Backward(p, a, dInput0, t);
         pass.AddDroppedGradient(dInput0, g.Slice(SourceEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream, t);
+    }
+
+    /// <summary>Encoder weight gradients over all <paramref name="steps"/> source positions, from the gate gradients the steps' backward kept.</summary>
+    private static void EncoderWeightsBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<int> tokens, int steps, in global::StaticSeq2Seq.TrainingPass pass)
+    {
+        Span<float> embeddings = a.Slice(EncoderDroppedEmbeddingsOffset, steps * EmbeddingSize);
+        if (pass.DropoutRate(global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream) == 0f)
+        {
+            // Without dropout the layer read the embedding rows in place: gather them, one row per step.
+            for (int t = 0; t < steps; t++)
+            {
+                p.Slice(SourceEmbeddingOffset + tokens[SourceTokensOffset + t] * EmbeddingSize, EmbeddingSize).CopyTo(a.Slice(EncoderDroppedEmbeddingsOffset + t * EmbeddingSize, EmbeddingSize));
+            }
+        }
+        EncoderLayer0WeightsBackward(g, a, embeddings, steps);
     }
 
     /// <summary>Decoder step i, Bahdanau attention first: layer 0 reads [embedding ; context], the context attending from the top layer's state before the step.</summary>
@@ -215,10 +258,17 @@ partial class TinyBahdanau
     {
         Span<float> dx = a.Slice(DDecoderLayer0InputOffset, DecoderInputSize);
         dx.Clear();
-        DecoderLayer0Backward(p, g, a, a.Slice(DecoderLayer0InputOffset + i * DecoderInputSize, DecoderInputSize), dx, i);
+        DecoderLayer0Backward(p, a, dx, i);
         pass.DropInPlace(dx.Slice(0, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream, i);
         Span<float> dEmbedding = g.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize);
         TensorPrimitives.Add(dEmbedding, dx.Slice(0, EmbeddingSize), dEmbedding);
         BahdanauBackward(p, g, a, i, sourceLength, dx.Slice(EmbeddingSize, HiddenSize));
+    }
+
+    /// <summary>Decoder weight gradients over all <paramref name="steps"/> decoder steps, from the gate gradients the steps' backward kept.</summary>
+    private static void DecoderWeightsBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<int> tokens, int steps, in global::StaticSeq2Seq.TrainingPass pass)
+    {
+        // Layer 0 read [embedding ; context] of each step, kept as the forward pass's dropout left the embedding.
+        DecoderLayer0WeightsBackward(g, a, a.Slice(DecoderLayer0InputOffset, steps * DecoderInputSize), steps);
     }
 }

@@ -117,6 +117,8 @@ partial class TinyBahdanau
             TensorPrimitives.Add(a.Slice(DHidden0Offset, HiddenSize), a.Slice(DOutputInputsOffset + i * HiddenSize, HiddenSize), a.Slice(DHidden0Offset, HiddenSize));
             DecoderStepBackward(p, g, a, tokens[DecoderInputsOffset + i], i, workspace.SourceLength, pass);
         }
+        // Every step kept its gate gradients: each layer's weight gradients gather over all of them at once.
+        DecoderWeightsBackward(p, g, a, tokens, workspace.DecoderSteps, pass);
         AttentionKeysBackward(p, g, a, workspace.SourceLength);
         // The decoder started from the encoder's final states, so DHidden now holds dL/dh_T of each encoder layer.
         for (int t = workspace.SourceLength - 1; t >= 0; t--)
@@ -124,5 +126,6 @@ partial class TinyBahdanau
             AddKeyGradient(a, t);
             EncoderStepBackward(p, g, a, tokens[SourceTokensOffset + t], t, pass);
         }
+        EncoderWeightsBackward(p, g, a, tokens, workspace.SourceLength, pass);
     }
 }

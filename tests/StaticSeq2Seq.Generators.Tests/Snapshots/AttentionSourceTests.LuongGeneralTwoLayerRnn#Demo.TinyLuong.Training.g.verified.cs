@@ -120,6 +120,8 @@ partial class TinyLuong
             a.Slice(DOutputInputsOffset + i * HiddenSize, HiddenSize).CopyTo(a.Slice(DAttentionalHiddenOffset, HiddenSize));
             DecoderStepBackward(p, g, a, tokens[DecoderInputsOffset + i], i, workspace.SourceLength, pass);
         }
+        // Every step kept its gate gradients: each layer's weight gradients gather over all of them at once.
+        DecoderWeightsBackward(p, g, a, tokens, workspace.DecoderSteps, pass);
         AttentionKeysBackward(p, g, a, workspace.SourceLength);
         // The decoder started from the encoder's final states, so DHidden now holds dL/dh_T of each encoder layer.
         for (int t = workspace.SourceLength - 1; t >= 0; t--)
@@ -127,5 +129,6 @@ partial class TinyLuong
             AddKeyGradient(a, t);
             EncoderStepBackward(p, g, a, tokens[SourceTokensOffset + t], t, pass);
         }
+        EncoderWeightsBackward(p, g, a, tokens, workspace.SourceLength, pass);
     }
 }

@@ -113,104 +113,6 @@ partial class TinyBidirectional
             }
         }
 
-        /// <summary>Backward of <see cref="Linear3x20"/>: dW += x dy^T, db += dy, dx += W^T dy (gradients accumulate).</summary>
-        public static void Linear3x20Backward(ReadOnlySpan<float> weight, Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
-        {
-            const int In = 3, Out = 20;
-            ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));
-            ref float dw = ref MemoryMarshal.GetReference(dWeight.Slice(0, In * Out));
-            ref float xs = ref MemoryMarshal.GetReference(x.Slice(0, In));
-            ref float dys = ref MemoryMarshal.GetReference(dy.Slice(0, Out));
-            ref float dxs = ref MemoryMarshal.GetReference(dx.Slice(0, In));
-            TensorPrimitives.Add(dBias.Slice(0, Out), dy.Slice(0, Out), dBias.Slice(0, Out));
-            if (Vector512.IsHardwareAccelerated)
-            {
-                for (nuint j = 0; j < In; j++)
-                {
-                    Vector512<float> xj = Vector512.Create(Unsafe.Add(ref xs, j));
-                    ref float row = ref Unsafe.Add(ref w, j * Out);
-                    ref float dRow = ref Unsafe.Add(ref dw, j * Out);
-                    Vector512<float> dot0 = Vector512<float>.Zero;
-                    // 1 vector of 16 per row, 1 at a time.
-                    Vector512<float> dy0 = Vector512.LoadUnsafe(ref dys, 0);
-                    Vector512.FusedMultiplyAdd(dy0, xj, Vector512.LoadUnsafe(ref dRow, 0)).StoreUnsafe(ref dRow, 0);
-                    dot0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 0), dy0, dot0);
-                    Unsafe.Add(ref dxs, j) += Vector512.Sum(dot0) + Linear3x20BackwardColumns(ref row, ref dRow, ref dys, Unsafe.Add(ref xs, j), 16);
-                }
-                return;
-            }
-            if (Vector256.IsHardwareAccelerated)
-            {
-                for (nuint j = 0; j < In; j++)
-                {
-                    Vector256<float> xj = Vector256.Create(Unsafe.Add(ref xs, j));
-                    ref float row = ref Unsafe.Add(ref w, j * Out);
-                    ref float dRow = ref Unsafe.Add(ref dw, j * Out);
-                    Vector256<float> dot0 = Vector256<float>.Zero;
-                    Vector256<float> dot1 = Vector256<float>.Zero;
-                    // 2 vectors of 8 per row, 2 at a time.
-                    Vector256<float> dy0 = Vector256.LoadUnsafe(ref dys, 0);
-                    Vector256.FusedMultiplyAdd(dy0, xj, Vector256.LoadUnsafe(ref dRow, 0)).StoreUnsafe(ref dRow, 0);
-                    dot0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, 0), dy0, dot0);
-                    Vector256<float> dy1 = Vector256.LoadUnsafe(ref dys, 8);
-                    Vector256.FusedMultiplyAdd(dy1, xj, Vector256.LoadUnsafe(ref dRow, 8)).StoreUnsafe(ref dRow, 8);
-                    dot1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, 8), dy1, dot1);
-                    Unsafe.Add(ref dxs, j) += Vector256.Sum(dot0 + dot1) + Linear3x20BackwardColumns(ref row, ref dRow, ref dys, Unsafe.Add(ref xs, j), 16);
-                }
-                return;
-            }
-            if (Vector128.IsHardwareAccelerated)
-            {
-                for (nuint j = 0; j < In; j++)
-                {
-                    Vector128<float> xj = Vector128.Create(Unsafe.Add(ref xs, j));
-                    ref float row = ref Unsafe.Add(ref w, j * Out);
-                    ref float dRow = ref Unsafe.Add(ref dw, j * Out);
-                    Vector128<float> dot0 = Vector128<float>.Zero;
-                    Vector128<float> dot1 = Vector128<float>.Zero;
-                    Vector128<float> dot2 = Vector128<float>.Zero;
-                    Vector128<float> dot3 = Vector128<float>.Zero;
-                    // 5 vectors of 4 per row, 4 at a time, then 1.
-                    Vector128<float> dy0 = Vector128.LoadUnsafe(ref dys, 0);
-                    Vector128.FusedMultiplyAdd(dy0, xj, Vector128.LoadUnsafe(ref dRow, 0)).StoreUnsafe(ref dRow, 0);
-                    dot0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 0), dy0, dot0);
-                    Vector128<float> dy1 = Vector128.LoadUnsafe(ref dys, 4);
-                    Vector128.FusedMultiplyAdd(dy1, xj, Vector128.LoadUnsafe(ref dRow, 4)).StoreUnsafe(ref dRow, 4);
-                    dot1 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 4), dy1, dot1);
-                    Vector128<float> dy2 = Vector128.LoadUnsafe(ref dys, 8);
-                    Vector128.FusedMultiplyAdd(dy2, xj, Vector128.LoadUnsafe(ref dRow, 8)).StoreUnsafe(ref dRow, 8);
-                    dot2 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 8), dy2, dot2);
-                    Vector128<float> dy3 = Vector128.LoadUnsafe(ref dys, 12);
-                    Vector128.FusedMultiplyAdd(dy3, xj, Vector128.LoadUnsafe(ref dRow, 12)).StoreUnsafe(ref dRow, 12);
-                    dot3 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 12), dy3, dot3);
-                    Vector128<float> dyRest0 = Vector128.LoadUnsafe(ref dys, 16);
-                    Vector128.FusedMultiplyAdd(dyRest0, xj, Vector128.LoadUnsafe(ref dRow, 16)).StoreUnsafe(ref dRow, 16);
-                    dot0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 16), dyRest0, dot0);
-                    Unsafe.Add(ref dxs, j) += Vector128.Sum((dot0 + dot1) + (dot2 + dot3));
-                }
-                return;
-            }
-            // No SIMD.
-            for (nuint j = 0; j < In; j++)
-            {
-                Unsafe.Add(ref dxs, j) += Linear3x20BackwardColumns(ref Unsafe.Add(ref w, j * Out), ref Unsafe.Add(ref dw, j * Out), ref dys, Unsafe.Add(ref xs, j), 0);
-            }
-        }
-
-        /// <summary>Columns <paramref name="start"/>..19 of one row of <see cref="Linear3x20Backward"/>: updates dW's row and returns its part of (W^T dy)_j.</summary>
-        private static float Linear3x20BackwardColumns(ref float row, ref float dRow, ref float dys, float xj, nuint start)
-        {
-            const int Out = 20;
-            float dot = 0f;
-            for (nuint o = start; o < Out; o++)
-            {
-                float dyo = Unsafe.Add(ref dys, o);
-                Unsafe.Add(ref dRow, o) = MathF.FusedMultiplyAdd(dyo, xj, Unsafe.Add(ref dRow, o));
-                dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref row, o), dyo, dot);
-            }
-            return dot;
-        }
-
         /// <summary>y = W x + b for W of shape (20, 5), stored transposed as (5, 20).</summary>
         public static void Linear5x20(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> x, Span<float> y)
         {
@@ -303,104 +205,6 @@ partial class TinyBidirectional
             }
         }
 
-        /// <summary>Backward of <see cref="Linear5x20"/>: dW += x dy^T, db += dy, dx += W^T dy (gradients accumulate).</summary>
-        public static void Linear5x20Backward(ReadOnlySpan<float> weight, Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
-        {
-            const int In = 5, Out = 20;
-            ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));
-            ref float dw = ref MemoryMarshal.GetReference(dWeight.Slice(0, In * Out));
-            ref float xs = ref MemoryMarshal.GetReference(x.Slice(0, In));
-            ref float dys = ref MemoryMarshal.GetReference(dy.Slice(0, Out));
-            ref float dxs = ref MemoryMarshal.GetReference(dx.Slice(0, In));
-            TensorPrimitives.Add(dBias.Slice(0, Out), dy.Slice(0, Out), dBias.Slice(0, Out));
-            if (Vector512.IsHardwareAccelerated)
-            {
-                for (nuint j = 0; j < In; j++)
-                {
-                    Vector512<float> xj = Vector512.Create(Unsafe.Add(ref xs, j));
-                    ref float row = ref Unsafe.Add(ref w, j * Out);
-                    ref float dRow = ref Unsafe.Add(ref dw, j * Out);
-                    Vector512<float> dot0 = Vector512<float>.Zero;
-                    // 1 vector of 16 per row, 1 at a time.
-                    Vector512<float> dy0 = Vector512.LoadUnsafe(ref dys, 0);
-                    Vector512.FusedMultiplyAdd(dy0, xj, Vector512.LoadUnsafe(ref dRow, 0)).StoreUnsafe(ref dRow, 0);
-                    dot0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 0), dy0, dot0);
-                    Unsafe.Add(ref dxs, j) += Vector512.Sum(dot0) + Linear5x20BackwardColumns(ref row, ref dRow, ref dys, Unsafe.Add(ref xs, j), 16);
-                }
-                return;
-            }
-            if (Vector256.IsHardwareAccelerated)
-            {
-                for (nuint j = 0; j < In; j++)
-                {
-                    Vector256<float> xj = Vector256.Create(Unsafe.Add(ref xs, j));
-                    ref float row = ref Unsafe.Add(ref w, j * Out);
-                    ref float dRow = ref Unsafe.Add(ref dw, j * Out);
-                    Vector256<float> dot0 = Vector256<float>.Zero;
-                    Vector256<float> dot1 = Vector256<float>.Zero;
-                    // 2 vectors of 8 per row, 2 at a time.
-                    Vector256<float> dy0 = Vector256.LoadUnsafe(ref dys, 0);
-                    Vector256.FusedMultiplyAdd(dy0, xj, Vector256.LoadUnsafe(ref dRow, 0)).StoreUnsafe(ref dRow, 0);
-                    dot0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, 0), dy0, dot0);
-                    Vector256<float> dy1 = Vector256.LoadUnsafe(ref dys, 8);
-                    Vector256.FusedMultiplyAdd(dy1, xj, Vector256.LoadUnsafe(ref dRow, 8)).StoreUnsafe(ref dRow, 8);
-                    dot1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, 8), dy1, dot1);
-                    Unsafe.Add(ref dxs, j) += Vector256.Sum(dot0 + dot1) + Linear5x20BackwardColumns(ref row, ref dRow, ref dys, Unsafe.Add(ref xs, j), 16);
-                }
-                return;
-            }
-            if (Vector128.IsHardwareAccelerated)
-            {
-                for (nuint j = 0; j < In; j++)
-                {
-                    Vector128<float> xj = Vector128.Create(Unsafe.Add(ref xs, j));
-                    ref float row = ref Unsafe.Add(ref w, j * Out);
-                    ref float dRow = ref Unsafe.Add(ref dw, j * Out);
-                    Vector128<float> dot0 = Vector128<float>.Zero;
-                    Vector128<float> dot1 = Vector128<float>.Zero;
-                    Vector128<float> dot2 = Vector128<float>.Zero;
-                    Vector128<float> dot3 = Vector128<float>.Zero;
-                    // 5 vectors of 4 per row, 4 at a time, then 1.
-                    Vector128<float> dy0 = Vector128.LoadUnsafe(ref dys, 0);
-                    Vector128.FusedMultiplyAdd(dy0, xj, Vector128.LoadUnsafe(ref dRow, 0)).StoreUnsafe(ref dRow, 0);
-                    dot0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 0), dy0, dot0);
-                    Vector128<float> dy1 = Vector128.LoadUnsafe(ref dys, 4);
-                    Vector128.FusedMultiplyAdd(dy1, xj, Vector128.LoadUnsafe(ref dRow, 4)).StoreUnsafe(ref dRow, 4);
-                    dot1 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 4), dy1, dot1);
-                    Vector128<float> dy2 = Vector128.LoadUnsafe(ref dys, 8);
-                    Vector128.FusedMultiplyAdd(dy2, xj, Vector128.LoadUnsafe(ref dRow, 8)).StoreUnsafe(ref dRow, 8);
-                    dot2 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 8), dy2, dot2);
-                    Vector128<float> dy3 = Vector128.LoadUnsafe(ref dys, 12);
-                    Vector128.FusedMultiplyAdd(dy3, xj, Vector128.LoadUnsafe(ref dRow, 12)).StoreUnsafe(ref dRow, 12);
-                    dot3 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 12), dy3, dot3);
-                    Vector128<float> dyRest0 = Vector128.LoadUnsafe(ref dys, 16);
-                    Vector128.FusedMultiplyAdd(dyRest0, xj, Vector128.LoadUnsafe(ref dRow, 16)).StoreUnsafe(ref dRow, 16);
-                    dot0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 16), dyRest0, dot0);
-                    Unsafe.Add(ref dxs, j) += Vector128.Sum((dot0 + dot1) + (dot2 + dot3));
-                }
-                return;
-            }
-            // No SIMD.
-            for (nuint j = 0; j < In; j++)
-            {
-                Unsafe.Add(ref dxs, j) += Linear5x20BackwardColumns(ref Unsafe.Add(ref w, j * Out), ref Unsafe.Add(ref dw, j * Out), ref dys, Unsafe.Add(ref xs, j), 0);
-            }
-        }
-
-        /// <summary>Columns <paramref name="start"/>..19 of one row of <see cref="Linear5x20Backward"/>: updates dW's row and returns its part of (W^T dy)_j.</summary>
-        private static float Linear5x20BackwardColumns(ref float row, ref float dRow, ref float dys, float xj, nuint start)
-        {
-            const int Out = 20;
-            float dot = 0f;
-            for (nuint o = start; o < Out; o++)
-            {
-                float dyo = Unsafe.Add(ref dys, o);
-                Unsafe.Add(ref dRow, o) = MathF.FusedMultiplyAdd(dyo, xj, Unsafe.Add(ref dRow, o));
-                dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref row, o), dyo, dot);
-            }
-            return dot;
-        }
-
         /// <summary>y = W x + b for W of shape (20, 10), stored transposed as (10, 20).</summary>
         public static void Linear10x20(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> x, Span<float> y)
         {
@@ -491,104 +295,6 @@ partial class TinyBidirectional
                 }
                 Unsafe.Add(ref ys, o) = sum;
             }
-        }
-
-        /// <summary>Backward of <see cref="Linear10x20"/>: dW += x dy^T, db += dy, dx += W^T dy (gradients accumulate).</summary>
-        public static void Linear10x20Backward(ReadOnlySpan<float> weight, Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
-        {
-            const int In = 10, Out = 20;
-            ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));
-            ref float dw = ref MemoryMarshal.GetReference(dWeight.Slice(0, In * Out));
-            ref float xs = ref MemoryMarshal.GetReference(x.Slice(0, In));
-            ref float dys = ref MemoryMarshal.GetReference(dy.Slice(0, Out));
-            ref float dxs = ref MemoryMarshal.GetReference(dx.Slice(0, In));
-            TensorPrimitives.Add(dBias.Slice(0, Out), dy.Slice(0, Out), dBias.Slice(0, Out));
-            if (Vector512.IsHardwareAccelerated)
-            {
-                for (nuint j = 0; j < In; j++)
-                {
-                    Vector512<float> xj = Vector512.Create(Unsafe.Add(ref xs, j));
-                    ref float row = ref Unsafe.Add(ref w, j * Out);
-                    ref float dRow = ref Unsafe.Add(ref dw, j * Out);
-                    Vector512<float> dot0 = Vector512<float>.Zero;
-                    // 1 vector of 16 per row, 1 at a time.
-                    Vector512<float> dy0 = Vector512.LoadUnsafe(ref dys, 0);
-                    Vector512.FusedMultiplyAdd(dy0, xj, Vector512.LoadUnsafe(ref dRow, 0)).StoreUnsafe(ref dRow, 0);
-                    dot0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 0), dy0, dot0);
-                    Unsafe.Add(ref dxs, j) += Vector512.Sum(dot0) + Linear10x20BackwardColumns(ref row, ref dRow, ref dys, Unsafe.Add(ref xs, j), 16);
-                }
-                return;
-            }
-            if (Vector256.IsHardwareAccelerated)
-            {
-                for (nuint j = 0; j < In; j++)
-                {
-                    Vector256<float> xj = Vector256.Create(Unsafe.Add(ref xs, j));
-                    ref float row = ref Unsafe.Add(ref w, j * Out);
-                    ref float dRow = ref Unsafe.Add(ref dw, j * Out);
-                    Vector256<float> dot0 = Vector256<float>.Zero;
-                    Vector256<float> dot1 = Vector256<float>.Zero;
-                    // 2 vectors of 8 per row, 2 at a time.
-                    Vector256<float> dy0 = Vector256.LoadUnsafe(ref dys, 0);
-                    Vector256.FusedMultiplyAdd(dy0, xj, Vector256.LoadUnsafe(ref dRow, 0)).StoreUnsafe(ref dRow, 0);
-                    dot0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, 0), dy0, dot0);
-                    Vector256<float> dy1 = Vector256.LoadUnsafe(ref dys, 8);
-                    Vector256.FusedMultiplyAdd(dy1, xj, Vector256.LoadUnsafe(ref dRow, 8)).StoreUnsafe(ref dRow, 8);
-                    dot1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, 8), dy1, dot1);
-                    Unsafe.Add(ref dxs, j) += Vector256.Sum(dot0 + dot1) + Linear10x20BackwardColumns(ref row, ref dRow, ref dys, Unsafe.Add(ref xs, j), 16);
-                }
-                return;
-            }
-            if (Vector128.IsHardwareAccelerated)
-            {
-                for (nuint j = 0; j < In; j++)
-                {
-                    Vector128<float> xj = Vector128.Create(Unsafe.Add(ref xs, j));
-                    ref float row = ref Unsafe.Add(ref w, j * Out);
-                    ref float dRow = ref Unsafe.Add(ref dw, j * Out);
-                    Vector128<float> dot0 = Vector128<float>.Zero;
-                    Vector128<float> dot1 = Vector128<float>.Zero;
-                    Vector128<float> dot2 = Vector128<float>.Zero;
-                    Vector128<float> dot3 = Vector128<float>.Zero;
-                    // 5 vectors of 4 per row, 4 at a time, then 1.
-                    Vector128<float> dy0 = Vector128.LoadUnsafe(ref dys, 0);
-                    Vector128.FusedMultiplyAdd(dy0, xj, Vector128.LoadUnsafe(ref dRow, 0)).StoreUnsafe(ref dRow, 0);
-                    dot0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 0), dy0, dot0);
-                    Vector128<float> dy1 = Vector128.LoadUnsafe(ref dys, 4);
-                    Vector128.FusedMultiplyAdd(dy1, xj, Vector128.LoadUnsafe(ref dRow, 4)).StoreUnsafe(ref dRow, 4);
-                    dot1 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 4), dy1, dot1);
-                    Vector128<float> dy2 = Vector128.LoadUnsafe(ref dys, 8);
-                    Vector128.FusedMultiplyAdd(dy2, xj, Vector128.LoadUnsafe(ref dRow, 8)).StoreUnsafe(ref dRow, 8);
-                    dot2 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 8), dy2, dot2);
-                    Vector128<float> dy3 = Vector128.LoadUnsafe(ref dys, 12);
-                    Vector128.FusedMultiplyAdd(dy3, xj, Vector128.LoadUnsafe(ref dRow, 12)).StoreUnsafe(ref dRow, 12);
-                    dot3 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 12), dy3, dot3);
-                    Vector128<float> dyRest0 = Vector128.LoadUnsafe(ref dys, 16);
-                    Vector128.FusedMultiplyAdd(dyRest0, xj, Vector128.LoadUnsafe(ref dRow, 16)).StoreUnsafe(ref dRow, 16);
-                    dot0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 16), dyRest0, dot0);
-                    Unsafe.Add(ref dxs, j) += Vector128.Sum((dot0 + dot1) + (dot2 + dot3));
-                }
-                return;
-            }
-            // No SIMD.
-            for (nuint j = 0; j < In; j++)
-            {
-                Unsafe.Add(ref dxs, j) += Linear10x20BackwardColumns(ref Unsafe.Add(ref w, j * Out), ref Unsafe.Add(ref dw, j * Out), ref dys, Unsafe.Add(ref xs, j), 0);
-            }
-        }
-
-        /// <summary>Columns <paramref name="start"/>..19 of one row of <see cref="Linear10x20Backward"/>: updates dW's row and returns its part of (W^T dy)_j.</summary>
-        private static float Linear10x20BackwardColumns(ref float row, ref float dRow, ref float dys, float xj, nuint start)
-        {
-            const int Out = 20;
-            float dot = 0f;
-            for (nuint o = start; o < Out; o++)
-            {
-                float dyo = Unsafe.Add(ref dys, o);
-                Unsafe.Add(ref dRow, o) = MathF.FusedMultiplyAdd(dyo, xj, Unsafe.Add(ref dRow, o));
-                dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref row, o), dyo, dot);
-            }
-            return dot;
         }
 
         /// <summary>y = W x + b for W of shape (5, 10), stored transposed as (10, 5).</summary>
@@ -808,7 +514,7 @@ partial class TinyBidirectional
             }
         }
 
-        /// <summary>Weight gradients of <see cref="Linear5x6Steps"/> over every step: dW += Σ_t x_t dy_t^T, db += Σ_t dy_t, summed in step order. One pass over dW.</summary>
+        /// <summary>Weight gradients of <see cref="Linear5x6"/> over the <paramref name="rows"/> steps of x and dy: dW += Σ_t x_t dy_t^T, db += Σ_t dy_t, summed in step order. One pass over dW.</summary>
         public static void Linear5x6StepsWeightBackward(Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int rows)
         {
             const int In = 5, Out = 6;
@@ -894,7 +600,7 @@ partial class TinyBidirectional
             }
         }
 
-        /// <summary>Input gradients of <see cref="Linear5x6Steps"/> for every step: dx_t += W^T dy_t.</summary>
+        /// <summary>Input gradients of <see cref="Linear5x6"/> for each of the <paramref name="rows"/> steps of dy: dx_t += W^T dy_t.</summary>
         public static void Linear5x6StepsInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx, int rows)
         {
             const int In = 5, Out = 6;
@@ -1030,6 +736,1864 @@ partial class TinyBidirectional
         private static float Linear5x6StepsInputBackwardColumns(ref float row, ref float dyRow, nuint start)
         {
             const int Out = 6;
+            float dot = 0f;
+            for (nuint o = start; o < Out; o++)
+            {
+                dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref row, o), Unsafe.Add(ref dyRow, o), dot);
+            }
+            return dot;
+        }
+
+        /// <summary>Weight gradients of <see cref="Linear3x20"/> over the <paramref name="rows"/> steps of x and dy: dW += Σ_t x_t dy_t^T, db += Σ_t dy_t, summed in step order. One pass over dW.</summary>
+        public static void Linear3x20StepsWeightBackward(Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int rows)
+        {
+            const int In = 3, Out = 20;
+            nuint steps = (nuint)rows;
+            ref float dw = ref MemoryMarshal.GetReference(dWeight.Slice(0, In * Out));
+            ref float xs = ref MemoryMarshal.GetReference(x.Slice(0, rows * In));
+            ref float dys = ref MemoryMarshal.GetReference(dy.Slice(0, rows * Out));
+            for (int t = 0; t < rows; t++)
+            {
+                TensorPrimitives.Add(dBias.Slice(0, Out), dy.Slice(t * Out, Out), dBias.Slice(0, Out));
+            }
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // A block of dy's columns for every step stays in L1 while the tiles of dW's rows pass over it.
+                // Columns 0..15.
+                {
+                    // Weight rows 0..2.
+                    {
+                        ref float dRow0 = ref Unsafe.Add(ref dw, 0 * Out);
+                        Vector512<float> acc00 = Vector512.LoadUnsafe(ref dRow0, 0);
+                        ref float dRow1 = ref Unsafe.Add(ref dw, 1 * Out);
+                        Vector512<float> acc10 = Vector512.LoadUnsafe(ref dRow1, 0);
+                        ref float dRow2 = ref Unsafe.Add(ref dw, 2 * Out);
+                        Vector512<float> acc20 = Vector512.LoadUnsafe(ref dRow2, 0);
+                        for (nuint t = 0; t < steps; t++)
+                        {
+                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out);
+                            ref float xRow = ref Unsafe.Add(ref xs, t * In);
+                            Vector512<float> dy0 = Vector512.LoadUnsafe(ref dyRow, 0);
+                            Vector512<float> x0 = Vector512.Create(Unsafe.Add(ref xRow, 0));
+                            acc00 = Vector512.FusedMultiplyAdd(dy0, x0, acc00);
+                            Vector512<float> x1 = Vector512.Create(Unsafe.Add(ref xRow, 1));
+                            acc10 = Vector512.FusedMultiplyAdd(dy0, x1, acc10);
+                            Vector512<float> x2 = Vector512.Create(Unsafe.Add(ref xRow, 2));
+                            acc20 = Vector512.FusedMultiplyAdd(dy0, x2, acc20);
+                        }
+                        acc00.StoreUnsafe(ref dRow0, 0);
+                        acc10.StoreUnsafe(ref dRow1, 0);
+                        acc20.StoreUnsafe(ref dRow2, 0);
+                    }
+                }
+                Linear3x20StepsWeightBackwardColumns(ref dw, ref xs, ref dys, steps, 16);
+                return;
+            }
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // A block of dy's columns for every step stays in L1 while the tiles of dW's rows pass over it.
+                // Columns 0..15.
+                {
+                    // Weight rows 0..2.
+                    {
+                        ref float dRow0 = ref Unsafe.Add(ref dw, 0 * Out);
+                        Vector256<float> acc00 = Vector256.LoadUnsafe(ref dRow0, 0);
+                        Vector256<float> acc01 = Vector256.LoadUnsafe(ref dRow0, 8);
+                        ref float dRow1 = ref Unsafe.Add(ref dw, 1 * Out);
+                        Vector256<float> acc10 = Vector256.LoadUnsafe(ref dRow1, 0);
+                        Vector256<float> acc11 = Vector256.LoadUnsafe(ref dRow1, 8);
+                        ref float dRow2 = ref Unsafe.Add(ref dw, 2 * Out);
+                        Vector256<float> acc20 = Vector256.LoadUnsafe(ref dRow2, 0);
+                        Vector256<float> acc21 = Vector256.LoadUnsafe(ref dRow2, 8);
+                        for (nuint t = 0; t < steps; t++)
+                        {
+                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out);
+                            ref float xRow = ref Unsafe.Add(ref xs, t * In);
+                            Vector256<float> dy0 = Vector256.LoadUnsafe(ref dyRow, 0);
+                            Vector256<float> dy1 = Vector256.LoadUnsafe(ref dyRow, 8);
+                            Vector256<float> x0 = Vector256.Create(Unsafe.Add(ref xRow, 0));
+                            acc00 = Vector256.FusedMultiplyAdd(dy0, x0, acc00);
+                            acc01 = Vector256.FusedMultiplyAdd(dy1, x0, acc01);
+                            Vector256<float> x1 = Vector256.Create(Unsafe.Add(ref xRow, 1));
+                            acc10 = Vector256.FusedMultiplyAdd(dy0, x1, acc10);
+                            acc11 = Vector256.FusedMultiplyAdd(dy1, x1, acc11);
+                            Vector256<float> x2 = Vector256.Create(Unsafe.Add(ref xRow, 2));
+                            acc20 = Vector256.FusedMultiplyAdd(dy0, x2, acc20);
+                            acc21 = Vector256.FusedMultiplyAdd(dy1, x2, acc21);
+                        }
+                        acc00.StoreUnsafe(ref dRow0, 0);
+                        acc01.StoreUnsafe(ref dRow0, 8);
+                        acc10.StoreUnsafe(ref dRow1, 0);
+                        acc11.StoreUnsafe(ref dRow1, 8);
+                        acc20.StoreUnsafe(ref dRow2, 0);
+                        acc21.StoreUnsafe(ref dRow2, 8);
+                    }
+                }
+                Linear3x20StepsWeightBackwardColumns(ref dw, ref xs, ref dys, steps, 16);
+                return;
+            }
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // A block of dy's columns for every step stays in L1 while the tiles of dW's rows pass over it.
+                for (nuint o = 0; o < 16; o += 8)
+                {
+                    // Weight rows 0..2.
+                    {
+                        ref float dRow0 = ref Unsafe.Add(ref dw, 0 * Out + o);
+                        Vector128<float> acc00 = Vector128.LoadUnsafe(ref dRow0, 0);
+                        Vector128<float> acc01 = Vector128.LoadUnsafe(ref dRow0, 4);
+                        ref float dRow1 = ref Unsafe.Add(ref dw, 1 * Out + o);
+                        Vector128<float> acc10 = Vector128.LoadUnsafe(ref dRow1, 0);
+                        Vector128<float> acc11 = Vector128.LoadUnsafe(ref dRow1, 4);
+                        ref float dRow2 = ref Unsafe.Add(ref dw, 2 * Out + o);
+                        Vector128<float> acc20 = Vector128.LoadUnsafe(ref dRow2, 0);
+                        Vector128<float> acc21 = Vector128.LoadUnsafe(ref dRow2, 4);
+                        for (nuint t = 0; t < steps; t++)
+                        {
+                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out + o);
+                            ref float xRow = ref Unsafe.Add(ref xs, t * In);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow, 0);
+                            Vector128<float> dy1 = Vector128.LoadUnsafe(ref dyRow, 4);
+                            Vector128<float> x0 = Vector128.Create(Unsafe.Add(ref xRow, 0));
+                            acc00 = Vector128.FusedMultiplyAdd(dy0, x0, acc00);
+                            acc01 = Vector128.FusedMultiplyAdd(dy1, x0, acc01);
+                            Vector128<float> x1 = Vector128.Create(Unsafe.Add(ref xRow, 1));
+                            acc10 = Vector128.FusedMultiplyAdd(dy0, x1, acc10);
+                            acc11 = Vector128.FusedMultiplyAdd(dy1, x1, acc11);
+                            Vector128<float> x2 = Vector128.Create(Unsafe.Add(ref xRow, 2));
+                            acc20 = Vector128.FusedMultiplyAdd(dy0, x2, acc20);
+                            acc21 = Vector128.FusedMultiplyAdd(dy1, x2, acc21);
+                        }
+                        acc00.StoreUnsafe(ref dRow0, 0);
+                        acc01.StoreUnsafe(ref dRow0, 4);
+                        acc10.StoreUnsafe(ref dRow1, 0);
+                        acc11.StoreUnsafe(ref dRow1, 4);
+                        acc20.StoreUnsafe(ref dRow2, 0);
+                        acc21.StoreUnsafe(ref dRow2, 4);
+                    }
+                }
+                // Columns 16..19.
+                {
+                    // Weight rows 0..2.
+                    {
+                        ref float dRow0 = ref Unsafe.Add(ref dw, 0 * Out + 16);
+                        Vector128<float> acc00 = Vector128.LoadUnsafe(ref dRow0, 0);
+                        ref float dRow1 = ref Unsafe.Add(ref dw, 1 * Out + 16);
+                        Vector128<float> acc10 = Vector128.LoadUnsafe(ref dRow1, 0);
+                        ref float dRow2 = ref Unsafe.Add(ref dw, 2 * Out + 16);
+                        Vector128<float> acc20 = Vector128.LoadUnsafe(ref dRow2, 0);
+                        for (nuint t = 0; t < steps; t++)
+                        {
+                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out + 16);
+                            ref float xRow = ref Unsafe.Add(ref xs, t * In);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow, 0);
+                            Vector128<float> x0 = Vector128.Create(Unsafe.Add(ref xRow, 0));
+                            acc00 = Vector128.FusedMultiplyAdd(dy0, x0, acc00);
+                            Vector128<float> x1 = Vector128.Create(Unsafe.Add(ref xRow, 1));
+                            acc10 = Vector128.FusedMultiplyAdd(dy0, x1, acc10);
+                            Vector128<float> x2 = Vector128.Create(Unsafe.Add(ref xRow, 2));
+                            acc20 = Vector128.FusedMultiplyAdd(dy0, x2, acc20);
+                        }
+                        acc00.StoreUnsafe(ref dRow0, 0);
+                        acc10.StoreUnsafe(ref dRow1, 0);
+                        acc20.StoreUnsafe(ref dRow2, 0);
+                    }
+                }
+                return;
+            }
+            // No SIMD.
+            Linear3x20StepsWeightBackwardColumns(ref dw, ref xs, ref dys, steps, 0);
+        }
+
+        /// <summary>Columns <paramref name="start"/>..19 of <see cref="Linear3x20StepsWeightBackward"/>, one at a time.</summary>
+        private static void Linear3x20StepsWeightBackwardColumns(ref float dw, ref float xs, ref float dys, nuint steps, nuint start)
+        {
+            const int In = 3, Out = 20;
+            for (nuint j = 0; j < In; j++)
+            {
+                for (nuint o = start; o < Out; o++)
+                {
+                    float sum = Unsafe.Add(ref dw, j * Out + o);
+                    for (nuint t = 0; t < steps; t++)
+                    {
+                        sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref dys, t * Out + o), Unsafe.Add(ref xs, t * In + j), sum);
+                    }
+                    Unsafe.Add(ref dw, j * Out + o) = sum;
+                }
+            }
+        }
+
+        /// <summary>Input gradients of <see cref="Linear3x20"/> for each of the <paramref name="rows"/> steps of dy: dx_t += W^T dy_t.</summary>
+        public static void Linear3x20StepsInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx, int rows)
+        {
+            const int In = 3, Out = 20;
+            nuint steps = (nuint)rows;
+            ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));
+            ref float dys = ref MemoryMarshal.GetReference(dy.Slice(0, rows * Out));
+            ref float dxs = ref MemoryMarshal.GetReference(dx.Slice(0, rows * In));
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // A tile of W's rows stays in L1 while every step's dy passes over it.
+                // Weight rows 0..2.
+                {
+                    nuint t = 0;
+                    for (; t + 4 <= steps; t += 4)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 0 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 1 * Out);
+                        ref float row2 = ref Unsafe.Add(ref w, 2 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
+                        ref float dyRow2 = ref Unsafe.Add(ref dys, (t + 2) * Out);
+                        ref float dyRow3 = ref Unsafe.Add(ref dys, (t + 3) * Out);
+                        Vector512<float> dot00 = Vector512<float>.Zero;
+                        Vector512<float> dot01 = Vector512<float>.Zero;
+                        Vector512<float> dot02 = Vector512<float>.Zero;
+                        Vector512<float> dot10 = Vector512<float>.Zero;
+                        Vector512<float> dot11 = Vector512<float>.Zero;
+                        Vector512<float> dot12 = Vector512<float>.Zero;
+                        Vector512<float> dot20 = Vector512<float>.Zero;
+                        Vector512<float> dot21 = Vector512<float>.Zero;
+                        Vector512<float> dot22 = Vector512<float>.Zero;
+                        Vector512<float> dot30 = Vector512<float>.Zero;
+                        Vector512<float> dot31 = Vector512<float>.Zero;
+                        Vector512<float> dot32 = Vector512<float>.Zero;
+                        for (nuint o = 0; o < 16; o += 16)
+                        {
+                            Vector512<float> wv0 = Vector512.LoadUnsafe(ref row0, o);
+                            Vector512<float> wv1 = Vector512.LoadUnsafe(ref row1, o);
+                            Vector512<float> wv2 = Vector512.LoadUnsafe(ref row2, o);
+                            Vector512<float> dy0 = Vector512.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector512.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector512.FusedMultiplyAdd(wv1, dy0, dot01);
+                            dot02 = Vector512.FusedMultiplyAdd(wv2, dy0, dot02);
+                            Vector512<float> dy1 = Vector512.LoadUnsafe(ref dyRow1, o);
+                            dot10 = Vector512.FusedMultiplyAdd(wv0, dy1, dot10);
+                            dot11 = Vector512.FusedMultiplyAdd(wv1, dy1, dot11);
+                            dot12 = Vector512.FusedMultiplyAdd(wv2, dy1, dot12);
+                            Vector512<float> dy2 = Vector512.LoadUnsafe(ref dyRow2, o);
+                            dot20 = Vector512.FusedMultiplyAdd(wv0, dy2, dot20);
+                            dot21 = Vector512.FusedMultiplyAdd(wv1, dy2, dot21);
+                            dot22 = Vector512.FusedMultiplyAdd(wv2, dy2, dot22);
+                            Vector512<float> dy3 = Vector512.LoadUnsafe(ref dyRow3, o);
+                            dot30 = Vector512.FusedMultiplyAdd(wv0, dy3, dot30);
+                            dot31 = Vector512.FusedMultiplyAdd(wv1, dy3, dot31);
+                            dot32 = Vector512.FusedMultiplyAdd(wv2, dy3, dot32);
+                        }
+                        Unsafe.Add(ref dxs, t * In) += Vector512.Sum(dot00) + Linear3x20StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 1) += Vector512.Sum(dot01) + Linear3x20StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 2) += Vector512.Sum(dot02) + Linear3x20StepsInputBackwardColumns(ref row2, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In) += Vector512.Sum(dot10) + Linear3x20StepsInputBackwardColumns(ref row0, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 1) += Vector512.Sum(dot11) + Linear3x20StepsInputBackwardColumns(ref row1, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 2) += Vector512.Sum(dot12) + Linear3x20StepsInputBackwardColumns(ref row2, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 2) * In) += Vector512.Sum(dot20) + Linear3x20StepsInputBackwardColumns(ref row0, ref dyRow2, 16);
+                        Unsafe.Add(ref dxs, (t + 2) * In + 1) += Vector512.Sum(dot21) + Linear3x20StepsInputBackwardColumns(ref row1, ref dyRow2, 16);
+                        Unsafe.Add(ref dxs, (t + 2) * In + 2) += Vector512.Sum(dot22) + Linear3x20StepsInputBackwardColumns(ref row2, ref dyRow2, 16);
+                        Unsafe.Add(ref dxs, (t + 3) * In) += Vector512.Sum(dot30) + Linear3x20StepsInputBackwardColumns(ref row0, ref dyRow3, 16);
+                        Unsafe.Add(ref dxs, (t + 3) * In + 1) += Vector512.Sum(dot31) + Linear3x20StepsInputBackwardColumns(ref row1, ref dyRow3, 16);
+                        Unsafe.Add(ref dxs, (t + 3) * In + 2) += Vector512.Sum(dot32) + Linear3x20StepsInputBackwardColumns(ref row2, ref dyRow3, 16);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 0 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 1 * Out);
+                        ref float row2 = ref Unsafe.Add(ref w, 2 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        Vector512<float> dot00 = Vector512<float>.Zero;
+                        Vector512<float> dot01 = Vector512<float>.Zero;
+                        Vector512<float> dot02 = Vector512<float>.Zero;
+                        for (nuint o = 0; o < 16; o += 16)
+                        {
+                            Vector512<float> wv0 = Vector512.LoadUnsafe(ref row0, o);
+                            Vector512<float> wv1 = Vector512.LoadUnsafe(ref row1, o);
+                            Vector512<float> wv2 = Vector512.LoadUnsafe(ref row2, o);
+                            Vector512<float> dy0 = Vector512.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector512.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector512.FusedMultiplyAdd(wv1, dy0, dot01);
+                            dot02 = Vector512.FusedMultiplyAdd(wv2, dy0, dot02);
+                        }
+                        Unsafe.Add(ref dxs, t * In) += Vector512.Sum(dot00) + Linear3x20StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 1) += Vector512.Sum(dot01) + Linear3x20StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 2) += Vector512.Sum(dot02) + Linear3x20StepsInputBackwardColumns(ref row2, ref dyRow0, 16);
+                    }
+                }
+                return;
+            }
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // A tile of W's rows stays in L1 while every step's dy passes over it.
+                // Weight rows 0..2.
+                {
+                    nuint t = 0;
+                    for (; t + 2 <= steps; t += 2)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 0 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 1 * Out);
+                        ref float row2 = ref Unsafe.Add(ref w, 2 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
+                        Vector256<float> dot00 = Vector256<float>.Zero;
+                        Vector256<float> dot01 = Vector256<float>.Zero;
+                        Vector256<float> dot02 = Vector256<float>.Zero;
+                        Vector256<float> dot10 = Vector256<float>.Zero;
+                        Vector256<float> dot11 = Vector256<float>.Zero;
+                        Vector256<float> dot12 = Vector256<float>.Zero;
+                        for (nuint o = 0; o < 16; o += 8)
+                        {
+                            Vector256<float> wv0 = Vector256.LoadUnsafe(ref row0, o);
+                            Vector256<float> wv1 = Vector256.LoadUnsafe(ref row1, o);
+                            Vector256<float> wv2 = Vector256.LoadUnsafe(ref row2, o);
+                            Vector256<float> dy0 = Vector256.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector256.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector256.FusedMultiplyAdd(wv1, dy0, dot01);
+                            dot02 = Vector256.FusedMultiplyAdd(wv2, dy0, dot02);
+                            Vector256<float> dy1 = Vector256.LoadUnsafe(ref dyRow1, o);
+                            dot10 = Vector256.FusedMultiplyAdd(wv0, dy1, dot10);
+                            dot11 = Vector256.FusedMultiplyAdd(wv1, dy1, dot11);
+                            dot12 = Vector256.FusedMultiplyAdd(wv2, dy1, dot12);
+                        }
+                        Unsafe.Add(ref dxs, t * In) += Vector256.Sum(dot00) + Linear3x20StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 1) += Vector256.Sum(dot01) + Linear3x20StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 2) += Vector256.Sum(dot02) + Linear3x20StepsInputBackwardColumns(ref row2, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In) += Vector256.Sum(dot10) + Linear3x20StepsInputBackwardColumns(ref row0, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 1) += Vector256.Sum(dot11) + Linear3x20StepsInputBackwardColumns(ref row1, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 2) += Vector256.Sum(dot12) + Linear3x20StepsInputBackwardColumns(ref row2, ref dyRow1, 16);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 0 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 1 * Out);
+                        ref float row2 = ref Unsafe.Add(ref w, 2 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        Vector256<float> dot00 = Vector256<float>.Zero;
+                        Vector256<float> dot01 = Vector256<float>.Zero;
+                        Vector256<float> dot02 = Vector256<float>.Zero;
+                        for (nuint o = 0; o < 16; o += 8)
+                        {
+                            Vector256<float> wv0 = Vector256.LoadUnsafe(ref row0, o);
+                            Vector256<float> wv1 = Vector256.LoadUnsafe(ref row1, o);
+                            Vector256<float> wv2 = Vector256.LoadUnsafe(ref row2, o);
+                            Vector256<float> dy0 = Vector256.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector256.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector256.FusedMultiplyAdd(wv1, dy0, dot01);
+                            dot02 = Vector256.FusedMultiplyAdd(wv2, dy0, dot02);
+                        }
+                        Unsafe.Add(ref dxs, t * In) += Vector256.Sum(dot00) + Linear3x20StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 1) += Vector256.Sum(dot01) + Linear3x20StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 2) += Vector256.Sum(dot02) + Linear3x20StepsInputBackwardColumns(ref row2, ref dyRow0, 16);
+                    }
+                }
+                return;
+            }
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // A tile of W's rows stays in L1 while every step's dy passes over it.
+                // Weight rows 0..2.
+                {
+                    nuint t = 0;
+                    for (; t + 2 <= steps; t += 2)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 0 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 1 * Out);
+                        ref float row2 = ref Unsafe.Add(ref w, 2 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
+                        Vector128<float> dot00 = Vector128<float>.Zero;
+                        Vector128<float> dot01 = Vector128<float>.Zero;
+                        Vector128<float> dot02 = Vector128<float>.Zero;
+                        Vector128<float> dot10 = Vector128<float>.Zero;
+                        Vector128<float> dot11 = Vector128<float>.Zero;
+                        Vector128<float> dot12 = Vector128<float>.Zero;
+                        for (nuint o = 0; o < 20; o += 4)
+                        {
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row0, o);
+                            Vector128<float> wv1 = Vector128.LoadUnsafe(ref row1, o);
+                            Vector128<float> wv2 = Vector128.LoadUnsafe(ref row2, o);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector128.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector128.FusedMultiplyAdd(wv1, dy0, dot01);
+                            dot02 = Vector128.FusedMultiplyAdd(wv2, dy0, dot02);
+                            Vector128<float> dy1 = Vector128.LoadUnsafe(ref dyRow1, o);
+                            dot10 = Vector128.FusedMultiplyAdd(wv0, dy1, dot10);
+                            dot11 = Vector128.FusedMultiplyAdd(wv1, dy1, dot11);
+                            dot12 = Vector128.FusedMultiplyAdd(wv2, dy1, dot12);
+                        }
+                        Unsafe.Add(ref dxs, t * In) += Vector128.Sum(dot00);
+                        Unsafe.Add(ref dxs, t * In + 1) += Vector128.Sum(dot01);
+                        Unsafe.Add(ref dxs, t * In + 2) += Vector128.Sum(dot02);
+                        Unsafe.Add(ref dxs, (t + 1) * In) += Vector128.Sum(dot10);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 1) += Vector128.Sum(dot11);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 2) += Vector128.Sum(dot12);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 0 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 1 * Out);
+                        ref float row2 = ref Unsafe.Add(ref w, 2 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        Vector128<float> dot00 = Vector128<float>.Zero;
+                        Vector128<float> dot01 = Vector128<float>.Zero;
+                        Vector128<float> dot02 = Vector128<float>.Zero;
+                        for (nuint o = 0; o < 20; o += 4)
+                        {
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row0, o);
+                            Vector128<float> wv1 = Vector128.LoadUnsafe(ref row1, o);
+                            Vector128<float> wv2 = Vector128.LoadUnsafe(ref row2, o);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector128.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector128.FusedMultiplyAdd(wv1, dy0, dot01);
+                            dot02 = Vector128.FusedMultiplyAdd(wv2, dy0, dot02);
+                        }
+                        Unsafe.Add(ref dxs, t * In) += Vector128.Sum(dot00);
+                        Unsafe.Add(ref dxs, t * In + 1) += Vector128.Sum(dot01);
+                        Unsafe.Add(ref dxs, t * In + 2) += Vector128.Sum(dot02);
+                    }
+                }
+                return;
+            }
+            // No SIMD.
+            for (nuint t = 0; t < steps; t++)
+            {
+                for (nuint j = 0; j < In; j++)
+                {
+                    Unsafe.Add(ref dxs, t * In + j) += Linear3x20StepsInputBackwardColumns(ref Unsafe.Add(ref w, j * Out), ref Unsafe.Add(ref dys, t * Out), 0);
+                }
+            }
+        }
+
+        /// <summary>Columns <paramref name="start"/>..19 of one dot product of <see cref="Linear3x20StepsInputBackward"/>: Σ_o W[j, o] dy[o].</summary>
+        private static float Linear3x20StepsInputBackwardColumns(ref float row, ref float dyRow, nuint start)
+        {
+            const int Out = 20;
+            float dot = 0f;
+            for (nuint o = start; o < Out; o++)
+            {
+                dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref row, o), Unsafe.Add(ref dyRow, o), dot);
+            }
+            return dot;
+        }
+
+        /// <summary>Weight gradients of <see cref="Linear5x20"/> over the <paramref name="rows"/> steps of x and dy: dW += Σ_t x_t dy_t^T, db += Σ_t dy_t, summed in step order. One pass over dW.</summary>
+        public static void Linear5x20StepsWeightBackward(Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int rows)
+        {
+            const int In = 5, Out = 20;
+            nuint steps = (nuint)rows;
+            ref float dw = ref MemoryMarshal.GetReference(dWeight.Slice(0, In * Out));
+            ref float xs = ref MemoryMarshal.GetReference(x.Slice(0, rows * In));
+            ref float dys = ref MemoryMarshal.GetReference(dy.Slice(0, rows * Out));
+            for (int t = 0; t < rows; t++)
+            {
+                TensorPrimitives.Add(dBias.Slice(0, Out), dy.Slice(t * Out, Out), dBias.Slice(0, Out));
+            }
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // A block of dy's columns for every step stays in L1 while the tiles of dW's rows pass over it.
+                // Columns 0..15.
+                {
+                    // Weight rows 0..3.
+                    {
+                        ref float dRow0 = ref Unsafe.Add(ref dw, 0 * Out);
+                        Vector512<float> acc00 = Vector512.LoadUnsafe(ref dRow0, 0);
+                        ref float dRow1 = ref Unsafe.Add(ref dw, 1 * Out);
+                        Vector512<float> acc10 = Vector512.LoadUnsafe(ref dRow1, 0);
+                        ref float dRow2 = ref Unsafe.Add(ref dw, 2 * Out);
+                        Vector512<float> acc20 = Vector512.LoadUnsafe(ref dRow2, 0);
+                        ref float dRow3 = ref Unsafe.Add(ref dw, 3 * Out);
+                        Vector512<float> acc30 = Vector512.LoadUnsafe(ref dRow3, 0);
+                        for (nuint t = 0; t < steps; t++)
+                        {
+                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out);
+                            ref float xRow = ref Unsafe.Add(ref xs, t * In);
+                            Vector512<float> dy0 = Vector512.LoadUnsafe(ref dyRow, 0);
+                            Vector512<float> x0 = Vector512.Create(Unsafe.Add(ref xRow, 0));
+                            acc00 = Vector512.FusedMultiplyAdd(dy0, x0, acc00);
+                            Vector512<float> x1 = Vector512.Create(Unsafe.Add(ref xRow, 1));
+                            acc10 = Vector512.FusedMultiplyAdd(dy0, x1, acc10);
+                            Vector512<float> x2 = Vector512.Create(Unsafe.Add(ref xRow, 2));
+                            acc20 = Vector512.FusedMultiplyAdd(dy0, x2, acc20);
+                            Vector512<float> x3 = Vector512.Create(Unsafe.Add(ref xRow, 3));
+                            acc30 = Vector512.FusedMultiplyAdd(dy0, x3, acc30);
+                        }
+                        acc00.StoreUnsafe(ref dRow0, 0);
+                        acc10.StoreUnsafe(ref dRow1, 0);
+                        acc20.StoreUnsafe(ref dRow2, 0);
+                        acc30.StoreUnsafe(ref dRow3, 0);
+                    }
+                    // Weight rows 4..4.
+                    {
+                        ref float dRow0 = ref Unsafe.Add(ref dw, 4 * Out);
+                        Vector512<float> acc00 = Vector512.LoadUnsafe(ref dRow0, 0);
+                        for (nuint t = 0; t < steps; t++)
+                        {
+                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out);
+                            ref float xRow = ref Unsafe.Add(ref xs, t * In + 4);
+                            Vector512<float> dy0 = Vector512.LoadUnsafe(ref dyRow, 0);
+                            Vector512<float> x0 = Vector512.Create(Unsafe.Add(ref xRow, 0));
+                            acc00 = Vector512.FusedMultiplyAdd(dy0, x0, acc00);
+                        }
+                        acc00.StoreUnsafe(ref dRow0, 0);
+                    }
+                }
+                Linear5x20StepsWeightBackwardColumns(ref dw, ref xs, ref dys, steps, 16);
+                return;
+            }
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // A block of dy's columns for every step stays in L1 while the tiles of dW's rows pass over it.
+                // Columns 0..15.
+                {
+                    // Weight rows 0..3.
+                    {
+                        ref float dRow0 = ref Unsafe.Add(ref dw, 0 * Out);
+                        Vector256<float> acc00 = Vector256.LoadUnsafe(ref dRow0, 0);
+                        Vector256<float> acc01 = Vector256.LoadUnsafe(ref dRow0, 8);
+                        ref float dRow1 = ref Unsafe.Add(ref dw, 1 * Out);
+                        Vector256<float> acc10 = Vector256.LoadUnsafe(ref dRow1, 0);
+                        Vector256<float> acc11 = Vector256.LoadUnsafe(ref dRow1, 8);
+                        ref float dRow2 = ref Unsafe.Add(ref dw, 2 * Out);
+                        Vector256<float> acc20 = Vector256.LoadUnsafe(ref dRow2, 0);
+                        Vector256<float> acc21 = Vector256.LoadUnsafe(ref dRow2, 8);
+                        ref float dRow3 = ref Unsafe.Add(ref dw, 3 * Out);
+                        Vector256<float> acc30 = Vector256.LoadUnsafe(ref dRow3, 0);
+                        Vector256<float> acc31 = Vector256.LoadUnsafe(ref dRow3, 8);
+                        for (nuint t = 0; t < steps; t++)
+                        {
+                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out);
+                            ref float xRow = ref Unsafe.Add(ref xs, t * In);
+                            Vector256<float> dy0 = Vector256.LoadUnsafe(ref dyRow, 0);
+                            Vector256<float> dy1 = Vector256.LoadUnsafe(ref dyRow, 8);
+                            Vector256<float> x0 = Vector256.Create(Unsafe.Add(ref xRow, 0));
+                            acc00 = Vector256.FusedMultiplyAdd(dy0, x0, acc00);
+                            acc01 = Vector256.FusedMultiplyAdd(dy1, x0, acc01);
+                            Vector256<float> x1 = Vector256.Create(Unsafe.Add(ref xRow, 1));
+                            acc10 = Vector256.FusedMultiplyAdd(dy0, x1, acc10);
+                            acc11 = Vector256.FusedMultiplyAdd(dy1, x1, acc11);
+                            Vector256<float> x2 = Vector256.Create(Unsafe.Add(ref xRow, 2));
+                            acc20 = Vector256.FusedMultiplyAdd(dy0, x2, acc20);
+                            acc21 = Vector256.FusedMultiplyAdd(dy1, x2, acc21);
+                            Vector256<float> x3 = Vector256.Create(Unsafe.Add(ref xRow, 3));
+                            acc30 = Vector256.FusedMultiplyAdd(dy0, x3, acc30);
+                            acc31 = Vector256.FusedMultiplyAdd(dy1, x3, acc31);
+                        }
+                        acc00.StoreUnsafe(ref dRow0, 0);
+                        acc01.StoreUnsafe(ref dRow0, 8);
+                        acc10.StoreUnsafe(ref dRow1, 0);
+                        acc11.StoreUnsafe(ref dRow1, 8);
+                        acc20.StoreUnsafe(ref dRow2, 0);
+                        acc21.StoreUnsafe(ref dRow2, 8);
+                        acc30.StoreUnsafe(ref dRow3, 0);
+                        acc31.StoreUnsafe(ref dRow3, 8);
+                    }
+                    // Weight rows 4..4.
+                    {
+                        ref float dRow0 = ref Unsafe.Add(ref dw, 4 * Out);
+                        Vector256<float> acc00 = Vector256.LoadUnsafe(ref dRow0, 0);
+                        Vector256<float> acc01 = Vector256.LoadUnsafe(ref dRow0, 8);
+                        for (nuint t = 0; t < steps; t++)
+                        {
+                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out);
+                            ref float xRow = ref Unsafe.Add(ref xs, t * In + 4);
+                            Vector256<float> dy0 = Vector256.LoadUnsafe(ref dyRow, 0);
+                            Vector256<float> dy1 = Vector256.LoadUnsafe(ref dyRow, 8);
+                            Vector256<float> x0 = Vector256.Create(Unsafe.Add(ref xRow, 0));
+                            acc00 = Vector256.FusedMultiplyAdd(dy0, x0, acc00);
+                            acc01 = Vector256.FusedMultiplyAdd(dy1, x0, acc01);
+                        }
+                        acc00.StoreUnsafe(ref dRow0, 0);
+                        acc01.StoreUnsafe(ref dRow0, 8);
+                    }
+                }
+                Linear5x20StepsWeightBackwardColumns(ref dw, ref xs, ref dys, steps, 16);
+                return;
+            }
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // A block of dy's columns for every step stays in L1 while the tiles of dW's rows pass over it.
+                for (nuint o = 0; o < 16; o += 8)
+                {
+                    // Weight rows 0..3.
+                    {
+                        ref float dRow0 = ref Unsafe.Add(ref dw, 0 * Out + o);
+                        Vector128<float> acc00 = Vector128.LoadUnsafe(ref dRow0, 0);
+                        Vector128<float> acc01 = Vector128.LoadUnsafe(ref dRow0, 4);
+                        ref float dRow1 = ref Unsafe.Add(ref dw, 1 * Out + o);
+                        Vector128<float> acc10 = Vector128.LoadUnsafe(ref dRow1, 0);
+                        Vector128<float> acc11 = Vector128.LoadUnsafe(ref dRow1, 4);
+                        ref float dRow2 = ref Unsafe.Add(ref dw, 2 * Out + o);
+                        Vector128<float> acc20 = Vector128.LoadUnsafe(ref dRow2, 0);
+                        Vector128<float> acc21 = Vector128.LoadUnsafe(ref dRow2, 4);
+                        ref float dRow3 = ref Unsafe.Add(ref dw, 3 * Out + o);
+                        Vector128<float> acc30 = Vector128.LoadUnsafe(ref dRow3, 0);
+                        Vector128<float> acc31 = Vector128.LoadUnsafe(ref dRow3, 4);
+                        for (nuint t = 0; t < steps; t++)
+                        {
+                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out + o);
+                            ref float xRow = ref Unsafe.Add(ref xs, t * In);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow, 0);
+                            Vector128<float> dy1 = Vector128.LoadUnsafe(ref dyRow, 4);
+                            Vector128<float> x0 = Vector128.Create(Unsafe.Add(ref xRow, 0));
+                            acc00 = Vector128.FusedMultiplyAdd(dy0, x0, acc00);
+                            acc01 = Vector128.FusedMultiplyAdd(dy1, x0, acc01);
+                            Vector128<float> x1 = Vector128.Create(Unsafe.Add(ref xRow, 1));
+                            acc10 = Vector128.FusedMultiplyAdd(dy0, x1, acc10);
+                            acc11 = Vector128.FusedMultiplyAdd(dy1, x1, acc11);
+                            Vector128<float> x2 = Vector128.Create(Unsafe.Add(ref xRow, 2));
+                            acc20 = Vector128.FusedMultiplyAdd(dy0, x2, acc20);
+                            acc21 = Vector128.FusedMultiplyAdd(dy1, x2, acc21);
+                            Vector128<float> x3 = Vector128.Create(Unsafe.Add(ref xRow, 3));
+                            acc30 = Vector128.FusedMultiplyAdd(dy0, x3, acc30);
+                            acc31 = Vector128.FusedMultiplyAdd(dy1, x3, acc31);
+                        }
+                        acc00.StoreUnsafe(ref dRow0, 0);
+                        acc01.StoreUnsafe(ref dRow0, 4);
+                        acc10.StoreUnsafe(ref dRow1, 0);
+                        acc11.StoreUnsafe(ref dRow1, 4);
+                        acc20.StoreUnsafe(ref dRow2, 0);
+                        acc21.StoreUnsafe(ref dRow2, 4);
+                        acc30.StoreUnsafe(ref dRow3, 0);
+                        acc31.StoreUnsafe(ref dRow3, 4);
+                    }
+                    // Weight rows 4..4.
+                    {
+                        ref float dRow0 = ref Unsafe.Add(ref dw, 4 * Out + o);
+                        Vector128<float> acc00 = Vector128.LoadUnsafe(ref dRow0, 0);
+                        Vector128<float> acc01 = Vector128.LoadUnsafe(ref dRow0, 4);
+                        for (nuint t = 0; t < steps; t++)
+                        {
+                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out + o);
+                            ref float xRow = ref Unsafe.Add(ref xs, t * In + 4);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow, 0);
+                            Vector128<float> dy1 = Vector128.LoadUnsafe(ref dyRow, 4);
+                            Vector128<float> x0 = Vector128.Create(Unsafe.Add(ref xRow, 0));
+                            acc00 = Vector128.FusedMultiplyAdd(dy0, x0, acc00);
+                            acc01 = Vector128.FusedMultiplyAdd(dy1, x0, acc01);
+                        }
+                        acc00.StoreUnsafe(ref dRow0, 0);
+                        acc01.StoreUnsafe(ref dRow0, 4);
+                    }
+                }
+                // Columns 16..19.
+                {
+                    // Weight rows 0..3.
+                    {
+                        ref float dRow0 = ref Unsafe.Add(ref dw, 0 * Out + 16);
+                        Vector128<float> acc00 = Vector128.LoadUnsafe(ref dRow0, 0);
+                        ref float dRow1 = ref Unsafe.Add(ref dw, 1 * Out + 16);
+                        Vector128<float> acc10 = Vector128.LoadUnsafe(ref dRow1, 0);
+                        ref float dRow2 = ref Unsafe.Add(ref dw, 2 * Out + 16);
+                        Vector128<float> acc20 = Vector128.LoadUnsafe(ref dRow2, 0);
+                        ref float dRow3 = ref Unsafe.Add(ref dw, 3 * Out + 16);
+                        Vector128<float> acc30 = Vector128.LoadUnsafe(ref dRow3, 0);
+                        for (nuint t = 0; t < steps; t++)
+                        {
+                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out + 16);
+                            ref float xRow = ref Unsafe.Add(ref xs, t * In);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow, 0);
+                            Vector128<float> x0 = Vector128.Create(Unsafe.Add(ref xRow, 0));
+                            acc00 = Vector128.FusedMultiplyAdd(dy0, x0, acc00);
+                            Vector128<float> x1 = Vector128.Create(Unsafe.Add(ref xRow, 1));
+                            acc10 = Vector128.FusedMultiplyAdd(dy0, x1, acc10);
+                            Vector128<float> x2 = Vector128.Create(Unsafe.Add(ref xRow, 2));
+                            acc20 = Vector128.FusedMultiplyAdd(dy0, x2, acc20);
+                            Vector128<float> x3 = Vector128.Create(Unsafe.Add(ref xRow, 3));
+                            acc30 = Vector128.FusedMultiplyAdd(dy0, x3, acc30);
+                        }
+                        acc00.StoreUnsafe(ref dRow0, 0);
+                        acc10.StoreUnsafe(ref dRow1, 0);
+                        acc20.StoreUnsafe(ref dRow2, 0);
+                        acc30.StoreUnsafe(ref dRow3, 0);
+                    }
+                    // Weight rows 4..4.
+                    {
+                        ref float dRow0 = ref Unsafe.Add(ref dw, 4 * Out + 16);
+                        Vector128<float> acc00 = Vector128.LoadUnsafe(ref dRow0, 0);
+                        for (nuint t = 0; t < steps; t++)
+                        {
+                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out + 16);
+                            ref float xRow = ref Unsafe.Add(ref xs, t * In + 4);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow, 0);
+                            Vector128<float> x0 = Vector128.Create(Unsafe.Add(ref xRow, 0));
+                            acc00 = Vector128.FusedMultiplyAdd(dy0, x0, acc00);
+                        }
+                        acc00.StoreUnsafe(ref dRow0, 0);
+                    }
+                }
+                return;
+            }
+            // No SIMD.
+            Linear5x20StepsWeightBackwardColumns(ref dw, ref xs, ref dys, steps, 0);
+        }
+
+        /// <summary>Columns <paramref name="start"/>..19 of <see cref="Linear5x20StepsWeightBackward"/>, one at a time.</summary>
+        private static void Linear5x20StepsWeightBackwardColumns(ref float dw, ref float xs, ref float dys, nuint steps, nuint start)
+        {
+            const int In = 5, Out = 20;
+            for (nuint j = 0; j < In; j++)
+            {
+                for (nuint o = start; o < Out; o++)
+                {
+                    float sum = Unsafe.Add(ref dw, j * Out + o);
+                    for (nuint t = 0; t < steps; t++)
+                    {
+                        sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref dys, t * Out + o), Unsafe.Add(ref xs, t * In + j), sum);
+                    }
+                    Unsafe.Add(ref dw, j * Out + o) = sum;
+                }
+            }
+        }
+
+        /// <summary>Input gradients of <see cref="Linear5x20"/> for each of the <paramref name="rows"/> steps of dy: dx_t += W^T dy_t.</summary>
+        public static void Linear5x20StepsInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx, int rows)
+        {
+            const int In = 5, Out = 20;
+            nuint steps = (nuint)rows;
+            ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));
+            ref float dys = ref MemoryMarshal.GetReference(dy.Slice(0, rows * Out));
+            ref float dxs = ref MemoryMarshal.GetReference(dx.Slice(0, rows * In));
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // A tile of W's rows stays in L1 while every step's dy passes over it.
+                // Weight rows 0..3.
+                {
+                    nuint t = 0;
+                    for (; t + 4 <= steps; t += 4)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 0 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 1 * Out);
+                        ref float row2 = ref Unsafe.Add(ref w, 2 * Out);
+                        ref float row3 = ref Unsafe.Add(ref w, 3 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
+                        ref float dyRow2 = ref Unsafe.Add(ref dys, (t + 2) * Out);
+                        ref float dyRow3 = ref Unsafe.Add(ref dys, (t + 3) * Out);
+                        Vector512<float> dot00 = Vector512<float>.Zero;
+                        Vector512<float> dot01 = Vector512<float>.Zero;
+                        Vector512<float> dot02 = Vector512<float>.Zero;
+                        Vector512<float> dot03 = Vector512<float>.Zero;
+                        Vector512<float> dot10 = Vector512<float>.Zero;
+                        Vector512<float> dot11 = Vector512<float>.Zero;
+                        Vector512<float> dot12 = Vector512<float>.Zero;
+                        Vector512<float> dot13 = Vector512<float>.Zero;
+                        Vector512<float> dot20 = Vector512<float>.Zero;
+                        Vector512<float> dot21 = Vector512<float>.Zero;
+                        Vector512<float> dot22 = Vector512<float>.Zero;
+                        Vector512<float> dot23 = Vector512<float>.Zero;
+                        Vector512<float> dot30 = Vector512<float>.Zero;
+                        Vector512<float> dot31 = Vector512<float>.Zero;
+                        Vector512<float> dot32 = Vector512<float>.Zero;
+                        Vector512<float> dot33 = Vector512<float>.Zero;
+                        for (nuint o = 0; o < 16; o += 16)
+                        {
+                            Vector512<float> wv0 = Vector512.LoadUnsafe(ref row0, o);
+                            Vector512<float> wv1 = Vector512.LoadUnsafe(ref row1, o);
+                            Vector512<float> wv2 = Vector512.LoadUnsafe(ref row2, o);
+                            Vector512<float> wv3 = Vector512.LoadUnsafe(ref row3, o);
+                            Vector512<float> dy0 = Vector512.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector512.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector512.FusedMultiplyAdd(wv1, dy0, dot01);
+                            dot02 = Vector512.FusedMultiplyAdd(wv2, dy0, dot02);
+                            dot03 = Vector512.FusedMultiplyAdd(wv3, dy0, dot03);
+                            Vector512<float> dy1 = Vector512.LoadUnsafe(ref dyRow1, o);
+                            dot10 = Vector512.FusedMultiplyAdd(wv0, dy1, dot10);
+                            dot11 = Vector512.FusedMultiplyAdd(wv1, dy1, dot11);
+                            dot12 = Vector512.FusedMultiplyAdd(wv2, dy1, dot12);
+                            dot13 = Vector512.FusedMultiplyAdd(wv3, dy1, dot13);
+                            Vector512<float> dy2 = Vector512.LoadUnsafe(ref dyRow2, o);
+                            dot20 = Vector512.FusedMultiplyAdd(wv0, dy2, dot20);
+                            dot21 = Vector512.FusedMultiplyAdd(wv1, dy2, dot21);
+                            dot22 = Vector512.FusedMultiplyAdd(wv2, dy2, dot22);
+                            dot23 = Vector512.FusedMultiplyAdd(wv3, dy2, dot23);
+                            Vector512<float> dy3 = Vector512.LoadUnsafe(ref dyRow3, o);
+                            dot30 = Vector512.FusedMultiplyAdd(wv0, dy3, dot30);
+                            dot31 = Vector512.FusedMultiplyAdd(wv1, dy3, dot31);
+                            dot32 = Vector512.FusedMultiplyAdd(wv2, dy3, dot32);
+                            dot33 = Vector512.FusedMultiplyAdd(wv3, dy3, dot33);
+                        }
+                        Unsafe.Add(ref dxs, t * In) += Vector512.Sum(dot00) + Linear5x20StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 1) += Vector512.Sum(dot01) + Linear5x20StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 2) += Vector512.Sum(dot02) + Linear5x20StepsInputBackwardColumns(ref row2, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 3) += Vector512.Sum(dot03) + Linear5x20StepsInputBackwardColumns(ref row3, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In) += Vector512.Sum(dot10) + Linear5x20StepsInputBackwardColumns(ref row0, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 1) += Vector512.Sum(dot11) + Linear5x20StepsInputBackwardColumns(ref row1, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 2) += Vector512.Sum(dot12) + Linear5x20StepsInputBackwardColumns(ref row2, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 3) += Vector512.Sum(dot13) + Linear5x20StepsInputBackwardColumns(ref row3, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 2) * In) += Vector512.Sum(dot20) + Linear5x20StepsInputBackwardColumns(ref row0, ref dyRow2, 16);
+                        Unsafe.Add(ref dxs, (t + 2) * In + 1) += Vector512.Sum(dot21) + Linear5x20StepsInputBackwardColumns(ref row1, ref dyRow2, 16);
+                        Unsafe.Add(ref dxs, (t + 2) * In + 2) += Vector512.Sum(dot22) + Linear5x20StepsInputBackwardColumns(ref row2, ref dyRow2, 16);
+                        Unsafe.Add(ref dxs, (t + 2) * In + 3) += Vector512.Sum(dot23) + Linear5x20StepsInputBackwardColumns(ref row3, ref dyRow2, 16);
+                        Unsafe.Add(ref dxs, (t + 3) * In) += Vector512.Sum(dot30) + Linear5x20StepsInputBackwardColumns(ref row0, ref dyRow3, 16);
+                        Unsafe.Add(ref dxs, (t + 3) * In + 1) += Vector512.Sum(dot31) + Linear5x20StepsInputBackwardColumns(ref row1, ref dyRow3, 16);
+                        Unsafe.Add(ref dxs, (t + 3) * In + 2) += Vector512.Sum(dot32) + Linear5x20StepsInputBackwardColumns(ref row2, ref dyRow3, 16);
+                        Unsafe.Add(ref dxs, (t + 3) * In + 3) += Vector512.Sum(dot33) + Linear5x20StepsInputBackwardColumns(ref row3, ref dyRow3, 16);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 0 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 1 * Out);
+                        ref float row2 = ref Unsafe.Add(ref w, 2 * Out);
+                        ref float row3 = ref Unsafe.Add(ref w, 3 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        Vector512<float> dot00 = Vector512<float>.Zero;
+                        Vector512<float> dot01 = Vector512<float>.Zero;
+                        Vector512<float> dot02 = Vector512<float>.Zero;
+                        Vector512<float> dot03 = Vector512<float>.Zero;
+                        for (nuint o = 0; o < 16; o += 16)
+                        {
+                            Vector512<float> wv0 = Vector512.LoadUnsafe(ref row0, o);
+                            Vector512<float> wv1 = Vector512.LoadUnsafe(ref row1, o);
+                            Vector512<float> wv2 = Vector512.LoadUnsafe(ref row2, o);
+                            Vector512<float> wv3 = Vector512.LoadUnsafe(ref row3, o);
+                            Vector512<float> dy0 = Vector512.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector512.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector512.FusedMultiplyAdd(wv1, dy0, dot01);
+                            dot02 = Vector512.FusedMultiplyAdd(wv2, dy0, dot02);
+                            dot03 = Vector512.FusedMultiplyAdd(wv3, dy0, dot03);
+                        }
+                        Unsafe.Add(ref dxs, t * In) += Vector512.Sum(dot00) + Linear5x20StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 1) += Vector512.Sum(dot01) + Linear5x20StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 2) += Vector512.Sum(dot02) + Linear5x20StepsInputBackwardColumns(ref row2, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 3) += Vector512.Sum(dot03) + Linear5x20StepsInputBackwardColumns(ref row3, ref dyRow0, 16);
+                    }
+                }
+                // Weight rows 4..4.
+                {
+                    nuint t = 0;
+                    for (; t + 4 <= steps; t += 4)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 4 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
+                        ref float dyRow2 = ref Unsafe.Add(ref dys, (t + 2) * Out);
+                        ref float dyRow3 = ref Unsafe.Add(ref dys, (t + 3) * Out);
+                        Vector512<float> dot00 = Vector512<float>.Zero;
+                        Vector512<float> dot10 = Vector512<float>.Zero;
+                        Vector512<float> dot20 = Vector512<float>.Zero;
+                        Vector512<float> dot30 = Vector512<float>.Zero;
+                        for (nuint o = 0; o < 16; o += 16)
+                        {
+                            Vector512<float> wv0 = Vector512.LoadUnsafe(ref row0, o);
+                            Vector512<float> dy0 = Vector512.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector512.FusedMultiplyAdd(wv0, dy0, dot00);
+                            Vector512<float> dy1 = Vector512.LoadUnsafe(ref dyRow1, o);
+                            dot10 = Vector512.FusedMultiplyAdd(wv0, dy1, dot10);
+                            Vector512<float> dy2 = Vector512.LoadUnsafe(ref dyRow2, o);
+                            dot20 = Vector512.FusedMultiplyAdd(wv0, dy2, dot20);
+                            Vector512<float> dy3 = Vector512.LoadUnsafe(ref dyRow3, o);
+                            dot30 = Vector512.FusedMultiplyAdd(wv0, dy3, dot30);
+                        }
+                        Unsafe.Add(ref dxs, t * In + 4) += Vector512.Sum(dot00) + Linear5x20StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 4) += Vector512.Sum(dot10) + Linear5x20StepsInputBackwardColumns(ref row0, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 2) * In + 4) += Vector512.Sum(dot20) + Linear5x20StepsInputBackwardColumns(ref row0, ref dyRow2, 16);
+                        Unsafe.Add(ref dxs, (t + 3) * In + 4) += Vector512.Sum(dot30) + Linear5x20StepsInputBackwardColumns(ref row0, ref dyRow3, 16);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 4 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        Vector512<float> dot00 = Vector512<float>.Zero;
+                        for (nuint o = 0; o < 16; o += 16)
+                        {
+                            Vector512<float> wv0 = Vector512.LoadUnsafe(ref row0, o);
+                            Vector512<float> dy0 = Vector512.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector512.FusedMultiplyAdd(wv0, dy0, dot00);
+                        }
+                        Unsafe.Add(ref dxs, t * In + 4) += Vector512.Sum(dot00) + Linear5x20StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
+                    }
+                }
+                return;
+            }
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // A tile of W's rows stays in L1 while every step's dy passes over it.
+                // Weight rows 0..3.
+                {
+                    nuint t = 0;
+                    for (; t + 2 <= steps; t += 2)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 0 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 1 * Out);
+                        ref float row2 = ref Unsafe.Add(ref w, 2 * Out);
+                        ref float row3 = ref Unsafe.Add(ref w, 3 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
+                        Vector256<float> dot00 = Vector256<float>.Zero;
+                        Vector256<float> dot01 = Vector256<float>.Zero;
+                        Vector256<float> dot02 = Vector256<float>.Zero;
+                        Vector256<float> dot03 = Vector256<float>.Zero;
+                        Vector256<float> dot10 = Vector256<float>.Zero;
+                        Vector256<float> dot11 = Vector256<float>.Zero;
+                        Vector256<float> dot12 = Vector256<float>.Zero;
+                        Vector256<float> dot13 = Vector256<float>.Zero;
+                        for (nuint o = 0; o < 16; o += 8)
+                        {
+                            Vector256<float> wv0 = Vector256.LoadUnsafe(ref row0, o);
+                            Vector256<float> wv1 = Vector256.LoadUnsafe(ref row1, o);
+                            Vector256<float> wv2 = Vector256.LoadUnsafe(ref row2, o);
+                            Vector256<float> wv3 = Vector256.LoadUnsafe(ref row3, o);
+                            Vector256<float> dy0 = Vector256.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector256.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector256.FusedMultiplyAdd(wv1, dy0, dot01);
+                            dot02 = Vector256.FusedMultiplyAdd(wv2, dy0, dot02);
+                            dot03 = Vector256.FusedMultiplyAdd(wv3, dy0, dot03);
+                            Vector256<float> dy1 = Vector256.LoadUnsafe(ref dyRow1, o);
+                            dot10 = Vector256.FusedMultiplyAdd(wv0, dy1, dot10);
+                            dot11 = Vector256.FusedMultiplyAdd(wv1, dy1, dot11);
+                            dot12 = Vector256.FusedMultiplyAdd(wv2, dy1, dot12);
+                            dot13 = Vector256.FusedMultiplyAdd(wv3, dy1, dot13);
+                        }
+                        Unsafe.Add(ref dxs, t * In) += Vector256.Sum(dot00) + Linear5x20StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 1) += Vector256.Sum(dot01) + Linear5x20StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 2) += Vector256.Sum(dot02) + Linear5x20StepsInputBackwardColumns(ref row2, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 3) += Vector256.Sum(dot03) + Linear5x20StepsInputBackwardColumns(ref row3, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In) += Vector256.Sum(dot10) + Linear5x20StepsInputBackwardColumns(ref row0, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 1) += Vector256.Sum(dot11) + Linear5x20StepsInputBackwardColumns(ref row1, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 2) += Vector256.Sum(dot12) + Linear5x20StepsInputBackwardColumns(ref row2, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 3) += Vector256.Sum(dot13) + Linear5x20StepsInputBackwardColumns(ref row3, ref dyRow1, 16);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 0 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 1 * Out);
+                        ref float row2 = ref Unsafe.Add(ref w, 2 * Out);
+                        ref float row3 = ref Unsafe.Add(ref w, 3 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        Vector256<float> dot00 = Vector256<float>.Zero;
+                        Vector256<float> dot01 = Vector256<float>.Zero;
+                        Vector256<float> dot02 = Vector256<float>.Zero;
+                        Vector256<float> dot03 = Vector256<float>.Zero;
+                        for (nuint o = 0; o < 16; o += 8)
+                        {
+                            Vector256<float> wv0 = Vector256.LoadUnsafe(ref row0, o);
+                            Vector256<float> wv1 = Vector256.LoadUnsafe(ref row1, o);
+                            Vector256<float> wv2 = Vector256.LoadUnsafe(ref row2, o);
+                            Vector256<float> wv3 = Vector256.LoadUnsafe(ref row3, o);
+                            Vector256<float> dy0 = Vector256.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector256.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector256.FusedMultiplyAdd(wv1, dy0, dot01);
+                            dot02 = Vector256.FusedMultiplyAdd(wv2, dy0, dot02);
+                            dot03 = Vector256.FusedMultiplyAdd(wv3, dy0, dot03);
+                        }
+                        Unsafe.Add(ref dxs, t * In) += Vector256.Sum(dot00) + Linear5x20StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 1) += Vector256.Sum(dot01) + Linear5x20StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 2) += Vector256.Sum(dot02) + Linear5x20StepsInputBackwardColumns(ref row2, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 3) += Vector256.Sum(dot03) + Linear5x20StepsInputBackwardColumns(ref row3, ref dyRow0, 16);
+                    }
+                }
+                // Weight rows 4..4.
+                {
+                    nuint t = 0;
+                    for (; t + 2 <= steps; t += 2)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 4 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
+                        Vector256<float> dot00 = Vector256<float>.Zero;
+                        Vector256<float> dot10 = Vector256<float>.Zero;
+                        for (nuint o = 0; o < 16; o += 8)
+                        {
+                            Vector256<float> wv0 = Vector256.LoadUnsafe(ref row0, o);
+                            Vector256<float> dy0 = Vector256.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector256.FusedMultiplyAdd(wv0, dy0, dot00);
+                            Vector256<float> dy1 = Vector256.LoadUnsafe(ref dyRow1, o);
+                            dot10 = Vector256.FusedMultiplyAdd(wv0, dy1, dot10);
+                        }
+                        Unsafe.Add(ref dxs, t * In + 4) += Vector256.Sum(dot00) + Linear5x20StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 4) += Vector256.Sum(dot10) + Linear5x20StepsInputBackwardColumns(ref row0, ref dyRow1, 16);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 4 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        Vector256<float> dot00 = Vector256<float>.Zero;
+                        for (nuint o = 0; o < 16; o += 8)
+                        {
+                            Vector256<float> wv0 = Vector256.LoadUnsafe(ref row0, o);
+                            Vector256<float> dy0 = Vector256.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector256.FusedMultiplyAdd(wv0, dy0, dot00);
+                        }
+                        Unsafe.Add(ref dxs, t * In + 4) += Vector256.Sum(dot00) + Linear5x20StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
+                    }
+                }
+                return;
+            }
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // A tile of W's rows stays in L1 while every step's dy passes over it.
+                // Weight rows 0..3.
+                {
+                    nuint t = 0;
+                    for (; t + 2 <= steps; t += 2)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 0 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 1 * Out);
+                        ref float row2 = ref Unsafe.Add(ref w, 2 * Out);
+                        ref float row3 = ref Unsafe.Add(ref w, 3 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
+                        Vector128<float> dot00 = Vector128<float>.Zero;
+                        Vector128<float> dot01 = Vector128<float>.Zero;
+                        Vector128<float> dot02 = Vector128<float>.Zero;
+                        Vector128<float> dot03 = Vector128<float>.Zero;
+                        Vector128<float> dot10 = Vector128<float>.Zero;
+                        Vector128<float> dot11 = Vector128<float>.Zero;
+                        Vector128<float> dot12 = Vector128<float>.Zero;
+                        Vector128<float> dot13 = Vector128<float>.Zero;
+                        for (nuint o = 0; o < 20; o += 4)
+                        {
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row0, o);
+                            Vector128<float> wv1 = Vector128.LoadUnsafe(ref row1, o);
+                            Vector128<float> wv2 = Vector128.LoadUnsafe(ref row2, o);
+                            Vector128<float> wv3 = Vector128.LoadUnsafe(ref row3, o);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector128.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector128.FusedMultiplyAdd(wv1, dy0, dot01);
+                            dot02 = Vector128.FusedMultiplyAdd(wv2, dy0, dot02);
+                            dot03 = Vector128.FusedMultiplyAdd(wv3, dy0, dot03);
+                            Vector128<float> dy1 = Vector128.LoadUnsafe(ref dyRow1, o);
+                            dot10 = Vector128.FusedMultiplyAdd(wv0, dy1, dot10);
+                            dot11 = Vector128.FusedMultiplyAdd(wv1, dy1, dot11);
+                            dot12 = Vector128.FusedMultiplyAdd(wv2, dy1, dot12);
+                            dot13 = Vector128.FusedMultiplyAdd(wv3, dy1, dot13);
+                        }
+                        Unsafe.Add(ref dxs, t * In) += Vector128.Sum(dot00);
+                        Unsafe.Add(ref dxs, t * In + 1) += Vector128.Sum(dot01);
+                        Unsafe.Add(ref dxs, t * In + 2) += Vector128.Sum(dot02);
+                        Unsafe.Add(ref dxs, t * In + 3) += Vector128.Sum(dot03);
+                        Unsafe.Add(ref dxs, (t + 1) * In) += Vector128.Sum(dot10);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 1) += Vector128.Sum(dot11);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 2) += Vector128.Sum(dot12);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 3) += Vector128.Sum(dot13);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 0 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 1 * Out);
+                        ref float row2 = ref Unsafe.Add(ref w, 2 * Out);
+                        ref float row3 = ref Unsafe.Add(ref w, 3 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        Vector128<float> dot00 = Vector128<float>.Zero;
+                        Vector128<float> dot01 = Vector128<float>.Zero;
+                        Vector128<float> dot02 = Vector128<float>.Zero;
+                        Vector128<float> dot03 = Vector128<float>.Zero;
+                        for (nuint o = 0; o < 20; o += 4)
+                        {
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row0, o);
+                            Vector128<float> wv1 = Vector128.LoadUnsafe(ref row1, o);
+                            Vector128<float> wv2 = Vector128.LoadUnsafe(ref row2, o);
+                            Vector128<float> wv3 = Vector128.LoadUnsafe(ref row3, o);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector128.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector128.FusedMultiplyAdd(wv1, dy0, dot01);
+                            dot02 = Vector128.FusedMultiplyAdd(wv2, dy0, dot02);
+                            dot03 = Vector128.FusedMultiplyAdd(wv3, dy0, dot03);
+                        }
+                        Unsafe.Add(ref dxs, t * In) += Vector128.Sum(dot00);
+                        Unsafe.Add(ref dxs, t * In + 1) += Vector128.Sum(dot01);
+                        Unsafe.Add(ref dxs, t * In + 2) += Vector128.Sum(dot02);
+                        Unsafe.Add(ref dxs, t * In + 3) += Vector128.Sum(dot03);
+                    }
+                }
+                // Weight rows 4..4.
+                {
+                    nuint t = 0;
+                    for (; t + 2 <= steps; t += 2)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 4 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
+                        Vector128<float> dot00 = Vector128<float>.Zero;
+                        Vector128<float> dot10 = Vector128<float>.Zero;
+                        for (nuint o = 0; o < 20; o += 4)
+                        {
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row0, o);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector128.FusedMultiplyAdd(wv0, dy0, dot00);
+                            Vector128<float> dy1 = Vector128.LoadUnsafe(ref dyRow1, o);
+                            dot10 = Vector128.FusedMultiplyAdd(wv0, dy1, dot10);
+                        }
+                        Unsafe.Add(ref dxs, t * In + 4) += Vector128.Sum(dot00);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 4) += Vector128.Sum(dot10);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 4 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        Vector128<float> dot00 = Vector128<float>.Zero;
+                        for (nuint o = 0; o < 20; o += 4)
+                        {
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row0, o);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector128.FusedMultiplyAdd(wv0, dy0, dot00);
+                        }
+                        Unsafe.Add(ref dxs, t * In + 4) += Vector128.Sum(dot00);
+                    }
+                }
+                return;
+            }
+            // No SIMD.
+            for (nuint t = 0; t < steps; t++)
+            {
+                for (nuint j = 0; j < In; j++)
+                {
+                    Unsafe.Add(ref dxs, t * In + j) += Linear5x20StepsInputBackwardColumns(ref Unsafe.Add(ref w, j * Out), ref Unsafe.Add(ref dys, t * Out), 0);
+                }
+            }
+        }
+
+        /// <summary>Columns <paramref name="start"/>..19 of one dot product of <see cref="Linear5x20StepsInputBackward"/>: Σ_o W[j, o] dy[o].</summary>
+        private static float Linear5x20StepsInputBackwardColumns(ref float row, ref float dyRow, nuint start)
+        {
+            const int Out = 20;
+            float dot = 0f;
+            for (nuint o = start; o < Out; o++)
+            {
+                dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref row, o), Unsafe.Add(ref dyRow, o), dot);
+            }
+            return dot;
+        }
+
+        /// <summary>Weight gradients of <see cref="Linear10x20"/> over the <paramref name="rows"/> steps of x and dy: dW += Σ_t x_t dy_t^T, db += Σ_t dy_t, summed in step order. One pass over dW.</summary>
+        public static void Linear10x20StepsWeightBackward(Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int rows)
+        {
+            const int In = 10, Out = 20;
+            nuint steps = (nuint)rows;
+            ref float dw = ref MemoryMarshal.GetReference(dWeight.Slice(0, In * Out));
+            ref float xs = ref MemoryMarshal.GetReference(x.Slice(0, rows * In));
+            ref float dys = ref MemoryMarshal.GetReference(dy.Slice(0, rows * Out));
+            for (int t = 0; t < rows; t++)
+            {
+                TensorPrimitives.Add(dBias.Slice(0, Out), dy.Slice(t * Out, Out), dBias.Slice(0, Out));
+            }
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // A block of dy's columns for every step stays in L1 while the tiles of dW's rows pass over it.
+                // Columns 0..15.
+                {
+                    for (nuint j = 0; j < 8; j += 4)
+                    {
+                        ref float dRow0 = ref Unsafe.Add(ref dw, j * Out);
+                        Vector512<float> acc00 = Vector512.LoadUnsafe(ref dRow0, 0);
+                        ref float dRow1 = ref Unsafe.Add(ref dw, (j + 1) * Out);
+                        Vector512<float> acc10 = Vector512.LoadUnsafe(ref dRow1, 0);
+                        ref float dRow2 = ref Unsafe.Add(ref dw, (j + 2) * Out);
+                        Vector512<float> acc20 = Vector512.LoadUnsafe(ref dRow2, 0);
+                        ref float dRow3 = ref Unsafe.Add(ref dw, (j + 3) * Out);
+                        Vector512<float> acc30 = Vector512.LoadUnsafe(ref dRow3, 0);
+                        for (nuint t = 0; t < steps; t++)
+                        {
+                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out);
+                            ref float xRow = ref Unsafe.Add(ref xs, t * In + j);
+                            Vector512<float> dy0 = Vector512.LoadUnsafe(ref dyRow, 0);
+                            Vector512<float> x0 = Vector512.Create(Unsafe.Add(ref xRow, 0));
+                            acc00 = Vector512.FusedMultiplyAdd(dy0, x0, acc00);
+                            Vector512<float> x1 = Vector512.Create(Unsafe.Add(ref xRow, 1));
+                            acc10 = Vector512.FusedMultiplyAdd(dy0, x1, acc10);
+                            Vector512<float> x2 = Vector512.Create(Unsafe.Add(ref xRow, 2));
+                            acc20 = Vector512.FusedMultiplyAdd(dy0, x2, acc20);
+                            Vector512<float> x3 = Vector512.Create(Unsafe.Add(ref xRow, 3));
+                            acc30 = Vector512.FusedMultiplyAdd(dy0, x3, acc30);
+                        }
+                        acc00.StoreUnsafe(ref dRow0, 0);
+                        acc10.StoreUnsafe(ref dRow1, 0);
+                        acc20.StoreUnsafe(ref dRow2, 0);
+                        acc30.StoreUnsafe(ref dRow3, 0);
+                    }
+                    // Weight rows 8..9.
+                    {
+                        ref float dRow0 = ref Unsafe.Add(ref dw, 8 * Out);
+                        Vector512<float> acc00 = Vector512.LoadUnsafe(ref dRow0, 0);
+                        ref float dRow1 = ref Unsafe.Add(ref dw, 9 * Out);
+                        Vector512<float> acc10 = Vector512.LoadUnsafe(ref dRow1, 0);
+                        for (nuint t = 0; t < steps; t++)
+                        {
+                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out);
+                            ref float xRow = ref Unsafe.Add(ref xs, t * In + 8);
+                            Vector512<float> dy0 = Vector512.LoadUnsafe(ref dyRow, 0);
+                            Vector512<float> x0 = Vector512.Create(Unsafe.Add(ref xRow, 0));
+                            acc00 = Vector512.FusedMultiplyAdd(dy0, x0, acc00);
+                            Vector512<float> x1 = Vector512.Create(Unsafe.Add(ref xRow, 1));
+                            acc10 = Vector512.FusedMultiplyAdd(dy0, x1, acc10);
+                        }
+                        acc00.StoreUnsafe(ref dRow0, 0);
+                        acc10.StoreUnsafe(ref dRow1, 0);
+                    }
+                }
+                Linear10x20StepsWeightBackwardColumns(ref dw, ref xs, ref dys, steps, 16);
+                return;
+            }
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // A block of dy's columns for every step stays in L1 while the tiles of dW's rows pass over it.
+                // Columns 0..15.
+                {
+                    for (nuint j = 0; j < 8; j += 4)
+                    {
+                        ref float dRow0 = ref Unsafe.Add(ref dw, j * Out);
+                        Vector256<float> acc00 = Vector256.LoadUnsafe(ref dRow0, 0);
+                        Vector256<float> acc01 = Vector256.LoadUnsafe(ref dRow0, 8);
+                        ref float dRow1 = ref Unsafe.Add(ref dw, (j + 1) * Out);
+                        Vector256<float> acc10 = Vector256.LoadUnsafe(ref dRow1, 0);
+                        Vector256<float> acc11 = Vector256.LoadUnsafe(ref dRow1, 8);
+                        ref float dRow2 = ref Unsafe.Add(ref dw, (j + 2) * Out);
+                        Vector256<float> acc20 = Vector256.LoadUnsafe(ref dRow2, 0);
+                        Vector256<float> acc21 = Vector256.LoadUnsafe(ref dRow2, 8);
+                        ref float dRow3 = ref Unsafe.Add(ref dw, (j + 3) * Out);
+                        Vector256<float> acc30 = Vector256.LoadUnsafe(ref dRow3, 0);
+                        Vector256<float> acc31 = Vector256.LoadUnsafe(ref dRow3, 8);
+                        for (nuint t = 0; t < steps; t++)
+                        {
+                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out);
+                            ref float xRow = ref Unsafe.Add(ref xs, t * In + j);
+                            Vector256<float> dy0 = Vector256.LoadUnsafe(ref dyRow, 0);
+                            Vector256<float> dy1 = Vector256.LoadUnsafe(ref dyRow, 8);
+                            Vector256<float> x0 = Vector256.Create(Unsafe.Add(ref xRow, 0));
+                            acc00 = Vector256.FusedMultiplyAdd(dy0, x0, acc00);
+                            acc01 = Vector256.FusedMultiplyAdd(dy1, x0, acc01);
+                            Vector256<float> x1 = Vector256.Create(Unsafe.Add(ref xRow, 1));
+                            acc10 = Vector256.FusedMultiplyAdd(dy0, x1, acc10);
+                            acc11 = Vector256.FusedMultiplyAdd(dy1, x1, acc11);
+                            Vector256<float> x2 = Vector256.Create(Unsafe.Add(ref xRow, 2));
+                            acc20 = Vector256.FusedMultiplyAdd(dy0, x2, acc20);
+                            acc21 = Vector256.FusedMultiplyAdd(dy1, x2, acc21);
+                            Vector256<float> x3 = Vector256.Create(Unsafe.Add(ref xRow, 3));
+                            acc30 = Vector256.FusedMultiplyAdd(dy0, x3, acc30);
+                            acc31 = Vector256.FusedMultiplyAdd(dy1, x3, acc31);
+                        }
+                        acc00.StoreUnsafe(ref dRow0, 0);
+                        acc01.StoreUnsafe(ref dRow0, 8);
+                        acc10.StoreUnsafe(ref dRow1, 0);
+                        acc11.StoreUnsafe(ref dRow1, 8);
+                        acc20.StoreUnsafe(ref dRow2, 0);
+                        acc21.StoreUnsafe(ref dRow2, 8);
+                        acc30.StoreUnsafe(ref dRow3, 0);
+                        acc31.StoreUnsafe(ref dRow3, 8);
+                    }
+                    // Weight rows 8..9.
+                    {
+                        ref float dRow0 = ref Unsafe.Add(ref dw, 8 * Out);
+                        Vector256<float> acc00 = Vector256.LoadUnsafe(ref dRow0, 0);
+                        Vector256<float> acc01 = Vector256.LoadUnsafe(ref dRow0, 8);
+                        ref float dRow1 = ref Unsafe.Add(ref dw, 9 * Out);
+                        Vector256<float> acc10 = Vector256.LoadUnsafe(ref dRow1, 0);
+                        Vector256<float> acc11 = Vector256.LoadUnsafe(ref dRow1, 8);
+                        for (nuint t = 0; t < steps; t++)
+                        {
+                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out);
+                            ref float xRow = ref Unsafe.Add(ref xs, t * In + 8);
+                            Vector256<float> dy0 = Vector256.LoadUnsafe(ref dyRow, 0);
+                            Vector256<float> dy1 = Vector256.LoadUnsafe(ref dyRow, 8);
+                            Vector256<float> x0 = Vector256.Create(Unsafe.Add(ref xRow, 0));
+                            acc00 = Vector256.FusedMultiplyAdd(dy0, x0, acc00);
+                            acc01 = Vector256.FusedMultiplyAdd(dy1, x0, acc01);
+                            Vector256<float> x1 = Vector256.Create(Unsafe.Add(ref xRow, 1));
+                            acc10 = Vector256.FusedMultiplyAdd(dy0, x1, acc10);
+                            acc11 = Vector256.FusedMultiplyAdd(dy1, x1, acc11);
+                        }
+                        acc00.StoreUnsafe(ref dRow0, 0);
+                        acc01.StoreUnsafe(ref dRow0, 8);
+                        acc10.StoreUnsafe(ref dRow1, 0);
+                        acc11.StoreUnsafe(ref dRow1, 8);
+                    }
+                }
+                Linear10x20StepsWeightBackwardColumns(ref dw, ref xs, ref dys, steps, 16);
+                return;
+            }
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // A block of dy's columns for every step stays in L1 while the tiles of dW's rows pass over it.
+                for (nuint o = 0; o < 16; o += 8)
+                {
+                    for (nuint j = 0; j < 8; j += 4)
+                    {
+                        ref float dRow0 = ref Unsafe.Add(ref dw, j * Out + o);
+                        Vector128<float> acc00 = Vector128.LoadUnsafe(ref dRow0, 0);
+                        Vector128<float> acc01 = Vector128.LoadUnsafe(ref dRow0, 4);
+                        ref float dRow1 = ref Unsafe.Add(ref dw, (j + 1) * Out + o);
+                        Vector128<float> acc10 = Vector128.LoadUnsafe(ref dRow1, 0);
+                        Vector128<float> acc11 = Vector128.LoadUnsafe(ref dRow1, 4);
+                        ref float dRow2 = ref Unsafe.Add(ref dw, (j + 2) * Out + o);
+                        Vector128<float> acc20 = Vector128.LoadUnsafe(ref dRow2, 0);
+                        Vector128<float> acc21 = Vector128.LoadUnsafe(ref dRow2, 4);
+                        ref float dRow3 = ref Unsafe.Add(ref dw, (j + 3) * Out + o);
+                        Vector128<float> acc30 = Vector128.LoadUnsafe(ref dRow3, 0);
+                        Vector128<float> acc31 = Vector128.LoadUnsafe(ref dRow3, 4);
+                        for (nuint t = 0; t < steps; t++)
+                        {
+                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out + o);
+                            ref float xRow = ref Unsafe.Add(ref xs, t * In + j);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow, 0);
+                            Vector128<float> dy1 = Vector128.LoadUnsafe(ref dyRow, 4);
+                            Vector128<float> x0 = Vector128.Create(Unsafe.Add(ref xRow, 0));
+                            acc00 = Vector128.FusedMultiplyAdd(dy0, x0, acc00);
+                            acc01 = Vector128.FusedMultiplyAdd(dy1, x0, acc01);
+                            Vector128<float> x1 = Vector128.Create(Unsafe.Add(ref xRow, 1));
+                            acc10 = Vector128.FusedMultiplyAdd(dy0, x1, acc10);
+                            acc11 = Vector128.FusedMultiplyAdd(dy1, x1, acc11);
+                            Vector128<float> x2 = Vector128.Create(Unsafe.Add(ref xRow, 2));
+                            acc20 = Vector128.FusedMultiplyAdd(dy0, x2, acc20);
+                            acc21 = Vector128.FusedMultiplyAdd(dy1, x2, acc21);
+                            Vector128<float> x3 = Vector128.Create(Unsafe.Add(ref xRow, 3));
+                            acc30 = Vector128.FusedMultiplyAdd(dy0, x3, acc30);
+                            acc31 = Vector128.FusedMultiplyAdd(dy1, x3, acc31);
+                        }
+                        acc00.StoreUnsafe(ref dRow0, 0);
+                        acc01.StoreUnsafe(ref dRow0, 4);
+                        acc10.StoreUnsafe(ref dRow1, 0);
+                        acc11.StoreUnsafe(ref dRow1, 4);
+                        acc20.StoreUnsafe(ref dRow2, 0);
+                        acc21.StoreUnsafe(ref dRow2, 4);
+                        acc30.StoreUnsafe(ref dRow3, 0);
+                        acc31.StoreUnsafe(ref dRow3, 4);
+                    }
+                    // Weight rows 8..9.
+                    {
+                        ref float dRow0 = ref Unsafe.Add(ref dw, 8 * Out + o);
+                        Vector128<float> acc00 = Vector128.LoadUnsafe(ref dRow0, 0);
+                        Vector128<float> acc01 = Vector128.LoadUnsafe(ref dRow0, 4);
+                        ref float dRow1 = ref Unsafe.Add(ref dw, 9 * Out + o);
+                        Vector128<float> acc10 = Vector128.LoadUnsafe(ref dRow1, 0);
+                        Vector128<float> acc11 = Vector128.LoadUnsafe(ref dRow1, 4);
+                        for (nuint t = 0; t < steps; t++)
+                        {
+                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out + o);
+                            ref float xRow = ref Unsafe.Add(ref xs, t * In + 8);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow, 0);
+                            Vector128<float> dy1 = Vector128.LoadUnsafe(ref dyRow, 4);
+                            Vector128<float> x0 = Vector128.Create(Unsafe.Add(ref xRow, 0));
+                            acc00 = Vector128.FusedMultiplyAdd(dy0, x0, acc00);
+                            acc01 = Vector128.FusedMultiplyAdd(dy1, x0, acc01);
+                            Vector128<float> x1 = Vector128.Create(Unsafe.Add(ref xRow, 1));
+                            acc10 = Vector128.FusedMultiplyAdd(dy0, x1, acc10);
+                            acc11 = Vector128.FusedMultiplyAdd(dy1, x1, acc11);
+                        }
+                        acc00.StoreUnsafe(ref dRow0, 0);
+                        acc01.StoreUnsafe(ref dRow0, 4);
+                        acc10.StoreUnsafe(ref dRow1, 0);
+                        acc11.StoreUnsafe(ref dRow1, 4);
+                    }
+                }
+                // Columns 16..19.
+                {
+                    for (nuint j = 0; j < 8; j += 4)
+                    {
+                        ref float dRow0 = ref Unsafe.Add(ref dw, j * Out + 16);
+                        Vector128<float> acc00 = Vector128.LoadUnsafe(ref dRow0, 0);
+                        ref float dRow1 = ref Unsafe.Add(ref dw, (j + 1) * Out + 16);
+                        Vector128<float> acc10 = Vector128.LoadUnsafe(ref dRow1, 0);
+                        ref float dRow2 = ref Unsafe.Add(ref dw, (j + 2) * Out + 16);
+                        Vector128<float> acc20 = Vector128.LoadUnsafe(ref dRow2, 0);
+                        ref float dRow3 = ref Unsafe.Add(ref dw, (j + 3) * Out + 16);
+                        Vector128<float> acc30 = Vector128.LoadUnsafe(ref dRow3, 0);
+                        for (nuint t = 0; t < steps; t++)
+                        {
+                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out + 16);
+                            ref float xRow = ref Unsafe.Add(ref xs, t * In + j);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow, 0);
+                            Vector128<float> x0 = Vector128.Create(Unsafe.Add(ref xRow, 0));
+                            acc00 = Vector128.FusedMultiplyAdd(dy0, x0, acc00);
+                            Vector128<float> x1 = Vector128.Create(Unsafe.Add(ref xRow, 1));
+                            acc10 = Vector128.FusedMultiplyAdd(dy0, x1, acc10);
+                            Vector128<float> x2 = Vector128.Create(Unsafe.Add(ref xRow, 2));
+                            acc20 = Vector128.FusedMultiplyAdd(dy0, x2, acc20);
+                            Vector128<float> x3 = Vector128.Create(Unsafe.Add(ref xRow, 3));
+                            acc30 = Vector128.FusedMultiplyAdd(dy0, x3, acc30);
+                        }
+                        acc00.StoreUnsafe(ref dRow0, 0);
+                        acc10.StoreUnsafe(ref dRow1, 0);
+                        acc20.StoreUnsafe(ref dRow2, 0);
+                        acc30.StoreUnsafe(ref dRow3, 0);
+                    }
+                    // Weight rows 8..9.
+                    {
+                        ref float dRow0 = ref Unsafe.Add(ref dw, 8 * Out + 16);
+                        Vector128<float> acc00 = Vector128.LoadUnsafe(ref dRow0, 0);
+                        ref float dRow1 = ref Unsafe.Add(ref dw, 9 * Out + 16);
+                        Vector128<float> acc10 = Vector128.LoadUnsafe(ref dRow1, 0);
+                        for (nuint t = 0; t < steps; t++)
+                        {
+                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out + 16);
+                            ref float xRow = ref Unsafe.Add(ref xs, t * In + 8);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow, 0);
+                            Vector128<float> x0 = Vector128.Create(Unsafe.Add(ref xRow, 0));
+                            acc00 = Vector128.FusedMultiplyAdd(dy0, x0, acc00);
+                            Vector128<float> x1 = Vector128.Create(Unsafe.Add(ref xRow, 1));
+                            acc10 = Vector128.FusedMultiplyAdd(dy0, x1, acc10);
+                        }
+                        acc00.StoreUnsafe(ref dRow0, 0);
+                        acc10.StoreUnsafe(ref dRow1, 0);
+                    }
+                }
+                return;
+            }
+            // No SIMD.
+            Linear10x20StepsWeightBackwardColumns(ref dw, ref xs, ref dys, steps, 0);
+        }
+
+        /// <summary>Columns <paramref name="start"/>..19 of <see cref="Linear10x20StepsWeightBackward"/>, one at a time.</summary>
+        private static void Linear10x20StepsWeightBackwardColumns(ref float dw, ref float xs, ref float dys, nuint steps, nuint start)
+        {
+            const int In = 10, Out = 20;
+            for (nuint j = 0; j < In; j++)
+            {
+                for (nuint o = start; o < Out; o++)
+                {
+                    float sum = Unsafe.Add(ref dw, j * Out + o);
+                    for (nuint t = 0; t < steps; t++)
+                    {
+                        sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref dys, t * Out + o), Unsafe.Add(ref xs, t * In + j), sum);
+                    }
+                    Unsafe.Add(ref dw, j * Out + o) = sum;
+                }
+            }
+        }
+
+        /// <summary>Input gradients of <see cref="Linear10x20"/> for each of the <paramref name="rows"/> steps of dy: dx_t += W^T dy_t.</summary>
+        public static void Linear10x20StepsInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx, int rows)
+        {
+            const int In = 10, Out = 20;
+            nuint steps = (nuint)rows;
+            ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));
+            ref float dys = ref MemoryMarshal.GetReference(dy.Slice(0, rows * Out));
+            ref float dxs = ref MemoryMarshal.GetReference(dx.Slice(0, rows * In));
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // A tile of W's rows stays in L1 while every step's dy passes over it.
+                for (nuint j = 0; j < 8; j += 4)
+                {
+                    nuint t = 0;
+                    for (; t + 4 <= steps; t += 4)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, j * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, (j + 1) * Out);
+                        ref float row2 = ref Unsafe.Add(ref w, (j + 2) * Out);
+                        ref float row3 = ref Unsafe.Add(ref w, (j + 3) * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
+                        ref float dyRow2 = ref Unsafe.Add(ref dys, (t + 2) * Out);
+                        ref float dyRow3 = ref Unsafe.Add(ref dys, (t + 3) * Out);
+                        Vector512<float> dot00 = Vector512<float>.Zero;
+                        Vector512<float> dot01 = Vector512<float>.Zero;
+                        Vector512<float> dot02 = Vector512<float>.Zero;
+                        Vector512<float> dot03 = Vector512<float>.Zero;
+                        Vector512<float> dot10 = Vector512<float>.Zero;
+                        Vector512<float> dot11 = Vector512<float>.Zero;
+                        Vector512<float> dot12 = Vector512<float>.Zero;
+                        Vector512<float> dot13 = Vector512<float>.Zero;
+                        Vector512<float> dot20 = Vector512<float>.Zero;
+                        Vector512<float> dot21 = Vector512<float>.Zero;
+                        Vector512<float> dot22 = Vector512<float>.Zero;
+                        Vector512<float> dot23 = Vector512<float>.Zero;
+                        Vector512<float> dot30 = Vector512<float>.Zero;
+                        Vector512<float> dot31 = Vector512<float>.Zero;
+                        Vector512<float> dot32 = Vector512<float>.Zero;
+                        Vector512<float> dot33 = Vector512<float>.Zero;
+                        for (nuint o = 0; o < 16; o += 16)
+                        {
+                            Vector512<float> wv0 = Vector512.LoadUnsafe(ref row0, o);
+                            Vector512<float> wv1 = Vector512.LoadUnsafe(ref row1, o);
+                            Vector512<float> wv2 = Vector512.LoadUnsafe(ref row2, o);
+                            Vector512<float> wv3 = Vector512.LoadUnsafe(ref row3, o);
+                            Vector512<float> dy0 = Vector512.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector512.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector512.FusedMultiplyAdd(wv1, dy0, dot01);
+                            dot02 = Vector512.FusedMultiplyAdd(wv2, dy0, dot02);
+                            dot03 = Vector512.FusedMultiplyAdd(wv3, dy0, dot03);
+                            Vector512<float> dy1 = Vector512.LoadUnsafe(ref dyRow1, o);
+                            dot10 = Vector512.FusedMultiplyAdd(wv0, dy1, dot10);
+                            dot11 = Vector512.FusedMultiplyAdd(wv1, dy1, dot11);
+                            dot12 = Vector512.FusedMultiplyAdd(wv2, dy1, dot12);
+                            dot13 = Vector512.FusedMultiplyAdd(wv3, dy1, dot13);
+                            Vector512<float> dy2 = Vector512.LoadUnsafe(ref dyRow2, o);
+                            dot20 = Vector512.FusedMultiplyAdd(wv0, dy2, dot20);
+                            dot21 = Vector512.FusedMultiplyAdd(wv1, dy2, dot21);
+                            dot22 = Vector512.FusedMultiplyAdd(wv2, dy2, dot22);
+                            dot23 = Vector512.FusedMultiplyAdd(wv3, dy2, dot23);
+                            Vector512<float> dy3 = Vector512.LoadUnsafe(ref dyRow3, o);
+                            dot30 = Vector512.FusedMultiplyAdd(wv0, dy3, dot30);
+                            dot31 = Vector512.FusedMultiplyAdd(wv1, dy3, dot31);
+                            dot32 = Vector512.FusedMultiplyAdd(wv2, dy3, dot32);
+                            dot33 = Vector512.FusedMultiplyAdd(wv3, dy3, dot33);
+                        }
+                        Unsafe.Add(ref dxs, t * In + j) += Vector512.Sum(dot00) + Linear10x20StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + j + 1) += Vector512.Sum(dot01) + Linear10x20StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + j + 2) += Vector512.Sum(dot02) + Linear10x20StepsInputBackwardColumns(ref row2, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + j + 3) += Vector512.Sum(dot03) + Linear10x20StepsInputBackwardColumns(ref row3, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + j) += Vector512.Sum(dot10) + Linear10x20StepsInputBackwardColumns(ref row0, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + j + 1) += Vector512.Sum(dot11) + Linear10x20StepsInputBackwardColumns(ref row1, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + j + 2) += Vector512.Sum(dot12) + Linear10x20StepsInputBackwardColumns(ref row2, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + j + 3) += Vector512.Sum(dot13) + Linear10x20StepsInputBackwardColumns(ref row3, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 2) * In + j) += Vector512.Sum(dot20) + Linear10x20StepsInputBackwardColumns(ref row0, ref dyRow2, 16);
+                        Unsafe.Add(ref dxs, (t + 2) * In + j + 1) += Vector512.Sum(dot21) + Linear10x20StepsInputBackwardColumns(ref row1, ref dyRow2, 16);
+                        Unsafe.Add(ref dxs, (t + 2) * In + j + 2) += Vector512.Sum(dot22) + Linear10x20StepsInputBackwardColumns(ref row2, ref dyRow2, 16);
+                        Unsafe.Add(ref dxs, (t + 2) * In + j + 3) += Vector512.Sum(dot23) + Linear10x20StepsInputBackwardColumns(ref row3, ref dyRow2, 16);
+                        Unsafe.Add(ref dxs, (t + 3) * In + j) += Vector512.Sum(dot30) + Linear10x20StepsInputBackwardColumns(ref row0, ref dyRow3, 16);
+                        Unsafe.Add(ref dxs, (t + 3) * In + j + 1) += Vector512.Sum(dot31) + Linear10x20StepsInputBackwardColumns(ref row1, ref dyRow3, 16);
+                        Unsafe.Add(ref dxs, (t + 3) * In + j + 2) += Vector512.Sum(dot32) + Linear10x20StepsInputBackwardColumns(ref row2, ref dyRow3, 16);
+                        Unsafe.Add(ref dxs, (t + 3) * In + j + 3) += Vector512.Sum(dot33) + Linear10x20StepsInputBackwardColumns(ref row3, ref dyRow3, 16);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, j * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, (j + 1) * Out);
+                        ref float row2 = ref Unsafe.Add(ref w, (j + 2) * Out);
+                        ref float row3 = ref Unsafe.Add(ref w, (j + 3) * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        Vector512<float> dot00 = Vector512<float>.Zero;
+                        Vector512<float> dot01 = Vector512<float>.Zero;
+                        Vector512<float> dot02 = Vector512<float>.Zero;
+                        Vector512<float> dot03 = Vector512<float>.Zero;
+                        for (nuint o = 0; o < 16; o += 16)
+                        {
+                            Vector512<float> wv0 = Vector512.LoadUnsafe(ref row0, o);
+                            Vector512<float> wv1 = Vector512.LoadUnsafe(ref row1, o);
+                            Vector512<float> wv2 = Vector512.LoadUnsafe(ref row2, o);
+                            Vector512<float> wv3 = Vector512.LoadUnsafe(ref row3, o);
+                            Vector512<float> dy0 = Vector512.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector512.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector512.FusedMultiplyAdd(wv1, dy0, dot01);
+                            dot02 = Vector512.FusedMultiplyAdd(wv2, dy0, dot02);
+                            dot03 = Vector512.FusedMultiplyAdd(wv3, dy0, dot03);
+                        }
+                        Unsafe.Add(ref dxs, t * In + j) += Vector512.Sum(dot00) + Linear10x20StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + j + 1) += Vector512.Sum(dot01) + Linear10x20StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + j + 2) += Vector512.Sum(dot02) + Linear10x20StepsInputBackwardColumns(ref row2, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + j + 3) += Vector512.Sum(dot03) + Linear10x20StepsInputBackwardColumns(ref row3, ref dyRow0, 16);
+                    }
+                }
+                // Weight rows 8..9.
+                {
+                    nuint t = 0;
+                    for (; t + 4 <= steps; t += 4)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 8 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 9 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
+                        ref float dyRow2 = ref Unsafe.Add(ref dys, (t + 2) * Out);
+                        ref float dyRow3 = ref Unsafe.Add(ref dys, (t + 3) * Out);
+                        Vector512<float> dot00 = Vector512<float>.Zero;
+                        Vector512<float> dot01 = Vector512<float>.Zero;
+                        Vector512<float> dot10 = Vector512<float>.Zero;
+                        Vector512<float> dot11 = Vector512<float>.Zero;
+                        Vector512<float> dot20 = Vector512<float>.Zero;
+                        Vector512<float> dot21 = Vector512<float>.Zero;
+                        Vector512<float> dot30 = Vector512<float>.Zero;
+                        Vector512<float> dot31 = Vector512<float>.Zero;
+                        for (nuint o = 0; o < 16; o += 16)
+                        {
+                            Vector512<float> wv0 = Vector512.LoadUnsafe(ref row0, o);
+                            Vector512<float> wv1 = Vector512.LoadUnsafe(ref row1, o);
+                            Vector512<float> dy0 = Vector512.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector512.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector512.FusedMultiplyAdd(wv1, dy0, dot01);
+                            Vector512<float> dy1 = Vector512.LoadUnsafe(ref dyRow1, o);
+                            dot10 = Vector512.FusedMultiplyAdd(wv0, dy1, dot10);
+                            dot11 = Vector512.FusedMultiplyAdd(wv1, dy1, dot11);
+                            Vector512<float> dy2 = Vector512.LoadUnsafe(ref dyRow2, o);
+                            dot20 = Vector512.FusedMultiplyAdd(wv0, dy2, dot20);
+                            dot21 = Vector512.FusedMultiplyAdd(wv1, dy2, dot21);
+                            Vector512<float> dy3 = Vector512.LoadUnsafe(ref dyRow3, o);
+                            dot30 = Vector512.FusedMultiplyAdd(wv0, dy3, dot30);
+                            dot31 = Vector512.FusedMultiplyAdd(wv1, dy3, dot31);
+                        }
+                        Unsafe.Add(ref dxs, t * In + 8) += Vector512.Sum(dot00) + Linear10x20StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 9) += Vector512.Sum(dot01) + Linear10x20StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 8) += Vector512.Sum(dot10) + Linear10x20StepsInputBackwardColumns(ref row0, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 9) += Vector512.Sum(dot11) + Linear10x20StepsInputBackwardColumns(ref row1, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 2) * In + 8) += Vector512.Sum(dot20) + Linear10x20StepsInputBackwardColumns(ref row0, ref dyRow2, 16);
+                        Unsafe.Add(ref dxs, (t + 2) * In + 9) += Vector512.Sum(dot21) + Linear10x20StepsInputBackwardColumns(ref row1, ref dyRow2, 16);
+                        Unsafe.Add(ref dxs, (t + 3) * In + 8) += Vector512.Sum(dot30) + Linear10x20StepsInputBackwardColumns(ref row0, ref dyRow3, 16);
+                        Unsafe.Add(ref dxs, (t + 3) * In + 9) += Vector512.Sum(dot31) + Linear10x20StepsInputBackwardColumns(ref row1, ref dyRow3, 16);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 8 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 9 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        Vector512<float> dot00 = Vector512<float>.Zero;
+                        Vector512<float> dot01 = Vector512<float>.Zero;
+                        for (nuint o = 0; o < 16; o += 16)
+                        {
+                            Vector512<float> wv0 = Vector512.LoadUnsafe(ref row0, o);
+                            Vector512<float> wv1 = Vector512.LoadUnsafe(ref row1, o);
+                            Vector512<float> dy0 = Vector512.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector512.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector512.FusedMultiplyAdd(wv1, dy0, dot01);
+                        }
+                        Unsafe.Add(ref dxs, t * In + 8) += Vector512.Sum(dot00) + Linear10x20StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 9) += Vector512.Sum(dot01) + Linear10x20StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
+                    }
+                }
+                return;
+            }
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // A tile of W's rows stays in L1 while every step's dy passes over it.
+                for (nuint j = 0; j < 8; j += 4)
+                {
+                    nuint t = 0;
+                    for (; t + 2 <= steps; t += 2)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, j * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, (j + 1) * Out);
+                        ref float row2 = ref Unsafe.Add(ref w, (j + 2) * Out);
+                        ref float row3 = ref Unsafe.Add(ref w, (j + 3) * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
+                        Vector256<float> dot00 = Vector256<float>.Zero;
+                        Vector256<float> dot01 = Vector256<float>.Zero;
+                        Vector256<float> dot02 = Vector256<float>.Zero;
+                        Vector256<float> dot03 = Vector256<float>.Zero;
+                        Vector256<float> dot10 = Vector256<float>.Zero;
+                        Vector256<float> dot11 = Vector256<float>.Zero;
+                        Vector256<float> dot12 = Vector256<float>.Zero;
+                        Vector256<float> dot13 = Vector256<float>.Zero;
+                        for (nuint o = 0; o < 16; o += 8)
+                        {
+                            Vector256<float> wv0 = Vector256.LoadUnsafe(ref row0, o);
+                            Vector256<float> wv1 = Vector256.LoadUnsafe(ref row1, o);
+                            Vector256<float> wv2 = Vector256.LoadUnsafe(ref row2, o);
+                            Vector256<float> wv3 = Vector256.LoadUnsafe(ref row3, o);
+                            Vector256<float> dy0 = Vector256.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector256.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector256.FusedMultiplyAdd(wv1, dy0, dot01);
+                            dot02 = Vector256.FusedMultiplyAdd(wv2, dy0, dot02);
+                            dot03 = Vector256.FusedMultiplyAdd(wv3, dy0, dot03);
+                            Vector256<float> dy1 = Vector256.LoadUnsafe(ref dyRow1, o);
+                            dot10 = Vector256.FusedMultiplyAdd(wv0, dy1, dot10);
+                            dot11 = Vector256.FusedMultiplyAdd(wv1, dy1, dot11);
+                            dot12 = Vector256.FusedMultiplyAdd(wv2, dy1, dot12);
+                            dot13 = Vector256.FusedMultiplyAdd(wv3, dy1, dot13);
+                        }
+                        Unsafe.Add(ref dxs, t * In + j) += Vector256.Sum(dot00) + Linear10x20StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + j + 1) += Vector256.Sum(dot01) + Linear10x20StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + j + 2) += Vector256.Sum(dot02) + Linear10x20StepsInputBackwardColumns(ref row2, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + j + 3) += Vector256.Sum(dot03) + Linear10x20StepsInputBackwardColumns(ref row3, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + j) += Vector256.Sum(dot10) + Linear10x20StepsInputBackwardColumns(ref row0, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + j + 1) += Vector256.Sum(dot11) + Linear10x20StepsInputBackwardColumns(ref row1, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + j + 2) += Vector256.Sum(dot12) + Linear10x20StepsInputBackwardColumns(ref row2, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + j + 3) += Vector256.Sum(dot13) + Linear10x20StepsInputBackwardColumns(ref row3, ref dyRow1, 16);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, j * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, (j + 1) * Out);
+                        ref float row2 = ref Unsafe.Add(ref w, (j + 2) * Out);
+                        ref float row3 = ref Unsafe.Add(ref w, (j + 3) * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        Vector256<float> dot00 = Vector256<float>.Zero;
+                        Vector256<float> dot01 = Vector256<float>.Zero;
+                        Vector256<float> dot02 = Vector256<float>.Zero;
+                        Vector256<float> dot03 = Vector256<float>.Zero;
+                        for (nuint o = 0; o < 16; o += 8)
+                        {
+                            Vector256<float> wv0 = Vector256.LoadUnsafe(ref row0, o);
+                            Vector256<float> wv1 = Vector256.LoadUnsafe(ref row1, o);
+                            Vector256<float> wv2 = Vector256.LoadUnsafe(ref row2, o);
+                            Vector256<float> wv3 = Vector256.LoadUnsafe(ref row3, o);
+                            Vector256<float> dy0 = Vector256.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector256.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector256.FusedMultiplyAdd(wv1, dy0, dot01);
+                            dot02 = Vector256.FusedMultiplyAdd(wv2, dy0, dot02);
+                            dot03 = Vector256.FusedMultiplyAdd(wv3, dy0, dot03);
+                        }
+                        Unsafe.Add(ref dxs, t * In + j) += Vector256.Sum(dot00) + Linear10x20StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + j + 1) += Vector256.Sum(dot01) + Linear10x20StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + j + 2) += Vector256.Sum(dot02) + Linear10x20StepsInputBackwardColumns(ref row2, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + j + 3) += Vector256.Sum(dot03) + Linear10x20StepsInputBackwardColumns(ref row3, ref dyRow0, 16);
+                    }
+                }
+                // Weight rows 8..9.
+                {
+                    nuint t = 0;
+                    for (; t + 2 <= steps; t += 2)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 8 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 9 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
+                        Vector256<float> dot00 = Vector256<float>.Zero;
+                        Vector256<float> dot01 = Vector256<float>.Zero;
+                        Vector256<float> dot10 = Vector256<float>.Zero;
+                        Vector256<float> dot11 = Vector256<float>.Zero;
+                        for (nuint o = 0; o < 16; o += 8)
+                        {
+                            Vector256<float> wv0 = Vector256.LoadUnsafe(ref row0, o);
+                            Vector256<float> wv1 = Vector256.LoadUnsafe(ref row1, o);
+                            Vector256<float> dy0 = Vector256.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector256.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector256.FusedMultiplyAdd(wv1, dy0, dot01);
+                            Vector256<float> dy1 = Vector256.LoadUnsafe(ref dyRow1, o);
+                            dot10 = Vector256.FusedMultiplyAdd(wv0, dy1, dot10);
+                            dot11 = Vector256.FusedMultiplyAdd(wv1, dy1, dot11);
+                        }
+                        Unsafe.Add(ref dxs, t * In + 8) += Vector256.Sum(dot00) + Linear10x20StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 9) += Vector256.Sum(dot01) + Linear10x20StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 8) += Vector256.Sum(dot10) + Linear10x20StepsInputBackwardColumns(ref row0, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 9) += Vector256.Sum(dot11) + Linear10x20StepsInputBackwardColumns(ref row1, ref dyRow1, 16);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 8 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 9 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        Vector256<float> dot00 = Vector256<float>.Zero;
+                        Vector256<float> dot01 = Vector256<float>.Zero;
+                        for (nuint o = 0; o < 16; o += 8)
+                        {
+                            Vector256<float> wv0 = Vector256.LoadUnsafe(ref row0, o);
+                            Vector256<float> wv1 = Vector256.LoadUnsafe(ref row1, o);
+                            Vector256<float> dy0 = Vector256.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector256.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector256.FusedMultiplyAdd(wv1, dy0, dot01);
+                        }
+                        Unsafe.Add(ref dxs, t * In + 8) += Vector256.Sum(dot00) + Linear10x20StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 9) += Vector256.Sum(dot01) + Linear10x20StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
+                    }
+                }
+                return;
+            }
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // A tile of W's rows stays in L1 while every step's dy passes over it.
+                for (nuint j = 0; j < 8; j += 4)
+                {
+                    nuint t = 0;
+                    for (; t + 2 <= steps; t += 2)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, j * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, (j + 1) * Out);
+                        ref float row2 = ref Unsafe.Add(ref w, (j + 2) * Out);
+                        ref float row3 = ref Unsafe.Add(ref w, (j + 3) * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
+                        Vector128<float> dot00 = Vector128<float>.Zero;
+                        Vector128<float> dot01 = Vector128<float>.Zero;
+                        Vector128<float> dot02 = Vector128<float>.Zero;
+                        Vector128<float> dot03 = Vector128<float>.Zero;
+                        Vector128<float> dot10 = Vector128<float>.Zero;
+                        Vector128<float> dot11 = Vector128<float>.Zero;
+                        Vector128<float> dot12 = Vector128<float>.Zero;
+                        Vector128<float> dot13 = Vector128<float>.Zero;
+                        for (nuint o = 0; o < 20; o += 4)
+                        {
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row0, o);
+                            Vector128<float> wv1 = Vector128.LoadUnsafe(ref row1, o);
+                            Vector128<float> wv2 = Vector128.LoadUnsafe(ref row2, o);
+                            Vector128<float> wv3 = Vector128.LoadUnsafe(ref row3, o);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector128.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector128.FusedMultiplyAdd(wv1, dy0, dot01);
+                            dot02 = Vector128.FusedMultiplyAdd(wv2, dy0, dot02);
+                            dot03 = Vector128.FusedMultiplyAdd(wv3, dy0, dot03);
+                            Vector128<float> dy1 = Vector128.LoadUnsafe(ref dyRow1, o);
+                            dot10 = Vector128.FusedMultiplyAdd(wv0, dy1, dot10);
+                            dot11 = Vector128.FusedMultiplyAdd(wv1, dy1, dot11);
+                            dot12 = Vector128.FusedMultiplyAdd(wv2, dy1, dot12);
+                            dot13 = Vector128.FusedMultiplyAdd(wv3, dy1, dot13);
+                        }
+                        Unsafe.Add(ref dxs, t * In + j) += Vector128.Sum(dot00);
+                        Unsafe.Add(ref dxs, t * In + j + 1) += Vector128.Sum(dot01);
+                        Unsafe.Add(ref dxs, t * In + j + 2) += Vector128.Sum(dot02);
+                        Unsafe.Add(ref dxs, t * In + j + 3) += Vector128.Sum(dot03);
+                        Unsafe.Add(ref dxs, (t + 1) * In + j) += Vector128.Sum(dot10);
+                        Unsafe.Add(ref dxs, (t + 1) * In + j + 1) += Vector128.Sum(dot11);
+                        Unsafe.Add(ref dxs, (t + 1) * In + j + 2) += Vector128.Sum(dot12);
+                        Unsafe.Add(ref dxs, (t + 1) * In + j + 3) += Vector128.Sum(dot13);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, j * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, (j + 1) * Out);
+                        ref float row2 = ref Unsafe.Add(ref w, (j + 2) * Out);
+                        ref float row3 = ref Unsafe.Add(ref w, (j + 3) * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        Vector128<float> dot00 = Vector128<float>.Zero;
+                        Vector128<float> dot01 = Vector128<float>.Zero;
+                        Vector128<float> dot02 = Vector128<float>.Zero;
+                        Vector128<float> dot03 = Vector128<float>.Zero;
+                        for (nuint o = 0; o < 20; o += 4)
+                        {
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row0, o);
+                            Vector128<float> wv1 = Vector128.LoadUnsafe(ref row1, o);
+                            Vector128<float> wv2 = Vector128.LoadUnsafe(ref row2, o);
+                            Vector128<float> wv3 = Vector128.LoadUnsafe(ref row3, o);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector128.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector128.FusedMultiplyAdd(wv1, dy0, dot01);
+                            dot02 = Vector128.FusedMultiplyAdd(wv2, dy0, dot02);
+                            dot03 = Vector128.FusedMultiplyAdd(wv3, dy0, dot03);
+                        }
+                        Unsafe.Add(ref dxs, t * In + j) += Vector128.Sum(dot00);
+                        Unsafe.Add(ref dxs, t * In + j + 1) += Vector128.Sum(dot01);
+                        Unsafe.Add(ref dxs, t * In + j + 2) += Vector128.Sum(dot02);
+                        Unsafe.Add(ref dxs, t * In + j + 3) += Vector128.Sum(dot03);
+                    }
+                }
+                // Weight rows 8..9.
+                {
+                    nuint t = 0;
+                    for (; t + 2 <= steps; t += 2)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 8 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 9 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
+                        Vector128<float> dot00 = Vector128<float>.Zero;
+                        Vector128<float> dot01 = Vector128<float>.Zero;
+                        Vector128<float> dot10 = Vector128<float>.Zero;
+                        Vector128<float> dot11 = Vector128<float>.Zero;
+                        for (nuint o = 0; o < 20; o += 4)
+                        {
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row0, o);
+                            Vector128<float> wv1 = Vector128.LoadUnsafe(ref row1, o);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector128.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector128.FusedMultiplyAdd(wv1, dy0, dot01);
+                            Vector128<float> dy1 = Vector128.LoadUnsafe(ref dyRow1, o);
+                            dot10 = Vector128.FusedMultiplyAdd(wv0, dy1, dot10);
+                            dot11 = Vector128.FusedMultiplyAdd(wv1, dy1, dot11);
+                        }
+                        Unsafe.Add(ref dxs, t * In + 8) += Vector128.Sum(dot00);
+                        Unsafe.Add(ref dxs, t * In + 9) += Vector128.Sum(dot01);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 8) += Vector128.Sum(dot10);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 9) += Vector128.Sum(dot11);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 8 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 9 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        Vector128<float> dot00 = Vector128<float>.Zero;
+                        Vector128<float> dot01 = Vector128<float>.Zero;
+                        for (nuint o = 0; o < 20; o += 4)
+                        {
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row0, o);
+                            Vector128<float> wv1 = Vector128.LoadUnsafe(ref row1, o);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector128.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector128.FusedMultiplyAdd(wv1, dy0, dot01);
+                        }
+                        Unsafe.Add(ref dxs, t * In + 8) += Vector128.Sum(dot00);
+                        Unsafe.Add(ref dxs, t * In + 9) += Vector128.Sum(dot01);
+                    }
+                }
+                return;
+            }
+            // No SIMD.
+            for (nuint t = 0; t < steps; t++)
+            {
+                for (nuint j = 0; j < In; j++)
+                {
+                    Unsafe.Add(ref dxs, t * In + j) += Linear10x20StepsInputBackwardColumns(ref Unsafe.Add(ref w, j * Out), ref Unsafe.Add(ref dys, t * Out), 0);
+                }
+            }
+        }
+
+        /// <summary>Columns <paramref name="start"/>..19 of one dot product of <see cref="Linear10x20StepsInputBackward"/>: Σ_o W[j, o] dy[o].</summary>
+        private static float Linear10x20StepsInputBackwardColumns(ref float row, ref float dyRow, nuint start)
+        {
+            const int Out = 20;
             float dot = 0f;
             for (nuint o = start; o < Out; o++)
             {

@@ -26,13 +26,11 @@ partial class TinyBidirectional
     }
 
     /// <summary>
-    /// Encoder layer 0, step t, backward: turns dL/dh' (DHidden0) and dL/dc' (DCell0) into dL/dh and dL/dc of the
-    /// previous step (written back to DHidden0 and DCell0), adds the weight and bias gradients into g, and adds
-    /// dL/dx into <paramref name="dx"/>.
+    /// Encoder layer 0, step t, backward: turns dL/dh' (DHidden0) and dL/dc' (DCell0) into dL/dh and dL/dc of the previous step (written back to DHidden0 and DCell0),
+    /// keeps the step's gate gradients for <see cref="EncoderLayer0WeightsBackward"/>, and adds dL/dx into <paramref name="dx"/>.
     /// </summary>
-    private static void EncoderLayer0Backward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<float> x, Span<float> dx, int t)
+    private static void EncoderLayer0Backward(ReadOnlySpan<float> p, Span<float> a, Span<float> dx, int t)
     {
-        ReadOnlySpan<float> h = a.Slice(EncoderHidden0Offset + t * HiddenSize, HiddenSize);
         ReadOnlySpan<float> c = a.Slice(EncoderCell0Offset + t * HiddenSize, HiddenSize);
         ReadOnlySpan<float> cNext = a.Slice(EncoderCell0Offset + (t + 1) * HiddenSize, HiddenSize);
         ReadOnlySpan<float> gates = a.Slice(EncoderGates0Offset + t * GateSize, GateSize);
@@ -40,14 +38,27 @@ partial class TinyBidirectional
         Span<float> dc = a.Slice(DCell0Offset, HiddenSize);
         Span<float> dhPrevious = a.Slice(DHiddenPreviousOffset, HiddenSize);
         Span<float> dcPrevious = a.Slice(DCellPreviousOffset, HiddenSize);
-        Span<float> dGatesIh = a.Slice(DGatesIhOffset, GateSize);
+        Span<float> dGatesIh = a.Slice(EncoderDGatesIh0Offset + t * GateSize, GateSize);
         // Both pre-activations share one gradient: every gate reads gi + gh.
         LstmGatesBackward(dh, dc, gates, c, cNext, dGatesIh, dcPrevious);
         dhPrevious.Clear();
-        DenseKernels.Linear5x20Backward(p.Slice(EncoderWeightHh0Offset, EncoderWeightHh0Length), g.Slice(EncoderWeightHh0Offset, EncoderWeightHh0Length), g.Slice(EncoderBiasHh0Offset, EncoderBiasHh0Length), h, dGatesIh, dhPrevious);
-        DenseKernels.Linear3x20Backward(p.Slice(EncoderWeightIh0Offset, EncoderWeightIh0Length), g.Slice(EncoderWeightIh0Offset, EncoderWeightIh0Length), g.Slice(EncoderBiasIh0Offset, EncoderBiasIh0Length), x, dGatesIh, dx);
+        // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
+        DenseKernels.Linear5x20StepsInputBackward(p.Slice(EncoderWeightHh0Offset, EncoderWeightHh0Length), dGatesIh, dhPrevious, 1);
+        DenseKernels.Linear3x20StepsInputBackward(p.Slice(EncoderWeightIh0Offset, EncoderWeightIh0Length), dGatesIh, dx, 1);
         dhPrevious.CopyTo(dh);
         dcPrevious.CopyTo(dc);
+    }
+
+    /// <summary>
+    /// Encoder layer 0 backward over all <paramref name="steps"/> at once: dW_ih += Σ x dGatesIh^T and dW_hh += Σ h dGatesIh^T,
+    /// the biases' gradients the sums of the gate gradients. <paramref name="inputs"/> holds the layer's input x of each step, one row per step.
+    /// </summary>
+    private static void EncoderLayer0WeightsBackward(Span<float> g, ReadOnlySpan<float> a, ReadOnlySpan<float> inputs, int steps)
+    {
+        ReadOnlySpan<float> dGatesIh = a.Slice(EncoderDGatesIh0Offset, steps * GateSize);
+        DenseKernels.Linear3x20StepsWeightBackward(g.Slice(EncoderWeightIh0Offset, EncoderWeightIh0Length), g.Slice(EncoderBiasIh0Offset, EncoderBiasIh0Length), inputs, dGatesIh, steps);
+        // Step t read the state in slot t.
+        DenseKernels.Linear5x20StepsWeightBackward(g.Slice(EncoderWeightHh0Offset, EncoderWeightHh0Length), g.Slice(EncoderBiasHh0Offset, EncoderBiasHh0Length), a.Slice(EncoderHidden0Offset, steps * HiddenSize), dGatesIh, steps);
     }
 
     /// <summary>Encoder layer 1 (LSTM), step t, forward: reads x (2H, [forward ; reverse] of the layer below) and state slot t (h and c), writes state slot t + 1.</summary>
@@ -65,13 +76,11 @@ partial class TinyBidirectional
     }
 
     /// <summary>
-    /// Encoder layer 1, step t, backward: turns dL/dh' (DHidden1) and dL/dc' (DCell1) into dL/dh and dL/dc of the
-    /// previous step (written back to DHidden1 and DCell1), adds the weight and bias gradients into g, and adds
-    /// dL/dx into <paramref name="dx"/>.
+    /// Encoder layer 1, step t, backward: turns dL/dh' (DHidden1) and dL/dc' (DCell1) into dL/dh and dL/dc of the previous step (written back to DHidden1 and DCell1),
+    /// keeps the step's gate gradients for <see cref="EncoderLayer1WeightsBackward"/>, and adds dL/dx into <paramref name="dx"/>.
     /// </summary>
-    private static void EncoderLayer1Backward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<float> x, Span<float> dx, int t)
+    private static void EncoderLayer1Backward(ReadOnlySpan<float> p, Span<float> a, Span<float> dx, int t)
     {
-        ReadOnlySpan<float> h = a.Slice(EncoderHidden1Offset + t * HiddenSize, HiddenSize);
         ReadOnlySpan<float> c = a.Slice(EncoderCell1Offset + t * HiddenSize, HiddenSize);
         ReadOnlySpan<float> cNext = a.Slice(EncoderCell1Offset + (t + 1) * HiddenSize, HiddenSize);
         ReadOnlySpan<float> gates = a.Slice(EncoderGates1Offset + t * GateSize, GateSize);
@@ -79,14 +88,27 @@ partial class TinyBidirectional
         Span<float> dc = a.Slice(DCell1Offset, HiddenSize);
         Span<float> dhPrevious = a.Slice(DHiddenPreviousOffset, HiddenSize);
         Span<float> dcPrevious = a.Slice(DCellPreviousOffset, HiddenSize);
-        Span<float> dGatesIh = a.Slice(DGatesIhOffset, GateSize);
+        Span<float> dGatesIh = a.Slice(EncoderDGatesIh1Offset + t * GateSize, GateSize);
         // Both pre-activations share one gradient: every gate reads gi + gh.
         LstmGatesBackward(dh, dc, gates, c, cNext, dGatesIh, dcPrevious);
         dhPrevious.Clear();
-        DenseKernels.Linear5x20Backward(p.Slice(EncoderWeightHh1Offset, EncoderWeightHh1Length), g.Slice(EncoderWeightHh1Offset, EncoderWeightHh1Length), g.Slice(EncoderBiasHh1Offset, EncoderBiasHh1Length), h, dGatesIh, dhPrevious);
-        DenseKernels.Linear10x20Backward(p.Slice(EncoderWeightIh1Offset, EncoderWeightIh1Length), g.Slice(EncoderWeightIh1Offset, EncoderWeightIh1Length), g.Slice(EncoderBiasIh1Offset, EncoderBiasIh1Length), x, dGatesIh, dx);
+        // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
+        DenseKernels.Linear5x20StepsInputBackward(p.Slice(EncoderWeightHh1Offset, EncoderWeightHh1Length), dGatesIh, dhPrevious, 1);
+        DenseKernels.Linear10x20StepsInputBackward(p.Slice(EncoderWeightIh1Offset, EncoderWeightIh1Length), dGatesIh, dx, 1);
         dhPrevious.CopyTo(dh);
         dcPrevious.CopyTo(dc);
+    }
+
+    /// <summary>
+    /// Encoder layer 1 backward over all <paramref name="steps"/> at once: dW_ih += Σ x dGatesIh^T and dW_hh += Σ h dGatesIh^T,
+    /// the biases' gradients the sums of the gate gradients. <paramref name="inputs"/> holds the layer's input x of each step, one row per step.
+    /// </summary>
+    private static void EncoderLayer1WeightsBackward(Span<float> g, ReadOnlySpan<float> a, ReadOnlySpan<float> inputs, int steps)
+    {
+        ReadOnlySpan<float> dGatesIh = a.Slice(EncoderDGatesIh1Offset, steps * GateSize);
+        DenseKernels.Linear10x20StepsWeightBackward(g.Slice(EncoderWeightIh1Offset, EncoderWeightIh1Length), g.Slice(EncoderBiasIh1Offset, EncoderBiasIh1Length), inputs, dGatesIh, steps);
+        // Step t read the state in slot t.
+        DenseKernels.Linear5x20StepsWeightBackward(g.Slice(EncoderWeightHh1Offset, EncoderWeightHh1Length), g.Slice(EncoderBiasHh1Offset, EncoderBiasHh1Length), a.Slice(EncoderHidden1Offset, steps * HiddenSize), dGatesIh, steps);
     }
 
     /// <summary>Encoder layer 0, reverse direction (LSTM), step t, forward: reads x (E) and state slot t + 1 (h and c), writes state slot t.</summary>
@@ -104,13 +126,11 @@ partial class TinyBidirectional
     }
 
     /// <summary>
-    /// Encoder layer 0, reverse direction, step t, backward: turns dL/dh' (DHidden0) and dL/dc' (DCell0) into dL/dh and dL/dc of the
-    /// previous step (written back to DHidden0 and DCell0), adds the weight and bias gradients into g, and adds
-    /// dL/dx into <paramref name="dx"/>.
+    /// Encoder layer 0, reverse direction, step t, backward: turns dL/dh' (DHidden0) and dL/dc' (DCell0) into dL/dh and dL/dc of the previous step (written back to DHidden0 and DCell0),
+    /// keeps the step's gate gradients for <see cref="EncoderReverseLayer0WeightsBackward"/>, and adds dL/dx into <paramref name="dx"/>.
     /// </summary>
-    private static void EncoderReverseLayer0Backward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<float> x, Span<float> dx, int t)
+    private static void EncoderReverseLayer0Backward(ReadOnlySpan<float> p, Span<float> a, Span<float> dx, int t)
     {
-        ReadOnlySpan<float> h = a.Slice(EncoderReverseHidden0Offset + (t + 1) * HiddenSize, HiddenSize);
         ReadOnlySpan<float> c = a.Slice(EncoderReverseCell0Offset + (t + 1) * HiddenSize, HiddenSize);
         ReadOnlySpan<float> cNext = a.Slice(EncoderReverseCell0Offset + t * HiddenSize, HiddenSize);
         ReadOnlySpan<float> gates = a.Slice(EncoderReverseGates0Offset + t * GateSize, GateSize);
@@ -118,14 +138,27 @@ partial class TinyBidirectional
         Span<float> dc = a.Slice(DCell0Offset, HiddenSize);
         Span<float> dhPrevious = a.Slice(DHiddenPreviousOffset, HiddenSize);
         Span<float> dcPrevious = a.Slice(DCellPreviousOffset, HiddenSize);
-        Span<float> dGatesIh = a.Slice(DGatesIhOffset, GateSize);
+        Span<float> dGatesIh = a.Slice(EncoderReverseDGatesIh0Offset + t * GateSize, GateSize);
         // Both pre-activations share one gradient: every gate reads gi + gh.
         LstmGatesBackward(dh, dc, gates, c, cNext, dGatesIh, dcPrevious);
         dhPrevious.Clear();
-        DenseKernels.Linear5x20Backward(p.Slice(EncoderWeightHh0ReverseOffset, EncoderWeightHh0ReverseLength), g.Slice(EncoderWeightHh0ReverseOffset, EncoderWeightHh0ReverseLength), g.Slice(EncoderBiasHh0ReverseOffset, EncoderBiasHh0ReverseLength), h, dGatesIh, dhPrevious);
-        DenseKernels.Linear3x20Backward(p.Slice(EncoderWeightIh0ReverseOffset, EncoderWeightIh0ReverseLength), g.Slice(EncoderWeightIh0ReverseOffset, EncoderWeightIh0ReverseLength), g.Slice(EncoderBiasIh0ReverseOffset, EncoderBiasIh0ReverseLength), x, dGatesIh, dx);
+        // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
+        DenseKernels.Linear5x20StepsInputBackward(p.Slice(EncoderWeightHh0ReverseOffset, EncoderWeightHh0ReverseLength), dGatesIh, dhPrevious, 1);
+        DenseKernels.Linear3x20StepsInputBackward(p.Slice(EncoderWeightIh0ReverseOffset, EncoderWeightIh0ReverseLength), dGatesIh, dx, 1);
         dhPrevious.CopyTo(dh);
         dcPrevious.CopyTo(dc);
+    }
+
+    /// <summary>
+    /// Encoder layer 0, reverse direction backward over all <paramref name="steps"/> at once: dW_ih += Σ x dGatesIh^T and dW_hh += Σ h dGatesIh^T,
+    /// the biases' gradients the sums of the gate gradients. <paramref name="inputs"/> holds the layer's input x of each step, one row per step.
+    /// </summary>
+    private static void EncoderReverseLayer0WeightsBackward(Span<float> g, ReadOnlySpan<float> a, ReadOnlySpan<float> inputs, int steps)
+    {
+        ReadOnlySpan<float> dGatesIh = a.Slice(EncoderReverseDGatesIh0Offset, steps * GateSize);
+        DenseKernels.Linear3x20StepsWeightBackward(g.Slice(EncoderWeightIh0ReverseOffset, EncoderWeightIh0ReverseLength), g.Slice(EncoderBiasIh0ReverseOffset, EncoderBiasIh0ReverseLength), inputs, dGatesIh, steps);
+        // Step t read the state in slot t + 1: the reverse direction starts from the last slot.
+        DenseKernels.Linear5x20StepsWeightBackward(g.Slice(EncoderWeightHh0ReverseOffset, EncoderWeightHh0ReverseLength), g.Slice(EncoderBiasHh0ReverseOffset, EncoderBiasHh0ReverseLength), a.Slice(EncoderReverseHidden0Offset + HiddenSize, steps * HiddenSize), dGatesIh, steps);
     }
 
     /// <summary>Encoder layer 1, reverse direction (LSTM), step t, forward: reads x (2H, [forward ; reverse] of the layer below) and state slot t + 1 (h and c), writes state slot t.</summary>
@@ -143,13 +176,11 @@ partial class TinyBidirectional
     }
 
     /// <summary>
-    /// Encoder layer 1, reverse direction, step t, backward: turns dL/dh' (DHidden1) and dL/dc' (DCell1) into dL/dh and dL/dc of the
-    /// previous step (written back to DHidden1 and DCell1), adds the weight and bias gradients into g, and adds
-    /// dL/dx into <paramref name="dx"/>.
+    /// Encoder layer 1, reverse direction, step t, backward: turns dL/dh' (DHidden1) and dL/dc' (DCell1) into dL/dh and dL/dc of the previous step (written back to DHidden1 and DCell1),
+    /// keeps the step's gate gradients for <see cref="EncoderReverseLayer1WeightsBackward"/>, and adds dL/dx into <paramref name="dx"/>.
     /// </summary>
-    private static void EncoderReverseLayer1Backward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<float> x, Span<float> dx, int t)
+    private static void EncoderReverseLayer1Backward(ReadOnlySpan<float> p, Span<float> a, Span<float> dx, int t)
     {
-        ReadOnlySpan<float> h = a.Slice(EncoderReverseHidden1Offset + (t + 1) * HiddenSize, HiddenSize);
         ReadOnlySpan<float> c = a.Slice(EncoderReverseCell1Offset + (t + 1) * HiddenSize, HiddenSize);
         ReadOnlySpan<float> cNext = a.Slice(EncoderReverseCell1Offset + t * HiddenSize, HiddenSize);
         ReadOnlySpan<float> gates = a.Slice(EncoderReverseGates1Offset + t * GateSize, GateSize);
@@ -157,14 +188,27 @@ partial class TinyBidirectional
         Span<float> dc = a.Slice(DCell1Offset, HiddenSize);
         Span<float> dhPrevious = a.Slice(DHiddenPreviousOffset, HiddenSize);
         Span<float> dcPrevious = a.Slice(DCellPreviousOffset, HiddenSize);
-        Span<float> dGatesIh = a.Slice(DGatesIhOffset, GateSize);
+        Span<float> dGatesIh = a.Slice(EncoderReverseDGatesIh1Offset + t * GateSize, GateSize);
         // Both pre-activations share one gradient: every gate reads gi + gh.
         LstmGatesBackward(dh, dc, gates, c, cNext, dGatesIh, dcPrevious);
         dhPrevious.Clear();
-        DenseKernels.Linear5x20Backward(p.Slice(EncoderWeightHh1ReverseOffset, EncoderWeightHh1ReverseLength), g.Slice(EncoderWeightHh1ReverseOffset, EncoderWeightHh1ReverseLength), g.Slice(EncoderBiasHh1ReverseOffset, EncoderBiasHh1ReverseLength), h, dGatesIh, dhPrevious);
-        DenseKernels.Linear10x20Backward(p.Slice(EncoderWeightIh1ReverseOffset, EncoderWeightIh1ReverseLength), g.Slice(EncoderWeightIh1ReverseOffset, EncoderWeightIh1ReverseLength), g.Slice(EncoderBiasIh1ReverseOffset, EncoderBiasIh1ReverseLength), x, dGatesIh, dx);
+        // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
+        DenseKernels.Linear5x20StepsInputBackward(p.Slice(EncoderWeightHh1ReverseOffset, EncoderWeightHh1ReverseLength), dGatesIh, dhPrevious, 1);
+        DenseKernels.Linear10x20StepsInputBackward(p.Slice(EncoderWeightIh1ReverseOffset, EncoderWeightIh1ReverseLength), dGatesIh, dx, 1);
         dhPrevious.CopyTo(dh);
         dcPrevious.CopyTo(dc);
+    }
+
+    /// <summary>
+    /// Encoder layer 1, reverse direction backward over all <paramref name="steps"/> at once: dW_ih += Σ x dGatesIh^T and dW_hh += Σ h dGatesIh^T,
+    /// the biases' gradients the sums of the gate gradients. <paramref name="inputs"/> holds the layer's input x of each step, one row per step.
+    /// </summary>
+    private static void EncoderReverseLayer1WeightsBackward(Span<float> g, ReadOnlySpan<float> a, ReadOnlySpan<float> inputs, int steps)
+    {
+        ReadOnlySpan<float> dGatesIh = a.Slice(EncoderReverseDGatesIh1Offset, steps * GateSize);
+        DenseKernels.Linear10x20StepsWeightBackward(g.Slice(EncoderWeightIh1ReverseOffset, EncoderWeightIh1ReverseLength), g.Slice(EncoderBiasIh1ReverseOffset, EncoderBiasIh1ReverseLength), inputs, dGatesIh, steps);
+        // Step t read the state in slot t + 1: the reverse direction starts from the last slot.
+        DenseKernels.Linear5x20StepsWeightBackward(g.Slice(EncoderWeightHh1ReverseOffset, EncoderWeightHh1ReverseLength), g.Slice(EncoderBiasHh1ReverseOffset, EncoderBiasHh1ReverseLength), a.Slice(EncoderReverseHidden1Offset + HiddenSize, steps * HiddenSize), dGatesIh, steps);
     }
 
     /// <summary>Decoder layer 0 (LSTM), step i, forward: reads x (E) and state slot i (h and c), writes state slot i + 1.</summary>
@@ -182,13 +226,11 @@ partial class TinyBidirectional
     }
 
     /// <summary>
-    /// Decoder layer 0, step i, backward: turns dL/dh' (DHidden0) and dL/dc' (DCell0) into dL/dh and dL/dc of the
-    /// previous step (written back to DHidden0 and DCell0), adds the weight and bias gradients into g, and adds
-    /// dL/dx into <paramref name="dx"/>.
+    /// Decoder layer 0, step i, backward: turns dL/dh' (DHidden0) and dL/dc' (DCell0) into dL/dh and dL/dc of the previous step (written back to DHidden0 and DCell0),
+    /// keeps the step's gate gradients for <see cref="DecoderLayer0WeightsBackward"/>, and adds dL/dx into <paramref name="dx"/>.
     /// </summary>
-    private static void DecoderLayer0Backward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<float> x, Span<float> dx, int i)
+    private static void DecoderLayer0Backward(ReadOnlySpan<float> p, Span<float> a, Span<float> dx, int i)
     {
-        ReadOnlySpan<float> h = a.Slice(DecoderHidden0Offset + i * HiddenSize, HiddenSize);
         ReadOnlySpan<float> c = a.Slice(DecoderCell0Offset + i * HiddenSize, HiddenSize);
         ReadOnlySpan<float> cNext = a.Slice(DecoderCell0Offset + (i + 1) * HiddenSize, HiddenSize);
         ReadOnlySpan<float> gates = a.Slice(DecoderGates0Offset + i * GateSize, GateSize);
@@ -196,14 +238,27 @@ partial class TinyBidirectional
         Span<float> dc = a.Slice(DCell0Offset, HiddenSize);
         Span<float> dhPrevious = a.Slice(DHiddenPreviousOffset, HiddenSize);
         Span<float> dcPrevious = a.Slice(DCellPreviousOffset, HiddenSize);
-        Span<float> dGatesIh = a.Slice(DGatesIhOffset, GateSize);
+        Span<float> dGatesIh = a.Slice(DecoderDGatesIh0Offset + i * GateSize, GateSize);
         // Both pre-activations share one gradient: every gate reads gi + gh.
         LstmGatesBackward(dh, dc, gates, c, cNext, dGatesIh, dcPrevious);
         dhPrevious.Clear();
-        DenseKernels.Linear5x20Backward(p.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), g.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), g.Slice(DecoderBiasHh0Offset, DecoderBiasHh0Length), h, dGatesIh, dhPrevious);
-        DenseKernels.Linear3x20Backward(p.Slice(DecoderWeightIh0Offset, DecoderWeightIh0Length), g.Slice(DecoderWeightIh0Offset, DecoderWeightIh0Length), g.Slice(DecoderBiasIh0Offset, DecoderBiasIh0Length), x, dGatesIh, dx);
+        // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
+        DenseKernels.Linear5x20StepsInputBackward(p.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), dGatesIh, dhPrevious, 1);
+        DenseKernels.Linear3x20StepsInputBackward(p.Slice(DecoderWeightIh0Offset, DecoderWeightIh0Length), dGatesIh, dx, 1);
         dhPrevious.CopyTo(dh);
         dcPrevious.CopyTo(dc);
+    }
+
+    /// <summary>
+    /// Decoder layer 0 backward over all <paramref name="steps"/> at once: dW_ih += Σ x dGatesIh^T and dW_hh += Σ h dGatesIh^T,
+    /// the biases' gradients the sums of the gate gradients. <paramref name="inputs"/> holds the layer's input x of each step, one row per step.
+    /// </summary>
+    private static void DecoderLayer0WeightsBackward(Span<float> g, ReadOnlySpan<float> a, ReadOnlySpan<float> inputs, int steps)
+    {
+        ReadOnlySpan<float> dGatesIh = a.Slice(DecoderDGatesIh0Offset, steps * GateSize);
+        DenseKernels.Linear3x20StepsWeightBackward(g.Slice(DecoderWeightIh0Offset, DecoderWeightIh0Length), g.Slice(DecoderBiasIh0Offset, DecoderBiasIh0Length), inputs, dGatesIh, steps);
+        // Step i read the state in slot i.
+        DenseKernels.Linear5x20StepsWeightBackward(g.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), g.Slice(DecoderBiasHh0Offset, DecoderBiasHh0Length), a.Slice(DecoderHidden0Offset, steps * HiddenSize), dGatesIh, steps);
     }
 
     /// <summary>Decoder layer 1 (LSTM), step i, forward: reads x (H) and state slot i (h and c), writes state slot i + 1.</summary>
@@ -221,13 +276,11 @@ partial class TinyBidirectional
     }
 
     /// <summary>
-    /// Decoder layer 1, step i, backward: turns dL/dh' (DHidden1) and dL/dc' (DCell1) into dL/dh and dL/dc of the
-    /// previous step (written back to DHidden1 and DCell1), adds the weight and bias gradients into g, and adds
-    /// dL/dx into <paramref name="dx"/>.
+    /// Decoder layer 1, step i, backward: turns dL/dh' (DHidden1) and dL/dc' (DCell1) into dL/dh and dL/dc of the previous step (written back to DHidden1 and DCell1),
+    /// keeps the step's gate gradients for <see cref="DecoderLayer1WeightsBackward"/>, and adds dL/dx into <paramref name="dx"/>.
     /// </summary>
-    private static void DecoderLayer1Backward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<float> x, Span<float> dx, int i)
+    private static void DecoderLayer1Backward(ReadOnlySpan<float> p, Span<float> a, Span<float> dx, int i)
     {
-        ReadOnlySpan<float> h = a.Slice(DecoderHidden1Offset + i * HiddenSize, HiddenSize);
         ReadOnlySpan<float> c = a.Slice(DecoderCell1Offset + i * HiddenSize, HiddenSize);
         ReadOnlySpan<float> cNext = a.Slice(DecoderCell1Offset + (i + 1) * HiddenSize, HiddenSize);
         ReadOnlySpan<float> gates = a.Slice(DecoderGates1Offset + i * GateSize, GateSize);
@@ -235,14 +288,27 @@ partial class TinyBidirectional
         Span<float> dc = a.Slice(DCell1Offset, HiddenSize);
         Span<float> dhPrevious = a.Slice(DHiddenPreviousOffset, HiddenSize);
         Span<float> dcPrevious = a.Slice(DCellPreviousOffset, HiddenSize);
-        Span<float> dGatesIh = a.Slice(DGatesIhOffset, GateSize);
+        Span<float> dGatesIh = a.Slice(DecoderDGatesIh1Offset + i * GateSize, GateSize);
         // Both pre-activations share one gradient: every gate reads gi + gh.
         LstmGatesBackward(dh, dc, gates, c, cNext, dGatesIh, dcPrevious);
         dhPrevious.Clear();
-        DenseKernels.Linear5x20Backward(p.Slice(DecoderWeightHh1Offset, DecoderWeightHh1Length), g.Slice(DecoderWeightHh1Offset, DecoderWeightHh1Length), g.Slice(DecoderBiasHh1Offset, DecoderBiasHh1Length), h, dGatesIh, dhPrevious);
-        DenseKernels.Linear5x20Backward(p.Slice(DecoderWeightIh1Offset, DecoderWeightIh1Length), g.Slice(DecoderWeightIh1Offset, DecoderWeightIh1Length), g.Slice(DecoderBiasIh1Offset, DecoderBiasIh1Length), x, dGatesIh, dx);
+        // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
+        DenseKernels.Linear5x20StepsInputBackward(p.Slice(DecoderWeightHh1Offset, DecoderWeightHh1Length), dGatesIh, dhPrevious, 1);
+        DenseKernels.Linear5x20StepsInputBackward(p.Slice(DecoderWeightIh1Offset, DecoderWeightIh1Length), dGatesIh, dx, 1);
         dhPrevious.CopyTo(dh);
         dcPrevious.CopyTo(dc);
+    }
+
+    /// <summary>
+    /// Decoder layer 1 backward over all <paramref name="steps"/> at once: dW_ih += Σ x dGatesIh^T and dW_hh += Σ h dGatesIh^T,
+    /// the biases' gradients the sums of the gate gradients. <paramref name="inputs"/> holds the layer's input x of each step, one row per step.
+    /// </summary>
+    private static void DecoderLayer1WeightsBackward(Span<float> g, ReadOnlySpan<float> a, ReadOnlySpan<float> inputs, int steps)
+    {
+        ReadOnlySpan<float> dGatesIh = a.Slice(DecoderDGatesIh1Offset, steps * GateSize);
+        DenseKernels.Linear5x20StepsWeightBackward(g.Slice(DecoderWeightIh1Offset, DecoderWeightIh1Length), g.Slice(DecoderBiasIh1Offset, DecoderBiasIh1Length), inputs, dGatesIh, steps);
+        // Step i read the state in slot i.
+        DenseKernels.Linear5x20StepsWeightBackward(g.Slice(DecoderWeightHh1Offset, DecoderWeightHh1Length), g.Slice(DecoderBiasHh1Offset, DecoderBiasHh1Length), a.Slice(DecoderHidden1Offset, steps * HiddenSize), dGatesIh, steps);
     }
 
     /// <summary>
@@ -426,7 +492,7 @@ partial class TinyBidirectional
         for (int t = length - 1; t >= 0; t--)
         {
             TensorPrimitives.Add(a.Slice(DHidden1Offset, HiddenSize), a.Slice(DEncoderOutputsOffset + t * HiddenSize, HiddenSize), a.Slice(DHidden1Offset, HiddenSize));
-            EncoderLayer1Backward(p, g, a, a.Slice(EncoderLayerOutputs0Offset + t * 2 * HiddenSize, 2 * HiddenSize), a.Slice(DEncoderLayerOutputs0Offset + t * 2 * HiddenSize, 2 * HiddenSize), t);
+            EncoderLayer1Backward(p, a, a.Slice(DEncoderLayerOutputs0Offset + t * 2 * HiddenSize, 2 * HiddenSize), t);
         }
         a.Slice(DEncoderFinalHiddenOffset, HiddenSize).CopyTo(a.Slice(DHidden1Offset, HiddenSize));
         a.Slice(DEncoderFinalCellOffset, HiddenSize).CopyTo(a.Slice(DCell1Offset, HiddenSize));
@@ -434,7 +500,7 @@ partial class TinyBidirectional
         for (int t = 0; t < length; t++)
         {
             TensorPrimitives.Add(a.Slice(DHidden1Offset, HiddenSize), a.Slice(DEncoderOutputsOffset + t * HiddenSize, HiddenSize), a.Slice(DHidden1Offset, HiddenSize));
-            EncoderReverseLayer1Backward(p, g, a, a.Slice(EncoderLayerOutputs0Offset + t * 2 * HiddenSize, 2 * HiddenSize), a.Slice(DEncoderLayerOutputs0Offset + t * 2 * HiddenSize, 2 * HiddenSize), t);
+            EncoderReverseLayer1Backward(p, a, a.Slice(DEncoderLayerOutputs0Offset + t * 2 * HiddenSize, 2 * HiddenSize), t);
         }
         // Layer 1 read layer 0's outputs through the dropout mask, so their gradients go back through it.
         for (int t = 0; t < length; t++)
@@ -448,7 +514,7 @@ partial class TinyBidirectional
         {
             TensorPrimitives.Add(a.Slice(DHidden0Offset, HiddenSize), a.Slice(DEncoderLayerOutputs0Offset + t * 2 * HiddenSize, HiddenSize), a.Slice(DHidden0Offset, HiddenSize));
             Span<float> dInput = pass.GradientTarget(g.Slice(SourceEmbeddingOffset + tokens[SourceTokensOffset + t] * EmbeddingSize, EmbeddingSize), a.Slice(DDroppedInputOffset, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream);
-            EncoderLayer0Backward(p, g, a, pass.DroppedInput(p.Slice(SourceEmbeddingOffset + tokens[SourceTokensOffset + t] * EmbeddingSize, EmbeddingSize), a.Slice(EncoderDroppedEmbeddingsOffset + t * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream), dInput, t);
+            EncoderLayer0Backward(p, a, dInput, t);
             pass.AddDroppedGradient(dInput, g.Slice(SourceEmbeddingOffset + tokens[SourceTokensOffset + t] * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream, t);
         }
         a.Slice(DEncoderFinalHiddenOffset, HiddenSize).CopyTo(a.Slice(DHidden0Offset, HiddenSize));
@@ -458,9 +524,27 @@ partial class TinyBidirectional
         {
             TensorPrimitives.Add(a.Slice(DHidden0Offset, HiddenSize), a.Slice(DEncoderLayerOutputs0Offset + t * 2 * HiddenSize + HiddenSize, HiddenSize), a.Slice(DHidden0Offset, HiddenSize));
             Span<float> dInput = pass.GradientTarget(g.Slice(SourceEmbeddingOffset + tokens[SourceTokensOffset + t] * EmbeddingSize, EmbeddingSize), a.Slice(DDroppedInputOffset, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream);
-            EncoderReverseLayer0Backward(p, g, a, pass.DroppedInput(p.Slice(SourceEmbeddingOffset + tokens[SourceTokensOffset + t] * EmbeddingSize, EmbeddingSize), a.Slice(EncoderDroppedEmbeddingsOffset + t * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream), dInput, t);
+            EncoderReverseLayer0Backward(p, a, dInput, t);
             pass.AddDroppedGradient(dInput, g.Slice(SourceEmbeddingOffset + tokens[SourceTokensOffset + t] * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream, t);
         }
+    }
+
+    /// <summary>Bidirectional encoder weight gradients over all <paramref name="steps"/> source positions, both directions of every layer, from the gate gradients the steps' backward kept.</summary>
+    private static void EncoderWeightsBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<int> tokens, int steps, in global::StaticSeq2Seq.TrainingPass pass)
+    {
+        Span<float> embeddings = a.Slice(EncoderDroppedEmbeddingsOffset, steps * EmbeddingSize);
+        if (pass.DropoutRate(global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream) == 0f)
+        {
+            // Without dropout the layer read the embedding rows in place: gather them, one row per step.
+            for (int t = 0; t < steps; t++)
+            {
+                p.Slice(SourceEmbeddingOffset + tokens[SourceTokensOffset + t] * EmbeddingSize, EmbeddingSize).CopyTo(a.Slice(EncoderDroppedEmbeddingsOffset + t * EmbeddingSize, EmbeddingSize));
+            }
+        }
+        EncoderLayer0WeightsBackward(g, a, embeddings, steps);
+        EncoderReverseLayer0WeightsBackward(g, a, embeddings, steps);
+        EncoderLayer1WeightsBackward(g, a, a.Slice(EncoderLayerOutputs0Offset, steps * 2 * HiddenSize), steps);
+        EncoderReverseLayer1WeightsBackward(g, a, a.Slice(EncoderLayerOutputs0Offset, steps * 2 * HiddenSize), steps);
     }
 
     /// <summary>Decoder step i through all 2 layers, then Luong attention from the top layer's new state: the output reads h~.</summary>
@@ -476,10 +560,27 @@ partial class TinyBidirectional
     {
         LuongBackward(p, g, a, i, sourceLength);
         Span<float> dInput1 = pass.GradientTarget(a.Slice(DHidden0Offset, HiddenSize), a.Slice(DDroppedInputOffset, HiddenSize), global::StaticSeq2Seq.DropoutMask.DecoderLayerOutputStream(0));
-        DecoderLayer1Backward(p, g, a, pass.DroppedInput(a.Slice(DecoderHidden0Offset + (i + 1) * HiddenSize, HiddenSize), a.Slice(DecoderDroppedOutputs0Offset + i * HiddenSize, HiddenSize), global::StaticSeq2Seq.DropoutMask.DecoderLayerOutputStream(0)), dInput1, i);
+        DecoderLayer1Backward(p, a, dInput1, i);
         pass.AddDroppedGradient(dInput1, a.Slice(DHidden0Offset, HiddenSize), global::StaticSeq2Seq.DropoutMask.DecoderLayerOutputStream(0), i);
         Span<float> dInput0 = pass.GradientTarget(g.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), a.Slice(DDroppedInputOffset, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream);
-        DecoderLayer0Backward(p, g, a, pass.DroppedInput(p.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), a.Slice(DecoderDroppedEmbeddingsOffset + i * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream), dInput0, i);
+        DecoderLayer0Backward(p, a, dInput0, i);
         pass.AddDroppedGradient(dInput0, g.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream, i);
+    }
+
+    /// <summary>Decoder weight gradients over all <paramref name="steps"/> decoder steps, from the gate gradients the steps' backward kept.</summary>
+    private static void DecoderWeightsBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<int> tokens, int steps, in global::StaticSeq2Seq.TrainingPass pass)
+    {
+        Span<float> embeddings = a.Slice(DecoderDroppedEmbeddingsOffset, steps * EmbeddingSize);
+        if (pass.DropoutRate(global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream) == 0f)
+        {
+            // Without dropout the layer read the embedding rows in place: gather them, one row per step.
+            for (int i = 0; i < steps; i++)
+            {
+                p.Slice(TargetEmbeddingOffset + tokens[DecoderInputsOffset + i] * EmbeddingSize, EmbeddingSize).CopyTo(a.Slice(DecoderDroppedEmbeddingsOffset + i * EmbeddingSize, EmbeddingSize));
+            }
+        }
+        DecoderLayer0WeightsBackward(g, a, embeddings, steps);
+        // Layer 1 read layer 0's new states, slots 1..steps, or their copies as dropout left them.
+        DecoderLayer1WeightsBackward(g, a, pass.DroppedInput(a.Slice(DecoderHidden0Offset + HiddenSize, steps * HiddenSize), a.Slice(DecoderDroppedOutputs0Offset, steps * HiddenSize), global::StaticSeq2Seq.DropoutMask.DecoderLayerOutputStream(0)), steps);
     }
 }

@@ -109,7 +109,10 @@ partial class TinyBidirectional
             a.Slice(DOutputInputsOffset + i * HiddenSize, HiddenSize).CopyTo(a.Slice(DAttentionalHiddenOffset, HiddenSize));
             DecoderStepBackward(p, g, a, tokens[DecoderInputsOffset + i], i, workspace.SourceLength, pass);
         }
+        // Every step kept its gate gradients: each layer's weight gradients gather over all of them at once.
+        DecoderWeightsBackward(p, g, a, tokens, workspace.DecoderSteps, pass);
         // DHidden and DCell now hold dL/dh and dL/dc of the decoder's initial state of each layer.
         EncoderBackward(p, g, a, tokens, workspace.SourceLength, pass);
+        EncoderWeightsBackward(p, g, a, tokens, workspace.SourceLength, pass);
     }
 }

@@ -85,77 +85,6 @@ partial class GlobalGru2
             }
         }
 
-        /// <summary>Backward of <see cref="Linear4x12"/>: dW += x dy^T, db += dy, dx += W^T dy (gradients accumulate).</summary>
-        public static void Linear4x12Backward(ReadOnlySpan<float> weight, Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
-        {
-            const int In = 4, Out = 12;
-            ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));
-            ref float dw = ref MemoryMarshal.GetReference(dWeight.Slice(0, In * Out));
-            ref float xs = ref MemoryMarshal.GetReference(x.Slice(0, In));
-            ref float dys = ref MemoryMarshal.GetReference(dy.Slice(0, Out));
-            ref float dxs = ref MemoryMarshal.GetReference(dx.Slice(0, In));
-            TensorPrimitives.Add(dBias.Slice(0, Out), dy.Slice(0, Out), dBias.Slice(0, Out));
-            if (Vector256.IsHardwareAccelerated)
-            {
-                for (nuint j = 0; j < In; j++)
-                {
-                    Vector256<float> xj = Vector256.Create(Unsafe.Add(ref xs, j));
-                    ref float row = ref Unsafe.Add(ref w, j * Out);
-                    ref float dRow = ref Unsafe.Add(ref dw, j * Out);
-                    Vector256<float> dot0 = Vector256<float>.Zero;
-                    // 1 vector of 8 per row, 1 at a time.
-                    Vector256<float> dy0 = Vector256.LoadUnsafe(ref dys, 0);
-                    Vector256.FusedMultiplyAdd(dy0, xj, Vector256.LoadUnsafe(ref dRow, 0)).StoreUnsafe(ref dRow, 0);
-                    dot0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, 0), dy0, dot0);
-                    Unsafe.Add(ref dxs, j) += Vector256.Sum(dot0) + Linear4x12BackwardColumns(ref row, ref dRow, ref dys, Unsafe.Add(ref xs, j), 8);
-                }
-                return;
-            }
-            if (Vector128.IsHardwareAccelerated)
-            {
-                for (nuint j = 0; j < In; j++)
-                {
-                    Vector128<float> xj = Vector128.Create(Unsafe.Add(ref xs, j));
-                    ref float row = ref Unsafe.Add(ref w, j * Out);
-                    ref float dRow = ref Unsafe.Add(ref dw, j * Out);
-                    Vector128<float> dot0 = Vector128<float>.Zero;
-                    Vector128<float> dot1 = Vector128<float>.Zero;
-                    Vector128<float> dot2 = Vector128<float>.Zero;
-                    // 3 vectors of 4 per row, 3 at a time.
-                    Vector128<float> dy0 = Vector128.LoadUnsafe(ref dys, 0);
-                    Vector128.FusedMultiplyAdd(dy0, xj, Vector128.LoadUnsafe(ref dRow, 0)).StoreUnsafe(ref dRow, 0);
-                    dot0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 0), dy0, dot0);
-                    Vector128<float> dy1 = Vector128.LoadUnsafe(ref dys, 4);
-                    Vector128.FusedMultiplyAdd(dy1, xj, Vector128.LoadUnsafe(ref dRow, 4)).StoreUnsafe(ref dRow, 4);
-                    dot1 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 4), dy1, dot1);
-                    Vector128<float> dy2 = Vector128.LoadUnsafe(ref dys, 8);
-                    Vector128.FusedMultiplyAdd(dy2, xj, Vector128.LoadUnsafe(ref dRow, 8)).StoreUnsafe(ref dRow, 8);
-                    dot2 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 8), dy2, dot2);
-                    Unsafe.Add(ref dxs, j) += Vector128.Sum((dot0 + dot1) + dot2);
-                }
-                return;
-            }
-            // No SIMD.
-            for (nuint j = 0; j < In; j++)
-            {
-                Unsafe.Add(ref dxs, j) += Linear4x12BackwardColumns(ref Unsafe.Add(ref w, j * Out), ref Unsafe.Add(ref dw, j * Out), ref dys, Unsafe.Add(ref xs, j), 0);
-            }
-        }
-
-        /// <summary>Columns <paramref name="start"/>..11 of one row of <see cref="Linear4x12Backward"/>: updates dW's row and returns its part of (W^T dy)_j.</summary>
-        private static float Linear4x12BackwardColumns(ref float row, ref float dRow, ref float dys, float xj, nuint start)
-        {
-            const int Out = 12;
-            float dot = 0f;
-            for (nuint o = start; o < Out; o++)
-            {
-                float dyo = Unsafe.Add(ref dys, o);
-                Unsafe.Add(ref dRow, o) = MathF.FusedMultiplyAdd(dyo, xj, Unsafe.Add(ref dRow, o));
-                dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref row, o), dyo, dot);
-            }
-            return dot;
-        }
-
         /// <summary>y = W x + b for W of shape (6, 4), stored transposed as (4, 6).</summary>
         public static void Linear4x6(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> x, Span<float> y)
         {
@@ -282,7 +211,7 @@ partial class GlobalGru2
             }
         }
 
-        /// <summary>Weight gradients of <see cref="Linear4x6Steps"/> over every step: dW += Σ_t x_t dy_t^T, db += Σ_t dy_t, summed in step order. One pass over dW.</summary>
+        /// <summary>Weight gradients of <see cref="Linear4x6"/> over the <paramref name="rows"/> steps of x and dy: dW += Σ_t x_t dy_t^T, db += Σ_t dy_t, summed in step order. One pass over dW.</summary>
         public static void Linear4x6StepsWeightBackward(Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int rows)
         {
             const int In = 4, Out = 6;
@@ -354,7 +283,7 @@ partial class GlobalGru2
             }
         }
 
-        /// <summary>Input gradients of <see cref="Linear4x6Steps"/> for every step: dx_t += W^T dy_t.</summary>
+        /// <summary>Input gradients of <see cref="Linear4x6"/> for each of the <paramref name="rows"/> steps of dy: dx_t += W^T dy_t.</summary>
         public static void Linear4x6StepsInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx, int rows)
         {
             const int In = 4, Out = 6;
@@ -455,6 +384,348 @@ partial class GlobalGru2
         private static float Linear4x6StepsInputBackwardColumns(ref float row, ref float dyRow, nuint start)
         {
             const int Out = 6;
+            float dot = 0f;
+            for (nuint o = start; o < Out; o++)
+            {
+                dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref row, o), Unsafe.Add(ref dyRow, o), dot);
+            }
+            return dot;
+        }
+
+        /// <summary>Weight gradients of <see cref="Linear4x12"/> over the <paramref name="rows"/> steps of x and dy: dW += Σ_t x_t dy_t^T, db += Σ_t dy_t, summed in step order. One pass over dW.</summary>
+        public static void Linear4x12StepsWeightBackward(Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int rows)
+        {
+            const int In = 4, Out = 12;
+            nuint steps = (nuint)rows;
+            ref float dw = ref MemoryMarshal.GetReference(dWeight.Slice(0, In * Out));
+            ref float xs = ref MemoryMarshal.GetReference(x.Slice(0, rows * In));
+            ref float dys = ref MemoryMarshal.GetReference(dy.Slice(0, rows * Out));
+            for (int t = 0; t < rows; t++)
+            {
+                TensorPrimitives.Add(dBias.Slice(0, Out), dy.Slice(t * Out, Out), dBias.Slice(0, Out));
+            }
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // A block of dy's columns for every step stays in L1 while the tiles of dW's rows pass over it.
+                // Columns 0..7.
+                {
+                    // Weight rows 0..3.
+                    {
+                        ref float dRow0 = ref Unsafe.Add(ref dw, 0 * Out);
+                        Vector256<float> acc00 = Vector256.LoadUnsafe(ref dRow0, 0);
+                        ref float dRow1 = ref Unsafe.Add(ref dw, 1 * Out);
+                        Vector256<float> acc10 = Vector256.LoadUnsafe(ref dRow1, 0);
+                        ref float dRow2 = ref Unsafe.Add(ref dw, 2 * Out);
+                        Vector256<float> acc20 = Vector256.LoadUnsafe(ref dRow2, 0);
+                        ref float dRow3 = ref Unsafe.Add(ref dw, 3 * Out);
+                        Vector256<float> acc30 = Vector256.LoadUnsafe(ref dRow3, 0);
+                        for (nuint t = 0; t < steps; t++)
+                        {
+                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out);
+                            ref float xRow = ref Unsafe.Add(ref xs, t * In);
+                            Vector256<float> dy0 = Vector256.LoadUnsafe(ref dyRow, 0);
+                            Vector256<float> x0 = Vector256.Create(Unsafe.Add(ref xRow, 0));
+                            acc00 = Vector256.FusedMultiplyAdd(dy0, x0, acc00);
+                            Vector256<float> x1 = Vector256.Create(Unsafe.Add(ref xRow, 1));
+                            acc10 = Vector256.FusedMultiplyAdd(dy0, x1, acc10);
+                            Vector256<float> x2 = Vector256.Create(Unsafe.Add(ref xRow, 2));
+                            acc20 = Vector256.FusedMultiplyAdd(dy0, x2, acc20);
+                            Vector256<float> x3 = Vector256.Create(Unsafe.Add(ref xRow, 3));
+                            acc30 = Vector256.FusedMultiplyAdd(dy0, x3, acc30);
+                        }
+                        acc00.StoreUnsafe(ref dRow0, 0);
+                        acc10.StoreUnsafe(ref dRow1, 0);
+                        acc20.StoreUnsafe(ref dRow2, 0);
+                        acc30.StoreUnsafe(ref dRow3, 0);
+                    }
+                }
+                Linear4x12StepsWeightBackwardColumns(ref dw, ref xs, ref dys, steps, 8);
+                return;
+            }
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // A block of dy's columns for every step stays in L1 while the tiles of dW's rows pass over it.
+                // Columns 0..7.
+                {
+                    // Weight rows 0..3.
+                    {
+                        ref float dRow0 = ref Unsafe.Add(ref dw, 0 * Out);
+                        Vector128<float> acc00 = Vector128.LoadUnsafe(ref dRow0, 0);
+                        Vector128<float> acc01 = Vector128.LoadUnsafe(ref dRow0, 4);
+                        ref float dRow1 = ref Unsafe.Add(ref dw, 1 * Out);
+                        Vector128<float> acc10 = Vector128.LoadUnsafe(ref dRow1, 0);
+                        Vector128<float> acc11 = Vector128.LoadUnsafe(ref dRow1, 4);
+                        ref float dRow2 = ref Unsafe.Add(ref dw, 2 * Out);
+                        Vector128<float> acc20 = Vector128.LoadUnsafe(ref dRow2, 0);
+                        Vector128<float> acc21 = Vector128.LoadUnsafe(ref dRow2, 4);
+                        ref float dRow3 = ref Unsafe.Add(ref dw, 3 * Out);
+                        Vector128<float> acc30 = Vector128.LoadUnsafe(ref dRow3, 0);
+                        Vector128<float> acc31 = Vector128.LoadUnsafe(ref dRow3, 4);
+                        for (nuint t = 0; t < steps; t++)
+                        {
+                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out);
+                            ref float xRow = ref Unsafe.Add(ref xs, t * In);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow, 0);
+                            Vector128<float> dy1 = Vector128.LoadUnsafe(ref dyRow, 4);
+                            Vector128<float> x0 = Vector128.Create(Unsafe.Add(ref xRow, 0));
+                            acc00 = Vector128.FusedMultiplyAdd(dy0, x0, acc00);
+                            acc01 = Vector128.FusedMultiplyAdd(dy1, x0, acc01);
+                            Vector128<float> x1 = Vector128.Create(Unsafe.Add(ref xRow, 1));
+                            acc10 = Vector128.FusedMultiplyAdd(dy0, x1, acc10);
+                            acc11 = Vector128.FusedMultiplyAdd(dy1, x1, acc11);
+                            Vector128<float> x2 = Vector128.Create(Unsafe.Add(ref xRow, 2));
+                            acc20 = Vector128.FusedMultiplyAdd(dy0, x2, acc20);
+                            acc21 = Vector128.FusedMultiplyAdd(dy1, x2, acc21);
+                            Vector128<float> x3 = Vector128.Create(Unsafe.Add(ref xRow, 3));
+                            acc30 = Vector128.FusedMultiplyAdd(dy0, x3, acc30);
+                            acc31 = Vector128.FusedMultiplyAdd(dy1, x3, acc31);
+                        }
+                        acc00.StoreUnsafe(ref dRow0, 0);
+                        acc01.StoreUnsafe(ref dRow0, 4);
+                        acc10.StoreUnsafe(ref dRow1, 0);
+                        acc11.StoreUnsafe(ref dRow1, 4);
+                        acc20.StoreUnsafe(ref dRow2, 0);
+                        acc21.StoreUnsafe(ref dRow2, 4);
+                        acc30.StoreUnsafe(ref dRow3, 0);
+                        acc31.StoreUnsafe(ref dRow3, 4);
+                    }
+                }
+                // Columns 8..11.
+                {
+                    // Weight rows 0..3.
+                    {
+                        ref float dRow0 = ref Unsafe.Add(ref dw, 0 * Out + 8);
+                        Vector128<float> acc00 = Vector128.LoadUnsafe(ref dRow0, 0);
+                        ref float dRow1 = ref Unsafe.Add(ref dw, 1 * Out + 8);
+                        Vector128<float> acc10 = Vector128.LoadUnsafe(ref dRow1, 0);
+                        ref float dRow2 = ref Unsafe.Add(ref dw, 2 * Out + 8);
+                        Vector128<float> acc20 = Vector128.LoadUnsafe(ref dRow2, 0);
+                        ref float dRow3 = ref Unsafe.Add(ref dw, 3 * Out + 8);
+                        Vector128<float> acc30 = Vector128.LoadUnsafe(ref dRow3, 0);
+                        for (nuint t = 0; t < steps; t++)
+                        {
+                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out + 8);
+                            ref float xRow = ref Unsafe.Add(ref xs, t * In);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow, 0);
+                            Vector128<float> x0 = Vector128.Create(Unsafe.Add(ref xRow, 0));
+                            acc00 = Vector128.FusedMultiplyAdd(dy0, x0, acc00);
+                            Vector128<float> x1 = Vector128.Create(Unsafe.Add(ref xRow, 1));
+                            acc10 = Vector128.FusedMultiplyAdd(dy0, x1, acc10);
+                            Vector128<float> x2 = Vector128.Create(Unsafe.Add(ref xRow, 2));
+                            acc20 = Vector128.FusedMultiplyAdd(dy0, x2, acc20);
+                            Vector128<float> x3 = Vector128.Create(Unsafe.Add(ref xRow, 3));
+                            acc30 = Vector128.FusedMultiplyAdd(dy0, x3, acc30);
+                        }
+                        acc00.StoreUnsafe(ref dRow0, 0);
+                        acc10.StoreUnsafe(ref dRow1, 0);
+                        acc20.StoreUnsafe(ref dRow2, 0);
+                        acc30.StoreUnsafe(ref dRow3, 0);
+                    }
+                }
+                return;
+            }
+            // No SIMD.
+            Linear4x12StepsWeightBackwardColumns(ref dw, ref xs, ref dys, steps, 0);
+        }
+
+        /// <summary>Columns <paramref name="start"/>..11 of <see cref="Linear4x12StepsWeightBackward"/>, one at a time.</summary>
+        private static void Linear4x12StepsWeightBackwardColumns(ref float dw, ref float xs, ref float dys, nuint steps, nuint start)
+        {
+            const int In = 4, Out = 12;
+            for (nuint j = 0; j < In; j++)
+            {
+                for (nuint o = start; o < Out; o++)
+                {
+                    float sum = Unsafe.Add(ref dw, j * Out + o);
+                    for (nuint t = 0; t < steps; t++)
+                    {
+                        sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref dys, t * Out + o), Unsafe.Add(ref xs, t * In + j), sum);
+                    }
+                    Unsafe.Add(ref dw, j * Out + o) = sum;
+                }
+            }
+        }
+
+        /// <summary>Input gradients of <see cref="Linear4x12"/> for each of the <paramref name="rows"/> steps of dy: dx_t += W^T dy_t.</summary>
+        public static void Linear4x12StepsInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx, int rows)
+        {
+            const int In = 4, Out = 12;
+            nuint steps = (nuint)rows;
+            ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));
+            ref float dys = ref MemoryMarshal.GetReference(dy.Slice(0, rows * Out));
+            ref float dxs = ref MemoryMarshal.GetReference(dx.Slice(0, rows * In));
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // A tile of W's rows stays in L1 while every step's dy passes over it.
+                // Weight rows 0..3.
+                {
+                    nuint t = 0;
+                    for (; t + 2 <= steps; t += 2)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 0 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 1 * Out);
+                        ref float row2 = ref Unsafe.Add(ref w, 2 * Out);
+                        ref float row3 = ref Unsafe.Add(ref w, 3 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
+                        Vector256<float> dot00 = Vector256<float>.Zero;
+                        Vector256<float> dot01 = Vector256<float>.Zero;
+                        Vector256<float> dot02 = Vector256<float>.Zero;
+                        Vector256<float> dot03 = Vector256<float>.Zero;
+                        Vector256<float> dot10 = Vector256<float>.Zero;
+                        Vector256<float> dot11 = Vector256<float>.Zero;
+                        Vector256<float> dot12 = Vector256<float>.Zero;
+                        Vector256<float> dot13 = Vector256<float>.Zero;
+                        for (nuint o = 0; o < 8; o += 8)
+                        {
+                            Vector256<float> wv0 = Vector256.LoadUnsafe(ref row0, o);
+                            Vector256<float> wv1 = Vector256.LoadUnsafe(ref row1, o);
+                            Vector256<float> wv2 = Vector256.LoadUnsafe(ref row2, o);
+                            Vector256<float> wv3 = Vector256.LoadUnsafe(ref row3, o);
+                            Vector256<float> dy0 = Vector256.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector256.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector256.FusedMultiplyAdd(wv1, dy0, dot01);
+                            dot02 = Vector256.FusedMultiplyAdd(wv2, dy0, dot02);
+                            dot03 = Vector256.FusedMultiplyAdd(wv3, dy0, dot03);
+                            Vector256<float> dy1 = Vector256.LoadUnsafe(ref dyRow1, o);
+                            dot10 = Vector256.FusedMultiplyAdd(wv0, dy1, dot10);
+                            dot11 = Vector256.FusedMultiplyAdd(wv1, dy1, dot11);
+                            dot12 = Vector256.FusedMultiplyAdd(wv2, dy1, dot12);
+                            dot13 = Vector256.FusedMultiplyAdd(wv3, dy1, dot13);
+                        }
+                        Unsafe.Add(ref dxs, t * In) += Vector256.Sum(dot00) + Linear4x12StepsInputBackwardColumns(ref row0, ref dyRow0, 8);
+                        Unsafe.Add(ref dxs, t * In + 1) += Vector256.Sum(dot01) + Linear4x12StepsInputBackwardColumns(ref row1, ref dyRow0, 8);
+                        Unsafe.Add(ref dxs, t * In + 2) += Vector256.Sum(dot02) + Linear4x12StepsInputBackwardColumns(ref row2, ref dyRow0, 8);
+                        Unsafe.Add(ref dxs, t * In + 3) += Vector256.Sum(dot03) + Linear4x12StepsInputBackwardColumns(ref row3, ref dyRow0, 8);
+                        Unsafe.Add(ref dxs, (t + 1) * In) += Vector256.Sum(dot10) + Linear4x12StepsInputBackwardColumns(ref row0, ref dyRow1, 8);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 1) += Vector256.Sum(dot11) + Linear4x12StepsInputBackwardColumns(ref row1, ref dyRow1, 8);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 2) += Vector256.Sum(dot12) + Linear4x12StepsInputBackwardColumns(ref row2, ref dyRow1, 8);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 3) += Vector256.Sum(dot13) + Linear4x12StepsInputBackwardColumns(ref row3, ref dyRow1, 8);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 0 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 1 * Out);
+                        ref float row2 = ref Unsafe.Add(ref w, 2 * Out);
+                        ref float row3 = ref Unsafe.Add(ref w, 3 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        Vector256<float> dot00 = Vector256<float>.Zero;
+                        Vector256<float> dot01 = Vector256<float>.Zero;
+                        Vector256<float> dot02 = Vector256<float>.Zero;
+                        Vector256<float> dot03 = Vector256<float>.Zero;
+                        for (nuint o = 0; o < 8; o += 8)
+                        {
+                            Vector256<float> wv0 = Vector256.LoadUnsafe(ref row0, o);
+                            Vector256<float> wv1 = Vector256.LoadUnsafe(ref row1, o);
+                            Vector256<float> wv2 = Vector256.LoadUnsafe(ref row2, o);
+                            Vector256<float> wv3 = Vector256.LoadUnsafe(ref row3, o);
+                            Vector256<float> dy0 = Vector256.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector256.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector256.FusedMultiplyAdd(wv1, dy0, dot01);
+                            dot02 = Vector256.FusedMultiplyAdd(wv2, dy0, dot02);
+                            dot03 = Vector256.FusedMultiplyAdd(wv3, dy0, dot03);
+                        }
+                        Unsafe.Add(ref dxs, t * In) += Vector256.Sum(dot00) + Linear4x12StepsInputBackwardColumns(ref row0, ref dyRow0, 8);
+                        Unsafe.Add(ref dxs, t * In + 1) += Vector256.Sum(dot01) + Linear4x12StepsInputBackwardColumns(ref row1, ref dyRow0, 8);
+                        Unsafe.Add(ref dxs, t * In + 2) += Vector256.Sum(dot02) + Linear4x12StepsInputBackwardColumns(ref row2, ref dyRow0, 8);
+                        Unsafe.Add(ref dxs, t * In + 3) += Vector256.Sum(dot03) + Linear4x12StepsInputBackwardColumns(ref row3, ref dyRow0, 8);
+                    }
+                }
+                return;
+            }
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // A tile of W's rows stays in L1 while every step's dy passes over it.
+                // Weight rows 0..3.
+                {
+                    nuint t = 0;
+                    for (; t + 2 <= steps; t += 2)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 0 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 1 * Out);
+                        ref float row2 = ref Unsafe.Add(ref w, 2 * Out);
+                        ref float row3 = ref Unsafe.Add(ref w, 3 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
+                        Vector128<float> dot00 = Vector128<float>.Zero;
+                        Vector128<float> dot01 = Vector128<float>.Zero;
+                        Vector128<float> dot02 = Vector128<float>.Zero;
+                        Vector128<float> dot03 = Vector128<float>.Zero;
+                        Vector128<float> dot10 = Vector128<float>.Zero;
+                        Vector128<float> dot11 = Vector128<float>.Zero;
+                        Vector128<float> dot12 = Vector128<float>.Zero;
+                        Vector128<float> dot13 = Vector128<float>.Zero;
+                        for (nuint o = 0; o < 12; o += 4)
+                        {
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row0, o);
+                            Vector128<float> wv1 = Vector128.LoadUnsafe(ref row1, o);
+                            Vector128<float> wv2 = Vector128.LoadUnsafe(ref row2, o);
+                            Vector128<float> wv3 = Vector128.LoadUnsafe(ref row3, o);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector128.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector128.FusedMultiplyAdd(wv1, dy0, dot01);
+                            dot02 = Vector128.FusedMultiplyAdd(wv2, dy0, dot02);
+                            dot03 = Vector128.FusedMultiplyAdd(wv3, dy0, dot03);
+                            Vector128<float> dy1 = Vector128.LoadUnsafe(ref dyRow1, o);
+                            dot10 = Vector128.FusedMultiplyAdd(wv0, dy1, dot10);
+                            dot11 = Vector128.FusedMultiplyAdd(wv1, dy1, dot11);
+                            dot12 = Vector128.FusedMultiplyAdd(wv2, dy1, dot12);
+                            dot13 = Vector128.FusedMultiplyAdd(wv3, dy1, dot13);
+                        }
+                        Unsafe.Add(ref dxs, t * In) += Vector128.Sum(dot00);
+                        Unsafe.Add(ref dxs, t * In + 1) += Vector128.Sum(dot01);
+                        Unsafe.Add(ref dxs, t * In + 2) += Vector128.Sum(dot02);
+                        Unsafe.Add(ref dxs, t * In + 3) += Vector128.Sum(dot03);
+                        Unsafe.Add(ref dxs, (t + 1) * In) += Vector128.Sum(dot10);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 1) += Vector128.Sum(dot11);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 2) += Vector128.Sum(dot12);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 3) += Vector128.Sum(dot13);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 0 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 1 * Out);
+                        ref float row2 = ref Unsafe.Add(ref w, 2 * Out);
+                        ref float row3 = ref Unsafe.Add(ref w, 3 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        Vector128<float> dot00 = Vector128<float>.Zero;
+                        Vector128<float> dot01 = Vector128<float>.Zero;
+                        Vector128<float> dot02 = Vector128<float>.Zero;
+                        Vector128<float> dot03 = Vector128<float>.Zero;
+                        for (nuint o = 0; o < 12; o += 4)
+                        {
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row0, o);
+                            Vector128<float> wv1 = Vector128.LoadUnsafe(ref row1, o);
+                            Vector128<float> wv2 = Vector128.LoadUnsafe(ref row2, o);
+                            Vector128<float> wv3 = Vector128.LoadUnsafe(ref row3, o);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector128.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector128.FusedMultiplyAdd(wv1, dy0, dot01);
+                            dot02 = Vector128.FusedMultiplyAdd(wv2, dy0, dot02);
+                            dot03 = Vector128.FusedMultiplyAdd(wv3, dy0, dot03);
+                        }
+                        Unsafe.Add(ref dxs, t * In) += Vector128.Sum(dot00);
+                        Unsafe.Add(ref dxs, t * In + 1) += Vector128.Sum(dot01);
+                        Unsafe.Add(ref dxs, t * In + 2) += Vector128.Sum(dot02);
+                        Unsafe.Add(ref dxs, t * In + 3) += Vector128.Sum(dot03);
+                    }
+                }
+                return;
+            }
+            // No SIMD.
+            for (nuint t = 0; t < steps; t++)
+            {
+                for (nuint j = 0; j < In; j++)
+                {
+                    Unsafe.Add(ref dxs, t * In + j) += Linear4x12StepsInputBackwardColumns(ref Unsafe.Add(ref w, j * Out), ref Unsafe.Add(ref dys, t * Out), 0);
+                }
+            }
+        }
+
+        /// <summary>Columns <paramref name="start"/>..11 of one dot product of <see cref="Linear4x12StepsInputBackward"/>: Σ_o W[j, o] dy[o].</summary>
+        private static float Linear4x12StepsInputBackwardColumns(ref float row, ref float dyRow, nuint start)
+        {
+            const int Out = 12;
             float dot = 0f;
             for (nuint o = start; o < Out; o++)
             {

@@ -23,22 +23,36 @@ partial class GlobalGru2
     }
 
     /// <summary>
-    /// Encoder layer 0, step t, backward: turns dL/dh' (DHidden0) into dL/dh of the previous step (written back to
-    /// DHidden0), adds the weight and bias gradients into g, and adds dL/dx into <paramref name="dx"/>.
+    /// Encoder layer 0, step t, backward: turns dL/dh' (DHidden0) into dL/dh of the previous step (written back to DHidden0),
+    /// keeps the step's gate gradients for <see cref="EncoderLayer0WeightsBackward"/>, and adds dL/dx into <paramref name="dx"/>.
     /// </summary>
-    private static void EncoderLayer0Backward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<float> x, Span<float> dx, int t)
+    private static void EncoderLayer0Backward(ReadOnlySpan<float> p, Span<float> a, Span<float> dx, int t)
     {
         ReadOnlySpan<float> h = a.Slice(EncoderHidden0Offset + t * HiddenSize, HiddenSize);
-        Span<float> dh = a.Slice(DHidden0Offset, HiddenSize);
-        Span<float> dhPrevious = a.Slice(DHiddenPreviousOffset, HiddenSize);
-        Span<float> dGatesIh = a.Slice(DGatesIhOffset, GateSize);
-        Span<float> dGatesHh = a.Slice(DGatesHhOffset, GateSize);
         ReadOnlySpan<float> gates = a.Slice(EncoderGates0Offset + t * GateSize, GateSize);
         ReadOnlySpan<float> hiddenN = a.Slice(EncoderHiddenN0Offset + t * HiddenSize, HiddenSize);
+        Span<float> dh = a.Slice(DHidden0Offset, HiddenSize);
+        Span<float> dhPrevious = a.Slice(DHiddenPreviousOffset, HiddenSize);
+        Span<float> dGatesIh = a.Slice(EncoderDGatesIh0Offset + t * GateSize, GateSize);
+        Span<float> dGatesHh = a.Slice(EncoderDGatesHh0Offset + t * GateSize, GateSize);
         GruGatesBackward(dh, gates, hiddenN, h, dGatesIh, dGatesHh, dhPrevious);
-        DenseKernels.Linear4x12Backward(p.Slice(EncoderWeightHh0Offset, EncoderWeightHh0Length), g.Slice(EncoderWeightHh0Offset, EncoderWeightHh0Length), g.Slice(EncoderBiasHh0Offset, EncoderBiasHh0Length), h, dGatesHh, dhPrevious);
-        DenseKernels.Linear4x12Backward(p.Slice(EncoderWeightIh0Offset, EncoderWeightIh0Length), g.Slice(EncoderWeightIh0Offset, EncoderWeightIh0Length), g.Slice(EncoderBiasIh0Offset, EncoderBiasIh0Length), x, dGatesIh, dx);
+        // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
+        DenseKernels.Linear4x12StepsInputBackward(p.Slice(EncoderWeightHh0Offset, EncoderWeightHh0Length), dGatesHh, dhPrevious, 1);
+        DenseKernels.Linear4x12StepsInputBackward(p.Slice(EncoderWeightIh0Offset, EncoderWeightIh0Length), dGatesIh, dx, 1);
         dhPrevious.CopyTo(dh);
+    }
+
+    /// <summary>
+    /// Encoder layer 0 backward over all <paramref name="steps"/> at once: dW_ih += Σ x dGatesIh^T and dW_hh += Σ h dGatesHh^T,
+    /// the biases' gradients the sums of the gate gradients. <paramref name="inputs"/> holds the layer's input x of each step, one row per step.
+    /// </summary>
+    private static void EncoderLayer0WeightsBackward(Span<float> g, ReadOnlySpan<float> a, ReadOnlySpan<float> inputs, int steps)
+    {
+        ReadOnlySpan<float> dGatesIh = a.Slice(EncoderDGatesIh0Offset, steps * GateSize);
+        ReadOnlySpan<float> dGatesHh = a.Slice(EncoderDGatesHh0Offset, steps * GateSize);
+        DenseKernels.Linear4x12StepsWeightBackward(g.Slice(EncoderWeightIh0Offset, EncoderWeightIh0Length), g.Slice(EncoderBiasIh0Offset, EncoderBiasIh0Length), inputs, dGatesIh, steps);
+        // Step t read the state in slot t.
+        DenseKernels.Linear4x12StepsWeightBackward(g.Slice(EncoderWeightHh0Offset, EncoderWeightHh0Length), g.Slice(EncoderBiasHh0Offset, EncoderBiasHh0Length), a.Slice(EncoderHidden0Offset, steps * HiddenSize), dGatesHh, steps);
     }
 
     /// <summary>Encoder layer 1 (GRU), step t, forward: reads x (H) and state slot t, writes state slot t + 1.</summary>
@@ -55,22 +69,36 @@ partial class GlobalGru2
     }
 
     /// <summary>
-    /// Encoder layer 1, step t, backward: turns dL/dh' (DHidden1) into dL/dh of the previous step (written back to
-    /// DHidden1), adds the weight and bias gradients into g, and adds dL/dx into <paramref name="dx"/>.
+    /// Encoder layer 1, step t, backward: turns dL/dh' (DHidden1) into dL/dh of the previous step (written back to DHidden1),
+    /// keeps the step's gate gradients for <see cref="EncoderLayer1WeightsBackward"/>, and adds dL/dx into <paramref name="dx"/>.
     /// </summary>
-    private static void EncoderLayer1Backward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<float> x, Span<float> dx, int t)
+    private static void EncoderLayer1Backward(ReadOnlySpan<float> p, Span<float> a, Span<float> dx, int t)
     {
         ReadOnlySpan<float> h = a.Slice(EncoderHidden1Offset + t * HiddenSize, HiddenSize);
-        Span<float> dh = a.Slice(DHidden1Offset, HiddenSize);
-        Span<float> dhPrevious = a.Slice(DHiddenPreviousOffset, HiddenSize);
-        Span<float> dGatesIh = a.Slice(DGatesIhOffset, GateSize);
-        Span<float> dGatesHh = a.Slice(DGatesHhOffset, GateSize);
         ReadOnlySpan<float> gates = a.Slice(EncoderGates1Offset + t * GateSize, GateSize);
         ReadOnlySpan<float> hiddenN = a.Slice(EncoderHiddenN1Offset + t * HiddenSize, HiddenSize);
+        Span<float> dh = a.Slice(DHidden1Offset, HiddenSize);
+        Span<float> dhPrevious = a.Slice(DHiddenPreviousOffset, HiddenSize);
+        Span<float> dGatesIh = a.Slice(EncoderDGatesIh1Offset + t * GateSize, GateSize);
+        Span<float> dGatesHh = a.Slice(EncoderDGatesHh1Offset + t * GateSize, GateSize);
         GruGatesBackward(dh, gates, hiddenN, h, dGatesIh, dGatesHh, dhPrevious);
-        DenseKernels.Linear4x12Backward(p.Slice(EncoderWeightHh1Offset, EncoderWeightHh1Length), g.Slice(EncoderWeightHh1Offset, EncoderWeightHh1Length), g.Slice(EncoderBiasHh1Offset, EncoderBiasHh1Length), h, dGatesHh, dhPrevious);
-        DenseKernels.Linear4x12Backward(p.Slice(EncoderWeightIh1Offset, EncoderWeightIh1Length), g.Slice(EncoderWeightIh1Offset, EncoderWeightIh1Length), g.Slice(EncoderBiasIh1Offset, EncoderBiasIh1Length), x, dGatesIh, dx);
+        // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
+        DenseKernels.Linear4x12StepsInputBackward(p.Slice(EncoderWeightHh1Offset, EncoderWeightHh1Length), dGatesHh, dhPrevious, 1);
+        DenseKernels.Linear4x12StepsInputBackward(p.Slice(EncoderWeightIh1Offset, EncoderWeightIh1Length), dGatesIh, dx, 1);
         dhPrevious.CopyTo(dh);
+    }
+
+    /// <summary>
+    /// Encoder layer 1 backward over all <paramref name="steps"/> at once: dW_ih += Σ x dGatesIh^T and dW_hh += Σ h dGatesHh^T,
+    /// the biases' gradients the sums of the gate gradients. <paramref name="inputs"/> holds the layer's input x of each step, one row per step.
+    /// </summary>
+    private static void EncoderLayer1WeightsBackward(Span<float> g, ReadOnlySpan<float> a, ReadOnlySpan<float> inputs, int steps)
+    {
+        ReadOnlySpan<float> dGatesIh = a.Slice(EncoderDGatesIh1Offset, steps * GateSize);
+        ReadOnlySpan<float> dGatesHh = a.Slice(EncoderDGatesHh1Offset, steps * GateSize);
+        DenseKernels.Linear4x12StepsWeightBackward(g.Slice(EncoderWeightIh1Offset, EncoderWeightIh1Length), g.Slice(EncoderBiasIh1Offset, EncoderBiasIh1Length), inputs, dGatesIh, steps);
+        // Step t read the state in slot t.
+        DenseKernels.Linear4x12StepsWeightBackward(g.Slice(EncoderWeightHh1Offset, EncoderWeightHh1Length), g.Slice(EncoderBiasHh1Offset, EncoderBiasHh1Length), a.Slice(EncoderHidden1Offset, steps * HiddenSize), dGatesHh, steps);
     }
 
     /// <summary>Decoder layer 0 (GRU), step i, forward: reads x (E) and state slot i, writes state slot i + 1.</summary>
@@ -87,22 +115,36 @@ partial class GlobalGru2
     }
 
     /// <summary>
-    /// Decoder layer 0, step i, backward: turns dL/dh' (DHidden0) into dL/dh of the previous step (written back to
-    /// DHidden0), adds the weight and bias gradients into g, and adds dL/dx into <paramref name="dx"/>.
+    /// Decoder layer 0, step i, backward: turns dL/dh' (DHidden0) into dL/dh of the previous step (written back to DHidden0),
+    /// keeps the step's gate gradients for <see cref="DecoderLayer0WeightsBackward"/>, and adds dL/dx into <paramref name="dx"/>.
     /// </summary>
-    private static void DecoderLayer0Backward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<float> x, Span<float> dx, int i)
+    private static void DecoderLayer0Backward(ReadOnlySpan<float> p, Span<float> a, Span<float> dx, int i)
     {
         ReadOnlySpan<float> h = a.Slice(DecoderHidden0Offset + i * HiddenSize, HiddenSize);
-        Span<float> dh = a.Slice(DHidden0Offset, HiddenSize);
-        Span<float> dhPrevious = a.Slice(DHiddenPreviousOffset, HiddenSize);
-        Span<float> dGatesIh = a.Slice(DGatesIhOffset, GateSize);
-        Span<float> dGatesHh = a.Slice(DGatesHhOffset, GateSize);
         ReadOnlySpan<float> gates = a.Slice(DecoderGates0Offset + i * GateSize, GateSize);
         ReadOnlySpan<float> hiddenN = a.Slice(DecoderHiddenN0Offset + i * HiddenSize, HiddenSize);
+        Span<float> dh = a.Slice(DHidden0Offset, HiddenSize);
+        Span<float> dhPrevious = a.Slice(DHiddenPreviousOffset, HiddenSize);
+        Span<float> dGatesIh = a.Slice(DecoderDGatesIh0Offset + i * GateSize, GateSize);
+        Span<float> dGatesHh = a.Slice(DecoderDGatesHh0Offset + i * GateSize, GateSize);
         GruGatesBackward(dh, gates, hiddenN, h, dGatesIh, dGatesHh, dhPrevious);
-        DenseKernels.Linear4x12Backward(p.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), g.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), g.Slice(DecoderBiasHh0Offset, DecoderBiasHh0Length), h, dGatesHh, dhPrevious);
-        DenseKernels.Linear4x12Backward(p.Slice(DecoderWeightIh0Offset, DecoderWeightIh0Length), g.Slice(DecoderWeightIh0Offset, DecoderWeightIh0Length), g.Slice(DecoderBiasIh0Offset, DecoderBiasIh0Length), x, dGatesIh, dx);
+        // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
+        DenseKernels.Linear4x12StepsInputBackward(p.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), dGatesHh, dhPrevious, 1);
+        DenseKernels.Linear4x12StepsInputBackward(p.Slice(DecoderWeightIh0Offset, DecoderWeightIh0Length), dGatesIh, dx, 1);
         dhPrevious.CopyTo(dh);
+    }
+
+    /// <summary>
+    /// Decoder layer 0 backward over all <paramref name="steps"/> at once: dW_ih += Σ x dGatesIh^T and dW_hh += Σ h dGatesHh^T,
+    /// the biases' gradients the sums of the gate gradients. <paramref name="inputs"/> holds the layer's input x of each step, one row per step.
+    /// </summary>
+    private static void DecoderLayer0WeightsBackward(Span<float> g, ReadOnlySpan<float> a, ReadOnlySpan<float> inputs, int steps)
+    {
+        ReadOnlySpan<float> dGatesIh = a.Slice(DecoderDGatesIh0Offset, steps * GateSize);
+        ReadOnlySpan<float> dGatesHh = a.Slice(DecoderDGatesHh0Offset, steps * GateSize);
+        DenseKernels.Linear4x12StepsWeightBackward(g.Slice(DecoderWeightIh0Offset, DecoderWeightIh0Length), g.Slice(DecoderBiasIh0Offset, DecoderBiasIh0Length), inputs, dGatesIh, steps);
+        // Step i read the state in slot i.
+        DenseKernels.Linear4x12StepsWeightBackward(g.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), g.Slice(DecoderBiasHh0Offset, DecoderBiasHh0Length), a.Slice(DecoderHidden0Offset, steps * HiddenSize), dGatesHh, steps);
     }
 
     /// <summary>Decoder layer 1 (GRU), step i, forward: reads x (H) and state slot i, writes state slot i + 1.</summary>
@@ -119,22 +161,36 @@ partial class GlobalGru2
     }
 
     /// <summary>
-    /// Decoder layer 1, step i, backward: turns dL/dh' (DHidden1) into dL/dh of the previous step (written back to
-    /// DHidden1), adds the weight and bias gradients into g, and adds dL/dx into <paramref name="dx"/>.
+    /// Decoder layer 1, step i, backward: turns dL/dh' (DHidden1) into dL/dh of the previous step (written back to DHidden1),
+    /// keeps the step's gate gradients for <see cref="DecoderLayer1WeightsBackward"/>, and adds dL/dx into <paramref name="dx"/>.
     /// </summary>
-    private static void DecoderLayer1Backward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<float> x, Span<float> dx, int i)
+    private static void DecoderLayer1Backward(ReadOnlySpan<float> p, Span<float> a, Span<float> dx, int i)
     {
         ReadOnlySpan<float> h = a.Slice(DecoderHidden1Offset + i * HiddenSize, HiddenSize);
-        Span<float> dh = a.Slice(DHidden1Offset, HiddenSize);
-        Span<float> dhPrevious = a.Slice(DHiddenPreviousOffset, HiddenSize);
-        Span<float> dGatesIh = a.Slice(DGatesIhOffset, GateSize);
-        Span<float> dGatesHh = a.Slice(DGatesHhOffset, GateSize);
         ReadOnlySpan<float> gates = a.Slice(DecoderGates1Offset + i * GateSize, GateSize);
         ReadOnlySpan<float> hiddenN = a.Slice(DecoderHiddenN1Offset + i * HiddenSize, HiddenSize);
+        Span<float> dh = a.Slice(DHidden1Offset, HiddenSize);
+        Span<float> dhPrevious = a.Slice(DHiddenPreviousOffset, HiddenSize);
+        Span<float> dGatesIh = a.Slice(DecoderDGatesIh1Offset + i * GateSize, GateSize);
+        Span<float> dGatesHh = a.Slice(DecoderDGatesHh1Offset + i * GateSize, GateSize);
         GruGatesBackward(dh, gates, hiddenN, h, dGatesIh, dGatesHh, dhPrevious);
-        DenseKernels.Linear4x12Backward(p.Slice(DecoderWeightHh1Offset, DecoderWeightHh1Length), g.Slice(DecoderWeightHh1Offset, DecoderWeightHh1Length), g.Slice(DecoderBiasHh1Offset, DecoderBiasHh1Length), h, dGatesHh, dhPrevious);
-        DenseKernels.Linear4x12Backward(p.Slice(DecoderWeightIh1Offset, DecoderWeightIh1Length), g.Slice(DecoderWeightIh1Offset, DecoderWeightIh1Length), g.Slice(DecoderBiasIh1Offset, DecoderBiasIh1Length), x, dGatesIh, dx);
+        // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
+        DenseKernels.Linear4x12StepsInputBackward(p.Slice(DecoderWeightHh1Offset, DecoderWeightHh1Length), dGatesHh, dhPrevious, 1);
+        DenseKernels.Linear4x12StepsInputBackward(p.Slice(DecoderWeightIh1Offset, DecoderWeightIh1Length), dGatesIh, dx, 1);
         dhPrevious.CopyTo(dh);
+    }
+
+    /// <summary>
+    /// Decoder layer 1 backward over all <paramref name="steps"/> at once: dW_ih += Σ x dGatesIh^T and dW_hh += Σ h dGatesHh^T,
+    /// the biases' gradients the sums of the gate gradients. <paramref name="inputs"/> holds the layer's input x of each step, one row per step.
+    /// </summary>
+    private static void DecoderLayer1WeightsBackward(Span<float> g, ReadOnlySpan<float> a, ReadOnlySpan<float> inputs, int steps)
+    {
+        ReadOnlySpan<float> dGatesIh = a.Slice(DecoderDGatesIh1Offset, steps * GateSize);
+        ReadOnlySpan<float> dGatesHh = a.Slice(DecoderDGatesHh1Offset, steps * GateSize);
+        DenseKernels.Linear4x12StepsWeightBackward(g.Slice(DecoderWeightIh1Offset, DecoderWeightIh1Length), g.Slice(DecoderBiasIh1Offset, DecoderBiasIh1Length), inputs, dGatesIh, steps);
+        // Step i read the state in slot i.
+        DenseKernels.Linear4x12StepsWeightBackward(g.Slice(DecoderWeightHh1Offset, DecoderWeightHh1Length), g.Slice(DecoderBiasHh1Offset, DecoderBiasHh1Length), a.Slice(DecoderHidden1Offset, steps * HiddenSize), dGatesHh, steps);
     }
 
     /// <summary>
@@ -259,11 +315,28 @@ partial class GlobalGru2
     private static void EncoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int token, int t, in global::StaticSeq2Seq.TrainingPass pass)
     {
         Span<float> dInput1 = pass.GradientTarget(a.Slice(DHidden0Offset, HiddenSize), a.Slice(DDroppedInputOffset, HiddenSize), global::StaticSeq2Seq.DropoutMask.EncoderLayerOutputStream(0));
-        EncoderLayer1Backward(p, g, a, pass.DroppedInput(a.Slice(EncoderHidden0Offset + (t + 1) * HiddenSize, HiddenSize), a.Slice(EncoderDroppedOutputs0Offset + t * HiddenSize, HiddenSize), global::StaticSeq2Seq.DropoutMask.EncoderLayerOutputStream(0)), dInput1, t);
+        EncoderLayer1Backward(p, a, dInput1, t);
         pass.AddDroppedGradient(dInput1, a.Slice(DHidden0Offset, HiddenSize), global::StaticSeq2Seq.DropoutMask.EncoderLayerOutputStream(0), t);
         Span<float> dInput0 = pass.GradientTarget(g.Slice(SourceEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), a.Slice(DDroppedInputOffset, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream);
-        EncoderLayer0Backward(p, g, a, pass.DroppedInput(p.Slice(SourceEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), a.Slice(EncoderDroppedEmbeddingsOffset + t * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream), dInput0, t);
+        EncoderLayer0Backward(p, a, dInput0, t);
         pass.AddDroppedGradient(dInput0, g.Slice(SourceEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream, t);
+    }
+
+    /// <summary>Encoder weight gradients over all <paramref name="steps"/> source positions, from the gate gradients the steps' backward kept.</summary>
+    private static void EncoderWeightsBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<int> tokens, int steps, in global::StaticSeq2Seq.TrainingPass pass)
+    {
+        Span<float> embeddings = a.Slice(EncoderDroppedEmbeddingsOffset, steps * EmbeddingSize);
+        if (pass.DropoutRate(global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream) == 0f)
+        {
+            // Without dropout the layer read the embedding rows in place: gather them, one row per step.
+            for (int t = 0; t < steps; t++)
+            {
+                p.Slice(SourceEmbeddingOffset + tokens[SourceTokensOffset + t] * EmbeddingSize, EmbeddingSize).CopyTo(a.Slice(EncoderDroppedEmbeddingsOffset + t * EmbeddingSize, EmbeddingSize));
+            }
+        }
+        EncoderLayer0WeightsBackward(g, a, embeddings, steps);
+        // Layer 1 read layer 0's new states, slots 1..steps, or their copies as dropout left them.
+        EncoderLayer1WeightsBackward(g, a, pass.DroppedInput(a.Slice(EncoderHidden0Offset + HiddenSize, steps * HiddenSize), a.Slice(EncoderDroppedOutputs0Offset, steps * HiddenSize), global::StaticSeq2Seq.DropoutMask.EncoderLayerOutputStream(0)), steps);
     }
 
     /// <summary>Decoder step i through all 2 layers: layer 0 reads the token's embedding, each layer above the new state of the one below, each dropped as <paramref name="pass"/> says.</summary>
@@ -277,10 +350,27 @@ partial class GlobalGru2
     private static void DecoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int token, int i, in global::StaticSeq2Seq.TrainingPass pass)
     {
         Span<float> dInput1 = pass.GradientTarget(a.Slice(DHidden0Offset, HiddenSize), a.Slice(DDroppedInputOffset, HiddenSize), global::StaticSeq2Seq.DropoutMask.DecoderLayerOutputStream(0));
-        DecoderLayer1Backward(p, g, a, pass.DroppedInput(a.Slice(DecoderHidden0Offset + (i + 1) * HiddenSize, HiddenSize), a.Slice(DecoderDroppedOutputs0Offset + i * HiddenSize, HiddenSize), global::StaticSeq2Seq.DropoutMask.DecoderLayerOutputStream(0)), dInput1, i);
+        DecoderLayer1Backward(p, a, dInput1, i);
         pass.AddDroppedGradient(dInput1, a.Slice(DHidden0Offset, HiddenSize), global::StaticSeq2Seq.DropoutMask.DecoderLayerOutputStream(0), i);
         Span<float> dInput0 = pass.GradientTarget(g.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), a.Slice(DDroppedInputOffset, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream);
-        DecoderLayer0Backward(p, g, a, pass.DroppedInput(p.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), a.Slice(DecoderDroppedEmbeddingsOffset + i * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream), dInput0, i);
+        DecoderLayer0Backward(p, a, dInput0, i);
         pass.AddDroppedGradient(dInput0, g.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream, i);
+    }
+
+    /// <summary>Decoder weight gradients over all <paramref name="steps"/> decoder steps, from the gate gradients the steps' backward kept.</summary>
+    private static void DecoderWeightsBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<int> tokens, int steps, in global::StaticSeq2Seq.TrainingPass pass)
+    {
+        Span<float> embeddings = a.Slice(DecoderDroppedEmbeddingsOffset, steps * EmbeddingSize);
+        if (pass.DropoutRate(global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream) == 0f)
+        {
+            // Without dropout the layer read the embedding rows in place: gather them, one row per step.
+            for (int i = 0; i < steps; i++)
+            {
+                p.Slice(TargetEmbeddingOffset + tokens[DecoderInputsOffset + i] * EmbeddingSize, EmbeddingSize).CopyTo(a.Slice(DecoderDroppedEmbeddingsOffset + i * EmbeddingSize, EmbeddingSize));
+            }
+        }
+        DecoderLayer0WeightsBackward(g, a, embeddings, steps);
+        // Layer 1 read layer 0's new states, slots 1..steps, or their copies as dropout left them.
+        DecoderLayer1WeightsBackward(g, a, pass.DroppedInput(a.Slice(DecoderHidden0Offset + HiddenSize, steps * HiddenSize), a.Slice(DecoderDroppedOutputs0Offset, steps * HiddenSize), global::StaticSeq2Seq.DropoutMask.DecoderLayerOutputStream(0)), steps);
     }
 }

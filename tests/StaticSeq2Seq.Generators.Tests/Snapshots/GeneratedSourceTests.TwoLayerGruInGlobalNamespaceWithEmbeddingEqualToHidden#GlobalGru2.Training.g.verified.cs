@@ -113,10 +113,13 @@ partial class GlobalGru2
             TensorPrimitives.Add(a.Slice(DHidden1Offset, HiddenSize), a.Slice(DOutputInputsOffset + i * HiddenSize, HiddenSize), a.Slice(DHidden1Offset, HiddenSize));
             DecoderStepBackward(p, g, a, tokens[DecoderInputsOffset + i], i, pass);
         }
+        // Every step kept its gate gradients: each layer's weight gradients gather over all of them at once.
+        DecoderWeightsBackward(p, g, a, tokens, workspace.DecoderSteps, pass);
         // The decoder started from the encoder's final states, so DHidden now holds dL/dh_T of each encoder layer.
         for (int t = workspace.SourceLength - 1; t >= 0; t--)
         {
             EncoderStepBackward(p, g, a, tokens[SourceTokensOffset + t], t, pass);
         }
+        EncoderWeightsBackward(p, g, a, tokens, workspace.SourceLength, pass);
     }
 }

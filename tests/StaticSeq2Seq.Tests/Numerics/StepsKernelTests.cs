@@ -13,8 +13,9 @@ public partial class StepsKernelModel;
 /// <summary>
 /// The matrix-matrix kernels over all time steps (forward, weight gradient, input gradient) against plain double loops,
 /// for step counts that fill no tile, one tile, and tiles with a remainder, on sizes whose columns do not fill a vector
-/// (13, 37, 150) and whose weight rows do not fill a tile (7, 10). Runs on whichever SIMD path the machine and the
-/// DOTNET_ environment variables select.
+/// (13, 37, 150, 28) and whose weight rows do not fill a tile (7, 10, 5). The recurrent layers' sizes (5x28, 12x28,
+/// 96x144) have the gradients only, which their steps' backward runs one step at a time (dL/dx, dL/dh) and their weight
+/// gradients over all steps. Runs on whichever SIMD path the machine and the DOTNET_ environment variables select.
 /// </summary>
 public sealed class StepsKernelTests
 {
@@ -28,7 +29,8 @@ public sealed class StepsKernelTests
 
     private delegate void InputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx, int rows);
 
-    private sealed record Kernel(int In, int Out, Forward Forward, StepForward StepForward, WeightBackward WeightBackward, InputBackward InputBackward);
+    /// <summary>A kernel under test; the recurrent layers' sizes have no forward over all steps (<see cref="Forward"/> and <see cref="StepForward"/> null).</summary>
+    private sealed record Kernel(int In, int Out, Forward? Forward, StepForward? StepForward, WeightBackward WeightBackward, InputBackward InputBackward);
 
     private static Kernel Get(string name) => name switch
     {
@@ -38,10 +40,17 @@ public sealed class StepsKernelTests
             WideGru.DenseKernels.Linear48x37StepsWeightBackward, WideGru.DenseKernels.Linear48x37StepsInputBackward),
         "10x150" => new(10, 150, StepsKernelModel.DenseKernels.Linear10x150Steps, StepsKernelModel.DenseKernels.Linear10x150,
             StepsKernelModel.DenseKernels.Linear10x150StepsWeightBackward, StepsKernelModel.DenseKernels.Linear10x150StepsInputBackward),
+        // BahdanauLstm2's W_ih of layer 0 (E = 5, G = 4H = 28) and of its decoder's layer 0 ([embedding ; context], 12).
+        "5x28" => new(5, 28, null, null, BahdanauLstm2.DenseKernels.Linear5x28StepsWeightBackward, BahdanauLstm2.DenseKernels.Linear5x28StepsInputBackward),
+        "12x28" => new(12, 28, null, null, BahdanauLstm2.DenseKernels.Linear12x28StepsWeightBackward, BahdanauLstm2.DenseKernels.Linear12x28StepsInputBackward),
+        // WideBiGru2Bahdanau's encoder layer 1, reading [forward ; reverse] (2H = 96, G = 3H = 144).
+        "96x144" => new(96, 144, null, null, WideBiGru2Bahdanau.DenseKernels.Linear96x144StepsWeightBackward, WideBiGru2Bahdanau.DenseKernels.Linear96x144StepsInputBackward),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Not a kernel under test."),
     };
 
     public static TheoryData<string> Kernels => new() { "7x13", "48x37", "10x150" };
+
+    public static TheoryData<string> GradientKernels => new() { "7x13", "48x37", "10x150", "5x28", "12x28", "96x144" };
 
     [Theory]
     [MemberData(nameof(Kernels))]
@@ -56,7 +65,7 @@ public sealed class StepsKernelTests
             var x = Draw(random, rows * kernel.In);
             // Guard columns past the last row must stay untouched.
             var y = Enumerable.Repeat(float.NaN, (rows + 1) * kernel.Out).ToArray();
-            kernel.Forward(weight, bias, x, y, rows);
+            kernel.Forward!(weight, bias, x, y, rows);
             for (var t = 0; t < rows; t++)
             {
                 for (var o = 0; o < kernel.Out; o++)
@@ -88,18 +97,18 @@ public sealed class StepsKernelTests
             var bias = Draw(random, kernel.Out);
             var x = Draw(random, rows * kernel.In);
             var all = new float[rows * kernel.Out];
-            kernel.Forward(weight, bias, x, all, rows);
+            kernel.Forward!(weight, bias, x, all, rows);
             var one = new float[kernel.Out];
             for (var t = 0; t < rows; t++)
             {
-                kernel.StepForward(weight, bias, x.AsSpan(t * kernel.In, kernel.In), one);
+                kernel.StepForward!(weight, bias, x.AsSpan(t * kernel.In, kernel.In), one);
                 Assert.Equal(one, all.AsSpan(t * kernel.Out, kernel.Out).ToArray());
             }
         }
     }
 
     [Theory]
-    [MemberData(nameof(Kernels))]
+    [MemberData(nameof(GradientKernels))]
     public void Weight_gradient_over_all_steps_accumulates_the_double_reference(string name)
     {
         var kernel = Get(name);
@@ -138,7 +147,7 @@ public sealed class StepsKernelTests
     }
 
     [Theory]
-    [MemberData(nameof(Kernels))]
+    [MemberData(nameof(GradientKernels))]
     public void Input_gradient_over_all_steps_accumulates_the_double_reference(string name)
     {
         var kernel = Get(name);
