@@ -57,4 +57,11 @@ public sealed class Seq2SeqModelAttribute : Attribute
     /// h_forward_final_l + h_reverse_final_l (an LSTM's cell state likewise).
     /// </remarks>
     public bool BidirectionalEncoder { get; set; }
+
+    /// <summary>
+    /// The format of the weights decoding multiplies by. Default <see cref="DecodeWeightFormat.Float32"/>;
+    /// <see cref="DecodeWeightFormat.BFloat16"/> halves what a decoder step streams, for decoders whose weights
+    /// outgrow the caches, at the accuracy cost of 8-bit mantissas. Training is unaffected.
+    /// </summary>
+    public DecodeWeightFormat DecodeWeights { get; set; } = DecodeWeightFormat.Float32;
 }

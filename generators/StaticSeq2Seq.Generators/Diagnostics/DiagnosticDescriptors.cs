@@ -109,6 +109,15 @@ internal static class DiagnosticDescriptors
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true);
 
+    /// <summary>"DecodeWeights is {0}, which is not a DecodeWeightFormat; use DecodeWeightFormat.Float32 or DecodeWeightFormat.BFloat16"</summary>
+    public static readonly DiagnosticDescriptor UnknownDecodeWeightFormat = new(
+        id: "S2S0012",
+        title: "Unknown decode weight format",
+        messageFormat: "DecodeWeights is {0}, which is not a DecodeWeightFormat; use DecodeWeightFormat.Float32 or DecodeWeightFormat.BFloat16",
+        category: Category,
+        defaultSeverity: DiagnosticSeverity.Error,
+        isEnabledByDefault: true);
+
     /// <summary>"StaticSeq2Seq could not generate '{0}': {1}. Please report this with the model's declaration."</summary>
     public static readonly DiagnosticDescriptor InternalError = new(
         id: "S2S9999",

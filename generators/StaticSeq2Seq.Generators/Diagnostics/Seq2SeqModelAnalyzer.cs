@@ -26,6 +26,7 @@ public sealed class Seq2SeqModelAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.UnknownCell,
         DiagnosticDescriptors.ModelTooLarge,
         DiagnosticDescriptors.UnknownAttention,
+        DiagnosticDescriptors.UnknownDecodeWeightFormat,
         DiagnosticDescriptors.ClassNamedLikeMember,
         DiagnosticDescriptors.NameHidesGeneratedUse);
 

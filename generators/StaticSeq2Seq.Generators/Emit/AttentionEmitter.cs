@@ -132,8 +132,22 @@ internal static class AttentionEmitter
         }
     }
 
-    private static void EmitBahdanauForward(CodeWriter w, ModelShape shape)
+    /// <summary>The step's attention that runs forward in the decoder step (Bahdanau's or Luong's), multiplying by <paramref name="weights"/>.</summary>
+    public static void EmitStepAttentionForward(CodeWriter w, ModelShape shape, WeightSource weights)
     {
+        if (shape.Attention == AttentionKind.Bahdanau)
+        {
+            EmitBahdanauForward(w, shape, weights);
+        }
+        else
+        {
+            EmitLuongForward(w, shape, weights);
+        }
+    }
+
+    private static void EmitBahdanauForward(CodeWriter w, ModelShape shape, WeightSource? weights = null)
+    {
+        weights ??= WeightSource.Float32;
         var top = shape.Layers - 1;
         var kernel = new LinearKernelPlan(shape.HiddenSize, shape.HiddenSize);
         w.Line("/// <summary>");
@@ -142,11 +156,11 @@ internal static class AttentionEmitter
         w.Line("/// with key_j = U_a k_j + b_Ua from <see cref=\"AttentionKeysForward\"/>. Keeps W_a q + b_a and a for the backward pass");
         w.Line("/// and writes c into <paramref name=\"context\"/>.");
         w.Line("/// </summary>");
-        using (w.Block("private static void BahdanauForward(ReadOnlySpan<float> p, Span<float> a, int i, int sourceLength, Span<float> context)"))
+        using (w.Block($"private static void BahdanauForward({weights.Parameters}, Span<float> a, int i, int sourceLength, Span<float> context)"))
         {
             w.Line($"ReadOnlySpan<float> q = {Slices.Activation($"DecoderHidden{top}", "i", "HiddenSize")};");
             w.Line($"Span<float> query = {Slices.Activation("AttentionQueries", "i", "HiddenSize")};");
-            w.Line($"DenseKernels.{kernel.ForwardName}({Slices.Parameter("AttentionWaWeight")}, {Slices.Parameter("AttentionWaBias")}, q, query);");
+            w.Line($"DenseKernels.{weights.Kernel(kernel)}({weights.Matrix("AttentionWaWeight")}, {Slices.Parameter("AttentionWaBias")}, q, query);");
             w.Line("ReadOnlySpan<float> keys = a.Slice(AttentionKeysOffset, sourceLength * HiddenSize);");
             w.Line($"ReadOnlySpan<float> va = {Slices.Parameter("AttentionVaWeight")};");
             w.Line("float vaBias = p[AttentionVaBiasOffset];");
@@ -210,8 +224,9 @@ internal static class AttentionEmitter
         }
     }
 
-    private static void EmitLuongForward(CodeWriter w, ModelShape shape)
+    private static void EmitLuongForward(CodeWriter w, ModelShape shape, WeightSource? weights = null)
     {
+        weights ??= WeightSource.Float32;
         var top = shape.Layers - 1;
         var general = shape.Attention == AttentionKind.LuongGeneral;
         var kernel = new LinearKernelPlan(2 * shape.HiddenSize, shape.HiddenSize);
@@ -223,7 +238,7 @@ internal static class AttentionEmitter
         w.Line("///   h~ = tanh(W_c [c ; h] + b_c).");
         w.Line("/// Keeps a, [c ; h] and h~; the output projection reads h~ in place of h.");
         w.Line("/// </summary>");
-        using (w.Block("private static void LuongForward(ReadOnlySpan<float> p, Span<float> a, int i, int sourceLength)"))
+        using (w.Block($"private static void LuongForward({weights.Parameters}, Span<float> a, int i, int sourceLength)"))
         {
             w.Line($"ReadOnlySpan<float> h = {Slices.Activation($"DecoderHidden{top}", "(i + 1)", "HiddenSize")};");
             w.Line($"ReadOnlySpan<float> encoderOutputs = {EncoderOutputs(shape)};");
@@ -243,7 +258,7 @@ internal static class AttentionEmitter
             w.Line("AttentionContextForward(weights, encoderOutputs, combined.Slice(0, HiddenSize));");
             w.Line("h.CopyTo(combined.Slice(HiddenSize, HiddenSize));");
             w.Line($"Span<float> attentional = {Slices.Activation("AttentionalHidden", "i", "HiddenSize")};");
-            w.Line($"DenseKernels.{kernel.ForwardName}({Slices.Parameter("AttentionWcWeight")}, {Slices.Parameter("AttentionWcBias")}, combined, attentional);");
+            w.Line($"DenseKernels.{weights.Kernel(kernel)}({weights.Matrix("AttentionWcWeight")}, {Slices.Parameter("AttentionWcBias")}, combined, attentional);");
             w.Line("TensorPrimitives.Tanh(attentional, attentional);");
         }
     }
@@ -359,7 +374,7 @@ internal static class AttentionEmitter
     }
 
     /// <summary>The decoder step with attention, replacing the plain stack step.</summary>
-    public static void EmitDecoderStepForward(CodeWriter w, ModelShape shape)
+    public static void EmitDecoderStepForward(CodeWriter w, ModelShape shape, WeightSource weights)
     {
         var layers = shape.Layers;
         if (shape.Attention == AttentionKind.Bahdanau)
@@ -370,23 +385,23 @@ internal static class AttentionEmitter
         {
             w.Line($"/// <summary>Decoder step i{(layers > 1 ? $" through all {layers} layers" : "")}, then Luong attention from the top layer's new state: the output reads h~.</summary>");
         }
-        using (w.Block("private static void DecoderStepForward(ReadOnlySpan<float> p, Span<float> a, int token, int i, int sourceLength, in global::StaticSeq2Seq.TrainingPass pass)"))
+        using (w.Block($"private static void DecoderStepForward({weights.Parameters}, Span<float> a, int token, int i, int sourceLength, in global::StaticSeq2Seq.TrainingPass pass)"))
         {
             if (shape.Attention == AttentionKind.Bahdanau)
             {
                 w.Line("Span<float> x = a.Slice(DecoderLayer0InputOffset + i * DecoderInputSize, DecoderInputSize);");
                 w.Line($"{Slices.EmbeddingRow("p", "TargetEmbedding", "token")}.CopyTo(x);");
                 w.Line($"pass.DropInPlace(x.Slice(0, EmbeddingSize), {DropoutEmitter.DecoderEmbeddingStream}, i);");
-                w.Line("BahdanauForward(p, a, i, sourceLength, x.Slice(EmbeddingSize, HiddenSize));");
+                w.Line($"BahdanauForward({weights.Arguments}, a, i, sourceLength, x.Slice(EmbeddingSize, HiddenSize));");
             }
             for (var layer = 0; layer < layers; layer++)
             {
                 var x = layer == 0 && shape.Attention == AttentionKind.Bahdanau ? "x" : LayerEmitter.StackInput(LayerEmitter.Side.Decoder, layer).Drawn;
-                w.Line($"DecoderLayer{layer}Forward(p, a, {x}, i);");
+                w.Line($"DecoderLayer{layer}Forward({weights.Arguments}, a, {x}, i);");
             }
             if (IsLuong(shape))
             {
-                w.Line("LuongForward(p, a, i, sourceLength);");
+                w.Line($"LuongForward({weights.Arguments}, a, i, sourceLength);");
             }
         }
     }

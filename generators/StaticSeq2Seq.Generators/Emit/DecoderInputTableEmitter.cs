@@ -17,8 +17,8 @@ internal static class DecoderInputTableEmitter
     /// table's step reads each layer's input as it is.
     /// </summary>
     public static string StepCall(ModelPlan plan, string step, string sourceLength) => plan.DecoderInputTable
-        ? $"DecoderStepForwardFromTable(p, a, inputTable, token, {step}{AttentionEmitter.SourceLengthArgument(plan.Shape, sourceLength)});"
-        : $"DecoderStepForward(p, a, token, {step}{AttentionEmitter.SourceLengthArgument(plan.Shape, sourceLength)}, {DropoutEmitter.NoDropout});";
+        ? $"DecoderStepForwardFromTable({WeightSource.ForDecoding(plan).Arguments}, a, inputTable, token, {step}{AttentionEmitter.SourceLengthArgument(plan.Shape, sourceLength)});"
+        : $"DecoderStepForward({WeightSource.ForDecoding(plan).Arguments}, a, token, {step}{AttentionEmitter.SourceLengthArgument(plan.Shape, sourceLength)}, {DropoutEmitter.NoDropout});";
 
     /// <summary>Declares <c>inputTable</c> in a decoding entry point, after its argument checks, when the plan has a table.</summary>
     public static void EmitTableLocal(CodeWriter w, ModelPlan plan)
@@ -30,7 +30,7 @@ internal static class DecoderInputTableEmitter
     }
 
     /// <summary>What the <c>Parameters</c> getter and <c>InitializeParameters</c> run first: the table is stale from then on.</summary>
-    public static string InvalidationCall(ModelPlan plan) => plan.DecoderInputTable ? "ParametersChanged(); " : "";
+    public static string InvalidationCall(ModelPlan plan) => plan.TracksParameterVersion ? "ParametersChanged(); " : "";
 
     /// <summary>The table's members, emitted into the Decode.Greedy file.</summary>
     public static void Emit(CodeWriter w, ModelPlan plan)
@@ -42,68 +42,52 @@ internal static class DecoderInputTableEmitter
         w.Line($"// {shape.GateSize} floats instead of the {shape.EmbeddingSize} × {shape.GateSize} input weights; rebuilding costs as many multiply-adds as {shape.TargetVocabularySize} steps' input products.");
         w.Line("private readonly global::StaticSeq2Seq.Parameters.AlignedBuffer decoderInputTable = new(TargetVocabularySize * GateSize);");
         w.Line();
-        w.Line("// Bumped each time the parameters are handed out for writing (Parameters, InitializeParameters), which is how");
-        w.Line("// training, optimizers, checkpoint loads and users change them; the table is current when it was built at this version.");
-        w.Line("private long parameterVersion;");
+        var bfloat16 = plan.Shape.DecodesInBFloat16;
+        ParameterVersionEmitter.Emit(w, bfloat16 ? "the table and the bfloat16 weights" : "the table", plural: bfloat16);
         w.Line("private long decoderInputTableVersion = -1;");
         w.Line("private readonly global::System.Threading.Lock decoderInputTableLock = new();");
         w.Line();
-        w.Line("/// <summary>Marks the decoding table stale: the parameters may change through the span handed out.</summary>");
-        w.Line("private void ParametersChanged() => global::System.Threading.Interlocked.Increment(ref parameterVersion);");
+        ParameterVersionEmitter.EmitInvalidation(w, bfloat16 ? "the decoding table and the bfloat16 weights" : "the decoding table");
         w.Line();
-        w.Line("/// <summary>The decoding table of the current parameters, rebuilt first if they may have changed since it was built.</summary>");
-        using (w.Block("private ReadOnlySpan<float> CurrentDecoderInputTable()"))
+        var table = new DerivedCopy("decoderInputTable", "ReadOnlySpan<float>", "CurrentDecoderInputTable", "RebuildDecoderInputTable", "decoderInputTable.Span",
+            "The decoding table of the current parameters, rebuilt first if they may have changed since it was built.",
+            [
+                "/// <summary>",
+                "/// Rows W_ih · embedding[token] + b_ih for every target token, with the kernel the step itself would run, so a row is",
+                "/// the step's product float for float. Under a lock: threads decoding at once wait for one rebuild, allocation-free.",
+                "/// </summary>",
+            ]);
+        ParameterVersionEmitter.EmitCurrentAndRebuild(w, table, w =>
         {
-            using (w.Block("if (global::System.Threading.Volatile.Read(ref decoderInputTableVersion) != global::System.Threading.Volatile.Read(ref parameterVersion))"))
+            w.Line("ReadOnlySpan<float> p = parameterBuffer.Span;");
+            w.Line("Span<float> table = decoderInputTable.Span;");
+            using (w.Block("for (int token = 0; token < TargetVocabularySize; token++)"))
             {
-                w.Line("RebuildDecoderInputTable();");
+                w.Line($"DenseKernels.{kernel.ForwardName}({Slices.Parameter("DecoderWeightIh0")}, {Slices.Parameter("DecoderBiasIh0")}, {Slices.EmbeddingRow("p", "TargetEmbedding", "token")}, table.Slice(token * GateSize, GateSize));");
             }
-            w.Line("return decoderInputTable.Span;");
-        }
+        });
         w.Line();
-        w.Line("/// <summary>");
-        w.Line("/// Rows W_ih · embedding[token] + b_ih for every target token, with the kernel the step itself would run, so a row is");
-        w.Line("/// the step's product float for float. Under a lock: threads decoding at once wait for one rebuild, allocation-free.");
-        w.Line("/// </summary>");
-        using (w.Block("private void RebuildDecoderInputTable()"))
-        {
-            using (w.Block("lock (decoderInputTableLock)"))
-            {
-                w.Line("long version = global::System.Threading.Volatile.Read(ref parameterVersion);");
-                using (w.Block("if (decoderInputTableVersion == version)"))
-                {
-                    w.Line("return;");
-                }
-                w.Line("ReadOnlySpan<float> p = parameterBuffer.Span;");
-                w.Line("Span<float> table = decoderInputTable.Span;");
-                using (w.Block("for (int token = 0; token < TargetVocabularySize; token++)"))
-                {
-                    w.Line($"DenseKernels.{kernel.ForwardName}({Slices.Parameter("DecoderWeightIh0")}, {Slices.Parameter("DecoderBiasIh0")}, {Slices.EmbeddingRow("p", "TargetEmbedding", "token")}, table.Slice(token * GateSize, GateSize));");
-                }
-                w.Line("global::System.Threading.Volatile.Write(ref decoderInputTableVersion, version);");
-            }
-        }
+        var weights = WeightSource.ForDecoding(plan);
+        EmitStep(w, shape, weights);
         w.Line();
-        EmitStep(w, shape);
-        w.Line();
-        LayerEmitter.EmitDecoderLayer0ForwardFromTable(w, shape);
+        LayerEmitter.EmitDecoderLayer0ForwardFromTable(w, shape, weights);
     }
 
-    private static void EmitStep(CodeWriter w, ModelShape shape)
+    private static void EmitStep(CodeWriter w, ModelShape shape, WeightSource weights)
     {
         var layers = shape.Layers;
         var luong = AttentionEmitter.IsLuong(shape);
         w.Line($"/// <summary>Decoder step i for decoding{(layers > 1 ? $" through all {layers} layers" : "")}: layer 0 reads the token's row of the input table{(luong ? ", then Luong attention from the top layer's new state" : "")}.</summary>");
-        using (w.Block($"private static void DecoderStepForwardFromTable(ReadOnlySpan<float> p, Span<float> a, ReadOnlySpan<float> inputTable, int token, int i{(shape.HasAttention ? ", int sourceLength" : "")})"))
+        using (w.Block($"private static void DecoderStepForwardFromTable({weights.Parameters}, Span<float> a, ReadOnlySpan<float> inputTable, int token, int i{(shape.HasAttention ? ", int sourceLength" : "")})"))
         {
-            w.Line("DecoderLayer0ForwardFromTable(p, a, inputTable.Slice(token * GateSize, GateSize), i);");
+            w.Line($"DecoderLayer0ForwardFromTable({weights.Arguments}, a, inputTable.Slice(token * GateSize, GateSize), i);");
             for (var layer = 1; layer < layers; layer++)
             {
-                w.Line($"DecoderLayer{layer}Forward(p, a, {Slices.Activation($"DecoderHidden{layer - 1}", "(i + 1)", "HiddenSize")}, i);");
+                w.Line($"DecoderLayer{layer}Forward({weights.Arguments}, a, {Slices.Activation($"DecoderHidden{layer - 1}", "(i + 1)", "HiddenSize")}, i);");
             }
             if (luong)
             {
-                w.Line("LuongForward(p, a, i, sourceLength);");
+                w.Line($"LuongForward({weights.Arguments}, a, i, sourceLength);");
             }
         }
     }

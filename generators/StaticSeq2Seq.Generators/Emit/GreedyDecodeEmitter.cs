@@ -18,6 +18,7 @@ internal static class GreedyDecodeEmitter
             w.Line("global::StaticSeq2Seq.ModelInputGuard.CheckLength(output.Length, MaxTargetLength, nameof(output));");
             w.Line("ReadOnlySpan<float> p = parameterBuffer.Span;");
             DecoderInputTableEmitter.EmitTableLocal(w, plan);
+            BFloat16DecodeEmitter.EmitWeightsLocal(w, plan);
             w.Line("Span<float> a = workspace.Floats;");
             w.Line("workspace.HoldsForwardPass = false;");
             w.Line($"EncodeSource(p, a, workspace.Tokens, source, {DropoutEmitter.NoDropout});");
@@ -28,7 +29,7 @@ internal static class GreedyDecodeEmitter
             using (w.Block("for (int i = 0; i < MaxTargetLength; i++)"))
             {
                 w.Line(DecoderInputTableEmitter.StepCall(plan, "i", "source.Length"));
-                w.Line("DecoderLogits(p, a, i, logits);");
+                w.Line($"DecoderLogits({WeightSource.ForDecoding(plan).Arguments}, a, i, logits);");
                 w.Line("token = TensorPrimitives.IndexOfMax(logits);");
                 using (w.Block("if (token == global::StaticSeq2Seq.SpecialTokens.Eos)"))
                 {

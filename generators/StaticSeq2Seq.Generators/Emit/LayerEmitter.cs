@@ -76,11 +76,16 @@ internal static class LayerEmitter
     /// The decoder's layer 0 with its input product W_ih x + b_ih read from a row of the decoding table
     /// (<c>DecoderInputTableRule</c>) instead of computed: the same layer as <c>DecoderLayer0Forward</c> otherwise.
     /// </summary>
-    public static void EmitDecoderLayer0ForwardFromTable(CodeWriter w, ModelShape shape) =>
-        EmitLayerForward(w, shape, Side.Decoder, 0, fromTable: true);
+    public static void EmitDecoderLayer0ForwardFromTable(CodeWriter w, ModelShape shape, WeightSource weights) =>
+        EmitLayerForward(w, shape, Side.Decoder, 0, fromTable: true, weights);
 
-    private static void EmitLayerForward(CodeWriter w, ModelShape shape, Side side, int layer, bool fromTable = false)
+    /// <summary>The decoder's layer <paramref name="layer"/>, forward, multiplying by <paramref name="weights"/>.</summary>
+    public static void EmitDecoderLayerForward(CodeWriter w, ModelShape shape, int layer, WeightSource weights) =>
+        EmitLayerForward(w, shape, Side.Decoder, layer, fromTable: false, weights);
+
+    private static void EmitLayerForward(CodeWriter w, ModelShape shape, Side side, int layer, bool fromTable = false, WeightSource? weights = null)
     {
+        weights ??= WeightSource.Float32;
         var cell = shape.Cell switch
         {
             CellKind.Lstm => "LSTM",
@@ -93,7 +98,7 @@ internal static class LayerEmitter
         var hh = new LinearKernelPlan(shape.HiddenSize, shape.GateSize);
         string InputProduct(string target) => fromTable
             ? $"inputGates.CopyTo({target});"
-            : $"DenseKernels.{ih.ForwardName}({Slices.Parameter(side.Tensor("WeightIh", layer))}, {Slices.Parameter(side.Tensor("BiasIh", layer))}, x, {target});";
+            : $"DenseKernels.{weights.Kernel(ih)}({weights.Matrix(side.Tensor("WeightIh", layer))}, {Slices.Parameter(side.Tensor("BiasIh", layer))}, x, {target});";
         if (fromTable)
         {
             w.Line($"/// <summary>{side.Label(layer)} ({cell}), step {side.Step}, forward for decoding: reads the token's row of the input table (W_ih x + b_ih, G) and state slot {Unparenthesized(side.Read)}{state}, writes state slot {Unparenthesized(side.Write)}.</summary>");
@@ -103,8 +108,8 @@ internal static class LayerEmitter
             w.Line($"/// <summary>{side.Label(layer)} ({cell}), step {side.Step}, forward: reads x ({input}) and state slot {Unparenthesized(side.Read)}{state}, writes state slot {Unparenthesized(side.Write)}.</summary>");
         }
         var signature = fromTable
-            ? $"private static void {side.Name}Layer{layer}ForwardFromTable(ReadOnlySpan<float> p, Span<float> a, ReadOnlySpan<float> inputGates, int {side.Step})"
-            : $"private static void {side.Name}Layer{layer}Forward(ReadOnlySpan<float> p, Span<float> a, ReadOnlySpan<float> x, int {side.Step})";
+            ? $"private static void {side.Name}Layer{layer}ForwardFromTable({weights.Parameters}, Span<float> a, ReadOnlySpan<float> inputGates, int {side.Step})"
+            : $"private static void {side.Name}Layer{layer}Forward({weights.Parameters}, Span<float> a, ReadOnlySpan<float> x, int {side.Step})";
         using (w.Block(signature))
         {
             w.Line($"ReadOnlySpan<float> h = {Slices.Activation($"{side.Name}Hidden{layer}", side.Read, "HiddenSize")};");
@@ -116,7 +121,7 @@ internal static class LayerEmitter
                 w.Line($"Span<float> cNext = {Slices.Activation($"{side.Name}Cell{layer}", side.Write, "HiddenSize")};");
                 w.Line($"Span<float> gates = {Slices.Activation($"{side.Name}Gates{layer}", side.Step, "GateSize")};");
                 w.Line(InputProduct("gates"));
-                w.Line($"DenseKernels.{hh.ForwardName}({Slices.Parameter(side.Tensor("WeightHh", layer))}, {Slices.Parameter(side.Tensor("BiasHh", layer))}, h, gatesHh);");
+                w.Line($"DenseKernels.{weights.Kernel(hh)}({weights.Matrix(side.Tensor("WeightHh", layer))}, {Slices.Parameter(side.Tensor("BiasHh", layer))}, h, gatesHh);");
                 w.Line("LstmGatesForward(gates, gatesHh, c, cNext, hNext);");
             }
             else if (shape.Cell == CellKind.Gru)
@@ -124,13 +129,13 @@ internal static class LayerEmitter
                 w.Line($"Span<float> gates = {Slices.Activation($"{side.Name}Gates{layer}", side.Step, "GateSize")};");
                 w.Line($"Span<float> hiddenN = {Slices.Activation($"{side.Name}HiddenN{layer}", side.Step, "HiddenSize")};");
                 w.Line(InputProduct("gates"));
-                w.Line($"DenseKernels.{hh.ForwardName}({Slices.Parameter(side.Tensor("WeightHh", layer))}, {Slices.Parameter(side.Tensor("BiasHh", layer))}, h, gatesHh);");
+                w.Line($"DenseKernels.{weights.Kernel(hh)}({weights.Matrix(side.Tensor("WeightHh", layer))}, {Slices.Parameter(side.Tensor("BiasHh", layer))}, h, gatesHh);");
                 w.Line("GruGatesForward(gates, gatesHh, h, hiddenN, hNext);");
             }
             else
             {
                 w.Line(InputProduct("hNext"));
-                w.Line($"DenseKernels.{hh.ForwardName}({Slices.Parameter(side.Tensor("WeightHh", layer))}, {Slices.Parameter(side.Tensor("BiasHh", layer))}, h, gatesHh);");
+                w.Line($"DenseKernels.{weights.Kernel(hh)}({weights.Matrix(side.Tensor("WeightHh", layer))}, {Slices.Parameter(side.Tensor("BiasHh", layer))}, h, gatesHh);");
                 w.Line("RnnForward(gatesHh, hNext);");
             }
         }
@@ -243,21 +248,26 @@ internal static class LayerEmitter
         }
     }
 
-    private static void EmitStackForward(CodeWriter w, ModelShape shape, Side side)
+    /// <summary>The decoder's step through all layers, forward, multiplying by <paramref name="weights"/>.</summary>
+    public static void EmitDecoderStepForward(CodeWriter w, ModelShape shape, WeightSource weights) =>
+        EmitStackForward(w, shape, Side.Decoder, weights);
+
+    private static void EmitStackForward(CodeWriter w, ModelShape shape, Side side, WeightSource? weights = null)
     {
+        weights ??= WeightSource.Float32;
         if (side == Side.Decoder && shape.HasAttention)
         {
-            AttentionEmitter.EmitDecoderStepForward(w, shape);
+            AttentionEmitter.EmitDecoderStepForward(w, shape, weights);
             return;
         }
         w.Line(shape.Layers == 1
             ? $"/// <summary>{side.Name} step {side.Step}: the layer reads the token's embedding, dropped as <paramref name=\"pass\"/> says.</summary>"
             : $"/// <summary>{side.Name} step {side.Step} through all {shape.Layers} layers: layer 0 reads the token's embedding, each layer above the new state of the one below, each dropped as <paramref name=\"pass\"/> says.</summary>");
-        using (w.Block($"private static void {side.Name}StepForward(ReadOnlySpan<float> p, Span<float> a, int token, int {side.Step}, in global::StaticSeq2Seq.TrainingPass pass)"))
+        using (w.Block($"private static void {side.Name}StepForward({weights.Parameters}, Span<float> a, int token, int {side.Step}, in global::StaticSeq2Seq.TrainingPass pass)"))
         {
             for (var layer = 0; layer < shape.Layers; layer++)
             {
-                w.Line($"{side.Name}Layer{layer}Forward(p, a, {StackInput(side, layer).Drawn}, {side.Step});");
+                w.Line($"{side.Name}Layer{layer}Forward({weights.Arguments}, a, {StackInput(side, layer).Drawn}, {side.Step});");
             }
         }
     }

@@ -22,12 +22,18 @@ internal static class ModelEmitter
         File(plan, "Training", [SystemNamespace, TensorsNamespace], w => TrainingEmitter.Emit(w, plan)),
         File(plan, "Decode.Greedy", [SystemNamespace, TensorsNamespace], w => GreedyDecodeEmitter.Emit(w, plan)),
         File(plan, "Decode.Step", [SystemNamespace], w => StepDecodeEmitter.Emit(w, plan)),
+        .. BFloat16DecodeFile(plan),
         File(plan, "Kernels", [SystemNamespace, TensorsNamespace, "System.Runtime.CompilerServices", "System.Runtime.InteropServices", "System.Runtime.Intrinsics"], w => EmitKernels(w, plan)),
     ];
 
     /// <summary>Attention (its steps, forward and backward, and <c>GetAttentionWeights</c>), for a model that has it.</summary>
     private static GeneratedFile[] AttentionFile(ModelPlan plan) => plan.Shape.HasAttention
         ? [File(plan, "Attention", [SystemNamespace, TensorsNamespace], w => AttentionEmitter.Emit(w, plan))]
+        : [];
+
+    /// <summary>The bfloat16 copy of the decoding weights and the decoding code that reads it, for a model that decodes in bfloat16.</summary>
+    private static GeneratedFile[] BFloat16DecodeFile(ModelPlan plan) => plan.Shape.DecodesInBFloat16
+        ? [File(plan, "Decode.BFloat16", [SystemNamespace, TensorsNamespace], w => BFloat16DecodeEmitter.Emit(w, plan))]
         : [];
 
     private const string SystemNamespace = "System";
@@ -96,6 +102,11 @@ internal static class ModelEmitter
                     w.Line();
                     LinearKernelEmitter.EmitBackward(w, kernel);
                 }
+            }
+            foreach (var kernel in plan.BFloat16Kernels)
+            {
+                w.Line();
+                BFloat16KernelEmitter.EmitForward(w, kernel);
             }
             foreach (var kernel in plan.StepsKernels)
             {

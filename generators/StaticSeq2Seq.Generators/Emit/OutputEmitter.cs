@@ -57,7 +57,6 @@ internal static class OutputEmitter
     /// </summary>
     public static void EmitLogits(CodeWriter w, ModelPlan plan)
     {
-        var kernel = new LinearKernelPlan(plan.Shape.HiddenSize, plan.Shape.TargetVocabularySize);
         w.Line("/// <inheritdoc/>");
         using (w.Block("public void ComputeLogits(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, int step, Span<float> logits)"))
         {
@@ -71,10 +70,17 @@ internal static class OutputEmitter
             w.Line("DecoderLogits(parameterBuffer.Span, workspace.Floats, step, logits.Slice(0, TargetVocabularySize));");
         }
         w.Line();
+        EmitDecoderLogits(w, plan, WeightSource.Float32);
+    }
+
+    /// <summary>The logits of one decoder step, multiplying by <paramref name="weights"/>.</summary>
+    public static void EmitDecoderLogits(CodeWriter w, ModelPlan plan, WeightSource weights)
+    {
+        var kernel = new LinearKernelPlan(plan.Shape.HiddenSize, plan.Shape.TargetVocabularySize);
         w.Line($"/// <summary>Logits of decoder step i, W_out h + b_out from {AttentionEmitter.OutputInputName(plan.Shape)}; no softmax, which keeps their order.</summary>");
-        using (w.Block("private static void DecoderLogits(ReadOnlySpan<float> p, Span<float> a, int i, Span<float> logits)"))
+        using (w.Block($"private static void DecoderLogits({weights.Parameters}, Span<float> a, int i, Span<float> logits)"))
         {
-            w.Line($"DenseKernels.{kernel.ForwardName}({Slices.Parameter("OutputWeight")}, {Slices.Parameter("OutputBias")}, {AttentionEmitter.OutputInput(plan.Shape, "i")}, logits);");
+            w.Line($"DenseKernels.{weights.Kernel(kernel)}({weights.Matrix("OutputWeight")}, {Slices.Parameter("OutputBias")}, {AttentionEmitter.OutputInput(plan.Shape, "i")}, logits);");
         }
     }
 

@@ -52,6 +52,7 @@ internal static class StepDecodeEmitter
             w.Line("global::StaticSeq2Seq.ModelInputGuard.CheckToken(token, TargetVocabularySize, nameof(token));");
             w.Line("ReadOnlySpan<float> p = parameterBuffer.Span;");
             DecoderInputTableEmitter.EmitTableLocal(w, plan);
+            BFloat16DecodeEmitter.EmitWeightsLocal(w, plan);
             w.Line("Span<float> a = workspace.Floats;");
             w.Line("workspace.HoldsForwardPass = false;");
             w.Line("// The hypothesis's state goes into slot 0 of each layer; the step writes slot 1.");
@@ -68,7 +69,7 @@ internal static class StepDecodeEmitter
             }
             w.Line(DecoderInputTableEmitter.StepCall(plan, "0", "workspace.SourceLength"));
             EmitStateCopies(w, layers, lstm, fromSlot: "HiddenSize", toState: "nextState");
-            w.Line("DecoderLogits(p, a, 0, logits.Slice(0, TargetVocabularySize));");
+            w.Line($"DecoderLogits({WeightSource.ForDecoding(plan).Arguments}, a, 0, logits.Slice(0, TargetVocabularySize));");
         }
     }
 

@@ -23,6 +23,8 @@ namespace StaticSeq2Seq.Generators.Model;
 /// <param name="StepsBackwardKernels">Sizes that get the backward ones only: the recurrent layers', whose steps run one after the other
 /// forward, but whose weight gradients gather over all steps after the recurrent backward (and whose dL/dx of one step is its row).</param>
 /// <param name="DecoderInputTable">Decoding reads the decoder's first-layer input product from a per-token table (<c>DecoderInputTableRule</c>).</param>
+/// <param name="BFloat16Tensors">Identifiers of the tensors decoding reads from a bfloat16 copy (<c>BFloat16DecodeRule</c>); empty for float decoding.</param>
+/// <param name="BFloat16Kernels">Dense kernels also emitted with bfloat16 weights for those tensors.</param>
 internal sealed record ModelPlan(
     string? Namespace,
     string ClassName,
@@ -38,8 +40,16 @@ internal sealed record ModelPlan(
     EquatableArray<LinearKernelPlan> ForwardOnlyKernels,
     EquatableArray<LinearKernelPlan> StepsKernels,
     EquatableArray<LinearKernelPlan> StepsBackwardKernels,
-    bool DecoderInputTable)
+    bool DecoderInputTable,
+    EquatableArray<string> BFloat16Tensors,
+    EquatableArray<LinearKernelPlan> BFloat16Kernels)
 {
+    /// <summary>
+    /// The model keeps a version of its parameters, bumped whenever they are handed out for writing, because decoding
+    /// reads something derived from them (the decoder input table, the bfloat16 weights) that must then be rebuilt.
+    /// </summary>
+    public bool TracksParameterVersion => DecoderInputTable || Shape.DecodesInBFloat16;
+
     /// <summary>
     /// The class name as C# source spells it: a keyword such as <c>event</c> needs its <c>@</c>; a name of lower-case ASCII
     /// letters only (the contextual keyword <c>partial</c>, or <c>model</c>) gets one too, since without it the compiler
@@ -100,4 +110,7 @@ internal sealed record LinearKernelPlan(int In, int Out, bool HasBias = true)
     public string ForwardName => HasBias ? $"Linear{In}x{Out}" : $"Linear{In}x{Out}NoBias";
 
     public string BackwardName => ForwardName + "Backward";
+
+    /// <summary>The forward kernel with bfloat16 weights that decoding runs (<c>DecodeWeightFormat.BFloat16</c>).</summary>
+    public string BFloat16ForwardName => ForwardName + "BFloat16";
 }

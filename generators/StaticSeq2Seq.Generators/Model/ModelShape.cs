@@ -11,12 +11,16 @@ internal sealed record ModelShape(
     int MaxSourceLength,
     int MaxTargetLength,
     AttentionKind Attention,
-    bool BidirectionalEncoder)
+    bool BidirectionalEncoder,
+    DecodeWeightFormat DecodeWeights)
 {
     /// <summary>Width of what an encoder layer above the first reads: [forward ; reverse] of a bidirectional layer, else h.</summary>
     public int EncoderUpperInputSize => BidirectionalEncoder ? 2 * HiddenSize : HiddenSize;
 
     public bool HasAttention => Attention != AttentionKind.None;
+
+    /// <summary>Decoding multiplies by a bfloat16 copy of the decoder's weight matrices.</summary>
+    public bool DecodesInBFloat16 => DecodeWeights == DecodeWeightFormat.BFloat16;
 
     /// <summary>Width of the decoder's layer-0 input: the embedding, and with Bahdanau attention the context beside it.</summary>
     public int DecoderInputSize => Attention == AttentionKind.Bahdanau ? EmbeddingSize + HiddenSize : EmbeddingSize;

@@ -35,4 +35,5 @@ internal sealed record ModelArguments(
     int? MaxTargetLength,
     int? Attention,
     bool? BidirectionalEncoder,
+    int? DecodeWeights,
     EquatableArray<string> Unreadable);

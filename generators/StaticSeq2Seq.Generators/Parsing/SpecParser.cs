@@ -25,7 +25,7 @@ internal static class SpecParser
             IsGeneric: type.IsGenericType,
             IsStatic: type.IsStatic);
 
-        int? sourceVocabulary = null, targetVocabulary = null, embedding = null, hidden = null, layers = null, cell = null, maxSource = null, maxTarget = null, attention = null;
+        int? sourceVocabulary = null, targetVocabulary = null, embedding = null, hidden = null, layers = null, cell = null, maxSource = null, maxTarget = null, attention = null, decodeWeights = null;
         bool? bidirectional = null;
         var unreadable = new List<string>();
         var rejected = RejectedArguments(attribute, compilation, cancellationToken);
@@ -58,12 +58,13 @@ internal static class SpecParser
                 case "MaxSourceLength": maxSource = value; break;
                 case "MaxTargetLength": maxTarget = value; break;
                 case "Attention": attention = value; break;
+                case "DecodeWeights": decodeWeights = value; break;
             }
         }
 
         var ns = type.ContainingNamespace is { IsGlobalNamespace: false } containing ? containing.ToDisplayString() : null;
         return new ModelSpec(ns, type.Name, type.IsRecord ? "record" : "class", facts,
-            new ModelArguments(sourceVocabulary, targetVocabulary, embedding, hidden, layers, cell, maxSource, maxTarget, attention, bidirectional, unreadable.ToEquatableArray()));
+            new ModelArguments(sourceVocabulary, targetVocabulary, embedding, hidden, layers, cell, maxSource, maxTarget, attention, bidirectional, decodeWeights, unreadable.ToEquatableArray()));
     }
 
     /// <summary>The named arguments whose expressions have a compiler error (a wrong type, not a constant, an unknown name).</summary>

@@ -63,9 +63,11 @@ internal static class Planner
         var forwardOnly = linearKernels.Where(kernel => !attention.Contains(kernel)).ToEquatableArray();
         var stepsBackward = recurrent.Distinct().Where(kernel => kernel != output).ToEquatableArray();
 
+        var decoderInputTable = DecoderInputTableRule.Applies(shape);
         return new ModelPlan(spec.Namespace, spec.ClassName, spec.Keyword, shape, tensors.ToEquatableArray(), parameterCount,
             buffers, workspaceFloats, tokenBuffers, workspaceTokens, linearKernels, forwardOnly, new[] { output }.ToEquatableArray(),
-            stepsBackward, DecoderInputTableRule.Applies(shape));
+            stepsBackward, decoderInputTable, BFloat16DecodeRule.Tensors(shape, decoderInputTable).ToEquatableArray(),
+            BFloat16DecodeRule.Kernels(shape, decoderInputTable).ToEquatableArray());
     }
 
     private static (EquatableArray<BufferPlan> Buffers, int Length) Place(IReadOnlyList<WorkspaceCatalog.Entry> entries, bool align)

@@ -59,6 +59,10 @@ internal static class SpecValidator
         {
             problems.Add(new SpecProblem(DiagnosticDescriptors.UnknownAttention, "Attention", [attention]));
         }
+        if (arguments.DecodeWeights is { } format && format is not ((int)DecodeWeightFormat.Float32 or (int)DecodeWeightFormat.BFloat16))
+        {
+            problems.Add(new SpecProblem(DiagnosticDescriptors.UnknownDecodeWeightFormat, "DecodeWeights", [format]));
+        }
 
         // The size depends on every argument; with one missing or unreadable there is nothing to measure.
         if (problems.Count == 0 && arguments.Unreadable.Length == 0)
@@ -92,7 +96,8 @@ internal static class SpecValidator
         arguments.MaxSourceLength ?? DefaultMaxLength,
         arguments.MaxTargetLength ?? DefaultMaxLength,
         (AttentionKind)(arguments.Attention ?? (int)AttentionKind.None),
-        arguments.BidirectionalEncoder ?? false);
+        arguments.BidirectionalEncoder ?? false,
+        (DecodeWeightFormat)(arguments.DecodeWeights ?? (int)DecodeWeightFormat.Float32));
 
     private static void CheckRequired(List<SpecProblem> problems, string name, int? value, ModelArguments arguments)
     {

@@ -33,7 +33,11 @@ internal static class Snapshots
     private static bool AcceptAll => Environment.GetEnvironmentVariable(AcceptVariable) is "1" or "true";
 
     /// <summary>Matches every source file of <paramref name="run"/> against <c>Snapshots/{TestClass}.{TestMethod}#*.verified.cs</c>.</summary>
-    public static void Match(GeneratorRun run, [CallerFilePath] string testFile = "", [CallerMemberName] string testMethod = "")
+    /// <param name="run">The generator run.</param>
+    /// <param name="testFile">The test's source file, which names the test class.</param>
+    /// <param name="testMethod">The test method.</param>
+    /// <param name="hintNames">Only the files of these hint names, for a test that checks the others another way; every file when null.</param>
+    public static void Match(GeneratorRun run, [CallerFilePath] string testFile = "", [CallerMemberName] string testMethod = "", IReadOnlyCollection<string>? hintNames = null)
     {
         Assert.False(run.Sources.IsEmpty, "The generator produced no source to snapshot.");
         var directory = Path.Combine(Path.GetDirectoryName(testFile)!, Directory);
@@ -42,7 +46,7 @@ internal static class Snapshots
 
         var failures = new List<string>();
         var produced = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var source in run.Sources.OrderBy(s => s.HintName, StringComparer.Ordinal))
+        foreach (var source in run.Sources.Where(s => hintNames is null || hintNames.Contains(s.HintName)).OrderBy(s => s.HintName, StringComparer.Ordinal))
         {
             var name = prefix + Path.GetFileNameWithoutExtension(source.HintName);
             produced.Add(name);

@@ -81,7 +81,7 @@ internal static class DeclarationGen
         Argument.Rejected(name, "local", "CS0103"));
 
     /// <summary>
-    /// An enum argument (<c>Cell</c>, <c>Attention</c>): a member, a cast of any int (in range or not), the literal 0
+    /// An enum argument (<c>Cell</c>, <c>Attention</c>, <c>DecodeWeights</c>): a member, a cast of any int (in range or not), the literal 0
     /// (which converts to any enum), <c>default</c>, or an or of members; or what C# rejects: CS0266 (a non-zero int,
     /// the other enum), CS0029 (a string), CS0117 (no such member), CS0103 (a bare member name).
     /// </summary>
@@ -93,7 +93,7 @@ internal static class DeclarationGen
             (1, Gen.OneOf(
                 Argument.Accepted(name, "0", 0),
                 Argument.Accepted(name, "default", 0),
-                Argument.Accepted(name, $"{enumName}.{members[1]} | {enumName}.{members[2]}", 1 | 2))),
+                Argument.Accepted(name, $"{enumName}.{members[1]} | {enumName}.{members[Math.Min(2, members.Length - 1)]}", 1 | Math.Min(2, members.Length - 1)))),
             (2, Gen.OneOf(
                 Argument.Rejected(name, "1", "CS0266"),
                 Argument.Rejected(name, otherEnumMember, "CS0266"),
@@ -111,9 +111,11 @@ internal static class DeclarationGen
             Gen.Select(Optional(SizeArgument(SizeNames[2]), 60), Optional(SizeArgument(SizeNames[3]), 60), Optional(SizeArgument(SizeNames[4]), 50)),
             Gen.Select(Optional(SizeArgument(SizeNames[5]), 60), Optional(SizeArgument(SizeNames[6]), 60)),
             Optional(EnumArgument("Cell", "RecurrentCell", ["Rnn", "Gru", "Lstm"], "AttentionKind.None"), 50),
-            Optional(EnumArgument("Attention", "AttentionKind", ["None", "LuongDot", "LuongGeneral", "Bahdanau"], "RecurrentCell.Gru"), 40),
-            (source, target, widths, lengths, cell, attention) =>
-                new[] { source, target, widths.Item1, widths.Item2, widths.Item3, lengths.Item1, lengths.Item2, cell, attention }
+            Gen.Select(
+                Optional(EnumArgument("Attention", "AttentionKind", ["None", "LuongDot", "LuongGeneral", "Bahdanau"], "RecurrentCell.Gru"), 40),
+                Optional(EnumArgument("DecodeWeights", "DecodeWeightFormat", ["Float32", "BFloat16"], "AttentionKind.None"), 20)),
+            (source, target, widths, lengths, cell, enums) =>
+                new[] { source, target, widths.Item1, widths.Item2, widths.Item3, lengths.Item1, lengths.Item2, cell, enums.Item1, enums.Item2 }
                     .OfType<Argument>().ToArray())
         .SelectMany(arguments => Gen.Shuffle(arguments))
         .SelectMany(arguments => Gen.Int[0, 29].SelectMany(roll =>
@@ -188,9 +190,11 @@ internal static class DeclarationGen
             Gen.Select(Optional(InRange("EmbeddingSize", 1, large ? 4096 : 48), 60), Optional(InRange("HiddenSize", 1, large ? 4096 : 48), 60), Optional(InRange("Layers", 1, 3), 40)),
             Gen.Select(Optional(InRange("MaxSourceLength", 1, large ? 1024 : 40), 60), Optional(InRange("MaxTargetLength", 1, large ? 1024 : 40), 60)),
             Optional(DefinedMember("Cell", "RecurrentCell", ["Rnn", "Gru", "Lstm"]), 60),
-            Optional(DefinedMember("Attention", "AttentionKind", ["None", "LuongDot", "LuongGeneral", "Bahdanau"]), 50),
-            (source, target, widths, lengths, cell, attention) =>
-                new[] { source, target, widths.Item1, widths.Item2, widths.Item3, lengths.Item1, lengths.Item2, cell, attention }
+            Gen.Select(
+                Optional(DefinedMember("Attention", "AttentionKind", ["None", "LuongDot", "LuongGeneral", "Bahdanau"]), 50),
+                Optional(DefinedMember("DecodeWeights", "DecodeWeightFormat", ["Float32", "BFloat16"]), 30)),
+            (source, target, widths, lengths, cell, enums) =>
+                new[] { source, target, widths.Item1, widths.Item2, widths.Item3, lengths.Item1, lengths.Item2, cell, enums.Item1, enums.Item2 }
                     .OfType<Argument>().ToArray());
     }).SelectMany(arguments => Gen.Shuffle(arguments));
 

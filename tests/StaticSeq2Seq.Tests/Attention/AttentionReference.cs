@@ -188,6 +188,18 @@ internal sealed class AttentionReference
         return (tokens.ToArray(), weights.ToArray(), margins.ToArray());
     }
 
+    /// <summary>The logits of each decoder step reading <paramref name="decoderInputs"/> in turn (SOS first), without dropout.</summary>
+    public double[][] StepLogits(IReadOnlyList<int> source, IReadOnlyList<int> decoderInputs)
+    {
+        var (h, c, keys) = Encode(source, dropout: null);
+        var logits = new double[decoderInputs.Count][];
+        for (var i = 0; i < decoderInputs.Count; i++)
+        {
+            logits[i] = DecoderStep(h, c, keys, decoderInputs[i], i, dropout: null).Logits;
+        }
+        return logits;
+    }
+
     private (double[][] H, double[][] C, List<double[]> Keys) Encode(IReadOnlyList<int> source, Reference.ReferenceDropout? dropout)
     {
         if (Shape.BidirectionalEncoder)

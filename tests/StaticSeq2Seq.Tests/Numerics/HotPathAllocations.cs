@@ -79,7 +79,7 @@ public sealed class HotPathAllocations
         Assert.True(allocated == 0, $"{modelName}: {MeasuredCalls} warm ComputeLogits calls allocated {allocated} bytes in every one of {Rounds} rounds.");
     }
 
-    private static long MeasureWarm(Action<int> call)
+    internal static long MeasureWarm(Action<int> call)
     {
         for (var i = 0; i < WarmUpCalls; i++)
         {

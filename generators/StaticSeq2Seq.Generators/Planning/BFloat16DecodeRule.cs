@@ -1,0 +1,70 @@
+using System.Collections.Generic;
+using System.Linq;
+using StaticSeq2Seq.Generators.Model;
+
+namespace StaticSeq2Seq.Generators.Planning;
+
+/// <summary>
+/// Decides what a model declared with <c>DecodeWeights = DecodeWeightFormat.BFloat16</c> decodes from a bfloat16 copy:
+/// the weight matrices a decoder step multiplies by. Those are what a step streams from memory once per token; the
+/// encoder's matrices and the keys' projection run once per source (and share their code with training), and biases,
+/// embeddings and V_a are vectors a step reads a row of, so all of these stay float. A decoder input table
+/// (<see cref="DecoderInputTableRule"/>) stays float too: it replaces layer 0's input matrix, which then needs no copy.
+/// </summary>
+internal static class BFloat16DecodeRule
+{
+    /// <summary>The identifiers of the tensors decoding reads in bfloat16, in buffer order; none for a float model.</summary>
+    public static IReadOnlyList<string> Tensors(ModelShape shape, bool decoderInputTable)
+    {
+        if (!shape.DecodesInBFloat16)
+        {
+            return [];
+        }
+        var tensors = new List<string>();
+        for (var layer = 0; layer < shape.Layers; layer++)
+        {
+            if (layer > 0 || !decoderInputTable)
+            {
+                tensors.Add($"DecoderWeightIh{layer}");
+            }
+            tensors.Add($"DecoderWeightHh{layer}");
+        }
+        tensors.Add("OutputWeight");
+        switch (shape.Attention)
+        {
+            case AttentionKind.Bahdanau:
+                tensors.Add("AttentionWaWeight");
+                break;
+            case AttentionKind.LuongDot or AttentionKind.LuongGeneral:
+                tensors.Add("AttentionWcWeight");
+                break;
+        }
+        return tensors;
+    }
+
+    /// <summary>The dense kernels those tensors go through, each emitted once more with bfloat16 weights; none for a float model.</summary>
+    public static IReadOnlyList<LinearKernelPlan> Kernels(ModelShape shape, bool decoderInputTable)
+    {
+        if (!shape.DecodesInBFloat16)
+        {
+            return [];
+        }
+        var kernels = new List<LinearKernelPlan>();
+        if (!decoderInputTable)
+        {
+            kernels.Add(new(shape.DecoderInputSize, shape.GateSize));
+        }
+        kernels.Add(new(shape.HiddenSize, shape.GateSize));
+        switch (shape.Attention)
+        {
+            case AttentionKind.Bahdanau:
+                kernels.Add(new(shape.HiddenSize, shape.HiddenSize));
+                break;
+            case AttentionKind.LuongDot or AttentionKind.LuongGeneral:
+                kernels.Add(new(2 * shape.HiddenSize, shape.HiddenSize));
+                break;
+        }
+        kernels.Add(new(shape.HiddenSize, shape.TargetVocabularySize));
+        return kernels.Distinct().ToList();
+    }
+}

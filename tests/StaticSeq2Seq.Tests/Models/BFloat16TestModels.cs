@@ -1,0 +1,20 @@
+namespace StaticSeq2Seq.Tests.Models;
+
+// Decoding in bfloat16. Bahdanau with two layers has no decoder input table, so every decoder matrix is copied; its
+// kernels (72 -> 144, 48 -> 144, 48 -> 48, 48 -> 37) run whole blocks, partial blocks and scalar tails on every width.
+[Seq2SeqModel(SourceVocabularySize = 40, TargetVocabularySize = 37, EmbeddingSize = 24, HiddenSize = 48,
+              Layers = 2, Cell = RecurrentCell.Gru, MaxSourceLength = 8, MaxTargetLength = 8, Attention = AttentionKind.Bahdanau,
+              DecodeWeights = DecodeWeightFormat.BFloat16)]
+public partial class BFloat16BahdanauGru2;
+
+// Luong with a decoder input table: layer 0's input product stays the float table, the rest is bfloat16.
+[Seq2SeqModel(SourceVocabularySize = 11, TargetVocabularySize = 13, EmbeddingSize = 5, HiddenSize = 7,
+              Layers = 2, Cell = RecurrentCell.Lstm, MaxSourceLength = 6, MaxTargetLength = 5, Attention = AttentionKind.LuongDot,
+              DecodeWeights = DecodeWeightFormat.BFloat16)]
+public partial class BFloat16LuongLstm2;
+
+// No attention, with a decoder input table.
+[Seq2SeqModel(SourceVocabularySize = 40, TargetVocabularySize = 37, EmbeddingSize = 24, HiddenSize = 48,
+              Layers = 1, Cell = RecurrentCell.Gru, MaxSourceLength = 8, MaxTargetLength = 8,
+              DecodeWeights = DecodeWeightFormat.BFloat16)]
+public partial class BFloat16Gru;
