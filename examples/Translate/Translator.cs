@@ -12,3 +12,12 @@ namespace Translate;
               Layers = 1, Cell = RecurrentCell.Gru, Attention = AttentionKind.Bahdanau,
               MaxSourceLength = 10, MaxTargetLength = 12)]
 public partial class Translator;
+
+/// <summary>
+/// <see cref="Translator"/> decoding with a bfloat16 copy of the decoder's matrices (<c>evaluate --decode-weights
+/// BFloat16</c>): the same shape, so the same checkpoints and parameters; training and the loss stay float.
+/// </summary>
+[Seq2SeqModel(SourceVocabularySize = 2400, TargetVocabularySize = 3800, EmbeddingSize = 128, HiddenSize = 256,
+              Layers = 1, Cell = RecurrentCell.Gru, Attention = AttentionKind.Bahdanau,
+              MaxSourceLength = 10, MaxTargetLength = 12, DecodeWeights = DecodeWeightFormat.BFloat16)]
+public partial class TranslatorBFloat16;

@@ -36,11 +36,11 @@ internal sealed class ValidationReport
     public IReadOnlyList<IReadOnlyList<string>> Beam { get; }
 
     public static ValidationReport Measure(
-        Translator model, Seq2SeqWorkspace workspace, IReadOnlyList<SequencePair> validation,
+        ISeq2SeqModel model, Seq2SeqWorkspace workspace, IReadOnlyList<SequencePair> validation,
         IReadOnlyList<IReadOnlyList<string>> references, Vocabulary french, int beamWidth)
     {
         var loss = Evaluation.ValidationLoss(model, workspace, validation);
-        var output = new int[Translator.MaxTargetLength];
+        var output = new int[model.Shape.MaxTargetLength];
         var beam = new BeamSearchDecoder(model, maxBeamWidth: beamWidth);
         var beamOptions = new BeamSearchOptions { BeamWidth = beamWidth, LengthPenalty = LengthPenalty };
         var greedyOutputs = new List<IReadOnlyList<string>>(validation.Count);

@@ -51,6 +51,27 @@ public sealed partial class RoundTripTests : IClassFixture<TinyRun>
     }
 
     [Fact]
+    public void Evaluate_with_bfloat16_decode_weights_keeps_the_float_loss_and_compares_the_decodes()
+    {
+        var floatOutcome = CommandRunner.Run("", "evaluate", "--checkpoint", run.Checkpoint, "--validation-pairs", "16");
+        var outcome = CommandRunner.Run("", "evaluate", "--checkpoint", run.Checkpoint, "--validation-pairs", "16", "--decode-weights", "bfloat16");
+
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Equal("", outcome.Error);
+        Assert.Contains("decoding with BFloat16 weights.", outcome.Output, StringComparison.Ordinal);
+        // The loss runs Forward, which stays float.
+        var loss = @"Validation \(16 pairs\): loss [0-9.]+ per sentence";
+        Assert.Equal(Regex.Match(floatOutcome.Output, loss).Value, Regex.Match(outcome.Output, loss).Value);
+        Assert.Matches(@"greedy outputs identical for [0-9]+ of 16 sentences .*tokens agreeing at [0-9]+ of [0-9]+ positions", outcome.Output);
+        var logits = Regex.Match(outcome.Output, @"differ by at most (?<max>[0-9.eE+-]+) \(mean [0-9.eE+-]+; the largest \|logit\| is (?<scale>[0-9.eE+-]+)\)");
+        Assert.True(logits.Success, outcome.Output);
+        var max = double.Parse(logits.Groups["max"].Value, CultureInfo.InvariantCulture);
+        var scale = double.Parse(logits.Groups["scale"].Value, CultureInfo.InvariantCulture);
+        // bfloat16 keeps 8 significant bits: the logits move, but by a small part of their range.
+        Assert.True(max > 0 && max < 0.1 * scale, outcome.Output);
+    }
+
+    [Fact]
     public void Decode_writes_a_line_per_input_line_as_the_library_decodes_the_normalised_words()
     {
         var input = "I'm COLD.\n\nwe re   happy !\nhe is the one who is always the first to arrive at the office\n";

@@ -1,11 +1,15 @@
+using StaticSeq2Seq;
 using StaticSeq2Seq.Checkpoints;
 
 namespace Translate.Commands;
 
-/// <summary><c>evaluate</c>: a checkpoint's validation loss, corpus BLEU and exact match, greedy and with a beam.</summary>
+/// <summary>
+/// <c>evaluate</c>: a checkpoint's validation loss, corpus BLEU and exact match, greedy and with a beam; with bfloat16
+/// decode weights also how far its decodes stray from the float weights' (<see cref="DecodeWeightComparison"/>).
+/// </summary>
 internal static class EvaluateCommand
 {
-    public static int Run(CommandContext context, string checkpointArgument, int beamWidth, int? validationPairs)
+    public static int Run(CommandContext context, string checkpointArgument, int beamWidth, int? validationPairs, DecodeWeightFormat decodeWeights)
     {
         var checkpoint = CheckpointFiles.ExistingCheckpoint(checkpointArgument);
         var model = new Translator();
@@ -14,10 +18,21 @@ internal static class EvaluateCommand
         var corpus = TranslationCorpus.Load(TranslationCorpus.DefaultPath);
         var count = Math.Min(validationPairs ?? int.MaxValue, corpus.ValidationIndices.Length);
         var data = TrainingData.WithVocabularies(corpus, english, french, trainPairs: 0, count);
-        var report = ValidationReport.Measure(model, model.CreateWorkspace(), data.Validation, data.ValidationReferences, french, beamWidth);
+        ISeq2SeqModel decoding = model;
+        if (decodeWeights == DecodeWeightFormat.BFloat16)
+        {
+            decoding = new TranslatorBFloat16();
+            model.Parameters.CopyTo(decoding.Parameters);
+        }
+        var report = ValidationReport.Measure(decoding, decoding.CreateWorkspace(), data.Validation, data.ValidationReferences, french, beamWidth);
         context.Output.WriteLine($"Checkpoint {checkpoint}" +
-            (info.Training is { } training ? $", after {training.EpochsCompleted} epochs ({training.StepsCompleted:N0} steps)." : "."));
+            (info.Training is { } training ? $", after {training.EpochsCompleted} epochs ({training.StepsCompleted:N0} steps)" : "") +
+            $", decoding with {decodeWeights} weights.");
         report.Write(context.Output);
+        if (decoding != model)
+        {
+            DecodeWeightComparison.Measure(model, decoding, data.Validation).Write(context.Output);
+        }
         return 0;
     }
 }

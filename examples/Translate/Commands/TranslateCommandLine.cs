@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using StaticSeq2Seq;
 using StaticSeq2Seq.Checkpoints;
 using StaticSeq2Seq.Text;
 
@@ -130,12 +131,19 @@ internal static class TranslateCommandLine
         var checkpoint = CheckpointOption("The checkpoint to evaluate");
         var beam = BeamOption(5);
         var validationPairs = OptionalPositiveInt("--validation-pairs", "Evaluate on the first n pairs of the validation split (default: all 925)");
+        var decodeWeights = new Option<DecodeWeightFormat>("--decode-weights")
+        {
+            Description = "The weights decoding multiplies by: Float32, or BFloat16 (then also compared with Float32's decodes)",
+            HelpName = "format",
+            DefaultValueFactory = _ => DecodeWeightFormat.Float32,
+            CustomParser = ParseDecodeWeightFormat,
+        };
         var command = new Command("evaluate", "Report a checkpoint's validation loss, corpus BLEU and exact match, greedy and with a beam")
         {
-            checkpoint, beam, validationPairs,
+            checkpoint, beam, validationPairs, decodeWeights,
         };
         command.SetAction(result => Guarded(context, () =>
-            EvaluateCommand.Run(context, result.GetValue(checkpoint)!, result.GetValue(beam), result.GetValue(validationPairs))));
+            EvaluateCommand.Run(context, result.GetValue(checkpoint)!, result.GetValue(beam), result.GetValue(validationPairs), result.GetValue(decodeWeights))));
         return command;
     }
 
@@ -230,6 +238,17 @@ internal static class TranslateCommandLine
         }
         result.AddError($"{OptionName(result)} takes a rate from 0 up to, not including, 1, such as 0.1, not '{text}'.");
         return 0f;
+    }
+
+    private static DecodeWeightFormat ParseDecodeWeightFormat(ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+        if (Enum.TryParse<DecodeWeightFormat>(text, ignoreCase: true, out var format) && Enum.IsDefined(format) && char.IsAsciiLetter(text[0]))
+        {
+            return format;
+        }
+        result.AddError($"{OptionName(result)} takes {string.Join(" or ", Enum.GetNames<DecodeWeightFormat>())}, not '{text}'.");
+        return DecodeWeightFormat.Float32;
     }
 
     private static string OptionName(ArgumentResult result) =>
