@@ -203,8 +203,8 @@ internal static class LayerEmitter
                 w.Line("dhPrevious.Clear();");
             }
             w.Line("// The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.");
-            w.Line($"DenseKernels.{StepsKernelEmitter.InputBackwardName(hh)}({Slices.Parameter(side.Tensor("WeightHh", layer))}, {(gru ? "dGatesHh" : "dGatesIh")}, dhPrevious, 1);");
-            w.Line($"DenseKernels.{StepsKernelEmitter.InputBackwardName(ih)}({Slices.Parameter(side.Tensor("WeightIh", layer))}, dGatesIh, dx, 1);");
+            w.Line($"DenseKernels.{StepInputBackwardEmitter.Name(hh)}({Slices.Parameter(side.Tensor("WeightHh", layer))}, {(gru ? "dGatesHh" : "dGatesIh")}, dhPrevious);");
+            w.Line($"DenseKernels.{StepInputBackwardEmitter.Name(ih)}({Slices.Parameter(side.Tensor("WeightIh", layer))}, dGatesIh, dx);");
             w.Line("dhPrevious.CopyTo(dh);");
             if (lstm)
             {

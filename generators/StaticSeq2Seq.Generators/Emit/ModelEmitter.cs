@@ -23,7 +23,7 @@ internal static class ModelEmitter
         File(plan, "Decode.Greedy", [SystemNamespace, TensorsNamespace], w => GreedyDecodeEmitter.Emit(w, plan)),
         File(plan, "Decode.Step", [SystemNamespace], w => StepDecodeEmitter.Emit(w, plan)),
         .. BFloat16DecodeFile(plan),
-        File(plan, "Kernels", [SystemNamespace, TensorsNamespace, "System.Runtime.CompilerServices", "System.Runtime.InteropServices", "System.Runtime.Intrinsics"], w => EmitKernels(w, plan)),
+        File(plan, "Kernels", [SystemNamespace, TensorsNamespace, "System.Runtime.CompilerServices", "System.Runtime.InteropServices", "System.Runtime.Intrinsics", "System.Runtime.Intrinsics.X86"], w => EmitKernels(w, plan)),
     ];
 
     /// <summary>Attention (its steps, forward and backward, and <c>GetAttentionWeights</c>), for a model that has it.</summary>
@@ -118,6 +118,13 @@ internal static class ModelEmitter
                 w.Line();
                 StepsKernelEmitter.EmitBackward(w, kernel);
             }
+            foreach (var kernel in plan.StepInputBackwardKernels)
+            {
+                w.Line();
+                StepInputBackwardEmitter.Emit(w, kernel);
+            }
+            w.Line();
+            StepInputBackwardEmitter.EmitSumEach(w);
         }
     }
 }

@@ -21,7 +21,8 @@ namespace StaticSeq2Seq.Generators.Model;
 /// <param name="ForwardOnlyKernels">Those of <paramref name="LinearKernels"/> whose per-step backward nothing calls.</param>
 /// <param name="StepsKernels">Sizes that also get matrix-matrix kernels over every time step at once, forward and backward.</param>
 /// <param name="StepsBackwardKernels">Sizes that get the backward ones only: the recurrent layers', whose steps run one after the other
-/// forward, but whose weight gradients gather over all steps after the recurrent backward (and whose dL/dx of one step is its row).</param>
+/// forward, but whose weight gradients gather over all steps after the recurrent backward.</param>
+/// <param name="StepInputBackwardKernels">The recurrent layers' sizes, which get the input gradient of one step (dL/dx and dL/dh inside the recurrence).</param>
 /// <param name="DecoderInputTable">Decoding reads the decoder's first-layer input product from a per-token table (<c>DecoderInputTableRule</c>).</param>
 /// <param name="BFloat16Tensors">Identifiers of the tensors decoding reads from a bfloat16 copy (<c>BFloat16DecodeRule</c>); empty for float decoding.</param>
 /// <param name="BFloat16Kernels">Dense kernels also emitted with bfloat16 weights for those tensors.</param>
@@ -40,6 +41,7 @@ internal sealed record ModelPlan(
     EquatableArray<LinearKernelPlan> ForwardOnlyKernels,
     EquatableArray<LinearKernelPlan> StepsKernels,
     EquatableArray<LinearKernelPlan> StepsBackwardKernels,
+    EquatableArray<LinearKernelPlan> StepInputBackwardKernels,
     bool DecoderInputTable,
     EquatableArray<string> BFloat16Tensors,
     EquatableArray<LinearKernelPlan> BFloat16Kernels)

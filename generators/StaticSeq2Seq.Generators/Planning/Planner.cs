@@ -66,7 +66,7 @@ internal static class Planner
         var decoderInputTable = DecoderInputTableRule.Applies(shape);
         return new ModelPlan(spec.Namespace, spec.ClassName, spec.Keyword, shape, tensors.ToEquatableArray(), parameterCount,
             buffers, workspaceFloats, tokenBuffers, workspaceTokens, linearKernels, forwardOnly, new[] { output }.ToEquatableArray(),
-            stepsBackward, decoderInputTable, BFloat16DecodeRule.Tensors(shape, decoderInputTable).ToEquatableArray(),
+            stepsBackward, recurrent.Distinct().ToEquatableArray(), decoderInputTable, BFloat16DecodeRule.Tensors(shape, decoderInputTable).ToEquatableArray(),
             BFloat16DecodeRule.Kernels(shape, decoderInputTable).ToEquatableArray());
     }
 

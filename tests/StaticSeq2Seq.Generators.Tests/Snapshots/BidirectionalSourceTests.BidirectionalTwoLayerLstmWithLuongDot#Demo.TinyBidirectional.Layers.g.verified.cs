@@ -43,8 +43,8 @@ partial class TinyBidirectional
         LstmGatesBackward(dh, dc, gates, c, cNext, dGatesIh, dcPrevious);
         dhPrevious.Clear();
         // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
-        DenseKernels.Linear5x20StepsInputBackward(p.Slice(EncoderWeightHh0Offset, EncoderWeightHh0Length), dGatesIh, dhPrevious, 1);
-        DenseKernels.Linear3x20StepsInputBackward(p.Slice(EncoderWeightIh0Offset, EncoderWeightIh0Length), dGatesIh, dx, 1);
+        DenseKernels.Linear5x20StepInputBackward(p.Slice(EncoderWeightHh0Offset, EncoderWeightHh0Length), dGatesIh, dhPrevious);
+        DenseKernels.Linear3x20StepInputBackward(p.Slice(EncoderWeightIh0Offset, EncoderWeightIh0Length), dGatesIh, dx);
         dhPrevious.CopyTo(dh);
         dcPrevious.CopyTo(dc);
     }
@@ -93,8 +93,8 @@ partial class TinyBidirectional
         LstmGatesBackward(dh, dc, gates, c, cNext, dGatesIh, dcPrevious);
         dhPrevious.Clear();
         // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
-        DenseKernels.Linear5x20StepsInputBackward(p.Slice(EncoderWeightHh1Offset, EncoderWeightHh1Length), dGatesIh, dhPrevious, 1);
-        DenseKernels.Linear10x20StepsInputBackward(p.Slice(EncoderWeightIh1Offset, EncoderWeightIh1Length), dGatesIh, dx, 1);
+        DenseKernels.Linear5x20StepInputBackward(p.Slice(EncoderWeightHh1Offset, EncoderWeightHh1Length), dGatesIh, dhPrevious);
+        DenseKernels.Linear10x20StepInputBackward(p.Slice(EncoderWeightIh1Offset, EncoderWeightIh1Length), dGatesIh, dx);
         dhPrevious.CopyTo(dh);
         dcPrevious.CopyTo(dc);
     }
@@ -143,8 +143,8 @@ partial class TinyBidirectional
         LstmGatesBackward(dh, dc, gates, c, cNext, dGatesIh, dcPrevious);
         dhPrevious.Clear();
         // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
-        DenseKernels.Linear5x20StepsInputBackward(p.Slice(EncoderWeightHh0ReverseOffset, EncoderWeightHh0ReverseLength), dGatesIh, dhPrevious, 1);
-        DenseKernels.Linear3x20StepsInputBackward(p.Slice(EncoderWeightIh0ReverseOffset, EncoderWeightIh0ReverseLength), dGatesIh, dx, 1);
+        DenseKernels.Linear5x20StepInputBackward(p.Slice(EncoderWeightHh0ReverseOffset, EncoderWeightHh0ReverseLength), dGatesIh, dhPrevious);
+        DenseKernels.Linear3x20StepInputBackward(p.Slice(EncoderWeightIh0ReverseOffset, EncoderWeightIh0ReverseLength), dGatesIh, dx);
         dhPrevious.CopyTo(dh);
         dcPrevious.CopyTo(dc);
     }
@@ -193,8 +193,8 @@ partial class TinyBidirectional
         LstmGatesBackward(dh, dc, gates, c, cNext, dGatesIh, dcPrevious);
         dhPrevious.Clear();
         // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
-        DenseKernels.Linear5x20StepsInputBackward(p.Slice(EncoderWeightHh1ReverseOffset, EncoderWeightHh1ReverseLength), dGatesIh, dhPrevious, 1);
-        DenseKernels.Linear10x20StepsInputBackward(p.Slice(EncoderWeightIh1ReverseOffset, EncoderWeightIh1ReverseLength), dGatesIh, dx, 1);
+        DenseKernels.Linear5x20StepInputBackward(p.Slice(EncoderWeightHh1ReverseOffset, EncoderWeightHh1ReverseLength), dGatesIh, dhPrevious);
+        DenseKernels.Linear10x20StepInputBackward(p.Slice(EncoderWeightIh1ReverseOffset, EncoderWeightIh1ReverseLength), dGatesIh, dx);
         dhPrevious.CopyTo(dh);
         dcPrevious.CopyTo(dc);
     }
@@ -243,8 +243,8 @@ partial class TinyBidirectional
         LstmGatesBackward(dh, dc, gates, c, cNext, dGatesIh, dcPrevious);
         dhPrevious.Clear();
         // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
-        DenseKernels.Linear5x20StepsInputBackward(p.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), dGatesIh, dhPrevious, 1);
-        DenseKernels.Linear3x20StepsInputBackward(p.Slice(DecoderWeightIh0Offset, DecoderWeightIh0Length), dGatesIh, dx, 1);
+        DenseKernels.Linear5x20StepInputBackward(p.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), dGatesIh, dhPrevious);
+        DenseKernels.Linear3x20StepInputBackward(p.Slice(DecoderWeightIh0Offset, DecoderWeightIh0Length), dGatesIh, dx);
         dhPrevious.CopyTo(dh);
         dcPrevious.CopyTo(dc);
     }
@@ -293,8 +293,8 @@ partial class TinyBidirectional
         LstmGatesBackward(dh, dc, gates, c, cNext, dGatesIh, dcPrevious);
         dhPrevious.Clear();
         // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
-        DenseKernels.Linear5x20StepsInputBackward(p.Slice(DecoderWeightHh1Offset, DecoderWeightHh1Length), dGatesIh, dhPrevious, 1);
-        DenseKernels.Linear5x20StepsInputBackward(p.Slice(DecoderWeightIh1Offset, DecoderWeightIh1Length), dGatesIh, dx, 1);
+        DenseKernels.Linear5x20StepInputBackward(p.Slice(DecoderWeightHh1Offset, DecoderWeightHh1Length), dGatesIh, dhPrevious);
+        DenseKernels.Linear5x20StepInputBackward(p.Slice(DecoderWeightIh1Offset, DecoderWeightIh1Length), dGatesIh, dx);
         dhPrevious.CopyTo(dh);
         dcPrevious.CopyTo(dc);
     }

@@ -9,6 +9,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 partial class GlobalGru2
 {
@@ -732,6 +733,103 @@ partial class GlobalGru2
                 dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref row, o), Unsafe.Add(ref dyRow, o), dot);
             }
             return dot;
+        }
+
+        /// <summary>Input gradient of <see cref="Linear4x12"/> at one step: dx += W^T dy, each dx_j the dot product of W's row j with dy.</summary>
+        public static void Linear4x12StepInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx)
+        {
+            const int In = 4, Out = 12;
+            ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));
+            ref float dys = ref MemoryMarshal.GetReference(dy.Slice(0, Out));
+            ref float dxs = ref MemoryMarshal.GetReference(dx.Slice(0, In));
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // Weight rows 0..3.
+                {
+                    ref float row0 = ref Unsafe.Add(ref w, 0);
+                    ref float row1 = ref Unsafe.Add(ref row0, Out);
+                    ref float row2 = ref Unsafe.Add(ref row0, 2 * Out);
+                    ref float row3 = ref Unsafe.Add(ref row0, 3 * Out);
+                    ref float dxRow = ref Unsafe.Add(ref dxs, 0);
+                    Vector256<float> dot0 = Vector256<float>.Zero;
+                    Vector256<float> dot1 = Vector256<float>.Zero;
+                    Vector256<float> dot2 = Vector256<float>.Zero;
+                    Vector256<float> dot3 = Vector256<float>.Zero;
+                    for (nuint o = 0; o < 8; o += 8)
+                    {
+                        Vector256<float> d = Vector256.LoadUnsafe(ref dys, o);
+                        dot0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row0, o), d, dot0);
+                        dot1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row1, o), d, dot1);
+                        dot2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row2, o), d, dot2);
+                        dot3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row3, o), d, dot3);
+                    }
+                    Unsafe.Add(ref dxRow, 0) += Vector256.Sum(dot0) + Linear4x12StepInputBackwardColumns(ref row0, ref dys, 8);
+                    Unsafe.Add(ref dxRow, 1) += Vector256.Sum(dot1) + Linear4x12StepInputBackwardColumns(ref row1, ref dys, 8);
+                    Unsafe.Add(ref dxRow, 2) += Vector256.Sum(dot2) + Linear4x12StepInputBackwardColumns(ref row2, ref dys, 8);
+                    Unsafe.Add(ref dxRow, 3) += Vector256.Sum(dot3) + Linear4x12StepInputBackwardColumns(ref row3, ref dys, 8);
+                }
+                return;
+            }
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // Weight rows 0..3.
+                {
+                    ref float row0 = ref Unsafe.Add(ref w, 0);
+                    ref float row1 = ref Unsafe.Add(ref row0, Out);
+                    ref float row2 = ref Unsafe.Add(ref row0, 2 * Out);
+                    ref float row3 = ref Unsafe.Add(ref row0, 3 * Out);
+                    ref float dxRow = ref Unsafe.Add(ref dxs, 0);
+                    Vector128<float> dot0 = Vector128<float>.Zero;
+                    Vector128<float> dot1 = Vector128<float>.Zero;
+                    Vector128<float> dot2 = Vector128<float>.Zero;
+                    Vector128<float> dot3 = Vector128<float>.Zero;
+                    for (nuint o = 0; o < 12; o += 4)
+                    {
+                        Vector128<float> d = Vector128.LoadUnsafe(ref dys, o);
+                        dot0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row0, o), d, dot0);
+                        dot1 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row1, o), d, dot1);
+                        dot2 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row2, o), d, dot2);
+                        dot3 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row3, o), d, dot3);
+                    }
+                    Unsafe.Add(ref dxRow, 0) += Vector128.Sum(dot0);
+                    Unsafe.Add(ref dxRow, 1) += Vector128.Sum(dot1);
+                    Unsafe.Add(ref dxRow, 2) += Vector128.Sum(dot2);
+                    Unsafe.Add(ref dxRow, 3) += Vector128.Sum(dot3);
+                }
+                return;
+            }
+            // No SIMD.
+            for (nuint j = 0; j < In; j++)
+            {
+                Unsafe.Add(ref dxs, j) += Linear4x12StepInputBackwardColumns(ref Unsafe.Add(ref w, j * Out), ref dys, 0);
+            }
+        }
+
+        /// <summary>Columns <paramref name="start"/>..11 of one dot product of <see cref="Linear4x12StepInputBackward"/>: Σ_o W[j, o] dy[o].</summary>
+        private static float Linear4x12StepInputBackwardColumns(ref float row, ref float dys, nuint start)
+        {
+            const int Out = 12;
+            float dot = 0f;
+            for (nuint o = start; o < Out; o++)
+            {
+                dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref row, o), Unsafe.Add(ref dys, o), dot);
+            }
+            return dot;
+        }
+
+        /// <summary>The sum of each of eight vectors, in lanes 0..7 of one vector.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<float> SumEach(Vector256<float> s0, Vector256<float> s1, Vector256<float> s2, Vector256<float> s3, Vector256<float> s4, Vector256<float> s5, Vector256<float> s6, Vector256<float> s7)
+        {
+            if (Avx.IsSupported)
+            {
+                // Each horizontal add sums neighbouring lanes within each 128-bit half; after two rounds, lanes 0..3 hold the
+                // low halves' sums of four vectors and lanes 4..7 their high halves' sums, so adding the halves finishes all four.
+                Vector256<float> first = Avx.HorizontalAdd(Avx.HorizontalAdd(s0, s1), Avx.HorizontalAdd(s2, s3));
+                Vector256<float> second = Avx.HorizontalAdd(Avx.HorizontalAdd(s4, s5), Avx.HorizontalAdd(s6, s7));
+                return Vector256.Create(first.GetLower(), second.GetLower()) + Vector256.Create(first.GetUpper(), second.GetUpper());
+            }
+            return Vector256.Create(Vector256.Sum(s0), Vector256.Sum(s1), Vector256.Sum(s2), Vector256.Sum(s3), Vector256.Sum(s4), Vector256.Sum(s5), Vector256.Sum(s6), Vector256.Sum(s7));
         }
     }
 }

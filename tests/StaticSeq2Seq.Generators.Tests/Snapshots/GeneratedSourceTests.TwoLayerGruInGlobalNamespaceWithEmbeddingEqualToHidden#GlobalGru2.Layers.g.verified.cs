@@ -37,8 +37,8 @@ partial class GlobalGru2
         Span<float> dGatesHh = a.Slice(EncoderDGatesHh0Offset + t * GateSize, GateSize);
         GruGatesBackward(dh, gates, hiddenN, h, dGatesIh, dGatesHh, dhPrevious);
         // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
-        DenseKernels.Linear4x12StepsInputBackward(p.Slice(EncoderWeightHh0Offset, EncoderWeightHh0Length), dGatesHh, dhPrevious, 1);
-        DenseKernels.Linear4x12StepsInputBackward(p.Slice(EncoderWeightIh0Offset, EncoderWeightIh0Length), dGatesIh, dx, 1);
+        DenseKernels.Linear4x12StepInputBackward(p.Slice(EncoderWeightHh0Offset, EncoderWeightHh0Length), dGatesHh, dhPrevious);
+        DenseKernels.Linear4x12StepInputBackward(p.Slice(EncoderWeightIh0Offset, EncoderWeightIh0Length), dGatesIh, dx);
         dhPrevious.CopyTo(dh);
     }
 
@@ -83,8 +83,8 @@ partial class GlobalGru2
         Span<float> dGatesHh = a.Slice(EncoderDGatesHh1Offset + t * GateSize, GateSize);
         GruGatesBackward(dh, gates, hiddenN, h, dGatesIh, dGatesHh, dhPrevious);
         // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
-        DenseKernels.Linear4x12StepsInputBackward(p.Slice(EncoderWeightHh1Offset, EncoderWeightHh1Length), dGatesHh, dhPrevious, 1);
-        DenseKernels.Linear4x12StepsInputBackward(p.Slice(EncoderWeightIh1Offset, EncoderWeightIh1Length), dGatesIh, dx, 1);
+        DenseKernels.Linear4x12StepInputBackward(p.Slice(EncoderWeightHh1Offset, EncoderWeightHh1Length), dGatesHh, dhPrevious);
+        DenseKernels.Linear4x12StepInputBackward(p.Slice(EncoderWeightIh1Offset, EncoderWeightIh1Length), dGatesIh, dx);
         dhPrevious.CopyTo(dh);
     }
 
@@ -129,8 +129,8 @@ partial class GlobalGru2
         Span<float> dGatesHh = a.Slice(DecoderDGatesHh0Offset + i * GateSize, GateSize);
         GruGatesBackward(dh, gates, hiddenN, h, dGatesIh, dGatesHh, dhPrevious);
         // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
-        DenseKernels.Linear4x12StepsInputBackward(p.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), dGatesHh, dhPrevious, 1);
-        DenseKernels.Linear4x12StepsInputBackward(p.Slice(DecoderWeightIh0Offset, DecoderWeightIh0Length), dGatesIh, dx, 1);
+        DenseKernels.Linear4x12StepInputBackward(p.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), dGatesHh, dhPrevious);
+        DenseKernels.Linear4x12StepInputBackward(p.Slice(DecoderWeightIh0Offset, DecoderWeightIh0Length), dGatesIh, dx);
         dhPrevious.CopyTo(dh);
     }
 
@@ -175,8 +175,8 @@ partial class GlobalGru2
         Span<float> dGatesHh = a.Slice(DecoderDGatesHh1Offset + i * GateSize, GateSize);
         GruGatesBackward(dh, gates, hiddenN, h, dGatesIh, dGatesHh, dhPrevious);
         // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
-        DenseKernels.Linear4x12StepsInputBackward(p.Slice(DecoderWeightHh1Offset, DecoderWeightHh1Length), dGatesHh, dhPrevious, 1);
-        DenseKernels.Linear4x12StepsInputBackward(p.Slice(DecoderWeightIh1Offset, DecoderWeightIh1Length), dGatesIh, dx, 1);
+        DenseKernels.Linear4x12StepInputBackward(p.Slice(DecoderWeightHh1Offset, DecoderWeightHh1Length), dGatesHh, dhPrevious);
+        DenseKernels.Linear4x12StepInputBackward(p.Slice(DecoderWeightIh1Offset, DecoderWeightIh1Length), dGatesIh, dx);
         dhPrevious.CopyTo(dh);
     }
 

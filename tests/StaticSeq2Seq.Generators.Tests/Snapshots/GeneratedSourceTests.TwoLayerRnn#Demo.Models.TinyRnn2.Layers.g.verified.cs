@@ -36,8 +36,8 @@ partial class TinyRnn2
         RnnBackward(dh, hNext, dGatesIh);
         dhPrevious.Clear();
         // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
-        DenseKernels.Linear5x5StepsInputBackward(p.Slice(EncoderWeightHh0Offset, EncoderWeightHh0Length), dGatesIh, dhPrevious, 1);
-        DenseKernels.Linear3x5StepsInputBackward(p.Slice(EncoderWeightIh0Offset, EncoderWeightIh0Length), dGatesIh, dx, 1);
+        DenseKernels.Linear5x5StepInputBackward(p.Slice(EncoderWeightHh0Offset, EncoderWeightHh0Length), dGatesIh, dhPrevious);
+        DenseKernels.Linear3x5StepInputBackward(p.Slice(EncoderWeightIh0Offset, EncoderWeightIh0Length), dGatesIh, dx);
         dhPrevious.CopyTo(dh);
     }
 
@@ -78,8 +78,8 @@ partial class TinyRnn2
         RnnBackward(dh, hNext, dGatesIh);
         dhPrevious.Clear();
         // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
-        DenseKernels.Linear5x5StepsInputBackward(p.Slice(EncoderWeightHh1Offset, EncoderWeightHh1Length), dGatesIh, dhPrevious, 1);
-        DenseKernels.Linear5x5StepsInputBackward(p.Slice(EncoderWeightIh1Offset, EncoderWeightIh1Length), dGatesIh, dx, 1);
+        DenseKernels.Linear5x5StepInputBackward(p.Slice(EncoderWeightHh1Offset, EncoderWeightHh1Length), dGatesIh, dhPrevious);
+        DenseKernels.Linear5x5StepInputBackward(p.Slice(EncoderWeightIh1Offset, EncoderWeightIh1Length), dGatesIh, dx);
         dhPrevious.CopyTo(dh);
     }
 
@@ -120,8 +120,8 @@ partial class TinyRnn2
         RnnBackward(dh, hNext, dGatesIh);
         dhPrevious.Clear();
         // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
-        DenseKernels.Linear5x5StepsInputBackward(p.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), dGatesIh, dhPrevious, 1);
-        DenseKernels.Linear3x5StepsInputBackward(p.Slice(DecoderWeightIh0Offset, DecoderWeightIh0Length), dGatesIh, dx, 1);
+        DenseKernels.Linear5x5StepInputBackward(p.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), dGatesIh, dhPrevious);
+        DenseKernels.Linear3x5StepInputBackward(p.Slice(DecoderWeightIh0Offset, DecoderWeightIh0Length), dGatesIh, dx);
         dhPrevious.CopyTo(dh);
     }
 
@@ -162,8 +162,8 @@ partial class TinyRnn2
         RnnBackward(dh, hNext, dGatesIh);
         dhPrevious.Clear();
         // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
-        DenseKernels.Linear5x5StepsInputBackward(p.Slice(DecoderWeightHh1Offset, DecoderWeightHh1Length), dGatesIh, dhPrevious, 1);
-        DenseKernels.Linear5x5StepsInputBackward(p.Slice(DecoderWeightIh1Offset, DecoderWeightIh1Length), dGatesIh, dx, 1);
+        DenseKernels.Linear5x5StepInputBackward(p.Slice(DecoderWeightHh1Offset, DecoderWeightHh1Length), dGatesIh, dhPrevious);
+        DenseKernels.Linear5x5StepInputBackward(p.Slice(DecoderWeightIh1Offset, DecoderWeightIh1Length), dGatesIh, dx);
         dhPrevious.CopyTo(dh);
     }
 

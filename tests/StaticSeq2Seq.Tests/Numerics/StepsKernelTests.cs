@@ -177,6 +177,50 @@ public sealed class StepsKernelTests
         }
     }
 
+    private delegate void StepInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx);
+
+    /// <summary>
+    /// The recurrent layers' input gradient of one step. Weight rows: 5 and 7 fill no tile of 8, 12 one tile and 4 rows,
+    /// 48 six tiles; columns: 28 leave 12 past the last vector of 16 (4 past the last of 8), 144 fill whole vectors.
+    /// </summary>
+    private static (int In, int Out, StepInputBackward Kernel) GetStep(string name) => name switch
+    {
+        "5x28" => (5, 28, BahdanauLstm2.DenseKernels.Linear5x28StepInputBackward),
+        "7x28" => (7, 28, BahdanauLstm2.DenseKernels.Linear7x28StepInputBackward),
+        "12x28" => (12, 28, BahdanauLstm2.DenseKernels.Linear12x28StepInputBackward),
+        "48x144" => (48, 144, WideBiGru2Bahdanau.DenseKernels.Linear48x144StepInputBackward),
+        "96x144" => (96, 144, WideBiGru2Bahdanau.DenseKernels.Linear96x144StepInputBackward),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Not a kernel under test."),
+    };
+
+    public static TheoryData<string> StepKernels => new() { "5x28", "7x28", "12x28", "48x144", "96x144" };
+
+    [Theory]
+    [MemberData(nameof(StepKernels))]
+    public void Input_gradient_of_one_step_accumulates_the_double_reference(string name)
+    {
+        var (inputs, outputs, kernel) = GetStep(name);
+        var random = new Random(15);
+        var weight = Draw(random, inputs * outputs);
+        var dy = Draw(random, outputs);
+        // Guard entries past the last input must stay untouched.
+        var dx = Draw(random, inputs + 9);
+        var dxBefore = dx.ToArray();
+        kernel(weight, dy, dx);
+        for (var j = 0; j < inputs; j++)
+        {
+            double sum = dxBefore[j], scale = Math.Abs(sum);
+            for (var o = 0; o < outputs; o++)
+            {
+                var product = (double)weight[j * outputs + o] * dy[o];
+                sum += product;
+                scale += Math.Abs(product);
+            }
+            AssertClose(sum, dx[j], scale, $"{name}, dx[{j}]");
+        }
+        Assert.Equal(dxBefore.Skip(inputs), dx.Skip(inputs));
+    }
+
     private static float[] Draw(Random random, int count)
     {
         var values = new float[count];
