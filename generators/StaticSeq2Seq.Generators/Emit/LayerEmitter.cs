@@ -16,10 +16,30 @@ internal static class LayerEmitter
         {
             for (var layer = 0; layer < shape.Layers; layer++)
             {
-                EmitLayerForward(w, shape, side, layer);
+                var precomputed = InputProductsEmitter.Applies(shape, side, layer);
+                if (precomputed)
+                {
+                    InputProductsEmitter.EmitForward(w, shape, side);
+                    w.Line();
+                }
+                if (precomputed)
+                {
+                    EmitLayerForward(w, shape, side, layer, InputProduct.Precomputed);
+                    w.Line();
+                }
+                if (!precomputed || !side.IsEncoder)
+                {
+                    // The decoder's free-running passes and decoding compute each step's input product themselves.
+                    EmitLayerForward(w, shape, side, layer, InputProduct.Computed);
+                    w.Line();
+                }
+                EmitLayerBackward(w, shape, side, layer, inputGradient: !precomputed);
                 w.Line();
-                EmitLayerBackward(w, shape, side, layer);
-                w.Line();
+                if (precomputed)
+                {
+                    InputProductsEmitter.EmitBackward(w, shape, side);
+                    w.Line();
+                }
             }
         }
         OutputEmitter.EmitForward(w, plan);
@@ -65,6 +85,11 @@ internal static class LayerEmitter
         w.Line();
         EmitStackForward(w, shape, Side.Decoder);
         w.Line();
+        if (InputProductsEmitter.Applies(shape, Side.Decoder, 0))
+        {
+            EmitStackForward(w, shape, Side.Decoder, fromInputProducts: true);
+            w.Line();
+        }
         EmitStackBackward(w, shape, Side.Decoder);
         w.Line();
         EmitStackWeightsBackward(w, shape, Side.Decoder);
@@ -77,15 +102,29 @@ internal static class LayerEmitter
     /// (<c>DecoderInputTableRule</c>) instead of computed: the same layer as <c>DecoderLayer0Forward</c> otherwise.
     /// </summary>
     public static void EmitDecoderLayer0ForwardFromTable(CodeWriter w, ModelShape shape, WeightSource weights) =>
-        EmitLayerForward(w, shape, Side.Decoder, 0, fromTable: true, weights);
+        EmitLayerForward(w, shape, Side.Decoder, 0, InputProduct.FromTable, weights);
 
     /// <summary>The decoder's layer <paramref name="layer"/>, forward, multiplying by <paramref name="weights"/>.</summary>
     public static void EmitDecoderLayerForward(CodeWriter w, ModelShape shape, int layer, WeightSource weights) =>
-        EmitLayerForward(w, shape, Side.Decoder, layer, fromTable: false, weights);
+        EmitLayerForward(w, shape, Side.Decoder, layer, InputProduct.Computed, weights);
 
-    private static void EmitLayerForward(CodeWriter w, ModelShape shape, Side side, int layer, bool fromTable = false, WeightSource? weights = null)
+    /// <summary>Where a layer's step finds its input product W_ih x + b_ih.</summary>
+    private enum InputProduct
+    {
+        /// <summary>Computed by the step from its input x.</summary>
+        Computed,
+
+        /// <summary>Copied from a row of the decoding table.</summary>
+        FromTable,
+
+        /// <summary>Already in the step's gate row, written for every step at once before the recurrence (<see cref="InputProductsEmitter"/>).</summary>
+        Precomputed,
+    }
+
+    private static void EmitLayerForward(CodeWriter w, ModelShape shape, Side side, int layer, InputProduct inputProduct, WeightSource? weights = null)
     {
         weights ??= WeightSource.Float32;
+        var fromTable = inputProduct == InputProduct.FromTable;
         var cell = shape.Cell switch
         {
             CellKind.Lstm => "LSTM",
@@ -96,20 +135,39 @@ internal static class LayerEmitter
         var state = shape.Cell == CellKind.Lstm ? " (h and c)" : "";
         var ih = Kernel(shape, side, layer);
         var hh = new LinearKernelPlan(shape.HiddenSize, shape.GateSize);
-        string InputProduct(string target) => fromTable
-            ? $"inputGates.CopyTo({target});"
-            : $"DenseKernels.{weights.Kernel(ih)}({weights.Matrix(side.Tensor("WeightIh", layer))}, {Slices.Parameter(side.Tensor("BiasIh", layer))}, x, {target});";
+        void EmitInputProduct(string target)
+        {
+            switch (inputProduct)
+            {
+                case InputProduct.FromTable:
+                    w.Line($"inputGates.CopyTo({target});");
+                    break;
+                case InputProduct.Computed:
+                    w.Line($"DenseKernels.{weights.Kernel(ih)}({weights.Matrix(side.Tensor("WeightIh", layer))}, {Slices.Parameter(side.Tensor("BiasIh", layer))}, x, {target});");
+                    break;
+                default:
+                    w.Line($"// {target} already holds W_ih x + b_ih: {InputProductsEmitter.ForwardName(side)} wrote every step's before the recurrence.");
+                    break;
+            }
+        }
         if (fromTable)
         {
             w.Line($"/// <summary>{side.Label(layer)} ({cell}), step {side.Step}, forward for decoding: reads the token's row of the input table (W_ih x + b_ih, G) and state slot {Unparenthesized(side.Read)}{state}, writes state slot {Unparenthesized(side.Write)}.</summary>");
+        }
+        else if (inputProduct == InputProduct.Precomputed)
+        {
+            w.Line($"/// <summary>{side.Label(layer)} ({cell}), step {side.Step}, forward: reads its input product W_ih x + b_ih (written by <see cref=\"{InputProductsEmitter.ForwardName(side)}\"/>) and state slot {Unparenthesized(side.Read)}{state}, writes state slot {Unparenthesized(side.Write)}.</summary>");
         }
         else
         {
             w.Line($"/// <summary>{side.Label(layer)} ({cell}), step {side.Step}, forward: reads x ({input}) and state slot {Unparenthesized(side.Read)}{state}, writes state slot {Unparenthesized(side.Write)}.</summary>");
         }
-        var signature = fromTable
-            ? $"private static void {side.Name}Layer{layer}ForwardFromTable({weights.Parameters}, Span<float> a, ReadOnlySpan<float> inputGates, int {side.Step})"
-            : $"private static void {side.Name}Layer{layer}Forward({weights.Parameters}, Span<float> a, ReadOnlySpan<float> x, int {side.Step})";
+        var signature = inputProduct switch
+        {
+            InputProduct.FromTable => $"private static void {side.Name}Layer{layer}ForwardFromTable({weights.Parameters}, Span<float> a, ReadOnlySpan<float> inputGates, int {side.Step})",
+            InputProduct.Precomputed => $"private static void {InputProductsEmitter.LayerForwardName(side)}({weights.Parameters}, Span<float> a, int {side.Step})",
+            _ => $"private static void {side.Name}Layer{layer}Forward({weights.Parameters}, Span<float> a, ReadOnlySpan<float> x, int {side.Step})",
+        };
         using (w.Block(signature))
         {
             w.Line($"ReadOnlySpan<float> h = {Slices.Activation($"{side.Name}Hidden{layer}", side.Read, "HiddenSize")};");
@@ -120,7 +178,7 @@ internal static class LayerEmitter
                 w.Line($"ReadOnlySpan<float> c = {Slices.Activation($"{side.Name}Cell{layer}", side.Read, "HiddenSize")};");
                 w.Line($"Span<float> cNext = {Slices.Activation($"{side.Name}Cell{layer}", side.Write, "HiddenSize")};");
                 w.Line($"Span<float> gates = {Slices.Activation($"{side.Name}Gates{layer}", side.Step, "GateSize")};");
-                w.Line(InputProduct("gates"));
+                EmitInputProduct("gates");
                 w.Line($"DenseKernels.{weights.Kernel(hh)}({weights.Matrix(side.Tensor("WeightHh", layer))}, {Slices.Parameter(side.Tensor("BiasHh", layer))}, h, gatesHh);");
                 w.Line("LstmGatesForward(gates, gatesHh, c, cNext, hNext);");
             }
@@ -128,20 +186,24 @@ internal static class LayerEmitter
             {
                 w.Line($"Span<float> gates = {Slices.Activation($"{side.Name}Gates{layer}", side.Step, "GateSize")};");
                 w.Line($"Span<float> hiddenN = {Slices.Activation($"{side.Name}HiddenN{layer}", side.Step, "HiddenSize")};");
-                w.Line(InputProduct("gates"));
+                EmitInputProduct("gates");
                 w.Line($"DenseKernels.{weights.Kernel(hh)}({weights.Matrix(side.Tensor("WeightHh", layer))}, {Slices.Parameter(side.Tensor("BiasHh", layer))}, h, gatesHh);");
                 w.Line("GruGatesForward(gates, gatesHh, h, hiddenN, hNext);");
             }
             else
             {
-                w.Line(InputProduct("hNext"));
+                EmitInputProduct("hNext");
                 w.Line($"DenseKernels.{weights.Kernel(hh)}({weights.Matrix(side.Tensor("WeightHh", layer))}, {Slices.Parameter(side.Tensor("BiasHh", layer))}, h, gatesHh);");
                 w.Line("RnnForward(gatesHh, hNext);");
             }
         }
     }
 
-    private static void EmitLayerBackward(CodeWriter w, ModelShape shape, Side side, int layer)
+    /// <summary>
+    /// One step's backward; without <paramref name="inputGradient"/>, dL/dx waits for all steps too
+    /// (<see cref="InputProductsEmitter.EmitBackward"/>), since nothing in the recurrence reads it.
+    /// </summary>
+    private static void EmitLayerBackward(CodeWriter w, ModelShape shape, Side side, int layer, bool inputGradient)
     {
         var ih = Kernel(shape, side, layer);
         var hh = new LinearKernelPlan(shape.HiddenSize, shape.GateSize);
@@ -151,9 +213,12 @@ internal static class LayerEmitter
         var previous = lstm ? $"dL/dh and dL/dc of the previous step (written back to DHidden{layer} and DCell{layer})" : $"dL/dh of the previous step (written back to DHidden{layer})";
         w.Line("/// <summary>");
         w.Line($"/// {side.Label(layer)}, step {side.Step}, backward: turns {carry} into {previous},");
-        w.Line($"/// keeps the step's gate gradients for <see cref=\"{WeightsBackwardName(side, layer)}\"/>, and adds dL/dx into <paramref name=\"dx\"/>.");
+        w.Line(inputGradient
+            ? $"/// keeps the step's gate gradients for <see cref=\"{WeightsBackwardName(side, layer)}\"/>, and adds dL/dx into <paramref name=\"dx\"/>."
+            : $"/// and keeps the step's gate gradients for <see cref=\"{WeightsBackwardName(side, layer)}\"/> and <see cref=\"{InputProductsEmitter.BackwardName(side)}\"/>.");
         w.Line("/// </summary>");
-        using (w.Block($"private static void {side.Name}Layer{layer}Backward(ReadOnlySpan<float> p, Span<float> a, Span<float> dx, int {side.Step})"))
+        var dx = inputGradient ? "Span<float> dx, " : "";
+        using (w.Block($"private static void {side.Name}Layer{layer}Backward(ReadOnlySpan<float> p, Span<float> a, {dx}int {side.Step})"))
         {
             if (!lstm)
             {
@@ -202,9 +267,14 @@ internal static class LayerEmitter
                 w.Line("RnnBackward(dh, hNext, dGatesIh);");
                 w.Line("dhPrevious.Clear();");
             }
-            w.Line("// The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.");
+            w.Line(inputGradient
+                ? "// The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps."
+                : "// The recurrence needs dL/dh now, which reads W_hh only; dL/dx and the weight gradients wait for all steps.");
             w.Line($"DenseKernels.{StepInputBackwardEmitter.Name(hh)}({Slices.Parameter(side.Tensor("WeightHh", layer))}, {(gru ? "dGatesHh" : "dGatesIh")}, dhPrevious);");
-            w.Line($"DenseKernels.{StepInputBackwardEmitter.Name(ih)}({Slices.Parameter(side.Tensor("WeightIh", layer))}, dGatesIh, dx);");
+            if (inputGradient)
+            {
+                w.Line($"DenseKernels.{StepInputBackwardEmitter.Name(ih)}({Slices.Parameter(side.Tensor("WeightIh", layer))}, dGatesIh, dx);");
+            }
             w.Line("dhPrevious.CopyTo(dh);");
             if (lstm)
             {
@@ -252,7 +322,11 @@ internal static class LayerEmitter
     public static void EmitDecoderStepForward(CodeWriter w, ModelShape shape, WeightSource weights) =>
         EmitStackForward(w, shape, Side.Decoder, weights);
 
-    private static void EmitStackForward(CodeWriter w, ModelShape shape, Side side, WeightSource? weights = null)
+    /// <summary>
+    /// One step through the stack. With <paramref name="fromInputProducts"/> (always for a one-way encoder; for the decoder the
+    /// teacher-forced step), layer 0 reads the input product written for every step before the recurrence.
+    /// </summary>
+    private static void EmitStackForward(CodeWriter w, ModelShape shape, Side side, WeightSource? weights = null, bool fromInputProducts = false)
     {
         weights ??= WeightSource.Float32;
         if (side == Side.Decoder && shape.HasAttention)
@@ -260,14 +334,23 @@ internal static class LayerEmitter
             AttentionEmitter.EmitDecoderStepForward(w, shape, weights);
             return;
         }
+        fromInputProducts |= side.IsEncoder && InputProductsEmitter.Applies(shape, side, 0);
+        var layer0 = fromInputProducts
+            ? $"layer 0 reads its input product (<see cref=\"{InputProductsEmitter.ForwardName(side)}\"/>)"
+            : "layer 0 reads the token's embedding";
         w.Line(shape.Layers == 1
-            ? $"/// <summary>{side.Name} step {side.Step}: the layer reads the token's embedding, dropped as <paramref name=\"pass\"/> says.</summary>"
-            : $"/// <summary>{side.Name} step {side.Step} through all {shape.Layers} layers: layer 0 reads the token's embedding, each layer above the new state of the one below, each dropped as <paramref name=\"pass\"/> says.</summary>");
-        using (w.Block($"private static void {side.Name}StepForward({weights.Parameters}, Span<float> a, int token, int {side.Step}, in global::StaticSeq2Seq.TrainingPass pass)"))
+            ? $"/// <summary>{side.Name} step {side.Step}: {(fromInputProducts ? layer0.Replace("layer 0", "the layer") : $"the layer reads the token's embedding, dropped as <paramref name=\"pass\"/> says")}.</summary>"
+            : $"/// <summary>{side.Name} step {side.Step} through all {shape.Layers} layers: {layer0}, each layer above the new state of the one below, each dropped as <paramref name=\"pass\"/> says.</summary>");
+        var signature = fromInputProducts && !side.IsEncoder
+            ? $"private static void {side.Name}StepForwardFromInputProducts({weights.Parameters}, Span<float> a, int {side.Step}, in global::StaticSeq2Seq.TrainingPass pass)"
+            : $"private static void {side.Name}StepForward({weights.Parameters}, Span<float> a, int token, int {side.Step}, in global::StaticSeq2Seq.TrainingPass pass)";
+        using (w.Block(signature))
         {
             for (var layer = 0; layer < shape.Layers; layer++)
             {
-                w.Line($"{side.Name}Layer{layer}Forward({weights.Arguments}, a, {StackInput(side, layer).Drawn}, {side.Step});");
+                w.Line(layer == 0 && fromInputProducts
+                    ? $"{InputProductsEmitter.LayerForwardName(side)}({weights.Arguments}, a, {side.Step});"
+                    : $"{side.Name}Layer{layer}Forward({weights.Arguments}, a, {StackInput(side, layer).Drawn}, {side.Step});");
             }
         }
     }
@@ -291,13 +374,21 @@ internal static class LayerEmitter
             AttentionEmitter.EmitDecoderStepBackward(w, shape);
             return;
         }
+        var embeddingGradient = InputProductsEmitter.Applies(shape, side, 0)
+            ? $"layer 0's dL/dx waits for all steps (<see cref=\"{InputProductsEmitter.BackwardName(side)}\"/>)"
+            : "layer 0's dL/dx goes, through the forward pass's dropout mask, to the token's embedding row";
         w.Line(shape.Layers == 1
-            ? $"/// <summary>{side.Name} step {side.Step} backward: dL/dx goes, through the forward pass's dropout mask, to the token's embedding row.</summary>"
-            : $"/// <summary>{side.Name} step {side.Step} backward, top layer first: each layer's dL/dx joins, through the forward pass's dropout mask, dL/dh of the layer below at the same step.</summary>");
+            ? $"/// <summary>{side.Name} step {side.Step} backward: {embeddingGradient}.</summary>"
+            : $"/// <summary>{side.Name} step {side.Step} backward, top layer first: each upper layer's dL/dx joins, through the forward pass's dropout mask, dL/dh of the layer below at the same step; {embeddingGradient}.</summary>");
         using (w.Block($"private static void {side.Name}StepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int token, int {side.Step}, in global::StaticSeq2Seq.TrainingPass pass)"))
         {
             for (var layer = shape.Layers - 1; layer >= 0; layer--)
             {
+                if (InputProductsEmitter.Applies(shape, side, layer))
+                {
+                    w.Line($"{side.Name}Layer{layer}Backward(p, a, {side.Step});");
+                    continue;
+                }
                 var dx = layer == 0
                     ? Slices.EmbeddingRow("g", side.Embedding, "token")
                     : Slices.Scratch($"DHidden{layer - 1}", "HiddenSize");
@@ -322,10 +413,19 @@ internal static class LayerEmitter
                 w.Line("// Layer 0 read [embedding ; context] of each step, kept as the forward pass's dropout left the embedding.");
                 w.Line($"{WeightsBackwardName(side, 0)}(g, a, a.Slice(DecoderLayer0InputOffset, steps * DecoderInputSize), steps);");
             }
+            else if (side.IsEncoder && InputProductsEmitter.Applies(shape, side, 0))
+            {
+                w.Line($"// Layer 0 read the embeddings as {InputProductsEmitter.ForwardName(side)} gathered them, one row per step.");
+                w.Line($"{WeightsBackwardName(side, 0)}(g, a, a.Slice({InputProductsEmitter.Inputs(side)}Offset, steps * EmbeddingSize), steps);");
+            }
             else
             {
                 EmitGatheredEmbeddings(w, side, "steps");
                 w.Line($"{WeightsBackwardName(side, 0)}(g, a, embeddings, steps);");
+            }
+            if (InputProductsEmitter.Applies(shape, side, 0))
+            {
+                w.Line($"{InputProductsEmitter.BackwardName(side)}(p, g, a, tokens, steps, pass);");
             }
             for (var layer = 1; layer < shape.Layers; layer++)
             {

@@ -116,7 +116,7 @@ internal static class ModelEmitter
             foreach (var kernel in plan.StepsBackwardKernels)
             {
                 w.Line();
-                StepsKernelEmitter.EmitBackward(w, kernel);
+                StepsKernelEmitter.EmitWeightBackward(w, kernel);
             }
             foreach (var kernel in plan.StepInputBackwardKernels)
             {

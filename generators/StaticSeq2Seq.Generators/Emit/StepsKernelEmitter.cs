@@ -35,12 +35,6 @@ internal static class StepsKernelEmitter
     {
         EmitForward(w, kernel);
         w.Line();
-        EmitBackward(w, kernel);
-    }
-
-    /// <summary>The weight and input gradients alone, for a layer whose forward pass runs one step at a time.</summary>
-    public static void EmitBackward(CodeWriter w, LinearKernelPlan kernel)
-    {
         EmitWeightBackward(w, kernel);
         w.Line();
         EmitInputBackward(w, kernel);
@@ -50,7 +44,7 @@ internal static class StepsKernelEmitter
     {
         var formula = kernel.HasBias ? "y_t = W x_t + b" : "y_t = W x_t";
         var bias = kernel.HasBias ? "ReadOnlySpan<float> bias, " : "";
-        w.Line($"/// <summary>{formula} for each of the <paramref name=\"rows\"/> rows of x (rows, {kernel.In}) into y (rows, {kernel.Out}): <see cref=\"{kernel.ForwardName}\"/> for every step at once, the same fused multiply-adds in the same order.</summary>");
+        w.Line($"/// <summary>{formula} for each of the <paramref name=\"rows\"/> rows of x (rows, {kernel.In}) into y (rows, {kernel.Out}): the per-step <c>{kernel.ForwardName}</c> for every step at once, the same fused multiply-adds in the same order.</summary>");
         using (w.Block($"public static void {ForwardName(kernel)}(ReadOnlySpan<float> weight, {bias}ReadOnlySpan<float> x, Span<float> y, int rows)"))
         {
             w.Line($"const int In = {kernel.In}, Out = {kernel.Out};");
@@ -147,11 +141,12 @@ internal static class StepsKernelEmitter
         }
     }
 
-    private static void EmitWeightBackward(CodeWriter w, LinearKernelPlan kernel)
+    /// <summary>The weight gradient alone, for a recurrent layer whose steps run one after the other and need dL/dx at each.</summary>
+    public static void EmitWeightBackward(CodeWriter w, LinearKernelPlan kernel)
     {
         var bias = kernel.HasBias ? "Span<float> dBias, " : "";
         var biasFormula = kernel.HasBias ? ", db += Σ_t dy_t" : "";
-        w.Line($"/// <summary>Weight gradients of <see cref=\"{kernel.ForwardName}\"/> over the <paramref name=\"rows\"/> steps of x and dy: dW += Σ_t x_t dy_t^T{biasFormula}, summed in step order. One pass over dW.</summary>");
+        w.Line($"/// <summary>Weight gradients of <c>{kernel.ForwardName}</c> over the <paramref name=\"rows\"/> steps of x and dy: dW += Σ_t x_t dy_t^T{biasFormula}, summed in step order. One pass over dW.</summary>");
         using (w.Block($"public static void {WeightBackwardName(kernel)}(Span<float> dWeight, {bias}ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int rows)"))
         {
             w.Line($"const int In = {kernel.In}, Out = {kernel.Out};");
@@ -249,7 +244,7 @@ internal static class StepsKernelEmitter
 
     private static void EmitInputBackward(CodeWriter w, LinearKernelPlan kernel)
     {
-        w.Line($"/// <summary>Input gradients of <see cref=\"{kernel.ForwardName}\"/> for each of the <paramref name=\"rows\"/> steps of dy: dx_t += W^T dy_t.</summary>");
+        w.Line($"/// <summary>Input gradients of <see cref=\"{ForwardName(kernel)}\"/> for each of the <paramref name=\"rows\"/> steps of dy: dx_t += W^T dy_t.</summary>");
         using (w.Block($"public static void {InputBackwardName(kernel)}(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx, int rows)"))
         {
             w.Line($"const int In = {kernel.In}, Out = {kernel.Out};");

@@ -46,6 +46,8 @@ internal static class TrainingEmitter
                     w.Line($"{Slices.Scratch($"EncoderCell{layer}", "HiddenSize")}.Clear();");
                 }
             }
+            w.Line("// Layer 0's inputs are known before the recurrence: its input products for every position in one product.");
+            w.Line($"{InputProductsEmitter.ForwardName(LayerEmitter.Side.Encoder)}(p, a, source, pass);");
             using (w.Block("for (int t = 0; t < source.Length; t++)"))
             {
                 w.Line("tokens[SourceTokensOffset + t] = source[t];");
@@ -115,10 +117,23 @@ internal static class TrainingEmitter
             w.Line("float loss = 0f;");
             using (w.Block("if (teacherForced)"))
             {
-                w.Line("// The inputs are known: run the recurrence, then project every step's output in one matrix-matrix product.");
-                using (w.Block("for (int i = 0; i < steps; i++)"))
+                if (InputProductsEmitter.Applies(plan.Shape, LayerEmitter.Side.Decoder, 0))
                 {
-                    w.Line($"DecoderStepForward(p, a, inputs[i], i{AttentionEmitter.SourceLengthArgument(plan.Shape, "source.Length")}, pass);");
+                    w.Line("// The inputs are known: layer 0's input products for every step in one product, then the recurrence, then every");
+                    w.Line("// step's output projection in one matrix-matrix product.");
+                    w.Line($"{InputProductsEmitter.ForwardName(LayerEmitter.Side.Decoder)}(p, a, inputs, pass);");
+                    using (w.Block("for (int i = 0; i < steps; i++)"))
+                    {
+                        w.Line("DecoderStepForwardFromInputProducts(p, a, i, pass);");
+                    }
+                }
+                else
+                {
+                    w.Line("// The inputs are known: run the recurrence, then project every step's output in one matrix-matrix product.");
+                    using (w.Block("for (int i = 0; i < steps; i++)"))
+                    {
+                        w.Line($"DecoderStepForward(p, a, inputs[i], i{AttentionEmitter.SourceLengthArgument(plan.Shape, "source.Length")}, pass);");
+                    }
                 }
                 w.Line("loss = OutputsForward(p, a, steps, targets);");
             }

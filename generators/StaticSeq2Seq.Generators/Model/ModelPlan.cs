@@ -20,8 +20,8 @@ namespace StaticSeq2Seq.Generators.Model;
 /// <param name="LinearKernels">Distinct (input, output) sizes of the dense layers, each one emitted kernel pair.</param>
 /// <param name="ForwardOnlyKernels">Those of <paramref name="LinearKernels"/> whose per-step backward nothing calls.</param>
 /// <param name="StepsKernels">Sizes that also get matrix-matrix kernels over every time step at once, forward and backward.</param>
-/// <param name="StepsBackwardKernels">Sizes that get the backward ones only: the recurrent layers', whose steps run one after the other
-/// forward, but whose weight gradients gather over all steps after the recurrent backward.</param>
+/// <param name="StepsBackwardKernels">Sizes that get the weight gradient over all steps only: the recurrent layers', whose steps run one
+/// after the other, forward and backward (dL/dx and dL/dh of each step), but whose weight gradients gather over all steps afterwards.</param>
 /// <param name="StepInputBackwardKernels">The recurrent layers' sizes, which get the input gradient of one step (dL/dx and dL/dh inside the recurrence).</param>
 /// <param name="DecoderInputTable">Decoding reads the decoder's first-layer input product from a per-token table (<c>DecoderInputTableRule</c>).</param>
 /// <param name="BFloat16Tensors">Identifiers of the tensors decoding reads from a bfloat16 copy (<c>BFloat16DecodeRule</c>); empty for float decoding.</param>

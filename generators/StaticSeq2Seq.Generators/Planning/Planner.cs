@@ -58,15 +58,27 @@ internal static class Planner
                 attention.Add(new(2 * shape.HiddenSize, shape.HiddenSize));
                 break;
         }
-        var linearKernels = recurrent.Concat(attention).Append(output).Distinct().ToEquatableArray();
+        // Layer 0's input side over all steps at once (InputProductsRule) needs the (E, G) size's all-steps kernels. Its
+        // per-step forward stays wherever a step still computes the product (a bidirectional encoder; the decoder's
+        // free-running passes and decoding, unless Bahdanau's layer 0 reads [embedding ; context]), and its per-step input
+        // gradient wherever a step's backward still takes dL/dx; other layers of the same size keep theirs.
+        var embedding = recurrent[0];
+        var encoderAllSteps = InputProductsRule.AppliesToEncoder(shape);
+        var decoderAllSteps = InputProductsRule.AppliesToDecoder(shape);
+        var decoderReadsEmbedding = shape.Attention != AttentionKind.Bahdanau;
+        var others = recurrent.Skip(1).ToList();
+        var perStepForward = !encoderAllSteps || decoderReadsEmbedding ? recurrent : others;
+        var perStepBackward = !encoderAllSteps || (decoderReadsEmbedding && !decoderAllSteps) ? recurrent : others;
+        var linearKernels = perStepForward.Concat(attention).Append(output).Distinct().ToEquatableArray();
         // Only attention calls a per-step backward: the output projection's and the recurrent layers' run over all steps.
         var forwardOnly = linearKernels.Where(kernel => !attention.Contains(kernel)).ToEquatableArray();
-        var stepsBackward = recurrent.Distinct().Where(kernel => kernel != output).ToEquatableArray();
+        var stepsKernels = (encoderAllSteps || decoderAllSteps ? new[] { output, embedding } : new[] { output }).Distinct().ToEquatableArray();
+        var stepsBackward = recurrent.Distinct().Where(kernel => !stepsKernels.Contains(kernel)).ToEquatableArray();
 
         var decoderInputTable = DecoderInputTableRule.Applies(shape);
         return new ModelPlan(spec.Namespace, spec.ClassName, spec.Keyword, shape, tensors.ToEquatableArray(), parameterCount,
-            buffers, workspaceFloats, tokenBuffers, workspaceTokens, linearKernels, forwardOnly, new[] { output }.ToEquatableArray(),
-            stepsBackward, recurrent.Distinct().ToEquatableArray(), decoderInputTable, BFloat16DecodeRule.Tensors(shape, decoderInputTable).ToEquatableArray(),
+            buffers, workspaceFloats, tokenBuffers, workspaceTokens, linearKernels, forwardOnly, stepsKernels,
+            stepsBackward, perStepBackward.Distinct().ToEquatableArray(), decoderInputTable, BFloat16DecodeRule.Tensors(shape, decoderInputTable).ToEquatableArray(),
             BFloat16DecodeRule.Kernels(shape, decoderInputTable).ToEquatableArray());
     }
 

@@ -101,6 +101,11 @@ internal static class WorkspaceCatalog
             for (var layer = 0; layer < shape.Layers; layer++)
             {
                 entries.Add(new Entry($"{name}DGatesIh{layer}", steps * g, $"backward: dL/d(W_ih x + b_ih) of {label} layer {layer} at each step ({rows}, G)"));
+                if (layer == 0 && (name == "Encoder" ? InputProductsRule.AppliesToEncoder(shape) : name == "Decoder" && InputProductsRule.AppliesToDecoder(shape)))
+                {
+                    // Layer 0 takes dL/dx of all steps at once, after the recurrent backward.
+                    entries.Add(new Entry($"{name}DInputs0", steps * shape.EmbeddingSize, $"backward: dL/dx of {label} layer 0 at each step, before dropout's mask ({rows}, E)"));
+                }
                 if (shape.Cell == CellKind.Gru)
                 {
                     entries.Add(new Entry($"{name}DGatesHh{layer}", steps * g, $"backward: dL/d(W_hh h + b_hh) of {label} layer {layer} at each step ({rows}, G)"));

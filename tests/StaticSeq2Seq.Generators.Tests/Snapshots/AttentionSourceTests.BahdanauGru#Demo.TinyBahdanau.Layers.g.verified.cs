@@ -11,24 +11,49 @@ namespace Demo;
 
 partial class TinyBahdanau
 {
-    /// <summary>Encoder layer 0 (GRU), step t, forward: reads x (E) and state slot t, writes state slot t + 1.</summary>
-    private static void EncoderLayer0Forward(ReadOnlySpan<float> p, Span<float> a, ReadOnlySpan<float> x, int t)
+    /// <summary>
+    /// Encoder layer 0's input product W_ih x_t + b_ih for every step at once, before the recurrence: the embeddings of
+    /// <paramref name="inputs"/>, one token per step, dropped as <paramref name="pass"/> says, gathered into one block (steps, E),
+    /// then one matrix-matrix product into each step's gate row.
+    /// </summary>
+    private static void EncoderLayer0InputProducts(ReadOnlySpan<float> p, Span<float> a, ReadOnlySpan<int> inputs, in global::StaticSeq2Seq.TrainingPass pass)
+    {
+        int steps = inputs.Length;
+        if (pass.DropoutRate(global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream) == 0f)
+        {
+            for (int t = 0; t < steps; t++)
+            {
+                p.Slice(SourceEmbeddingOffset + inputs[t] * EmbeddingSize, EmbeddingSize).CopyTo(a.Slice(EncoderDroppedEmbeddingsOffset + t * EmbeddingSize, EmbeddingSize));
+            }
+        }
+        else
+        {
+            for (int t = 0; t < steps; t++)
+            {
+                pass.Drop(p.Slice(SourceEmbeddingOffset + inputs[t] * EmbeddingSize, EmbeddingSize), a.Slice(EncoderDroppedEmbeddingsOffset + t * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream, t);
+            }
+        }
+        DenseKernels.Linear5x18Steps(p.Slice(EncoderWeightIh0Offset, EncoderWeightIh0Length), p.Slice(EncoderBiasIh0Offset, EncoderBiasIh0Length), a.Slice(EncoderDroppedEmbeddingsOffset, steps * EmbeddingSize), a.Slice(EncoderGates0Offset, steps * GateSize), steps);
+    }
+
+    /// <summary>Encoder layer 0 (GRU), step t, forward: reads its input product W_ih x + b_ih (written by <see cref="EncoderLayer0InputProducts"/>) and state slot t, writes state slot t + 1.</summary>
+    private static void EncoderLayer0ForwardFromInputProducts(ReadOnlySpan<float> p, Span<float> a, int t)
     {
         ReadOnlySpan<float> h = a.Slice(EncoderHidden0Offset + t * HiddenSize, HiddenSize);
         Span<float> hNext = a.Slice(EncoderHidden0Offset + (t + 1) * HiddenSize, HiddenSize);
         Span<float> gatesHh = a.Slice(GatesHhOffset, GateSize);
         Span<float> gates = a.Slice(EncoderGates0Offset + t * GateSize, GateSize);
         Span<float> hiddenN = a.Slice(EncoderHiddenN0Offset + t * HiddenSize, HiddenSize);
-        DenseKernels.Linear5x18(p.Slice(EncoderWeightIh0Offset, EncoderWeightIh0Length), p.Slice(EncoderBiasIh0Offset, EncoderBiasIh0Length), x, gates);
+        // gates already holds W_ih x + b_ih: EncoderLayer0InputProducts wrote every step's before the recurrence.
         DenseKernels.Linear6x18(p.Slice(EncoderWeightHh0Offset, EncoderWeightHh0Length), p.Slice(EncoderBiasHh0Offset, EncoderBiasHh0Length), h, gatesHh);
         GruGatesForward(gates, gatesHh, h, hiddenN, hNext);
     }
 
     /// <summary>
     /// Encoder layer 0, step t, backward: turns dL/dh' (DHidden0) into dL/dh of the previous step (written back to DHidden0),
-    /// keeps the step's gate gradients for <see cref="EncoderLayer0WeightsBackward"/>, and adds dL/dx into <paramref name="dx"/>.
+    /// and keeps the step's gate gradients for <see cref="EncoderLayer0WeightsBackward"/> and <see cref="EncoderLayer0InputsBackward"/>.
     /// </summary>
-    private static void EncoderLayer0Backward(ReadOnlySpan<float> p, Span<float> a, Span<float> dx, int t)
+    private static void EncoderLayer0Backward(ReadOnlySpan<float> p, Span<float> a, int t)
     {
         ReadOnlySpan<float> h = a.Slice(EncoderHidden0Offset + t * HiddenSize, HiddenSize);
         ReadOnlySpan<float> gates = a.Slice(EncoderGates0Offset + t * GateSize, GateSize);
@@ -38,9 +63,8 @@ partial class TinyBahdanau
         Span<float> dGatesIh = a.Slice(EncoderDGatesIh0Offset + t * GateSize, GateSize);
         Span<float> dGatesHh = a.Slice(EncoderDGatesHh0Offset + t * GateSize, GateSize);
         GruGatesBackward(dh, gates, hiddenN, h, dGatesIh, dGatesHh, dhPrevious);
-        // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
+        // The recurrence needs dL/dh now, which reads W_hh only; dL/dx and the weight gradients wait for all steps.
         DenseKernels.Linear6x18StepInputBackward(p.Slice(EncoderWeightHh0Offset, EncoderWeightHh0Length), dGatesHh, dhPrevious);
-        DenseKernels.Linear5x18StepInputBackward(p.Slice(EncoderWeightIh0Offset, EncoderWeightIh0Length), dGatesIh, dx);
         dhPrevious.CopyTo(dh);
     }
 
@@ -55,6 +79,31 @@ partial class TinyBahdanau
         DenseKernels.Linear5x18StepsWeightBackward(g.Slice(EncoderWeightIh0Offset, EncoderWeightIh0Length), g.Slice(EncoderBiasIh0Offset, EncoderBiasIh0Length), inputs, dGatesIh, steps);
         // Step t read the state in slot t.
         DenseKernels.Linear6x18StepsWeightBackward(g.Slice(EncoderWeightHh0Offset, EncoderWeightHh0Length), g.Slice(EncoderBiasHh0Offset, EncoderBiasHh0Length), a.Slice(EncoderHidden0Offset, steps * HiddenSize), dGatesHh, steps);
+    }
+
+    /// <summary>
+    /// Encoder layer 0's dL/dx over all <paramref name="steps"/> at once, from the gate gradients its steps kept: dX = dGatesIh W_ih^T,
+    /// then each row, through the forward pass's dropout mask, into its token's embedding gradient.
+    /// </summary>
+    private static void EncoderLayer0InputsBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<int> tokens, int steps, in global::StaticSeq2Seq.TrainingPass pass)
+    {
+        Span<float> dInputs = a.Slice(EncoderDInputs0Offset, steps * EmbeddingSize);
+        dInputs.Clear();
+        DenseKernels.Linear5x18StepsInputBackward(p.Slice(EncoderWeightIh0Offset, EncoderWeightIh0Length), a.Slice(EncoderDGatesIh0Offset, steps * GateSize), dInputs, steps);
+        bool dropped = pass.DropoutRate(global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream) != 0f;
+        for (int t = 0; t < steps; t++)
+        {
+            Span<float> dEmbedding = g.Slice(SourceEmbeddingOffset + tokens[SourceTokensOffset + t] * EmbeddingSize, EmbeddingSize);
+            ReadOnlySpan<float> dInput = a.Slice(EncoderDInputs0Offset + t * EmbeddingSize, EmbeddingSize);
+            if (dropped)
+            {
+                pass.AddDroppedGradient(dInput, dEmbedding, global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream, t);
+            }
+            else
+            {
+                TensorPrimitives.Add(dEmbedding, dInput, dEmbedding);
+            }
+        }
     }
 
     /// <summary>Decoder layer 0 (GRU), step i, forward: reads x (E + H) and state slot i, writes state slot i + 1.</summary>
@@ -214,33 +263,24 @@ partial class TinyBahdanau
         }
     }
 
-    /// <summary>Encoder step t: the layer reads the token's embedding, dropped as <paramref name="pass"/> says.</summary>
+    /// <summary>Encoder step t: the layer reads its input product (<see cref="EncoderLayer0InputProducts"/>).</summary>
     private static void EncoderStepForward(ReadOnlySpan<float> p, Span<float> a, int token, int t, in global::StaticSeq2Seq.TrainingPass pass)
     {
-        EncoderLayer0Forward(p, a, pass.Drop(p.Slice(SourceEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), a.Slice(EncoderDroppedEmbeddingsOffset + t * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream, t), t);
+        EncoderLayer0ForwardFromInputProducts(p, a, t);
     }
 
-    /// <summary>Encoder step t backward: dL/dx goes, through the forward pass's dropout mask, to the token's embedding row.</summary>
+    /// <summary>Encoder step t backward: layer 0's dL/dx waits for all steps (<see cref="EncoderLayer0InputsBackward"/>).</summary>
     private static void EncoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int token, int t, in global::StaticSeq2Seq.TrainingPass pass)
     {
-        Span<float> dInput0 = pass.GradientTarget(g.Slice(SourceEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), a.Slice(DDroppedInputOffset, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream);
-        EncoderLayer0Backward(p, a, dInput0, t);
-        pass.AddDroppedGradient(dInput0, g.Slice(SourceEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream, t);
+        EncoderLayer0Backward(p, a, t);
     }
 
     /// <summary>Encoder weight gradients over all <paramref name="steps"/> source positions, from the gate gradients the steps' backward kept.</summary>
     private static void EncoderWeightsBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<int> tokens, int steps, in global::StaticSeq2Seq.TrainingPass pass)
     {
-        Span<float> embeddings = a.Slice(EncoderDroppedEmbeddingsOffset, steps * EmbeddingSize);
-        if (pass.DropoutRate(global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream) == 0f)
-        {
-            // Without dropout the layer read the embedding rows in place: gather them, one row per step.
-            for (int t = 0; t < steps; t++)
-            {
-                p.Slice(SourceEmbeddingOffset + tokens[SourceTokensOffset + t] * EmbeddingSize, EmbeddingSize).CopyTo(a.Slice(EncoderDroppedEmbeddingsOffset + t * EmbeddingSize, EmbeddingSize));
-            }
-        }
-        EncoderLayer0WeightsBackward(g, a, embeddings, steps);
+        // Layer 0 read the embeddings as EncoderLayer0InputProducts gathered them, one row per step.
+        EncoderLayer0WeightsBackward(g, a, a.Slice(EncoderDroppedEmbeddingsOffset, steps * EmbeddingSize), steps);
+        EncoderLayer0InputsBackward(p, g, a, tokens, steps, pass);
     }
 
     /// <summary>Decoder step i, Bahdanau attention first: layer 0 reads [embedding ; context], the context attending from the top layer's state before the step.</summary>

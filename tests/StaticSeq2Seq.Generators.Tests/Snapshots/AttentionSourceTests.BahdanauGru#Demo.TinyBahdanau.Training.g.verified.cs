@@ -16,6 +16,8 @@ partial class TinyBahdanau
     {
         // Every encoder layer starts from a zero state.
         a.Slice(EncoderHidden0Offset, HiddenSize).Clear();
+        // Layer 0's inputs are known before the recurrence: its input products for every position in one product.
+        EncoderLayer0InputProducts(p, a, source, pass);
         for (int t = 0; t < source.Length; t++)
         {
             tokens[SourceTokensOffset + t] = source[t];

@@ -17,6 +17,8 @@ partial class TinyLuong
         // Every encoder layer starts from a zero state.
         a.Slice(EncoderHidden0Offset, HiddenSize).Clear();
         a.Slice(EncoderHidden1Offset, HiddenSize).Clear();
+        // Layer 0's inputs are known before the recurrence: its input products for every position in one product.
+        EncoderLayer0InputProducts(p, a, source, pass);
         for (int t = 0; t < source.Length; t++)
         {
             tokens[SourceTokensOffset + t] = source[t];

@@ -9,6 +9,7 @@ using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Demo;
 
@@ -21,96 +22,6 @@ partial class TinyBFloat16
     /// </summary>
     internal static class DenseKernels
     {
-        /// <summary>y = W x + b for W of shape (18, 5), stored transposed as (5, 18).</summary>
-        public static void Linear5x18(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> x, Span<float> y)
-        {
-            const int In = 5, Out = 18;
-            ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));
-            ref float b = ref MemoryMarshal.GetReference(bias.Slice(0, Out));
-            ref float xs = ref MemoryMarshal.GetReference(x.Slice(0, In));
-            ref float ys = ref MemoryMarshal.GetReference(y.Slice(0, Out));
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // 1 vector of 16 per row: a block of 1.
-                // Outputs 0..15.
-                {
-                    Vector512<float> acc0 = Vector512.LoadUnsafe(ref b, 0);
-                    for (nuint j = 0; j < In; j++)
-                    {
-                        Vector512<float> xj = Vector512.Create(Unsafe.Add(ref xs, j));
-                        ref float row = ref Unsafe.Add(ref w, j * Out);
-                        acc0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 0), xj, acc0);
-                    }
-                    acc0.StoreUnsafe(ref ys, 0);
-                }
-                Linear5x18Columns(ref w, ref b, ref xs, ref ys, 16);
-                return;
-            }
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // 2 vectors of 8 per row: a block of 2.
-                // Outputs 0..15.
-                {
-                    Vector256<float> acc0 = Vector256.LoadUnsafe(ref b, 0);
-                    Vector256<float> acc1 = Vector256.LoadUnsafe(ref b, 8);
-                    for (nuint j = 0; j < In; j++)
-                    {
-                        Vector256<float> xj = Vector256.Create(Unsafe.Add(ref xs, j));
-                        ref float row = ref Unsafe.Add(ref w, j * Out);
-                        acc0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, 0), xj, acc0);
-                        acc1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, 8), xj, acc1);
-                    }
-                    acc0.StoreUnsafe(ref ys, 0);
-                    acc1.StoreUnsafe(ref ys, 8);
-                }
-                Linear5x18Columns(ref w, ref b, ref xs, ref ys, 16);
-                return;
-            }
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // 4 vectors of 4 per row: a block of 4.
-                // Outputs 0..15.
-                {
-                    Vector128<float> acc0 = Vector128.LoadUnsafe(ref b, 0);
-                    Vector128<float> acc1 = Vector128.LoadUnsafe(ref b, 4);
-                    Vector128<float> acc2 = Vector128.LoadUnsafe(ref b, 8);
-                    Vector128<float> acc3 = Vector128.LoadUnsafe(ref b, 12);
-                    for (nuint j = 0; j < In; j++)
-                    {
-                        Vector128<float> xj = Vector128.Create(Unsafe.Add(ref xs, j));
-                        ref float row = ref Unsafe.Add(ref w, j * Out);
-                        acc0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 0), xj, acc0);
-                        acc1 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 4), xj, acc1);
-                        acc2 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 8), xj, acc2);
-                        acc3 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 12), xj, acc3);
-                    }
-                    acc0.StoreUnsafe(ref ys, 0);
-                    acc1.StoreUnsafe(ref ys, 4);
-                    acc2.StoreUnsafe(ref ys, 8);
-                    acc3.StoreUnsafe(ref ys, 12);
-                }
-                Linear5x18Columns(ref w, ref b, ref xs, ref ys, 16);
-                return;
-            }
-            // No SIMD: one output at a time, with the same fused multiply-adds in the same order.
-            Linear5x18Columns(ref w, ref b, ref xs, ref ys, 0);
-        }
-
-        /// <summary>Outputs <paramref name="start"/>..17 of <see cref="Linear5x18"/>, one at a time.</summary>
-        private static void Linear5x18Columns(ref float w, ref float b, ref float xs, ref float ys, nuint start)
-        {
-            const int In = 5, Out = 18;
-            for (nuint o = start; o < Out; o++)
-            {
-                float sum = Unsafe.Add(ref b, o);
-                for (nuint j = 0; j < In; j++)
-                {
-                    sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), Unsafe.Add(ref xs, j), sum);
-                }
-                Unsafe.Add(ref ys, o) = sum;
-            }
-        }
-
         /// <summary>y = W x + b for W of shape (18, 6), stored transposed as (6, 18).</summary>
         public static void Linear6x18(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> x, Span<float> y)
         {
@@ -636,7 +547,7 @@ partial class TinyBFloat16
             }
         }
 
-        /// <summary>y_t = W x_t + b for each of the <paramref name="rows"/> rows of x (rows, 6) into y (rows, 7): <see cref="Linear6x7"/> for every step at once, the same fused multiply-adds in the same order.</summary>
+        /// <summary>y_t = W x_t + b for each of the <paramref name="rows"/> rows of x (rows, 6) into y (rows, 7): the per-step <c>Linear6x7</c> for every step at once, the same fused multiply-adds in the same order.</summary>
         public static void Linear6x7Steps(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> x, Span<float> y, int rows)
         {
             const int In = 6, Out = 7;
@@ -718,7 +629,7 @@ partial class TinyBFloat16
             }
         }
 
-        /// <summary>Weight gradients of <see cref="Linear6x7"/> over the <paramref name="rows"/> steps of x and dy: dW += Σ_t x_t dy_t^T, db += Σ_t dy_t, summed in step order. One pass over dW.</summary>
+        /// <summary>Weight gradients of <c>Linear6x7</c> over the <paramref name="rows"/> steps of x and dy: dW += Σ_t x_t dy_t^T, db += Σ_t dy_t, summed in step order. One pass over dW.</summary>
         public static void Linear6x7StepsWeightBackward(Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int rows)
         {
             const int In = 6, Out = 7;
@@ -809,7 +720,7 @@ partial class TinyBFloat16
             }
         }
 
-        /// <summary>Input gradients of <see cref="Linear6x7"/> for each of the <paramref name="rows"/> steps of dy: dx_t += W^T dy_t.</summary>
+        /// <summary>Input gradients of <see cref="Linear6x7Steps"/> for each of the <paramref name="rows"/> steps of dy: dx_t += W^T dy_t.</summary>
         public static void Linear6x7StepsInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx, int rows)
         {
             const int In = 6, Out = 7;
@@ -966,7 +877,225 @@ partial class TinyBFloat16
             return dot;
         }
 
-        /// <summary>Weight gradients of <see cref="Linear5x18"/> over the <paramref name="rows"/> steps of x and dy: dW += Σ_t x_t dy_t^T, db += Σ_t dy_t, summed in step order. One pass over dW.</summary>
+        /// <summary>y_t = W x_t + b for each of the <paramref name="rows"/> rows of x (rows, 5) into y (rows, 18): the per-step <c>Linear5x18</c> for every step at once, the same fused multiply-adds in the same order.</summary>
+        public static void Linear5x18Steps(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> x, Span<float> y, int rows)
+        {
+            const int In = 5, Out = 18;
+            nuint steps = (nuint)rows;
+            ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));
+            ref float b = ref MemoryMarshal.GetReference(bias.Slice(0, Out));
+            ref float xs = ref MemoryMarshal.GetReference(x.Slice(0, rows * In));
+            ref float ys = ref MemoryMarshal.GetReference(y.Slice(0, rows * Out));
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // Each block of W's columns serves every step before the next block is read, so W streams from memory once.
+                // Columns 0..15.
+                {
+                    nuint t = 0;
+                    for (; t + 4 <= steps; t += 4)
+                    {
+                        ref float x0 = ref Unsafe.Add(ref xs, t * In);
+                        ref float x1 = ref Unsafe.Add(ref xs, (t + 1) * In);
+                        ref float x2 = ref Unsafe.Add(ref xs, (t + 2) * In);
+                        ref float x3 = ref Unsafe.Add(ref xs, (t + 3) * In);
+                        Vector512<float> acc00 = Vector512.LoadUnsafe(ref b, 0);
+                        Vector512<float> acc10 = Vector512.LoadUnsafe(ref b, 0);
+                        Vector512<float> acc20 = Vector512.LoadUnsafe(ref b, 0);
+                        Vector512<float> acc30 = Vector512.LoadUnsafe(ref b, 0);
+                        for (nuint j = 0; j < In; j++)
+                        {
+                            ref float row = ref Unsafe.Add(ref w, j * Out);
+                            Vector512<float> wv0 = Vector512.LoadUnsafe(ref row, 0);
+                            Vector512<float> xj0 = Vector512.Create(Unsafe.Add(ref x0, j));
+                            acc00 = Vector512.FusedMultiplyAdd(wv0, xj0, acc00);
+                            Vector512<float> xj1 = Vector512.Create(Unsafe.Add(ref x1, j));
+                            acc10 = Vector512.FusedMultiplyAdd(wv0, xj1, acc10);
+                            Vector512<float> xj2 = Vector512.Create(Unsafe.Add(ref x2, j));
+                            acc20 = Vector512.FusedMultiplyAdd(wv0, xj2, acc20);
+                            Vector512<float> xj3 = Vector512.Create(Unsafe.Add(ref x3, j));
+                            acc30 = Vector512.FusedMultiplyAdd(wv0, xj3, acc30);
+                        }
+                        acc00.StoreUnsafe(ref ys, t * Out);
+                        acc10.StoreUnsafe(ref ys, (t + 1) * Out);
+                        acc20.StoreUnsafe(ref ys, (t + 2) * Out);
+                        acc30.StoreUnsafe(ref ys, (t + 3) * Out);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float x0 = ref Unsafe.Add(ref xs, t * In);
+                        Vector512<float> acc00 = Vector512.LoadUnsafe(ref b, 0);
+                        for (nuint j = 0; j < In; j++)
+                        {
+                            ref float row = ref Unsafe.Add(ref w, j * Out);
+                            Vector512<float> wv0 = Vector512.LoadUnsafe(ref row, 0);
+                            Vector512<float> xj0 = Vector512.Create(Unsafe.Add(ref x0, j));
+                            acc00 = Vector512.FusedMultiplyAdd(wv0, xj0, acc00);
+                        }
+                        acc00.StoreUnsafe(ref ys, t * Out);
+                    }
+                }
+                Linear5x18StepsColumns(ref w, ref b, ref xs, ref ys, steps, 16);
+                return;
+            }
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // Each block of W's columns serves every step before the next block is read, so W streams from memory once.
+                // Columns 0..15.
+                {
+                    nuint t = 0;
+                    for (; t + 4 <= steps; t += 4)
+                    {
+                        ref float x0 = ref Unsafe.Add(ref xs, t * In);
+                        ref float x1 = ref Unsafe.Add(ref xs, (t + 1) * In);
+                        ref float x2 = ref Unsafe.Add(ref xs, (t + 2) * In);
+                        ref float x3 = ref Unsafe.Add(ref xs, (t + 3) * In);
+                        Vector256<float> acc00 = Vector256.LoadUnsafe(ref b, 0);
+                        Vector256<float> acc01 = Vector256.LoadUnsafe(ref b, 8);
+                        Vector256<float> acc10 = Vector256.LoadUnsafe(ref b, 0);
+                        Vector256<float> acc11 = Vector256.LoadUnsafe(ref b, 8);
+                        Vector256<float> acc20 = Vector256.LoadUnsafe(ref b, 0);
+                        Vector256<float> acc21 = Vector256.LoadUnsafe(ref b, 8);
+                        Vector256<float> acc30 = Vector256.LoadUnsafe(ref b, 0);
+                        Vector256<float> acc31 = Vector256.LoadUnsafe(ref b, 8);
+                        for (nuint j = 0; j < In; j++)
+                        {
+                            ref float row = ref Unsafe.Add(ref w, j * Out);
+                            Vector256<float> wv0 = Vector256.LoadUnsafe(ref row, 0);
+                            Vector256<float> wv1 = Vector256.LoadUnsafe(ref row, 8);
+                            Vector256<float> xj0 = Vector256.Create(Unsafe.Add(ref x0, j));
+                            acc00 = Vector256.FusedMultiplyAdd(wv0, xj0, acc00);
+                            acc01 = Vector256.FusedMultiplyAdd(wv1, xj0, acc01);
+                            Vector256<float> xj1 = Vector256.Create(Unsafe.Add(ref x1, j));
+                            acc10 = Vector256.FusedMultiplyAdd(wv0, xj1, acc10);
+                            acc11 = Vector256.FusedMultiplyAdd(wv1, xj1, acc11);
+                            Vector256<float> xj2 = Vector256.Create(Unsafe.Add(ref x2, j));
+                            acc20 = Vector256.FusedMultiplyAdd(wv0, xj2, acc20);
+                            acc21 = Vector256.FusedMultiplyAdd(wv1, xj2, acc21);
+                            Vector256<float> xj3 = Vector256.Create(Unsafe.Add(ref x3, j));
+                            acc30 = Vector256.FusedMultiplyAdd(wv0, xj3, acc30);
+                            acc31 = Vector256.FusedMultiplyAdd(wv1, xj3, acc31);
+                        }
+                        acc00.StoreUnsafe(ref ys, t * Out);
+                        acc01.StoreUnsafe(ref ys, t * Out + 8);
+                        acc10.StoreUnsafe(ref ys, (t + 1) * Out);
+                        acc11.StoreUnsafe(ref ys, (t + 1) * Out + 8);
+                        acc20.StoreUnsafe(ref ys, (t + 2) * Out);
+                        acc21.StoreUnsafe(ref ys, (t + 2) * Out + 8);
+                        acc30.StoreUnsafe(ref ys, (t + 3) * Out);
+                        acc31.StoreUnsafe(ref ys, (t + 3) * Out + 8);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float x0 = ref Unsafe.Add(ref xs, t * In);
+                        Vector256<float> acc00 = Vector256.LoadUnsafe(ref b, 0);
+                        Vector256<float> acc01 = Vector256.LoadUnsafe(ref b, 8);
+                        for (nuint j = 0; j < In; j++)
+                        {
+                            ref float row = ref Unsafe.Add(ref w, j * Out);
+                            Vector256<float> wv0 = Vector256.LoadUnsafe(ref row, 0);
+                            Vector256<float> wv1 = Vector256.LoadUnsafe(ref row, 8);
+                            Vector256<float> xj0 = Vector256.Create(Unsafe.Add(ref x0, j));
+                            acc00 = Vector256.FusedMultiplyAdd(wv0, xj0, acc00);
+                            acc01 = Vector256.FusedMultiplyAdd(wv1, xj0, acc01);
+                        }
+                        acc00.StoreUnsafe(ref ys, t * Out);
+                        acc01.StoreUnsafe(ref ys, t * Out + 8);
+                    }
+                }
+                Linear5x18StepsColumns(ref w, ref b, ref xs, ref ys, steps, 16);
+                return;
+            }
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // Each block of W's columns serves every step before the next block is read, so W streams from memory once.
+                for (nuint o = 0; o < 16; o += 8)
+                {
+                    nuint t = 0;
+                    for (; t + 4 <= steps; t += 4)
+                    {
+                        ref float x0 = ref Unsafe.Add(ref xs, t * In);
+                        ref float x1 = ref Unsafe.Add(ref xs, (t + 1) * In);
+                        ref float x2 = ref Unsafe.Add(ref xs, (t + 2) * In);
+                        ref float x3 = ref Unsafe.Add(ref xs, (t + 3) * In);
+                        Vector128<float> acc00 = Vector128.LoadUnsafe(ref b, o);
+                        Vector128<float> acc01 = Vector128.LoadUnsafe(ref b, o + 4);
+                        Vector128<float> acc10 = Vector128.LoadUnsafe(ref b, o);
+                        Vector128<float> acc11 = Vector128.LoadUnsafe(ref b, o + 4);
+                        Vector128<float> acc20 = Vector128.LoadUnsafe(ref b, o);
+                        Vector128<float> acc21 = Vector128.LoadUnsafe(ref b, o + 4);
+                        Vector128<float> acc30 = Vector128.LoadUnsafe(ref b, o);
+                        Vector128<float> acc31 = Vector128.LoadUnsafe(ref b, o + 4);
+                        for (nuint j = 0; j < In; j++)
+                        {
+                            ref float row = ref Unsafe.Add(ref w, j * Out + o);
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row, 0);
+                            Vector128<float> wv1 = Vector128.LoadUnsafe(ref row, 4);
+                            Vector128<float> xj0 = Vector128.Create(Unsafe.Add(ref x0, j));
+                            acc00 = Vector128.FusedMultiplyAdd(wv0, xj0, acc00);
+                            acc01 = Vector128.FusedMultiplyAdd(wv1, xj0, acc01);
+                            Vector128<float> xj1 = Vector128.Create(Unsafe.Add(ref x1, j));
+                            acc10 = Vector128.FusedMultiplyAdd(wv0, xj1, acc10);
+                            acc11 = Vector128.FusedMultiplyAdd(wv1, xj1, acc11);
+                            Vector128<float> xj2 = Vector128.Create(Unsafe.Add(ref x2, j));
+                            acc20 = Vector128.FusedMultiplyAdd(wv0, xj2, acc20);
+                            acc21 = Vector128.FusedMultiplyAdd(wv1, xj2, acc21);
+                            Vector128<float> xj3 = Vector128.Create(Unsafe.Add(ref x3, j));
+                            acc30 = Vector128.FusedMultiplyAdd(wv0, xj3, acc30);
+                            acc31 = Vector128.FusedMultiplyAdd(wv1, xj3, acc31);
+                        }
+                        acc00.StoreUnsafe(ref ys, t * Out + o);
+                        acc01.StoreUnsafe(ref ys, t * Out + o + 4);
+                        acc10.StoreUnsafe(ref ys, (t + 1) * Out + o);
+                        acc11.StoreUnsafe(ref ys, (t + 1) * Out + o + 4);
+                        acc20.StoreUnsafe(ref ys, (t + 2) * Out + o);
+                        acc21.StoreUnsafe(ref ys, (t + 2) * Out + o + 4);
+                        acc30.StoreUnsafe(ref ys, (t + 3) * Out + o);
+                        acc31.StoreUnsafe(ref ys, (t + 3) * Out + o + 4);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float x0 = ref Unsafe.Add(ref xs, t * In);
+                        Vector128<float> acc00 = Vector128.LoadUnsafe(ref b, o);
+                        Vector128<float> acc01 = Vector128.LoadUnsafe(ref b, o + 4);
+                        for (nuint j = 0; j < In; j++)
+                        {
+                            ref float row = ref Unsafe.Add(ref w, j * Out + o);
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row, 0);
+                            Vector128<float> wv1 = Vector128.LoadUnsafe(ref row, 4);
+                            Vector128<float> xj0 = Vector128.Create(Unsafe.Add(ref x0, j));
+                            acc00 = Vector128.FusedMultiplyAdd(wv0, xj0, acc00);
+                            acc01 = Vector128.FusedMultiplyAdd(wv1, xj0, acc01);
+                        }
+                        acc00.StoreUnsafe(ref ys, t * Out + o);
+                        acc01.StoreUnsafe(ref ys, t * Out + o + 4);
+                    }
+                }
+                Linear5x18StepsColumns(ref w, ref b, ref xs, ref ys, steps, 16);
+                return;
+            }
+            // No SIMD: one output at a time.
+            Linear5x18StepsColumns(ref w, ref b, ref xs, ref ys, steps, 0);
+        }
+
+        /// <summary>Outputs <paramref name="start"/>..17 of <see cref="Linear5x18Steps"/> for every step, one at a time.</summary>
+        private static void Linear5x18StepsColumns(ref float w, ref float b, ref float xs, ref float ys, nuint steps, nuint start)
+        {
+            const int In = 5, Out = 18;
+            for (nuint t = 0; t < steps; t++)
+            {
+                for (nuint o = start; o < Out; o++)
+                {
+                    float sum = Unsafe.Add(ref b, o);
+                    for (nuint j = 0; j < In; j++)
+                    {
+                        sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), Unsafe.Add(ref xs, t * In + j), sum);
+                    }
+                    Unsafe.Add(ref ys, t * Out + o) = sum;
+                }
+            }
+        }
+
+        /// <summary>Weight gradients of <c>Linear5x18</c> over the <paramref name="rows"/> steps of x and dy: dW += Σ_t x_t dy_t^T, db += Σ_t dy_t, summed in step order. One pass over dW.</summary>
         public static void Linear5x18StepsWeightBackward(Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int rows)
         {
             const int In = 5, Out = 18;
@@ -1190,7 +1319,7 @@ partial class TinyBFloat16
             }
         }
 
-        /// <summary>Input gradients of <see cref="Linear5x18"/> for each of the <paramref name="rows"/> steps of dy: dx_t += W^T dy_t.</summary>
+        /// <summary>Input gradients of <see cref="Linear5x18Steps"/> for each of the <paramref name="rows"/> steps of dy: dx_t += W^T dy_t.</summary>
         public static void Linear5x18StepsInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx, int rows)
         {
             const int In = 5, Out = 18;
@@ -1600,7 +1729,7 @@ partial class TinyBFloat16
             return dot;
         }
 
-        /// <summary>Weight gradients of <see cref="Linear6x18"/> over the <paramref name="rows"/> steps of x and dy: dW += Σ_t x_t dy_t^T, db += Σ_t dy_t, summed in step order. One pass over dW.</summary>
+        /// <summary>Weight gradients of <c>Linear6x18</c> over the <paramref name="rows"/> steps of x and dy: dW += Σ_t x_t dy_t^T, db += Σ_t dy_t, summed in step order. One pass over dW.</summary>
         public static void Linear6x18StepsWeightBackward(Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int rows)
         {
             const int In = 6, Out = 18;
@@ -1845,462 +1974,7 @@ partial class TinyBFloat16
             }
         }
 
-        /// <summary>Input gradients of <see cref="Linear6x18"/> for each of the <paramref name="rows"/> steps of dy: dx_t += W^T dy_t.</summary>
-        public static void Linear6x18StepsInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx, int rows)
-        {
-            const int In = 6, Out = 18;
-            nuint steps = (nuint)rows;
-            ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));
-            ref float dys = ref MemoryMarshal.GetReference(dy.Slice(0, rows * Out));
-            ref float dxs = ref MemoryMarshal.GetReference(dx.Slice(0, rows * In));
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // A tile of W's rows stays in L1 while every step's dy passes over it.
-                // Weight rows 0..3.
-                {
-                    nuint t = 0;
-                    for (; t + 4 <= steps; t += 4)
-                    {
-                        ref float row0 = ref Unsafe.Add(ref w, 0 * Out);
-                        ref float row1 = ref Unsafe.Add(ref w, 1 * Out);
-                        ref float row2 = ref Unsafe.Add(ref w, 2 * Out);
-                        ref float row3 = ref Unsafe.Add(ref w, 3 * Out);
-                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
-                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
-                        ref float dyRow2 = ref Unsafe.Add(ref dys, (t + 2) * Out);
-                        ref float dyRow3 = ref Unsafe.Add(ref dys, (t + 3) * Out);
-                        Vector512<float> dot00 = Vector512<float>.Zero;
-                        Vector512<float> dot01 = Vector512<float>.Zero;
-                        Vector512<float> dot02 = Vector512<float>.Zero;
-                        Vector512<float> dot03 = Vector512<float>.Zero;
-                        Vector512<float> dot10 = Vector512<float>.Zero;
-                        Vector512<float> dot11 = Vector512<float>.Zero;
-                        Vector512<float> dot12 = Vector512<float>.Zero;
-                        Vector512<float> dot13 = Vector512<float>.Zero;
-                        Vector512<float> dot20 = Vector512<float>.Zero;
-                        Vector512<float> dot21 = Vector512<float>.Zero;
-                        Vector512<float> dot22 = Vector512<float>.Zero;
-                        Vector512<float> dot23 = Vector512<float>.Zero;
-                        Vector512<float> dot30 = Vector512<float>.Zero;
-                        Vector512<float> dot31 = Vector512<float>.Zero;
-                        Vector512<float> dot32 = Vector512<float>.Zero;
-                        Vector512<float> dot33 = Vector512<float>.Zero;
-                        for (nuint o = 0; o < 16; o += 16)
-                        {
-                            Vector512<float> wv0 = Vector512.LoadUnsafe(ref row0, o);
-                            Vector512<float> wv1 = Vector512.LoadUnsafe(ref row1, o);
-                            Vector512<float> wv2 = Vector512.LoadUnsafe(ref row2, o);
-                            Vector512<float> wv3 = Vector512.LoadUnsafe(ref row3, o);
-                            Vector512<float> dy0 = Vector512.LoadUnsafe(ref dyRow0, o);
-                            dot00 = Vector512.FusedMultiplyAdd(wv0, dy0, dot00);
-                            dot01 = Vector512.FusedMultiplyAdd(wv1, dy0, dot01);
-                            dot02 = Vector512.FusedMultiplyAdd(wv2, dy0, dot02);
-                            dot03 = Vector512.FusedMultiplyAdd(wv3, dy0, dot03);
-                            Vector512<float> dy1 = Vector512.LoadUnsafe(ref dyRow1, o);
-                            dot10 = Vector512.FusedMultiplyAdd(wv0, dy1, dot10);
-                            dot11 = Vector512.FusedMultiplyAdd(wv1, dy1, dot11);
-                            dot12 = Vector512.FusedMultiplyAdd(wv2, dy1, dot12);
-                            dot13 = Vector512.FusedMultiplyAdd(wv3, dy1, dot13);
-                            Vector512<float> dy2 = Vector512.LoadUnsafe(ref dyRow2, o);
-                            dot20 = Vector512.FusedMultiplyAdd(wv0, dy2, dot20);
-                            dot21 = Vector512.FusedMultiplyAdd(wv1, dy2, dot21);
-                            dot22 = Vector512.FusedMultiplyAdd(wv2, dy2, dot22);
-                            dot23 = Vector512.FusedMultiplyAdd(wv3, dy2, dot23);
-                            Vector512<float> dy3 = Vector512.LoadUnsafe(ref dyRow3, o);
-                            dot30 = Vector512.FusedMultiplyAdd(wv0, dy3, dot30);
-                            dot31 = Vector512.FusedMultiplyAdd(wv1, dy3, dot31);
-                            dot32 = Vector512.FusedMultiplyAdd(wv2, dy3, dot32);
-                            dot33 = Vector512.FusedMultiplyAdd(wv3, dy3, dot33);
-                        }
-                        Unsafe.Add(ref dxs, t * In) += Vector512.Sum(dot00) + Linear6x18StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + 1) += Vector512.Sum(dot01) + Linear6x18StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + 2) += Vector512.Sum(dot02) + Linear6x18StepsInputBackwardColumns(ref row2, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + 3) += Vector512.Sum(dot03) + Linear6x18StepsInputBackwardColumns(ref row3, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, (t + 1) * In) += Vector512.Sum(dot10) + Linear6x18StepsInputBackwardColumns(ref row0, ref dyRow1, 16);
-                        Unsafe.Add(ref dxs, (t + 1) * In + 1) += Vector512.Sum(dot11) + Linear6x18StepsInputBackwardColumns(ref row1, ref dyRow1, 16);
-                        Unsafe.Add(ref dxs, (t + 1) * In + 2) += Vector512.Sum(dot12) + Linear6x18StepsInputBackwardColumns(ref row2, ref dyRow1, 16);
-                        Unsafe.Add(ref dxs, (t + 1) * In + 3) += Vector512.Sum(dot13) + Linear6x18StepsInputBackwardColumns(ref row3, ref dyRow1, 16);
-                        Unsafe.Add(ref dxs, (t + 2) * In) += Vector512.Sum(dot20) + Linear6x18StepsInputBackwardColumns(ref row0, ref dyRow2, 16);
-                        Unsafe.Add(ref dxs, (t + 2) * In + 1) += Vector512.Sum(dot21) + Linear6x18StepsInputBackwardColumns(ref row1, ref dyRow2, 16);
-                        Unsafe.Add(ref dxs, (t + 2) * In + 2) += Vector512.Sum(dot22) + Linear6x18StepsInputBackwardColumns(ref row2, ref dyRow2, 16);
-                        Unsafe.Add(ref dxs, (t + 2) * In + 3) += Vector512.Sum(dot23) + Linear6x18StepsInputBackwardColumns(ref row3, ref dyRow2, 16);
-                        Unsafe.Add(ref dxs, (t + 3) * In) += Vector512.Sum(dot30) + Linear6x18StepsInputBackwardColumns(ref row0, ref dyRow3, 16);
-                        Unsafe.Add(ref dxs, (t + 3) * In + 1) += Vector512.Sum(dot31) + Linear6x18StepsInputBackwardColumns(ref row1, ref dyRow3, 16);
-                        Unsafe.Add(ref dxs, (t + 3) * In + 2) += Vector512.Sum(dot32) + Linear6x18StepsInputBackwardColumns(ref row2, ref dyRow3, 16);
-                        Unsafe.Add(ref dxs, (t + 3) * In + 3) += Vector512.Sum(dot33) + Linear6x18StepsInputBackwardColumns(ref row3, ref dyRow3, 16);
-                    }
-                    for (; t < steps; t++)
-                    {
-                        ref float row0 = ref Unsafe.Add(ref w, 0 * Out);
-                        ref float row1 = ref Unsafe.Add(ref w, 1 * Out);
-                        ref float row2 = ref Unsafe.Add(ref w, 2 * Out);
-                        ref float row3 = ref Unsafe.Add(ref w, 3 * Out);
-                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
-                        Vector512<float> dot00 = Vector512<float>.Zero;
-                        Vector512<float> dot01 = Vector512<float>.Zero;
-                        Vector512<float> dot02 = Vector512<float>.Zero;
-                        Vector512<float> dot03 = Vector512<float>.Zero;
-                        for (nuint o = 0; o < 16; o += 16)
-                        {
-                            Vector512<float> wv0 = Vector512.LoadUnsafe(ref row0, o);
-                            Vector512<float> wv1 = Vector512.LoadUnsafe(ref row1, o);
-                            Vector512<float> wv2 = Vector512.LoadUnsafe(ref row2, o);
-                            Vector512<float> wv3 = Vector512.LoadUnsafe(ref row3, o);
-                            Vector512<float> dy0 = Vector512.LoadUnsafe(ref dyRow0, o);
-                            dot00 = Vector512.FusedMultiplyAdd(wv0, dy0, dot00);
-                            dot01 = Vector512.FusedMultiplyAdd(wv1, dy0, dot01);
-                            dot02 = Vector512.FusedMultiplyAdd(wv2, dy0, dot02);
-                            dot03 = Vector512.FusedMultiplyAdd(wv3, dy0, dot03);
-                        }
-                        Unsafe.Add(ref dxs, t * In) += Vector512.Sum(dot00) + Linear6x18StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + 1) += Vector512.Sum(dot01) + Linear6x18StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + 2) += Vector512.Sum(dot02) + Linear6x18StepsInputBackwardColumns(ref row2, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + 3) += Vector512.Sum(dot03) + Linear6x18StepsInputBackwardColumns(ref row3, ref dyRow0, 16);
-                    }
-                }
-                // Weight rows 4..5.
-                {
-                    nuint t = 0;
-                    for (; t + 4 <= steps; t += 4)
-                    {
-                        ref float row0 = ref Unsafe.Add(ref w, 4 * Out);
-                        ref float row1 = ref Unsafe.Add(ref w, 5 * Out);
-                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
-                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
-                        ref float dyRow2 = ref Unsafe.Add(ref dys, (t + 2) * Out);
-                        ref float dyRow3 = ref Unsafe.Add(ref dys, (t + 3) * Out);
-                        Vector512<float> dot00 = Vector512<float>.Zero;
-                        Vector512<float> dot01 = Vector512<float>.Zero;
-                        Vector512<float> dot10 = Vector512<float>.Zero;
-                        Vector512<float> dot11 = Vector512<float>.Zero;
-                        Vector512<float> dot20 = Vector512<float>.Zero;
-                        Vector512<float> dot21 = Vector512<float>.Zero;
-                        Vector512<float> dot30 = Vector512<float>.Zero;
-                        Vector512<float> dot31 = Vector512<float>.Zero;
-                        for (nuint o = 0; o < 16; o += 16)
-                        {
-                            Vector512<float> wv0 = Vector512.LoadUnsafe(ref row0, o);
-                            Vector512<float> wv1 = Vector512.LoadUnsafe(ref row1, o);
-                            Vector512<float> dy0 = Vector512.LoadUnsafe(ref dyRow0, o);
-                            dot00 = Vector512.FusedMultiplyAdd(wv0, dy0, dot00);
-                            dot01 = Vector512.FusedMultiplyAdd(wv1, dy0, dot01);
-                            Vector512<float> dy1 = Vector512.LoadUnsafe(ref dyRow1, o);
-                            dot10 = Vector512.FusedMultiplyAdd(wv0, dy1, dot10);
-                            dot11 = Vector512.FusedMultiplyAdd(wv1, dy1, dot11);
-                            Vector512<float> dy2 = Vector512.LoadUnsafe(ref dyRow2, o);
-                            dot20 = Vector512.FusedMultiplyAdd(wv0, dy2, dot20);
-                            dot21 = Vector512.FusedMultiplyAdd(wv1, dy2, dot21);
-                            Vector512<float> dy3 = Vector512.LoadUnsafe(ref dyRow3, o);
-                            dot30 = Vector512.FusedMultiplyAdd(wv0, dy3, dot30);
-                            dot31 = Vector512.FusedMultiplyAdd(wv1, dy3, dot31);
-                        }
-                        Unsafe.Add(ref dxs, t * In + 4) += Vector512.Sum(dot00) + Linear6x18StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + 5) += Vector512.Sum(dot01) + Linear6x18StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, (t + 1) * In + 4) += Vector512.Sum(dot10) + Linear6x18StepsInputBackwardColumns(ref row0, ref dyRow1, 16);
-                        Unsafe.Add(ref dxs, (t + 1) * In + 5) += Vector512.Sum(dot11) + Linear6x18StepsInputBackwardColumns(ref row1, ref dyRow1, 16);
-                        Unsafe.Add(ref dxs, (t + 2) * In + 4) += Vector512.Sum(dot20) + Linear6x18StepsInputBackwardColumns(ref row0, ref dyRow2, 16);
-                        Unsafe.Add(ref dxs, (t + 2) * In + 5) += Vector512.Sum(dot21) + Linear6x18StepsInputBackwardColumns(ref row1, ref dyRow2, 16);
-                        Unsafe.Add(ref dxs, (t + 3) * In + 4) += Vector512.Sum(dot30) + Linear6x18StepsInputBackwardColumns(ref row0, ref dyRow3, 16);
-                        Unsafe.Add(ref dxs, (t + 3) * In + 5) += Vector512.Sum(dot31) + Linear6x18StepsInputBackwardColumns(ref row1, ref dyRow3, 16);
-                    }
-                    for (; t < steps; t++)
-                    {
-                        ref float row0 = ref Unsafe.Add(ref w, 4 * Out);
-                        ref float row1 = ref Unsafe.Add(ref w, 5 * Out);
-                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
-                        Vector512<float> dot00 = Vector512<float>.Zero;
-                        Vector512<float> dot01 = Vector512<float>.Zero;
-                        for (nuint o = 0; o < 16; o += 16)
-                        {
-                            Vector512<float> wv0 = Vector512.LoadUnsafe(ref row0, o);
-                            Vector512<float> wv1 = Vector512.LoadUnsafe(ref row1, o);
-                            Vector512<float> dy0 = Vector512.LoadUnsafe(ref dyRow0, o);
-                            dot00 = Vector512.FusedMultiplyAdd(wv0, dy0, dot00);
-                            dot01 = Vector512.FusedMultiplyAdd(wv1, dy0, dot01);
-                        }
-                        Unsafe.Add(ref dxs, t * In + 4) += Vector512.Sum(dot00) + Linear6x18StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + 5) += Vector512.Sum(dot01) + Linear6x18StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
-                    }
-                }
-                return;
-            }
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // A tile of W's rows stays in L1 while every step's dy passes over it.
-                // Weight rows 0..3.
-                {
-                    nuint t = 0;
-                    for (; t + 2 <= steps; t += 2)
-                    {
-                        ref float row0 = ref Unsafe.Add(ref w, 0 * Out);
-                        ref float row1 = ref Unsafe.Add(ref w, 1 * Out);
-                        ref float row2 = ref Unsafe.Add(ref w, 2 * Out);
-                        ref float row3 = ref Unsafe.Add(ref w, 3 * Out);
-                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
-                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
-                        Vector256<float> dot00 = Vector256<float>.Zero;
-                        Vector256<float> dot01 = Vector256<float>.Zero;
-                        Vector256<float> dot02 = Vector256<float>.Zero;
-                        Vector256<float> dot03 = Vector256<float>.Zero;
-                        Vector256<float> dot10 = Vector256<float>.Zero;
-                        Vector256<float> dot11 = Vector256<float>.Zero;
-                        Vector256<float> dot12 = Vector256<float>.Zero;
-                        Vector256<float> dot13 = Vector256<float>.Zero;
-                        for (nuint o = 0; o < 16; o += 8)
-                        {
-                            Vector256<float> wv0 = Vector256.LoadUnsafe(ref row0, o);
-                            Vector256<float> wv1 = Vector256.LoadUnsafe(ref row1, o);
-                            Vector256<float> wv2 = Vector256.LoadUnsafe(ref row2, o);
-                            Vector256<float> wv3 = Vector256.LoadUnsafe(ref row3, o);
-                            Vector256<float> dy0 = Vector256.LoadUnsafe(ref dyRow0, o);
-                            dot00 = Vector256.FusedMultiplyAdd(wv0, dy0, dot00);
-                            dot01 = Vector256.FusedMultiplyAdd(wv1, dy0, dot01);
-                            dot02 = Vector256.FusedMultiplyAdd(wv2, dy0, dot02);
-                            dot03 = Vector256.FusedMultiplyAdd(wv3, dy0, dot03);
-                            Vector256<float> dy1 = Vector256.LoadUnsafe(ref dyRow1, o);
-                            dot10 = Vector256.FusedMultiplyAdd(wv0, dy1, dot10);
-                            dot11 = Vector256.FusedMultiplyAdd(wv1, dy1, dot11);
-                            dot12 = Vector256.FusedMultiplyAdd(wv2, dy1, dot12);
-                            dot13 = Vector256.FusedMultiplyAdd(wv3, dy1, dot13);
-                        }
-                        Unsafe.Add(ref dxs, t * In) += Vector256.Sum(dot00) + Linear6x18StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + 1) += Vector256.Sum(dot01) + Linear6x18StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + 2) += Vector256.Sum(dot02) + Linear6x18StepsInputBackwardColumns(ref row2, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + 3) += Vector256.Sum(dot03) + Linear6x18StepsInputBackwardColumns(ref row3, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, (t + 1) * In) += Vector256.Sum(dot10) + Linear6x18StepsInputBackwardColumns(ref row0, ref dyRow1, 16);
-                        Unsafe.Add(ref dxs, (t + 1) * In + 1) += Vector256.Sum(dot11) + Linear6x18StepsInputBackwardColumns(ref row1, ref dyRow1, 16);
-                        Unsafe.Add(ref dxs, (t + 1) * In + 2) += Vector256.Sum(dot12) + Linear6x18StepsInputBackwardColumns(ref row2, ref dyRow1, 16);
-                        Unsafe.Add(ref dxs, (t + 1) * In + 3) += Vector256.Sum(dot13) + Linear6x18StepsInputBackwardColumns(ref row3, ref dyRow1, 16);
-                    }
-                    for (; t < steps; t++)
-                    {
-                        ref float row0 = ref Unsafe.Add(ref w, 0 * Out);
-                        ref float row1 = ref Unsafe.Add(ref w, 1 * Out);
-                        ref float row2 = ref Unsafe.Add(ref w, 2 * Out);
-                        ref float row3 = ref Unsafe.Add(ref w, 3 * Out);
-                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
-                        Vector256<float> dot00 = Vector256<float>.Zero;
-                        Vector256<float> dot01 = Vector256<float>.Zero;
-                        Vector256<float> dot02 = Vector256<float>.Zero;
-                        Vector256<float> dot03 = Vector256<float>.Zero;
-                        for (nuint o = 0; o < 16; o += 8)
-                        {
-                            Vector256<float> wv0 = Vector256.LoadUnsafe(ref row0, o);
-                            Vector256<float> wv1 = Vector256.LoadUnsafe(ref row1, o);
-                            Vector256<float> wv2 = Vector256.LoadUnsafe(ref row2, o);
-                            Vector256<float> wv3 = Vector256.LoadUnsafe(ref row3, o);
-                            Vector256<float> dy0 = Vector256.LoadUnsafe(ref dyRow0, o);
-                            dot00 = Vector256.FusedMultiplyAdd(wv0, dy0, dot00);
-                            dot01 = Vector256.FusedMultiplyAdd(wv1, dy0, dot01);
-                            dot02 = Vector256.FusedMultiplyAdd(wv2, dy0, dot02);
-                            dot03 = Vector256.FusedMultiplyAdd(wv3, dy0, dot03);
-                        }
-                        Unsafe.Add(ref dxs, t * In) += Vector256.Sum(dot00) + Linear6x18StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + 1) += Vector256.Sum(dot01) + Linear6x18StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + 2) += Vector256.Sum(dot02) + Linear6x18StepsInputBackwardColumns(ref row2, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + 3) += Vector256.Sum(dot03) + Linear6x18StepsInputBackwardColumns(ref row3, ref dyRow0, 16);
-                    }
-                }
-                // Weight rows 4..5.
-                {
-                    nuint t = 0;
-                    for (; t + 2 <= steps; t += 2)
-                    {
-                        ref float row0 = ref Unsafe.Add(ref w, 4 * Out);
-                        ref float row1 = ref Unsafe.Add(ref w, 5 * Out);
-                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
-                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
-                        Vector256<float> dot00 = Vector256<float>.Zero;
-                        Vector256<float> dot01 = Vector256<float>.Zero;
-                        Vector256<float> dot10 = Vector256<float>.Zero;
-                        Vector256<float> dot11 = Vector256<float>.Zero;
-                        for (nuint o = 0; o < 16; o += 8)
-                        {
-                            Vector256<float> wv0 = Vector256.LoadUnsafe(ref row0, o);
-                            Vector256<float> wv1 = Vector256.LoadUnsafe(ref row1, o);
-                            Vector256<float> dy0 = Vector256.LoadUnsafe(ref dyRow0, o);
-                            dot00 = Vector256.FusedMultiplyAdd(wv0, dy0, dot00);
-                            dot01 = Vector256.FusedMultiplyAdd(wv1, dy0, dot01);
-                            Vector256<float> dy1 = Vector256.LoadUnsafe(ref dyRow1, o);
-                            dot10 = Vector256.FusedMultiplyAdd(wv0, dy1, dot10);
-                            dot11 = Vector256.FusedMultiplyAdd(wv1, dy1, dot11);
-                        }
-                        Unsafe.Add(ref dxs, t * In + 4) += Vector256.Sum(dot00) + Linear6x18StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + 5) += Vector256.Sum(dot01) + Linear6x18StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, (t + 1) * In + 4) += Vector256.Sum(dot10) + Linear6x18StepsInputBackwardColumns(ref row0, ref dyRow1, 16);
-                        Unsafe.Add(ref dxs, (t + 1) * In + 5) += Vector256.Sum(dot11) + Linear6x18StepsInputBackwardColumns(ref row1, ref dyRow1, 16);
-                    }
-                    for (; t < steps; t++)
-                    {
-                        ref float row0 = ref Unsafe.Add(ref w, 4 * Out);
-                        ref float row1 = ref Unsafe.Add(ref w, 5 * Out);
-                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
-                        Vector256<float> dot00 = Vector256<float>.Zero;
-                        Vector256<float> dot01 = Vector256<float>.Zero;
-                        for (nuint o = 0; o < 16; o += 8)
-                        {
-                            Vector256<float> wv0 = Vector256.LoadUnsafe(ref row0, o);
-                            Vector256<float> wv1 = Vector256.LoadUnsafe(ref row1, o);
-                            Vector256<float> dy0 = Vector256.LoadUnsafe(ref dyRow0, o);
-                            dot00 = Vector256.FusedMultiplyAdd(wv0, dy0, dot00);
-                            dot01 = Vector256.FusedMultiplyAdd(wv1, dy0, dot01);
-                        }
-                        Unsafe.Add(ref dxs, t * In + 4) += Vector256.Sum(dot00) + Linear6x18StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + 5) += Vector256.Sum(dot01) + Linear6x18StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
-                    }
-                }
-                return;
-            }
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // A tile of W's rows stays in L1 while every step's dy passes over it.
-                // Weight rows 0..3.
-                {
-                    nuint t = 0;
-                    for (; t + 2 <= steps; t += 2)
-                    {
-                        ref float row0 = ref Unsafe.Add(ref w, 0 * Out);
-                        ref float row1 = ref Unsafe.Add(ref w, 1 * Out);
-                        ref float row2 = ref Unsafe.Add(ref w, 2 * Out);
-                        ref float row3 = ref Unsafe.Add(ref w, 3 * Out);
-                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
-                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
-                        Vector128<float> dot00 = Vector128<float>.Zero;
-                        Vector128<float> dot01 = Vector128<float>.Zero;
-                        Vector128<float> dot02 = Vector128<float>.Zero;
-                        Vector128<float> dot03 = Vector128<float>.Zero;
-                        Vector128<float> dot10 = Vector128<float>.Zero;
-                        Vector128<float> dot11 = Vector128<float>.Zero;
-                        Vector128<float> dot12 = Vector128<float>.Zero;
-                        Vector128<float> dot13 = Vector128<float>.Zero;
-                        for (nuint o = 0; o < 16; o += 4)
-                        {
-                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row0, o);
-                            Vector128<float> wv1 = Vector128.LoadUnsafe(ref row1, o);
-                            Vector128<float> wv2 = Vector128.LoadUnsafe(ref row2, o);
-                            Vector128<float> wv3 = Vector128.LoadUnsafe(ref row3, o);
-                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow0, o);
-                            dot00 = Vector128.FusedMultiplyAdd(wv0, dy0, dot00);
-                            dot01 = Vector128.FusedMultiplyAdd(wv1, dy0, dot01);
-                            dot02 = Vector128.FusedMultiplyAdd(wv2, dy0, dot02);
-                            dot03 = Vector128.FusedMultiplyAdd(wv3, dy0, dot03);
-                            Vector128<float> dy1 = Vector128.LoadUnsafe(ref dyRow1, o);
-                            dot10 = Vector128.FusedMultiplyAdd(wv0, dy1, dot10);
-                            dot11 = Vector128.FusedMultiplyAdd(wv1, dy1, dot11);
-                            dot12 = Vector128.FusedMultiplyAdd(wv2, dy1, dot12);
-                            dot13 = Vector128.FusedMultiplyAdd(wv3, dy1, dot13);
-                        }
-                        Unsafe.Add(ref dxs, t * In) += Vector128.Sum(dot00) + Linear6x18StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + 1) += Vector128.Sum(dot01) + Linear6x18StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + 2) += Vector128.Sum(dot02) + Linear6x18StepsInputBackwardColumns(ref row2, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + 3) += Vector128.Sum(dot03) + Linear6x18StepsInputBackwardColumns(ref row3, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, (t + 1) * In) += Vector128.Sum(dot10) + Linear6x18StepsInputBackwardColumns(ref row0, ref dyRow1, 16);
-                        Unsafe.Add(ref dxs, (t + 1) * In + 1) += Vector128.Sum(dot11) + Linear6x18StepsInputBackwardColumns(ref row1, ref dyRow1, 16);
-                        Unsafe.Add(ref dxs, (t + 1) * In + 2) += Vector128.Sum(dot12) + Linear6x18StepsInputBackwardColumns(ref row2, ref dyRow1, 16);
-                        Unsafe.Add(ref dxs, (t + 1) * In + 3) += Vector128.Sum(dot13) + Linear6x18StepsInputBackwardColumns(ref row3, ref dyRow1, 16);
-                    }
-                    for (; t < steps; t++)
-                    {
-                        ref float row0 = ref Unsafe.Add(ref w, 0 * Out);
-                        ref float row1 = ref Unsafe.Add(ref w, 1 * Out);
-                        ref float row2 = ref Unsafe.Add(ref w, 2 * Out);
-                        ref float row3 = ref Unsafe.Add(ref w, 3 * Out);
-                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
-                        Vector128<float> dot00 = Vector128<float>.Zero;
-                        Vector128<float> dot01 = Vector128<float>.Zero;
-                        Vector128<float> dot02 = Vector128<float>.Zero;
-                        Vector128<float> dot03 = Vector128<float>.Zero;
-                        for (nuint o = 0; o < 16; o += 4)
-                        {
-                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row0, o);
-                            Vector128<float> wv1 = Vector128.LoadUnsafe(ref row1, o);
-                            Vector128<float> wv2 = Vector128.LoadUnsafe(ref row2, o);
-                            Vector128<float> wv3 = Vector128.LoadUnsafe(ref row3, o);
-                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow0, o);
-                            dot00 = Vector128.FusedMultiplyAdd(wv0, dy0, dot00);
-                            dot01 = Vector128.FusedMultiplyAdd(wv1, dy0, dot01);
-                            dot02 = Vector128.FusedMultiplyAdd(wv2, dy0, dot02);
-                            dot03 = Vector128.FusedMultiplyAdd(wv3, dy0, dot03);
-                        }
-                        Unsafe.Add(ref dxs, t * In) += Vector128.Sum(dot00) + Linear6x18StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + 1) += Vector128.Sum(dot01) + Linear6x18StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + 2) += Vector128.Sum(dot02) + Linear6x18StepsInputBackwardColumns(ref row2, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + 3) += Vector128.Sum(dot03) + Linear6x18StepsInputBackwardColumns(ref row3, ref dyRow0, 16);
-                    }
-                }
-                // Weight rows 4..5.
-                {
-                    nuint t = 0;
-                    for (; t + 2 <= steps; t += 2)
-                    {
-                        ref float row0 = ref Unsafe.Add(ref w, 4 * Out);
-                        ref float row1 = ref Unsafe.Add(ref w, 5 * Out);
-                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
-                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
-                        Vector128<float> dot00 = Vector128<float>.Zero;
-                        Vector128<float> dot01 = Vector128<float>.Zero;
-                        Vector128<float> dot10 = Vector128<float>.Zero;
-                        Vector128<float> dot11 = Vector128<float>.Zero;
-                        for (nuint o = 0; o < 16; o += 4)
-                        {
-                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row0, o);
-                            Vector128<float> wv1 = Vector128.LoadUnsafe(ref row1, o);
-                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow0, o);
-                            dot00 = Vector128.FusedMultiplyAdd(wv0, dy0, dot00);
-                            dot01 = Vector128.FusedMultiplyAdd(wv1, dy0, dot01);
-                            Vector128<float> dy1 = Vector128.LoadUnsafe(ref dyRow1, o);
-                            dot10 = Vector128.FusedMultiplyAdd(wv0, dy1, dot10);
-                            dot11 = Vector128.FusedMultiplyAdd(wv1, dy1, dot11);
-                        }
-                        Unsafe.Add(ref dxs, t * In + 4) += Vector128.Sum(dot00) + Linear6x18StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + 5) += Vector128.Sum(dot01) + Linear6x18StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, (t + 1) * In + 4) += Vector128.Sum(dot10) + Linear6x18StepsInputBackwardColumns(ref row0, ref dyRow1, 16);
-                        Unsafe.Add(ref dxs, (t + 1) * In + 5) += Vector128.Sum(dot11) + Linear6x18StepsInputBackwardColumns(ref row1, ref dyRow1, 16);
-                    }
-                    for (; t < steps; t++)
-                    {
-                        ref float row0 = ref Unsafe.Add(ref w, 4 * Out);
-                        ref float row1 = ref Unsafe.Add(ref w, 5 * Out);
-                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
-                        Vector128<float> dot00 = Vector128<float>.Zero;
-                        Vector128<float> dot01 = Vector128<float>.Zero;
-                        for (nuint o = 0; o < 16; o += 4)
-                        {
-                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row0, o);
-                            Vector128<float> wv1 = Vector128.LoadUnsafe(ref row1, o);
-                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow0, o);
-                            dot00 = Vector128.FusedMultiplyAdd(wv0, dy0, dot00);
-                            dot01 = Vector128.FusedMultiplyAdd(wv1, dy0, dot01);
-                        }
-                        Unsafe.Add(ref dxs, t * In + 4) += Vector128.Sum(dot00) + Linear6x18StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + 5) += Vector128.Sum(dot01) + Linear6x18StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
-                    }
-                }
-                return;
-            }
-            // No SIMD.
-            for (nuint t = 0; t < steps; t++)
-            {
-                for (nuint j = 0; j < In; j++)
-                {
-                    Unsafe.Add(ref dxs, t * In + j) += Linear6x18StepsInputBackwardColumns(ref Unsafe.Add(ref w, j * Out), ref Unsafe.Add(ref dys, t * Out), 0);
-                }
-            }
-        }
-
-        /// <summary>Columns <paramref name="start"/>..17 of one dot product of <see cref="Linear6x18StepsInputBackward"/>: Σ_o W[j, o] dy[o].</summary>
-        private static float Linear6x18StepsInputBackwardColumns(ref float row, ref float dyRow, nuint start)
-        {
-            const int Out = 18;
-            float dot = 0f;
-            for (nuint o = start; o < Out; o++)
-            {
-                dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref row, o), Unsafe.Add(ref dyRow, o), dot);
-            }
-            return dot;
-        }
-
-        /// <summary>Weight gradients of <see cref="Linear11x18"/> over the <paramref name="rows"/> steps of x and dy: dW += Σ_t x_t dy_t^T, db += Σ_t dy_t, summed in step order. One pass over dW.</summary>
+        /// <summary>Weight gradients of <c>Linear11x18</c> over the <paramref name="rows"/> steps of x and dy: dW += Σ_t x_t dy_t^T, db += Σ_t dy_t, summed in step order. One pass over dW.</summary>
         public static void Linear11x18StepsWeightBackward(Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int rows)
         {
             const int In = 11, Out = 18;
@@ -2566,504 +2240,376 @@ partial class TinyBFloat16
             }
         }
 
-        /// <summary>Input gradients of <see cref="Linear11x18"/> for each of the <paramref name="rows"/> steps of dy: dx_t += W^T dy_t.</summary>
-        public static void Linear11x18StepsInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx, int rows)
+        /// <summary>Input gradient of <see cref="Linear6x18"/> at one step: dx += W^T dy, each dx_j the dot product of W's row j with dy.</summary>
+        public static void Linear6x18StepInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx)
         {
-            const int In = 11, Out = 18;
-            nuint steps = (nuint)rows;
+            const int In = 6, Out = 18;
             ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));
-            ref float dys = ref MemoryMarshal.GetReference(dy.Slice(0, rows * Out));
-            ref float dxs = ref MemoryMarshal.GetReference(dx.Slice(0, rows * In));
+            ref float dys = ref MemoryMarshal.GetReference(dy.Slice(0, Out));
+            ref float dxs = ref MemoryMarshal.GetReference(dx.Slice(0, In));
             if (Vector512.IsHardwareAccelerated)
             {
-                // A tile of W's rows stays in L1 while every step's dy passes over it.
-                for (nuint j = 0; j < 8; j += 4)
+                // Weight rows 0..5.
                 {
-                    nuint t = 0;
-                    for (; t + 4 <= steps; t += 4)
+                    ref float row0 = ref Unsafe.Add(ref w, 0);
+                    ref float row1 = ref Unsafe.Add(ref row0, Out);
+                    ref float row2 = ref Unsafe.Add(ref row0, 2 * Out);
+                    ref float row3 = ref Unsafe.Add(ref row0, 3 * Out);
+                    ref float row4 = ref Unsafe.Add(ref row0, 4 * Out);
+                    ref float row5 = ref Unsafe.Add(ref row0, 5 * Out);
+                    ref float dxRow = ref Unsafe.Add(ref dxs, 0);
+                    Vector512<float> dot0 = Vector512<float>.Zero;
+                    Vector512<float> dot1 = Vector512<float>.Zero;
+                    Vector512<float> dot2 = Vector512<float>.Zero;
+                    Vector512<float> dot3 = Vector512<float>.Zero;
+                    Vector512<float> dot4 = Vector512<float>.Zero;
+                    Vector512<float> dot5 = Vector512<float>.Zero;
+                    for (nuint o = 0; o < 16; o += 16)
                     {
-                        ref float row0 = ref Unsafe.Add(ref w, j * Out);
-                        ref float row1 = ref Unsafe.Add(ref w, (j + 1) * Out);
-                        ref float row2 = ref Unsafe.Add(ref w, (j + 2) * Out);
-                        ref float row3 = ref Unsafe.Add(ref w, (j + 3) * Out);
-                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
-                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
-                        ref float dyRow2 = ref Unsafe.Add(ref dys, (t + 2) * Out);
-                        ref float dyRow3 = ref Unsafe.Add(ref dys, (t + 3) * Out);
-                        Vector512<float> dot00 = Vector512<float>.Zero;
-                        Vector512<float> dot01 = Vector512<float>.Zero;
-                        Vector512<float> dot02 = Vector512<float>.Zero;
-                        Vector512<float> dot03 = Vector512<float>.Zero;
-                        Vector512<float> dot10 = Vector512<float>.Zero;
-                        Vector512<float> dot11 = Vector512<float>.Zero;
-                        Vector512<float> dot12 = Vector512<float>.Zero;
-                        Vector512<float> dot13 = Vector512<float>.Zero;
-                        Vector512<float> dot20 = Vector512<float>.Zero;
-                        Vector512<float> dot21 = Vector512<float>.Zero;
-                        Vector512<float> dot22 = Vector512<float>.Zero;
-                        Vector512<float> dot23 = Vector512<float>.Zero;
-                        Vector512<float> dot30 = Vector512<float>.Zero;
-                        Vector512<float> dot31 = Vector512<float>.Zero;
-                        Vector512<float> dot32 = Vector512<float>.Zero;
-                        Vector512<float> dot33 = Vector512<float>.Zero;
-                        for (nuint o = 0; o < 16; o += 16)
-                        {
-                            Vector512<float> wv0 = Vector512.LoadUnsafe(ref row0, o);
-                            Vector512<float> wv1 = Vector512.LoadUnsafe(ref row1, o);
-                            Vector512<float> wv2 = Vector512.LoadUnsafe(ref row2, o);
-                            Vector512<float> wv3 = Vector512.LoadUnsafe(ref row3, o);
-                            Vector512<float> dy0 = Vector512.LoadUnsafe(ref dyRow0, o);
-                            dot00 = Vector512.FusedMultiplyAdd(wv0, dy0, dot00);
-                            dot01 = Vector512.FusedMultiplyAdd(wv1, dy0, dot01);
-                            dot02 = Vector512.FusedMultiplyAdd(wv2, dy0, dot02);
-                            dot03 = Vector512.FusedMultiplyAdd(wv3, dy0, dot03);
-                            Vector512<float> dy1 = Vector512.LoadUnsafe(ref dyRow1, o);
-                            dot10 = Vector512.FusedMultiplyAdd(wv0, dy1, dot10);
-                            dot11 = Vector512.FusedMultiplyAdd(wv1, dy1, dot11);
-                            dot12 = Vector512.FusedMultiplyAdd(wv2, dy1, dot12);
-                            dot13 = Vector512.FusedMultiplyAdd(wv3, dy1, dot13);
-                            Vector512<float> dy2 = Vector512.LoadUnsafe(ref dyRow2, o);
-                            dot20 = Vector512.FusedMultiplyAdd(wv0, dy2, dot20);
-                            dot21 = Vector512.FusedMultiplyAdd(wv1, dy2, dot21);
-                            dot22 = Vector512.FusedMultiplyAdd(wv2, dy2, dot22);
-                            dot23 = Vector512.FusedMultiplyAdd(wv3, dy2, dot23);
-                            Vector512<float> dy3 = Vector512.LoadUnsafe(ref dyRow3, o);
-                            dot30 = Vector512.FusedMultiplyAdd(wv0, dy3, dot30);
-                            dot31 = Vector512.FusedMultiplyAdd(wv1, dy3, dot31);
-                            dot32 = Vector512.FusedMultiplyAdd(wv2, dy3, dot32);
-                            dot33 = Vector512.FusedMultiplyAdd(wv3, dy3, dot33);
-                        }
-                        Unsafe.Add(ref dxs, t * In + j) += Vector512.Sum(dot00) + Linear11x18StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + j + 1) += Vector512.Sum(dot01) + Linear11x18StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + j + 2) += Vector512.Sum(dot02) + Linear11x18StepsInputBackwardColumns(ref row2, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + j + 3) += Vector512.Sum(dot03) + Linear11x18StepsInputBackwardColumns(ref row3, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, (t + 1) * In + j) += Vector512.Sum(dot10) + Linear11x18StepsInputBackwardColumns(ref row0, ref dyRow1, 16);
-                        Unsafe.Add(ref dxs, (t + 1) * In + j + 1) += Vector512.Sum(dot11) + Linear11x18StepsInputBackwardColumns(ref row1, ref dyRow1, 16);
-                        Unsafe.Add(ref dxs, (t + 1) * In + j + 2) += Vector512.Sum(dot12) + Linear11x18StepsInputBackwardColumns(ref row2, ref dyRow1, 16);
-                        Unsafe.Add(ref dxs, (t + 1) * In + j + 3) += Vector512.Sum(dot13) + Linear11x18StepsInputBackwardColumns(ref row3, ref dyRow1, 16);
-                        Unsafe.Add(ref dxs, (t + 2) * In + j) += Vector512.Sum(dot20) + Linear11x18StepsInputBackwardColumns(ref row0, ref dyRow2, 16);
-                        Unsafe.Add(ref dxs, (t + 2) * In + j + 1) += Vector512.Sum(dot21) + Linear11x18StepsInputBackwardColumns(ref row1, ref dyRow2, 16);
-                        Unsafe.Add(ref dxs, (t + 2) * In + j + 2) += Vector512.Sum(dot22) + Linear11x18StepsInputBackwardColumns(ref row2, ref dyRow2, 16);
-                        Unsafe.Add(ref dxs, (t + 2) * In + j + 3) += Vector512.Sum(dot23) + Linear11x18StepsInputBackwardColumns(ref row3, ref dyRow2, 16);
-                        Unsafe.Add(ref dxs, (t + 3) * In + j) += Vector512.Sum(dot30) + Linear11x18StepsInputBackwardColumns(ref row0, ref dyRow3, 16);
-                        Unsafe.Add(ref dxs, (t + 3) * In + j + 1) += Vector512.Sum(dot31) + Linear11x18StepsInputBackwardColumns(ref row1, ref dyRow3, 16);
-                        Unsafe.Add(ref dxs, (t + 3) * In + j + 2) += Vector512.Sum(dot32) + Linear11x18StepsInputBackwardColumns(ref row2, ref dyRow3, 16);
-                        Unsafe.Add(ref dxs, (t + 3) * In + j + 3) += Vector512.Sum(dot33) + Linear11x18StepsInputBackwardColumns(ref row3, ref dyRow3, 16);
+                        Vector512<float> d = Vector512.LoadUnsafe(ref dys, o);
+                        dot0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row0, o), d, dot0);
+                        dot1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row1, o), d, dot1);
+                        dot2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row2, o), d, dot2);
+                        dot3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row3, o), d, dot3);
+                        dot4 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row4, o), d, dot4);
+                        dot5 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row5, o), d, dot5);
                     }
-                    for (; t < steps; t++)
-                    {
-                        ref float row0 = ref Unsafe.Add(ref w, j * Out);
-                        ref float row1 = ref Unsafe.Add(ref w, (j + 1) * Out);
-                        ref float row2 = ref Unsafe.Add(ref w, (j + 2) * Out);
-                        ref float row3 = ref Unsafe.Add(ref w, (j + 3) * Out);
-                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
-                        Vector512<float> dot00 = Vector512<float>.Zero;
-                        Vector512<float> dot01 = Vector512<float>.Zero;
-                        Vector512<float> dot02 = Vector512<float>.Zero;
-                        Vector512<float> dot03 = Vector512<float>.Zero;
-                        for (nuint o = 0; o < 16; o += 16)
-                        {
-                            Vector512<float> wv0 = Vector512.LoadUnsafe(ref row0, o);
-                            Vector512<float> wv1 = Vector512.LoadUnsafe(ref row1, o);
-                            Vector512<float> wv2 = Vector512.LoadUnsafe(ref row2, o);
-                            Vector512<float> wv3 = Vector512.LoadUnsafe(ref row3, o);
-                            Vector512<float> dy0 = Vector512.LoadUnsafe(ref dyRow0, o);
-                            dot00 = Vector512.FusedMultiplyAdd(wv0, dy0, dot00);
-                            dot01 = Vector512.FusedMultiplyAdd(wv1, dy0, dot01);
-                            dot02 = Vector512.FusedMultiplyAdd(wv2, dy0, dot02);
-                            dot03 = Vector512.FusedMultiplyAdd(wv3, dy0, dot03);
-                        }
-                        Unsafe.Add(ref dxs, t * In + j) += Vector512.Sum(dot00) + Linear11x18StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + j + 1) += Vector512.Sum(dot01) + Linear11x18StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + j + 2) += Vector512.Sum(dot02) + Linear11x18StepsInputBackwardColumns(ref row2, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + j + 3) += Vector512.Sum(dot03) + Linear11x18StepsInputBackwardColumns(ref row3, ref dyRow0, 16);
-                    }
-                }
-                // Weight rows 8..10.
-                {
-                    nuint t = 0;
-                    for (; t + 4 <= steps; t += 4)
-                    {
-                        ref float row0 = ref Unsafe.Add(ref w, 8 * Out);
-                        ref float row1 = ref Unsafe.Add(ref w, 9 * Out);
-                        ref float row2 = ref Unsafe.Add(ref w, 10 * Out);
-                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
-                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
-                        ref float dyRow2 = ref Unsafe.Add(ref dys, (t + 2) * Out);
-                        ref float dyRow3 = ref Unsafe.Add(ref dys, (t + 3) * Out);
-                        Vector512<float> dot00 = Vector512<float>.Zero;
-                        Vector512<float> dot01 = Vector512<float>.Zero;
-                        Vector512<float> dot02 = Vector512<float>.Zero;
-                        Vector512<float> dot10 = Vector512<float>.Zero;
-                        Vector512<float> dot11 = Vector512<float>.Zero;
-                        Vector512<float> dot12 = Vector512<float>.Zero;
-                        Vector512<float> dot20 = Vector512<float>.Zero;
-                        Vector512<float> dot21 = Vector512<float>.Zero;
-                        Vector512<float> dot22 = Vector512<float>.Zero;
-                        Vector512<float> dot30 = Vector512<float>.Zero;
-                        Vector512<float> dot31 = Vector512<float>.Zero;
-                        Vector512<float> dot32 = Vector512<float>.Zero;
-                        for (nuint o = 0; o < 16; o += 16)
-                        {
-                            Vector512<float> wv0 = Vector512.LoadUnsafe(ref row0, o);
-                            Vector512<float> wv1 = Vector512.LoadUnsafe(ref row1, o);
-                            Vector512<float> wv2 = Vector512.LoadUnsafe(ref row2, o);
-                            Vector512<float> dy0 = Vector512.LoadUnsafe(ref dyRow0, o);
-                            dot00 = Vector512.FusedMultiplyAdd(wv0, dy0, dot00);
-                            dot01 = Vector512.FusedMultiplyAdd(wv1, dy0, dot01);
-                            dot02 = Vector512.FusedMultiplyAdd(wv2, dy0, dot02);
-                            Vector512<float> dy1 = Vector512.LoadUnsafe(ref dyRow1, o);
-                            dot10 = Vector512.FusedMultiplyAdd(wv0, dy1, dot10);
-                            dot11 = Vector512.FusedMultiplyAdd(wv1, dy1, dot11);
-                            dot12 = Vector512.FusedMultiplyAdd(wv2, dy1, dot12);
-                            Vector512<float> dy2 = Vector512.LoadUnsafe(ref dyRow2, o);
-                            dot20 = Vector512.FusedMultiplyAdd(wv0, dy2, dot20);
-                            dot21 = Vector512.FusedMultiplyAdd(wv1, dy2, dot21);
-                            dot22 = Vector512.FusedMultiplyAdd(wv2, dy2, dot22);
-                            Vector512<float> dy3 = Vector512.LoadUnsafe(ref dyRow3, o);
-                            dot30 = Vector512.FusedMultiplyAdd(wv0, dy3, dot30);
-                            dot31 = Vector512.FusedMultiplyAdd(wv1, dy3, dot31);
-                            dot32 = Vector512.FusedMultiplyAdd(wv2, dy3, dot32);
-                        }
-                        Unsafe.Add(ref dxs, t * In + 8) += Vector512.Sum(dot00) + Linear11x18StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + 9) += Vector512.Sum(dot01) + Linear11x18StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + 10) += Vector512.Sum(dot02) + Linear11x18StepsInputBackwardColumns(ref row2, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, (t + 1) * In + 8) += Vector512.Sum(dot10) + Linear11x18StepsInputBackwardColumns(ref row0, ref dyRow1, 16);
-                        Unsafe.Add(ref dxs, (t + 1) * In + 9) += Vector512.Sum(dot11) + Linear11x18StepsInputBackwardColumns(ref row1, ref dyRow1, 16);
-                        Unsafe.Add(ref dxs, (t + 1) * In + 10) += Vector512.Sum(dot12) + Linear11x18StepsInputBackwardColumns(ref row2, ref dyRow1, 16);
-                        Unsafe.Add(ref dxs, (t + 2) * In + 8) += Vector512.Sum(dot20) + Linear11x18StepsInputBackwardColumns(ref row0, ref dyRow2, 16);
-                        Unsafe.Add(ref dxs, (t + 2) * In + 9) += Vector512.Sum(dot21) + Linear11x18StepsInputBackwardColumns(ref row1, ref dyRow2, 16);
-                        Unsafe.Add(ref dxs, (t + 2) * In + 10) += Vector512.Sum(dot22) + Linear11x18StepsInputBackwardColumns(ref row2, ref dyRow2, 16);
-                        Unsafe.Add(ref dxs, (t + 3) * In + 8) += Vector512.Sum(dot30) + Linear11x18StepsInputBackwardColumns(ref row0, ref dyRow3, 16);
-                        Unsafe.Add(ref dxs, (t + 3) * In + 9) += Vector512.Sum(dot31) + Linear11x18StepsInputBackwardColumns(ref row1, ref dyRow3, 16);
-                        Unsafe.Add(ref dxs, (t + 3) * In + 10) += Vector512.Sum(dot32) + Linear11x18StepsInputBackwardColumns(ref row2, ref dyRow3, 16);
-                    }
-                    for (; t < steps; t++)
-                    {
-                        ref float row0 = ref Unsafe.Add(ref w, 8 * Out);
-                        ref float row1 = ref Unsafe.Add(ref w, 9 * Out);
-                        ref float row2 = ref Unsafe.Add(ref w, 10 * Out);
-                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
-                        Vector512<float> dot00 = Vector512<float>.Zero;
-                        Vector512<float> dot01 = Vector512<float>.Zero;
-                        Vector512<float> dot02 = Vector512<float>.Zero;
-                        for (nuint o = 0; o < 16; o += 16)
-                        {
-                            Vector512<float> wv0 = Vector512.LoadUnsafe(ref row0, o);
-                            Vector512<float> wv1 = Vector512.LoadUnsafe(ref row1, o);
-                            Vector512<float> wv2 = Vector512.LoadUnsafe(ref row2, o);
-                            Vector512<float> dy0 = Vector512.LoadUnsafe(ref dyRow0, o);
-                            dot00 = Vector512.FusedMultiplyAdd(wv0, dy0, dot00);
-                            dot01 = Vector512.FusedMultiplyAdd(wv1, dy0, dot01);
-                            dot02 = Vector512.FusedMultiplyAdd(wv2, dy0, dot02);
-                        }
-                        Unsafe.Add(ref dxs, t * In + 8) += Vector512.Sum(dot00) + Linear11x18StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + 9) += Vector512.Sum(dot01) + Linear11x18StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + 10) += Vector512.Sum(dot02) + Linear11x18StepsInputBackwardColumns(ref row2, ref dyRow0, 16);
-                    }
+                    Unsafe.Add(ref dxRow, 0) += Vector512.Sum(dot0) + Linear6x18StepInputBackwardColumns(ref row0, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 1) += Vector512.Sum(dot1) + Linear6x18StepInputBackwardColumns(ref row1, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 2) += Vector512.Sum(dot2) + Linear6x18StepInputBackwardColumns(ref row2, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 3) += Vector512.Sum(dot3) + Linear6x18StepInputBackwardColumns(ref row3, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 4) += Vector512.Sum(dot4) + Linear6x18StepInputBackwardColumns(ref row4, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 5) += Vector512.Sum(dot5) + Linear6x18StepInputBackwardColumns(ref row5, ref dys, 16);
                 }
                 return;
             }
             if (Vector256.IsHardwareAccelerated)
             {
-                // A tile of W's rows stays in L1 while every step's dy passes over it.
-                for (nuint j = 0; j < 8; j += 4)
+                // Weight rows 0..5.
                 {
-                    nuint t = 0;
-                    for (; t + 2 <= steps; t += 2)
+                    ref float row0 = ref Unsafe.Add(ref w, 0);
+                    ref float row1 = ref Unsafe.Add(ref row0, Out);
+                    ref float row2 = ref Unsafe.Add(ref row0, 2 * Out);
+                    ref float row3 = ref Unsafe.Add(ref row0, 3 * Out);
+                    ref float row4 = ref Unsafe.Add(ref row0, 4 * Out);
+                    ref float row5 = ref Unsafe.Add(ref row0, 5 * Out);
+                    ref float dxRow = ref Unsafe.Add(ref dxs, 0);
+                    Vector256<float> dot0 = Vector256<float>.Zero;
+                    Vector256<float> dot1 = Vector256<float>.Zero;
+                    Vector256<float> dot2 = Vector256<float>.Zero;
+                    Vector256<float> dot3 = Vector256<float>.Zero;
+                    Vector256<float> dot4 = Vector256<float>.Zero;
+                    Vector256<float> dot5 = Vector256<float>.Zero;
+                    for (nuint o = 0; o < 16; o += 8)
                     {
-                        ref float row0 = ref Unsafe.Add(ref w, j * Out);
-                        ref float row1 = ref Unsafe.Add(ref w, (j + 1) * Out);
-                        ref float row2 = ref Unsafe.Add(ref w, (j + 2) * Out);
-                        ref float row3 = ref Unsafe.Add(ref w, (j + 3) * Out);
-                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
-                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
-                        Vector256<float> dot00 = Vector256<float>.Zero;
-                        Vector256<float> dot01 = Vector256<float>.Zero;
-                        Vector256<float> dot02 = Vector256<float>.Zero;
-                        Vector256<float> dot03 = Vector256<float>.Zero;
-                        Vector256<float> dot10 = Vector256<float>.Zero;
-                        Vector256<float> dot11 = Vector256<float>.Zero;
-                        Vector256<float> dot12 = Vector256<float>.Zero;
-                        Vector256<float> dot13 = Vector256<float>.Zero;
-                        for (nuint o = 0; o < 16; o += 8)
-                        {
-                            Vector256<float> wv0 = Vector256.LoadUnsafe(ref row0, o);
-                            Vector256<float> wv1 = Vector256.LoadUnsafe(ref row1, o);
-                            Vector256<float> wv2 = Vector256.LoadUnsafe(ref row2, o);
-                            Vector256<float> wv3 = Vector256.LoadUnsafe(ref row3, o);
-                            Vector256<float> dy0 = Vector256.LoadUnsafe(ref dyRow0, o);
-                            dot00 = Vector256.FusedMultiplyAdd(wv0, dy0, dot00);
-                            dot01 = Vector256.FusedMultiplyAdd(wv1, dy0, dot01);
-                            dot02 = Vector256.FusedMultiplyAdd(wv2, dy0, dot02);
-                            dot03 = Vector256.FusedMultiplyAdd(wv3, dy0, dot03);
-                            Vector256<float> dy1 = Vector256.LoadUnsafe(ref dyRow1, o);
-                            dot10 = Vector256.FusedMultiplyAdd(wv0, dy1, dot10);
-                            dot11 = Vector256.FusedMultiplyAdd(wv1, dy1, dot11);
-                            dot12 = Vector256.FusedMultiplyAdd(wv2, dy1, dot12);
-                            dot13 = Vector256.FusedMultiplyAdd(wv3, dy1, dot13);
-                        }
-                        Unsafe.Add(ref dxs, t * In + j) += Vector256.Sum(dot00) + Linear11x18StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + j + 1) += Vector256.Sum(dot01) + Linear11x18StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + j + 2) += Vector256.Sum(dot02) + Linear11x18StepsInputBackwardColumns(ref row2, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + j + 3) += Vector256.Sum(dot03) + Linear11x18StepsInputBackwardColumns(ref row3, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, (t + 1) * In + j) += Vector256.Sum(dot10) + Linear11x18StepsInputBackwardColumns(ref row0, ref dyRow1, 16);
-                        Unsafe.Add(ref dxs, (t + 1) * In + j + 1) += Vector256.Sum(dot11) + Linear11x18StepsInputBackwardColumns(ref row1, ref dyRow1, 16);
-                        Unsafe.Add(ref dxs, (t + 1) * In + j + 2) += Vector256.Sum(dot12) + Linear11x18StepsInputBackwardColumns(ref row2, ref dyRow1, 16);
-                        Unsafe.Add(ref dxs, (t + 1) * In + j + 3) += Vector256.Sum(dot13) + Linear11x18StepsInputBackwardColumns(ref row3, ref dyRow1, 16);
+                        Vector256<float> d = Vector256.LoadUnsafe(ref dys, o);
+                        dot0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row0, o), d, dot0);
+                        dot1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row1, o), d, dot1);
+                        dot2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row2, o), d, dot2);
+                        dot3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row3, o), d, dot3);
+                        dot4 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row4, o), d, dot4);
+                        dot5 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row5, o), d, dot5);
                     }
-                    for (; t < steps; t++)
-                    {
-                        ref float row0 = ref Unsafe.Add(ref w, j * Out);
-                        ref float row1 = ref Unsafe.Add(ref w, (j + 1) * Out);
-                        ref float row2 = ref Unsafe.Add(ref w, (j + 2) * Out);
-                        ref float row3 = ref Unsafe.Add(ref w, (j + 3) * Out);
-                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
-                        Vector256<float> dot00 = Vector256<float>.Zero;
-                        Vector256<float> dot01 = Vector256<float>.Zero;
-                        Vector256<float> dot02 = Vector256<float>.Zero;
-                        Vector256<float> dot03 = Vector256<float>.Zero;
-                        for (nuint o = 0; o < 16; o += 8)
-                        {
-                            Vector256<float> wv0 = Vector256.LoadUnsafe(ref row0, o);
-                            Vector256<float> wv1 = Vector256.LoadUnsafe(ref row1, o);
-                            Vector256<float> wv2 = Vector256.LoadUnsafe(ref row2, o);
-                            Vector256<float> wv3 = Vector256.LoadUnsafe(ref row3, o);
-                            Vector256<float> dy0 = Vector256.LoadUnsafe(ref dyRow0, o);
-                            dot00 = Vector256.FusedMultiplyAdd(wv0, dy0, dot00);
-                            dot01 = Vector256.FusedMultiplyAdd(wv1, dy0, dot01);
-                            dot02 = Vector256.FusedMultiplyAdd(wv2, dy0, dot02);
-                            dot03 = Vector256.FusedMultiplyAdd(wv3, dy0, dot03);
-                        }
-                        Unsafe.Add(ref dxs, t * In + j) += Vector256.Sum(dot00) + Linear11x18StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + j + 1) += Vector256.Sum(dot01) + Linear11x18StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + j + 2) += Vector256.Sum(dot02) + Linear11x18StepsInputBackwardColumns(ref row2, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + j + 3) += Vector256.Sum(dot03) + Linear11x18StepsInputBackwardColumns(ref row3, ref dyRow0, 16);
-                    }
-                }
-                // Weight rows 8..10.
-                {
-                    nuint t = 0;
-                    for (; t + 2 <= steps; t += 2)
-                    {
-                        ref float row0 = ref Unsafe.Add(ref w, 8 * Out);
-                        ref float row1 = ref Unsafe.Add(ref w, 9 * Out);
-                        ref float row2 = ref Unsafe.Add(ref w, 10 * Out);
-                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
-                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
-                        Vector256<float> dot00 = Vector256<float>.Zero;
-                        Vector256<float> dot01 = Vector256<float>.Zero;
-                        Vector256<float> dot02 = Vector256<float>.Zero;
-                        Vector256<float> dot10 = Vector256<float>.Zero;
-                        Vector256<float> dot11 = Vector256<float>.Zero;
-                        Vector256<float> dot12 = Vector256<float>.Zero;
-                        for (nuint o = 0; o < 16; o += 8)
-                        {
-                            Vector256<float> wv0 = Vector256.LoadUnsafe(ref row0, o);
-                            Vector256<float> wv1 = Vector256.LoadUnsafe(ref row1, o);
-                            Vector256<float> wv2 = Vector256.LoadUnsafe(ref row2, o);
-                            Vector256<float> dy0 = Vector256.LoadUnsafe(ref dyRow0, o);
-                            dot00 = Vector256.FusedMultiplyAdd(wv0, dy0, dot00);
-                            dot01 = Vector256.FusedMultiplyAdd(wv1, dy0, dot01);
-                            dot02 = Vector256.FusedMultiplyAdd(wv2, dy0, dot02);
-                            Vector256<float> dy1 = Vector256.LoadUnsafe(ref dyRow1, o);
-                            dot10 = Vector256.FusedMultiplyAdd(wv0, dy1, dot10);
-                            dot11 = Vector256.FusedMultiplyAdd(wv1, dy1, dot11);
-                            dot12 = Vector256.FusedMultiplyAdd(wv2, dy1, dot12);
-                        }
-                        Unsafe.Add(ref dxs, t * In + 8) += Vector256.Sum(dot00) + Linear11x18StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + 9) += Vector256.Sum(dot01) + Linear11x18StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + 10) += Vector256.Sum(dot02) + Linear11x18StepsInputBackwardColumns(ref row2, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, (t + 1) * In + 8) += Vector256.Sum(dot10) + Linear11x18StepsInputBackwardColumns(ref row0, ref dyRow1, 16);
-                        Unsafe.Add(ref dxs, (t + 1) * In + 9) += Vector256.Sum(dot11) + Linear11x18StepsInputBackwardColumns(ref row1, ref dyRow1, 16);
-                        Unsafe.Add(ref dxs, (t + 1) * In + 10) += Vector256.Sum(dot12) + Linear11x18StepsInputBackwardColumns(ref row2, ref dyRow1, 16);
-                    }
-                    for (; t < steps; t++)
-                    {
-                        ref float row0 = ref Unsafe.Add(ref w, 8 * Out);
-                        ref float row1 = ref Unsafe.Add(ref w, 9 * Out);
-                        ref float row2 = ref Unsafe.Add(ref w, 10 * Out);
-                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
-                        Vector256<float> dot00 = Vector256<float>.Zero;
-                        Vector256<float> dot01 = Vector256<float>.Zero;
-                        Vector256<float> dot02 = Vector256<float>.Zero;
-                        for (nuint o = 0; o < 16; o += 8)
-                        {
-                            Vector256<float> wv0 = Vector256.LoadUnsafe(ref row0, o);
-                            Vector256<float> wv1 = Vector256.LoadUnsafe(ref row1, o);
-                            Vector256<float> wv2 = Vector256.LoadUnsafe(ref row2, o);
-                            Vector256<float> dy0 = Vector256.LoadUnsafe(ref dyRow0, o);
-                            dot00 = Vector256.FusedMultiplyAdd(wv0, dy0, dot00);
-                            dot01 = Vector256.FusedMultiplyAdd(wv1, dy0, dot01);
-                            dot02 = Vector256.FusedMultiplyAdd(wv2, dy0, dot02);
-                        }
-                        Unsafe.Add(ref dxs, t * In + 8) += Vector256.Sum(dot00) + Linear11x18StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + 9) += Vector256.Sum(dot01) + Linear11x18StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + 10) += Vector256.Sum(dot02) + Linear11x18StepsInputBackwardColumns(ref row2, ref dyRow0, 16);
-                    }
+                    Unsafe.Add(ref dxRow, 0) += Vector256.Sum(dot0) + Linear6x18StepInputBackwardColumns(ref row0, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 1) += Vector256.Sum(dot1) + Linear6x18StepInputBackwardColumns(ref row1, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 2) += Vector256.Sum(dot2) + Linear6x18StepInputBackwardColumns(ref row2, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 3) += Vector256.Sum(dot3) + Linear6x18StepInputBackwardColumns(ref row3, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 4) += Vector256.Sum(dot4) + Linear6x18StepInputBackwardColumns(ref row4, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 5) += Vector256.Sum(dot5) + Linear6x18StepInputBackwardColumns(ref row5, ref dys, 16);
                 }
                 return;
             }
             if (Vector128.IsHardwareAccelerated)
             {
-                // A tile of W's rows stays in L1 while every step's dy passes over it.
-                for (nuint j = 0; j < 8; j += 4)
+                // Weight rows 0..5.
                 {
-                    nuint t = 0;
-                    for (; t + 2 <= steps; t += 2)
+                    ref float row0 = ref Unsafe.Add(ref w, 0);
+                    ref float row1 = ref Unsafe.Add(ref row0, Out);
+                    ref float row2 = ref Unsafe.Add(ref row0, 2 * Out);
+                    ref float row3 = ref Unsafe.Add(ref row0, 3 * Out);
+                    ref float row4 = ref Unsafe.Add(ref row0, 4 * Out);
+                    ref float row5 = ref Unsafe.Add(ref row0, 5 * Out);
+                    ref float dxRow = ref Unsafe.Add(ref dxs, 0);
+                    Vector128<float> dot0 = Vector128<float>.Zero;
+                    Vector128<float> dot1 = Vector128<float>.Zero;
+                    Vector128<float> dot2 = Vector128<float>.Zero;
+                    Vector128<float> dot3 = Vector128<float>.Zero;
+                    Vector128<float> dot4 = Vector128<float>.Zero;
+                    Vector128<float> dot5 = Vector128<float>.Zero;
+                    for (nuint o = 0; o < 16; o += 4)
                     {
-                        ref float row0 = ref Unsafe.Add(ref w, j * Out);
-                        ref float row1 = ref Unsafe.Add(ref w, (j + 1) * Out);
-                        ref float row2 = ref Unsafe.Add(ref w, (j + 2) * Out);
-                        ref float row3 = ref Unsafe.Add(ref w, (j + 3) * Out);
-                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
-                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
-                        Vector128<float> dot00 = Vector128<float>.Zero;
-                        Vector128<float> dot01 = Vector128<float>.Zero;
-                        Vector128<float> dot02 = Vector128<float>.Zero;
-                        Vector128<float> dot03 = Vector128<float>.Zero;
-                        Vector128<float> dot10 = Vector128<float>.Zero;
-                        Vector128<float> dot11 = Vector128<float>.Zero;
-                        Vector128<float> dot12 = Vector128<float>.Zero;
-                        Vector128<float> dot13 = Vector128<float>.Zero;
-                        for (nuint o = 0; o < 16; o += 4)
-                        {
-                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row0, o);
-                            Vector128<float> wv1 = Vector128.LoadUnsafe(ref row1, o);
-                            Vector128<float> wv2 = Vector128.LoadUnsafe(ref row2, o);
-                            Vector128<float> wv3 = Vector128.LoadUnsafe(ref row3, o);
-                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow0, o);
-                            dot00 = Vector128.FusedMultiplyAdd(wv0, dy0, dot00);
-                            dot01 = Vector128.FusedMultiplyAdd(wv1, dy0, dot01);
-                            dot02 = Vector128.FusedMultiplyAdd(wv2, dy0, dot02);
-                            dot03 = Vector128.FusedMultiplyAdd(wv3, dy0, dot03);
-                            Vector128<float> dy1 = Vector128.LoadUnsafe(ref dyRow1, o);
-                            dot10 = Vector128.FusedMultiplyAdd(wv0, dy1, dot10);
-                            dot11 = Vector128.FusedMultiplyAdd(wv1, dy1, dot11);
-                            dot12 = Vector128.FusedMultiplyAdd(wv2, dy1, dot12);
-                            dot13 = Vector128.FusedMultiplyAdd(wv3, dy1, dot13);
-                        }
-                        Unsafe.Add(ref dxs, t * In + j) += Vector128.Sum(dot00) + Linear11x18StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + j + 1) += Vector128.Sum(dot01) + Linear11x18StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + j + 2) += Vector128.Sum(dot02) + Linear11x18StepsInputBackwardColumns(ref row2, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + j + 3) += Vector128.Sum(dot03) + Linear11x18StepsInputBackwardColumns(ref row3, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, (t + 1) * In + j) += Vector128.Sum(dot10) + Linear11x18StepsInputBackwardColumns(ref row0, ref dyRow1, 16);
-                        Unsafe.Add(ref dxs, (t + 1) * In + j + 1) += Vector128.Sum(dot11) + Linear11x18StepsInputBackwardColumns(ref row1, ref dyRow1, 16);
-                        Unsafe.Add(ref dxs, (t + 1) * In + j + 2) += Vector128.Sum(dot12) + Linear11x18StepsInputBackwardColumns(ref row2, ref dyRow1, 16);
-                        Unsafe.Add(ref dxs, (t + 1) * In + j + 3) += Vector128.Sum(dot13) + Linear11x18StepsInputBackwardColumns(ref row3, ref dyRow1, 16);
+                        Vector128<float> d = Vector128.LoadUnsafe(ref dys, o);
+                        dot0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row0, o), d, dot0);
+                        dot1 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row1, o), d, dot1);
+                        dot2 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row2, o), d, dot2);
+                        dot3 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row3, o), d, dot3);
+                        dot4 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row4, o), d, dot4);
+                        dot5 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row5, o), d, dot5);
                     }
-                    for (; t < steps; t++)
-                    {
-                        ref float row0 = ref Unsafe.Add(ref w, j * Out);
-                        ref float row1 = ref Unsafe.Add(ref w, (j + 1) * Out);
-                        ref float row2 = ref Unsafe.Add(ref w, (j + 2) * Out);
-                        ref float row3 = ref Unsafe.Add(ref w, (j + 3) * Out);
-                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
-                        Vector128<float> dot00 = Vector128<float>.Zero;
-                        Vector128<float> dot01 = Vector128<float>.Zero;
-                        Vector128<float> dot02 = Vector128<float>.Zero;
-                        Vector128<float> dot03 = Vector128<float>.Zero;
-                        for (nuint o = 0; o < 16; o += 4)
-                        {
-                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row0, o);
-                            Vector128<float> wv1 = Vector128.LoadUnsafe(ref row1, o);
-                            Vector128<float> wv2 = Vector128.LoadUnsafe(ref row2, o);
-                            Vector128<float> wv3 = Vector128.LoadUnsafe(ref row3, o);
-                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow0, o);
-                            dot00 = Vector128.FusedMultiplyAdd(wv0, dy0, dot00);
-                            dot01 = Vector128.FusedMultiplyAdd(wv1, dy0, dot01);
-                            dot02 = Vector128.FusedMultiplyAdd(wv2, dy0, dot02);
-                            dot03 = Vector128.FusedMultiplyAdd(wv3, dy0, dot03);
-                        }
-                        Unsafe.Add(ref dxs, t * In + j) += Vector128.Sum(dot00) + Linear11x18StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + j + 1) += Vector128.Sum(dot01) + Linear11x18StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + j + 2) += Vector128.Sum(dot02) + Linear11x18StepsInputBackwardColumns(ref row2, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + j + 3) += Vector128.Sum(dot03) + Linear11x18StepsInputBackwardColumns(ref row3, ref dyRow0, 16);
-                    }
-                }
-                // Weight rows 8..10.
-                {
-                    nuint t = 0;
-                    for (; t + 2 <= steps; t += 2)
-                    {
-                        ref float row0 = ref Unsafe.Add(ref w, 8 * Out);
-                        ref float row1 = ref Unsafe.Add(ref w, 9 * Out);
-                        ref float row2 = ref Unsafe.Add(ref w, 10 * Out);
-                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
-                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
-                        Vector128<float> dot00 = Vector128<float>.Zero;
-                        Vector128<float> dot01 = Vector128<float>.Zero;
-                        Vector128<float> dot02 = Vector128<float>.Zero;
-                        Vector128<float> dot10 = Vector128<float>.Zero;
-                        Vector128<float> dot11 = Vector128<float>.Zero;
-                        Vector128<float> dot12 = Vector128<float>.Zero;
-                        for (nuint o = 0; o < 16; o += 4)
-                        {
-                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row0, o);
-                            Vector128<float> wv1 = Vector128.LoadUnsafe(ref row1, o);
-                            Vector128<float> wv2 = Vector128.LoadUnsafe(ref row2, o);
-                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow0, o);
-                            dot00 = Vector128.FusedMultiplyAdd(wv0, dy0, dot00);
-                            dot01 = Vector128.FusedMultiplyAdd(wv1, dy0, dot01);
-                            dot02 = Vector128.FusedMultiplyAdd(wv2, dy0, dot02);
-                            Vector128<float> dy1 = Vector128.LoadUnsafe(ref dyRow1, o);
-                            dot10 = Vector128.FusedMultiplyAdd(wv0, dy1, dot10);
-                            dot11 = Vector128.FusedMultiplyAdd(wv1, dy1, dot11);
-                            dot12 = Vector128.FusedMultiplyAdd(wv2, dy1, dot12);
-                        }
-                        Unsafe.Add(ref dxs, t * In + 8) += Vector128.Sum(dot00) + Linear11x18StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + 9) += Vector128.Sum(dot01) + Linear11x18StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + 10) += Vector128.Sum(dot02) + Linear11x18StepsInputBackwardColumns(ref row2, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, (t + 1) * In + 8) += Vector128.Sum(dot10) + Linear11x18StepsInputBackwardColumns(ref row0, ref dyRow1, 16);
-                        Unsafe.Add(ref dxs, (t + 1) * In + 9) += Vector128.Sum(dot11) + Linear11x18StepsInputBackwardColumns(ref row1, ref dyRow1, 16);
-                        Unsafe.Add(ref dxs, (t + 1) * In + 10) += Vector128.Sum(dot12) + Linear11x18StepsInputBackwardColumns(ref row2, ref dyRow1, 16);
-                    }
-                    for (; t < steps; t++)
-                    {
-                        ref float row0 = ref Unsafe.Add(ref w, 8 * Out);
-                        ref float row1 = ref Unsafe.Add(ref w, 9 * Out);
-                        ref float row2 = ref Unsafe.Add(ref w, 10 * Out);
-                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
-                        Vector128<float> dot00 = Vector128<float>.Zero;
-                        Vector128<float> dot01 = Vector128<float>.Zero;
-                        Vector128<float> dot02 = Vector128<float>.Zero;
-                        for (nuint o = 0; o < 16; o += 4)
-                        {
-                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row0, o);
-                            Vector128<float> wv1 = Vector128.LoadUnsafe(ref row1, o);
-                            Vector128<float> wv2 = Vector128.LoadUnsafe(ref row2, o);
-                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow0, o);
-                            dot00 = Vector128.FusedMultiplyAdd(wv0, dy0, dot00);
-                            dot01 = Vector128.FusedMultiplyAdd(wv1, dy0, dot01);
-                            dot02 = Vector128.FusedMultiplyAdd(wv2, dy0, dot02);
-                        }
-                        Unsafe.Add(ref dxs, t * In + 8) += Vector128.Sum(dot00) + Linear11x18StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + 9) += Vector128.Sum(dot01) + Linear11x18StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
-                        Unsafe.Add(ref dxs, t * In + 10) += Vector128.Sum(dot02) + Linear11x18StepsInputBackwardColumns(ref row2, ref dyRow0, 16);
-                    }
+                    Unsafe.Add(ref dxRow, 0) += Vector128.Sum(dot0) + Linear6x18StepInputBackwardColumns(ref row0, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 1) += Vector128.Sum(dot1) + Linear6x18StepInputBackwardColumns(ref row1, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 2) += Vector128.Sum(dot2) + Linear6x18StepInputBackwardColumns(ref row2, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 3) += Vector128.Sum(dot3) + Linear6x18StepInputBackwardColumns(ref row3, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 4) += Vector128.Sum(dot4) + Linear6x18StepInputBackwardColumns(ref row4, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 5) += Vector128.Sum(dot5) + Linear6x18StepInputBackwardColumns(ref row5, ref dys, 16);
                 }
                 return;
             }
             // No SIMD.
-            for (nuint t = 0; t < steps; t++)
+            for (nuint j = 0; j < In; j++)
             {
-                for (nuint j = 0; j < In; j++)
-                {
-                    Unsafe.Add(ref dxs, t * In + j) += Linear11x18StepsInputBackwardColumns(ref Unsafe.Add(ref w, j * Out), ref Unsafe.Add(ref dys, t * Out), 0);
-                }
+                Unsafe.Add(ref dxs, j) += Linear6x18StepInputBackwardColumns(ref Unsafe.Add(ref w, j * Out), ref dys, 0);
             }
         }
 
-        /// <summary>Columns <paramref name="start"/>..17 of one dot product of <see cref="Linear11x18StepsInputBackward"/>: Σ_o W[j, o] dy[o].</summary>
-        private static float Linear11x18StepsInputBackwardColumns(ref float row, ref float dyRow, nuint start)
+        /// <summary>Columns <paramref name="start"/>..17 of one dot product of <see cref="Linear6x18StepInputBackward"/>: Σ_o W[j, o] dy[o].</summary>
+        private static float Linear6x18StepInputBackwardColumns(ref float row, ref float dys, nuint start)
         {
             const int Out = 18;
             float dot = 0f;
             for (nuint o = start; o < Out; o++)
             {
-                dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref row, o), Unsafe.Add(ref dyRow, o), dot);
+                dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref row, o), Unsafe.Add(ref dys, o), dot);
             }
             return dot;
+        }
+
+        /// <summary>Input gradient of <see cref="Linear11x18"/> at one step: dx += W^T dy, each dx_j the dot product of W's row j with dy.</summary>
+        public static void Linear11x18StepInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx)
+        {
+            const int In = 11, Out = 18;
+            ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));
+            ref float dys = ref MemoryMarshal.GetReference(dy.Slice(0, Out));
+            ref float dxs = ref MemoryMarshal.GetReference(dx.Slice(0, In));
+            if (Vector512.IsHardwareAccelerated)
+            {
+                for (nuint j = 0; j < 8; j += 8)
+                {
+                    ref float row0 = ref Unsafe.Add(ref w, j * Out);
+                    ref float row1 = ref Unsafe.Add(ref row0, Out);
+                    ref float row2 = ref Unsafe.Add(ref row0, 2 * Out);
+                    ref float row3 = ref Unsafe.Add(ref row0, 3 * Out);
+                    ref float row4 = ref Unsafe.Add(ref row0, 4 * Out);
+                    ref float row5 = ref Unsafe.Add(ref row0, 5 * Out);
+                    ref float row6 = ref Unsafe.Add(ref row0, 6 * Out);
+                    ref float row7 = ref Unsafe.Add(ref row0, 7 * Out);
+                    ref float dxRow = ref Unsafe.Add(ref dxs, j);
+                    Vector512<float> dot0 = Vector512<float>.Zero;
+                    Vector512<float> dot1 = Vector512<float>.Zero;
+                    Vector512<float> dot2 = Vector512<float>.Zero;
+                    Vector512<float> dot3 = Vector512<float>.Zero;
+                    Vector512<float> dot4 = Vector512<float>.Zero;
+                    Vector512<float> dot5 = Vector512<float>.Zero;
+                    Vector512<float> dot6 = Vector512<float>.Zero;
+                    Vector512<float> dot7 = Vector512<float>.Zero;
+                    for (nuint o = 0; o < 16; o += 16)
+                    {
+                        Vector512<float> d = Vector512.LoadUnsafe(ref dys, o);
+                        dot0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row0, o), d, dot0);
+                        dot1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row1, o), d, dot1);
+                        dot2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row2, o), d, dot2);
+                        dot3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row3, o), d, dot3);
+                        dot4 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row4, o), d, dot4);
+                        dot5 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row5, o), d, dot5);
+                        dot6 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row6, o), d, dot6);
+                        dot7 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row7, o), d, dot7);
+                    }
+                    // Fold each sum to eight lanes, then reduce the eight together.
+                    Vector256<float> sums = SumEach(dot0.GetLower() + dot0.GetUpper(), dot1.GetLower() + dot1.GetUpper(), dot2.GetLower() + dot2.GetUpper(), dot3.GetLower() + dot3.GetUpper(), dot4.GetLower() + dot4.GetUpper(), dot5.GetLower() + dot5.GetUpper(), dot6.GetLower() + dot6.GetUpper(), dot7.GetLower() + dot7.GetUpper());
+                    (Vector256.LoadUnsafe(ref dxRow) + sums).StoreUnsafe(ref dxRow);
+                    Unsafe.Add(ref dxRow, 0) += Linear11x18StepInputBackwardColumns(ref row0, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 1) += Linear11x18StepInputBackwardColumns(ref row1, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 2) += Linear11x18StepInputBackwardColumns(ref row2, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 3) += Linear11x18StepInputBackwardColumns(ref row3, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 4) += Linear11x18StepInputBackwardColumns(ref row4, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 5) += Linear11x18StepInputBackwardColumns(ref row5, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 6) += Linear11x18StepInputBackwardColumns(ref row6, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 7) += Linear11x18StepInputBackwardColumns(ref row7, ref dys, 16);
+                }
+                // Weight rows 8..10.
+                {
+                    ref float row0 = ref Unsafe.Add(ref w, 8 * Out);
+                    ref float row1 = ref Unsafe.Add(ref row0, Out);
+                    ref float row2 = ref Unsafe.Add(ref row0, 2 * Out);
+                    ref float dxRow = ref Unsafe.Add(ref dxs, 8);
+                    Vector512<float> dot0 = Vector512<float>.Zero;
+                    Vector512<float> dot1 = Vector512<float>.Zero;
+                    Vector512<float> dot2 = Vector512<float>.Zero;
+                    for (nuint o = 0; o < 16; o += 16)
+                    {
+                        Vector512<float> d = Vector512.LoadUnsafe(ref dys, o);
+                        dot0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row0, o), d, dot0);
+                        dot1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row1, o), d, dot1);
+                        dot2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row2, o), d, dot2);
+                    }
+                    Unsafe.Add(ref dxRow, 0) += Vector512.Sum(dot0) + Linear11x18StepInputBackwardColumns(ref row0, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 1) += Vector512.Sum(dot1) + Linear11x18StepInputBackwardColumns(ref row1, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 2) += Vector512.Sum(dot2) + Linear11x18StepInputBackwardColumns(ref row2, ref dys, 16);
+                }
+                return;
+            }
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (nuint j = 0; j < 8; j += 8)
+                {
+                    ref float row0 = ref Unsafe.Add(ref w, j * Out);
+                    ref float row1 = ref Unsafe.Add(ref row0, Out);
+                    ref float row2 = ref Unsafe.Add(ref row0, 2 * Out);
+                    ref float row3 = ref Unsafe.Add(ref row0, 3 * Out);
+                    ref float row4 = ref Unsafe.Add(ref row0, 4 * Out);
+                    ref float row5 = ref Unsafe.Add(ref row0, 5 * Out);
+                    ref float row6 = ref Unsafe.Add(ref row0, 6 * Out);
+                    ref float row7 = ref Unsafe.Add(ref row0, 7 * Out);
+                    ref float dxRow = ref Unsafe.Add(ref dxs, j);
+                    Vector256<float> dot0 = Vector256<float>.Zero;
+                    Vector256<float> dot1 = Vector256<float>.Zero;
+                    Vector256<float> dot2 = Vector256<float>.Zero;
+                    Vector256<float> dot3 = Vector256<float>.Zero;
+                    Vector256<float> dot4 = Vector256<float>.Zero;
+                    Vector256<float> dot5 = Vector256<float>.Zero;
+                    Vector256<float> dot6 = Vector256<float>.Zero;
+                    Vector256<float> dot7 = Vector256<float>.Zero;
+                    for (nuint o = 0; o < 16; o += 8)
+                    {
+                        Vector256<float> d = Vector256.LoadUnsafe(ref dys, o);
+                        dot0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row0, o), d, dot0);
+                        dot1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row1, o), d, dot1);
+                        dot2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row2, o), d, dot2);
+                        dot3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row3, o), d, dot3);
+                        dot4 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row4, o), d, dot4);
+                        dot5 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row5, o), d, dot5);
+                        dot6 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row6, o), d, dot6);
+                        dot7 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row7, o), d, dot7);
+                    }
+                    Vector256<float> sums = SumEach(dot0, dot1, dot2, dot3, dot4, dot5, dot6, dot7);
+                    (Vector256.LoadUnsafe(ref dxRow) + sums).StoreUnsafe(ref dxRow);
+                    Unsafe.Add(ref dxRow, 0) += Linear11x18StepInputBackwardColumns(ref row0, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 1) += Linear11x18StepInputBackwardColumns(ref row1, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 2) += Linear11x18StepInputBackwardColumns(ref row2, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 3) += Linear11x18StepInputBackwardColumns(ref row3, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 4) += Linear11x18StepInputBackwardColumns(ref row4, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 5) += Linear11x18StepInputBackwardColumns(ref row5, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 6) += Linear11x18StepInputBackwardColumns(ref row6, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 7) += Linear11x18StepInputBackwardColumns(ref row7, ref dys, 16);
+                }
+                // Weight rows 8..10.
+                {
+                    ref float row0 = ref Unsafe.Add(ref w, 8 * Out);
+                    ref float row1 = ref Unsafe.Add(ref row0, Out);
+                    ref float row2 = ref Unsafe.Add(ref row0, 2 * Out);
+                    ref float dxRow = ref Unsafe.Add(ref dxs, 8);
+                    Vector256<float> dot0 = Vector256<float>.Zero;
+                    Vector256<float> dot1 = Vector256<float>.Zero;
+                    Vector256<float> dot2 = Vector256<float>.Zero;
+                    for (nuint o = 0; o < 16; o += 8)
+                    {
+                        Vector256<float> d = Vector256.LoadUnsafe(ref dys, o);
+                        dot0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row0, o), d, dot0);
+                        dot1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row1, o), d, dot1);
+                        dot2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row2, o), d, dot2);
+                    }
+                    Unsafe.Add(ref dxRow, 0) += Vector256.Sum(dot0) + Linear11x18StepInputBackwardColumns(ref row0, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 1) += Vector256.Sum(dot1) + Linear11x18StepInputBackwardColumns(ref row1, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 2) += Vector256.Sum(dot2) + Linear11x18StepInputBackwardColumns(ref row2, ref dys, 16);
+                }
+                return;
+            }
+            if (Vector128.IsHardwareAccelerated)
+            {
+                for (nuint j = 0; j < 8; j += 8)
+                {
+                    ref float row0 = ref Unsafe.Add(ref w, j * Out);
+                    ref float row1 = ref Unsafe.Add(ref row0, Out);
+                    ref float row2 = ref Unsafe.Add(ref row0, 2 * Out);
+                    ref float row3 = ref Unsafe.Add(ref row0, 3 * Out);
+                    ref float row4 = ref Unsafe.Add(ref row0, 4 * Out);
+                    ref float row5 = ref Unsafe.Add(ref row0, 5 * Out);
+                    ref float row6 = ref Unsafe.Add(ref row0, 6 * Out);
+                    ref float row7 = ref Unsafe.Add(ref row0, 7 * Out);
+                    ref float dxRow = ref Unsafe.Add(ref dxs, j);
+                    Vector128<float> dot0 = Vector128<float>.Zero;
+                    Vector128<float> dot1 = Vector128<float>.Zero;
+                    Vector128<float> dot2 = Vector128<float>.Zero;
+                    Vector128<float> dot3 = Vector128<float>.Zero;
+                    Vector128<float> dot4 = Vector128<float>.Zero;
+                    Vector128<float> dot5 = Vector128<float>.Zero;
+                    Vector128<float> dot6 = Vector128<float>.Zero;
+                    Vector128<float> dot7 = Vector128<float>.Zero;
+                    for (nuint o = 0; o < 16; o += 4)
+                    {
+                        Vector128<float> d = Vector128.LoadUnsafe(ref dys, o);
+                        dot0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row0, o), d, dot0);
+                        dot1 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row1, o), d, dot1);
+                        dot2 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row2, o), d, dot2);
+                        dot3 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row3, o), d, dot3);
+                        dot4 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row4, o), d, dot4);
+                        dot5 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row5, o), d, dot5);
+                        dot6 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row6, o), d, dot6);
+                        dot7 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row7, o), d, dot7);
+                    }
+                    Unsafe.Add(ref dxRow, 0) += Vector128.Sum(dot0) + Linear11x18StepInputBackwardColumns(ref row0, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 1) += Vector128.Sum(dot1) + Linear11x18StepInputBackwardColumns(ref row1, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 2) += Vector128.Sum(dot2) + Linear11x18StepInputBackwardColumns(ref row2, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 3) += Vector128.Sum(dot3) + Linear11x18StepInputBackwardColumns(ref row3, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 4) += Vector128.Sum(dot4) + Linear11x18StepInputBackwardColumns(ref row4, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 5) += Vector128.Sum(dot5) + Linear11x18StepInputBackwardColumns(ref row5, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 6) += Vector128.Sum(dot6) + Linear11x18StepInputBackwardColumns(ref row6, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 7) += Vector128.Sum(dot7) + Linear11x18StepInputBackwardColumns(ref row7, ref dys, 16);
+                }
+                // Weight rows 8..10.
+                {
+                    ref float row0 = ref Unsafe.Add(ref w, 8 * Out);
+                    ref float row1 = ref Unsafe.Add(ref row0, Out);
+                    ref float row2 = ref Unsafe.Add(ref row0, 2 * Out);
+                    ref float dxRow = ref Unsafe.Add(ref dxs, 8);
+                    Vector128<float> dot0 = Vector128<float>.Zero;
+                    Vector128<float> dot1 = Vector128<float>.Zero;
+                    Vector128<float> dot2 = Vector128<float>.Zero;
+                    for (nuint o = 0; o < 16; o += 4)
+                    {
+                        Vector128<float> d = Vector128.LoadUnsafe(ref dys, o);
+                        dot0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row0, o), d, dot0);
+                        dot1 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row1, o), d, dot1);
+                        dot2 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row2, o), d, dot2);
+                    }
+                    Unsafe.Add(ref dxRow, 0) += Vector128.Sum(dot0) + Linear11x18StepInputBackwardColumns(ref row0, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 1) += Vector128.Sum(dot1) + Linear11x18StepInputBackwardColumns(ref row1, ref dys, 16);
+                    Unsafe.Add(ref dxRow, 2) += Vector128.Sum(dot2) + Linear11x18StepInputBackwardColumns(ref row2, ref dys, 16);
+                }
+                return;
+            }
+            // No SIMD.
+            for (nuint j = 0; j < In; j++)
+            {
+                Unsafe.Add(ref dxs, j) += Linear11x18StepInputBackwardColumns(ref Unsafe.Add(ref w, j * Out), ref dys, 0);
+            }
+        }
+
+        /// <summary>Columns <paramref name="start"/>..17 of one dot product of <see cref="Linear11x18StepInputBackward"/>: Σ_o W[j, o] dy[o].</summary>
+        private static float Linear11x18StepInputBackwardColumns(ref float row, ref float dys, nuint start)
+        {
+            const int Out = 18;
+            float dot = 0f;
+            for (nuint o = start; o < Out; o++)
+            {
+                dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref row, o), Unsafe.Add(ref dys, o), dot);
+            }
+            return dot;
+        }
+
+        /// <summary>The sum of each of eight vectors, in lanes 0..7 of one vector.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<float> SumEach(Vector256<float> s0, Vector256<float> s1, Vector256<float> s2, Vector256<float> s3, Vector256<float> s4, Vector256<float> s5, Vector256<float> s6, Vector256<float> s7)
+        {
+            if (Avx.IsSupported)
+            {
+                // Each horizontal add sums neighbouring lanes within each 128-bit half; after two rounds, lanes 0..3 hold the
+                // low halves' sums of four vectors and lanes 4..7 their high halves' sums, so adding the halves finishes all four.
+                Vector256<float> first = Avx.HorizontalAdd(Avx.HorizontalAdd(s0, s1), Avx.HorizontalAdd(s2, s3));
+                Vector256<float> second = Avx.HorizontalAdd(Avx.HorizontalAdd(s4, s5), Avx.HorizontalAdd(s6, s7));
+                return Vector256.Create(first.GetLower(), second.GetLower()) + Vector256.Create(first.GetUpper(), second.GetUpper());
+            }
+            return Vector256.Create(Vector256.Sum(s0), Vector256.Sum(s1), Vector256.Sum(s2), Vector256.Sum(s3), Vector256.Sum(s4), Vector256.Sum(s5), Vector256.Sum(s6), Vector256.Sum(s7));
         }
     }
 }

@@ -17,7 +17,7 @@ namespace Demo;
 /// ○ Target embedding: 7 tokens → E = 5; decoder input SOS, then the previous token
 /// ○ Attention: Bahdanau (additive) over the encoder's top-layer states, from the decoder's previous top state; layer 0 reads [embedding ; context]
 /// ○ Output: Linear H = 6 → 7, softmax; up to 3 tokens and EOS
-/// ○ 976 parameter floats (3.8 KiB), workspace 1,072 floats (4.2 KiB)
+/// ○ 976 parameter floats (3.8 KiB), workspace 1,104 floats (4.3 KiB)
 /// </code>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("StaticSeq2Seq", "%VERSION%")]
@@ -42,7 +42,7 @@ partial class TinyBFloat16 : global::StaticSeq2Seq.ISeq2SeqModel
     /// <summary>Floats in the flat parameter buffer, alignment padding included.</summary>
     public const int ParameterCount = 976;
     /// <summary>Floats of activations a workspace holds.</summary>
-    public const int WorkspaceFloats = 1072;
+    public const int WorkspaceFloats = 1104;
     /// <summary>Token ids a workspace holds.</summary>
     public const int WorkspaceTokens = 12;
     /// <summary>How the decoder attends to the encoder's states.</summary>
@@ -105,18 +105,19 @@ partial class TinyBFloat16 : global::StaticSeq2Seq.ISeq2SeqModel
     private const int ProbabilitiesOffset = 480; // softmax of each decoder step's logits (MaxTargetLength + 1, TargetVocabularySize)
     private const int GatesHhOffset = 512; // scratch: W_hh h + b_hh of the current step (G)
     private const int EncoderDGatesIh0Offset = 544; // backward: dL/d(W_ih x + b_ih) of encoder layer 0 at each step (MaxSourceLength, G)
-    private const int EncoderDGatesHh0Offset = 624; // backward: dL/d(W_hh h + b_hh) of encoder layer 0 at each step (MaxSourceLength, G)
-    private const int DecoderDGatesIh0Offset = 704; // backward: dL/d(W_ih x + b_ih) of decoder layer 0 at each step (MaxTargetLength + 1, G)
-    private const int DecoderDGatesHh0Offset = 784; // backward: dL/d(W_hh h + b_hh) of decoder layer 0 at each step (MaxTargetLength + 1, G)
-    private const int DHidden0Offset = 864; // backward: dL/dh of layer 0 at the current step (H)
-    private const int DHiddenPreviousOffset = 880; // backward scratch: dL/dh of the previous step (H)
-    private const int DLogitsOffset = 896; // backward: dL/dlogits of each decoder step (MaxTargetLength + 1, TargetVocabularySize)
-    private const int DOutputInputsOffset = 928; // backward: dL/d(the output projection's input) of each decoder step (MaxTargetLength + 1, H)
-    private const int DEncoderOutputsOffset = 960; // backward: dL/dk_j of each encoder top-layer state, over all decoder steps (MaxSourceLength, H)
-    private const int DAttentionKeysOffset = 992; // backward: dL/dkey_j of each projected key, over all decoder steps (MaxSourceLength, H)
-    private const int DAttentionScoresOffset = 1024; // backward scratch: dL/dweights, then dL/dscores, of one step (MaxSourceLength)
-    private const int DDecoderLayer0InputOffset = 1040; // backward scratch: dL/d[embedding ; context] (E + H)
-    private const int DAttentionQueryOffset = 1056; // backward scratch: dL/d(W_a q + b_a) (H)
+    private const int EncoderDInputs0Offset = 624; // backward: dL/dx of encoder layer 0 at each step, before dropout's mask (MaxSourceLength, E)
+    private const int EncoderDGatesHh0Offset = 656; // backward: dL/d(W_hh h + b_hh) of encoder layer 0 at each step (MaxSourceLength, G)
+    private const int DecoderDGatesIh0Offset = 736; // backward: dL/d(W_ih x + b_ih) of decoder layer 0 at each step (MaxTargetLength + 1, G)
+    private const int DecoderDGatesHh0Offset = 816; // backward: dL/d(W_hh h + b_hh) of decoder layer 0 at each step (MaxTargetLength + 1, G)
+    private const int DHidden0Offset = 896; // backward: dL/dh of layer 0 at the current step (H)
+    private const int DHiddenPreviousOffset = 912; // backward scratch: dL/dh of the previous step (H)
+    private const int DLogitsOffset = 928; // backward: dL/dlogits of each decoder step (MaxTargetLength + 1, TargetVocabularySize)
+    private const int DOutputInputsOffset = 960; // backward: dL/d(the output projection's input) of each decoder step (MaxTargetLength + 1, H)
+    private const int DEncoderOutputsOffset = 992; // backward: dL/dk_j of each encoder top-layer state, over all decoder steps (MaxSourceLength, H)
+    private const int DAttentionKeysOffset = 1024; // backward: dL/dkey_j of each projected key, over all decoder steps (MaxSourceLength, H)
+    private const int DAttentionScoresOffset = 1056; // backward scratch: dL/dweights, then dL/dscores, of one step (MaxSourceLength)
+    private const int DDecoderLayer0InputOffset = 1072; // backward scratch: dL/d[embedding ; context] (E + H)
+    private const int DAttentionQueryOffset = 1088; // backward scratch: dL/d(W_a q + b_a) (H)
 
     // Workspace tokens: offset of each buffer.
     private const int SourceTokensOffset = 0; // the source of the last forward pass (MaxSourceLength)

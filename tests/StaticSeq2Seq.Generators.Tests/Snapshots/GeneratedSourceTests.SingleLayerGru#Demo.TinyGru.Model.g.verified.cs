@@ -16,7 +16,7 @@ namespace Demo;
 /// ○ Decoder: GRU, 1 layer, H = 6, started from the encoder's final state of each layer
 /// ○ Target embedding: 7 tokens → E = 5; decoder input SOS, then the previous token
 /// ○ Output: Linear H = 6 → 7, softmax; up to 4 tokens and EOS
-/// ○ 704 parameter floats (2.8 KiB), workspace 944 floats (3.7 KiB)
+/// ○ 704 parameter floats (2.8 KiB), workspace 1,008 floats (3.9 KiB)
 /// </code>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("StaticSeq2Seq", "%VERSION%")]
@@ -41,7 +41,7 @@ partial class TinyGru : global::StaticSeq2Seq.ISeq2SeqModel
     /// <summary>Floats in the flat parameter buffer, alignment padding included.</summary>
     public const int ParameterCount = 704;
     /// <summary>Floats of activations a workspace holds.</summary>
-    public const int WorkspaceFloats = 944;
+    public const int WorkspaceFloats = 1008;
     /// <summary>Token ids a workspace holds.</summary>
     public const int WorkspaceTokens = 14;
 
@@ -84,13 +84,15 @@ partial class TinyGru : global::StaticSeq2Seq.ISeq2SeqModel
     private const int ProbabilitiesOffset = 400; // softmax of each decoder step's logits (MaxTargetLength + 1, TargetVocabularySize)
     private const int GatesHhOffset = 448; // scratch: W_hh h + b_hh of the current step (G)
     private const int EncoderDGatesIh0Offset = 480; // backward: dL/d(W_ih x + b_ih) of encoder layer 0 at each step (MaxSourceLength, G)
-    private const int EncoderDGatesHh0Offset = 560; // backward: dL/d(W_hh h + b_hh) of encoder layer 0 at each step (MaxSourceLength, G)
-    private const int DecoderDGatesIh0Offset = 640; // backward: dL/d(W_ih x + b_ih) of decoder layer 0 at each step (MaxTargetLength + 1, G)
-    private const int DecoderDGatesHh0Offset = 736; // backward: dL/d(W_hh h + b_hh) of decoder layer 0 at each step (MaxTargetLength + 1, G)
-    private const int DHidden0Offset = 832; // backward: dL/dh of layer 0 at the current step (H)
-    private const int DHiddenPreviousOffset = 848; // backward scratch: dL/dh of the previous step (H)
-    private const int DLogitsOffset = 864; // backward: dL/dlogits of each decoder step (MaxTargetLength + 1, TargetVocabularySize)
-    private const int DOutputInputsOffset = 912; // backward: dL/d(the output projection's input) of each decoder step (MaxTargetLength + 1, H)
+    private const int EncoderDInputs0Offset = 560; // backward: dL/dx of encoder layer 0 at each step, before dropout's mask (MaxSourceLength, E)
+    private const int EncoderDGatesHh0Offset = 592; // backward: dL/d(W_hh h + b_hh) of encoder layer 0 at each step (MaxSourceLength, G)
+    private const int DecoderDGatesIh0Offset = 672; // backward: dL/d(W_ih x + b_ih) of decoder layer 0 at each step (MaxTargetLength + 1, G)
+    private const int DecoderDInputs0Offset = 768; // backward: dL/dx of decoder layer 0 at each step, before dropout's mask (MaxTargetLength + 1, E)
+    private const int DecoderDGatesHh0Offset = 800; // backward: dL/d(W_hh h + b_hh) of decoder layer 0 at each step (MaxTargetLength + 1, G)
+    private const int DHidden0Offset = 896; // backward: dL/dh of layer 0 at the current step (H)
+    private const int DHiddenPreviousOffset = 912; // backward scratch: dL/dh of the previous step (H)
+    private const int DLogitsOffset = 928; // backward: dL/dlogits of each decoder step (MaxTargetLength + 1, TargetVocabularySize)
+    private const int DOutputInputsOffset = 976; // backward: dL/d(the output projection's input) of each decoder step (MaxTargetLength + 1, H)
 
     // Workspace tokens: offset of each buffer.
     private const int SourceTokensOffset = 0; // the source of the last forward pass (MaxSourceLength)

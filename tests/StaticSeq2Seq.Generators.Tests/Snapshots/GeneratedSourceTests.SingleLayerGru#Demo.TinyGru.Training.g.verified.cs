@@ -16,6 +16,8 @@ partial class TinyGru
     {
         // Every encoder layer starts from a zero state.
         a.Slice(EncoderHidden0Offset, HiddenSize).Clear();
+        // Layer 0's inputs are known before the recurrence: its input products for every position in one product.
+        EncoderLayer0InputProducts(p, a, source, pass);
         for (int t = 0; t < source.Length; t++)
         {
             tokens[SourceTokensOffset + t] = source[t];
@@ -63,10 +65,12 @@ partial class TinyGru
         float loss = 0f;
         if (teacherForced)
         {
-            // The inputs are known: run the recurrence, then project every step's output in one matrix-matrix product.
+            // The inputs are known: layer 0's input products for every step in one product, then the recurrence, then every
+            // step's output projection in one matrix-matrix product.
+            DecoderLayer0InputProducts(p, a, inputs, pass);
             for (int i = 0; i < steps; i++)
             {
-                DecoderStepForward(p, a, inputs[i], i, pass);
+                DecoderStepForwardFromInputProducts(p, a, i, pass);
             }
             loss = OutputsForward(p, a, steps, targets);
         }

@@ -9,24 +9,49 @@ using System.Numerics.Tensors;
 
 partial class GlobalGru2
 {
-    /// <summary>Encoder layer 0 (GRU), step t, forward: reads x (E) and state slot t, writes state slot t + 1.</summary>
-    private static void EncoderLayer0Forward(ReadOnlySpan<float> p, Span<float> a, ReadOnlySpan<float> x, int t)
+    /// <summary>
+    /// Encoder layer 0's input product W_ih x_t + b_ih for every step at once, before the recurrence: the embeddings of
+    /// <paramref name="inputs"/>, one token per step, dropped as <paramref name="pass"/> says, gathered into one block (steps, E),
+    /// then one matrix-matrix product into each step's gate row.
+    /// </summary>
+    private static void EncoderLayer0InputProducts(ReadOnlySpan<float> p, Span<float> a, ReadOnlySpan<int> inputs, in global::StaticSeq2Seq.TrainingPass pass)
+    {
+        int steps = inputs.Length;
+        if (pass.DropoutRate(global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream) == 0f)
+        {
+            for (int t = 0; t < steps; t++)
+            {
+                p.Slice(SourceEmbeddingOffset + inputs[t] * EmbeddingSize, EmbeddingSize).CopyTo(a.Slice(EncoderDroppedEmbeddingsOffset + t * EmbeddingSize, EmbeddingSize));
+            }
+        }
+        else
+        {
+            for (int t = 0; t < steps; t++)
+            {
+                pass.Drop(p.Slice(SourceEmbeddingOffset + inputs[t] * EmbeddingSize, EmbeddingSize), a.Slice(EncoderDroppedEmbeddingsOffset + t * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream, t);
+            }
+        }
+        DenseKernels.Linear4x12Steps(p.Slice(EncoderWeightIh0Offset, EncoderWeightIh0Length), p.Slice(EncoderBiasIh0Offset, EncoderBiasIh0Length), a.Slice(EncoderDroppedEmbeddingsOffset, steps * EmbeddingSize), a.Slice(EncoderGates0Offset, steps * GateSize), steps);
+    }
+
+    /// <summary>Encoder layer 0 (GRU), step t, forward: reads its input product W_ih x + b_ih (written by <see cref="EncoderLayer0InputProducts"/>) and state slot t, writes state slot t + 1.</summary>
+    private static void EncoderLayer0ForwardFromInputProducts(ReadOnlySpan<float> p, Span<float> a, int t)
     {
         ReadOnlySpan<float> h = a.Slice(EncoderHidden0Offset + t * HiddenSize, HiddenSize);
         Span<float> hNext = a.Slice(EncoderHidden0Offset + (t + 1) * HiddenSize, HiddenSize);
         Span<float> gatesHh = a.Slice(GatesHhOffset, GateSize);
         Span<float> gates = a.Slice(EncoderGates0Offset + t * GateSize, GateSize);
         Span<float> hiddenN = a.Slice(EncoderHiddenN0Offset + t * HiddenSize, HiddenSize);
-        DenseKernels.Linear4x12(p.Slice(EncoderWeightIh0Offset, EncoderWeightIh0Length), p.Slice(EncoderBiasIh0Offset, EncoderBiasIh0Length), x, gates);
+        // gates already holds W_ih x + b_ih: EncoderLayer0InputProducts wrote every step's before the recurrence.
         DenseKernels.Linear4x12(p.Slice(EncoderWeightHh0Offset, EncoderWeightHh0Length), p.Slice(EncoderBiasHh0Offset, EncoderBiasHh0Length), h, gatesHh);
         GruGatesForward(gates, gatesHh, h, hiddenN, hNext);
     }
 
     /// <summary>
     /// Encoder layer 0, step t, backward: turns dL/dh' (DHidden0) into dL/dh of the previous step (written back to DHidden0),
-    /// keeps the step's gate gradients for <see cref="EncoderLayer0WeightsBackward"/>, and adds dL/dx into <paramref name="dx"/>.
+    /// and keeps the step's gate gradients for <see cref="EncoderLayer0WeightsBackward"/> and <see cref="EncoderLayer0InputsBackward"/>.
     /// </summary>
-    private static void EncoderLayer0Backward(ReadOnlySpan<float> p, Span<float> a, Span<float> dx, int t)
+    private static void EncoderLayer0Backward(ReadOnlySpan<float> p, Span<float> a, int t)
     {
         ReadOnlySpan<float> h = a.Slice(EncoderHidden0Offset + t * HiddenSize, HiddenSize);
         ReadOnlySpan<float> gates = a.Slice(EncoderGates0Offset + t * GateSize, GateSize);
@@ -36,9 +61,8 @@ partial class GlobalGru2
         Span<float> dGatesIh = a.Slice(EncoderDGatesIh0Offset + t * GateSize, GateSize);
         Span<float> dGatesHh = a.Slice(EncoderDGatesHh0Offset + t * GateSize, GateSize);
         GruGatesBackward(dh, gates, hiddenN, h, dGatesIh, dGatesHh, dhPrevious);
-        // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
+        // The recurrence needs dL/dh now, which reads W_hh only; dL/dx and the weight gradients wait for all steps.
         DenseKernels.Linear4x12StepInputBackward(p.Slice(EncoderWeightHh0Offset, EncoderWeightHh0Length), dGatesHh, dhPrevious);
-        DenseKernels.Linear4x12StepInputBackward(p.Slice(EncoderWeightIh0Offset, EncoderWeightIh0Length), dGatesIh, dx);
         dhPrevious.CopyTo(dh);
     }
 
@@ -53,6 +77,31 @@ partial class GlobalGru2
         DenseKernels.Linear4x12StepsWeightBackward(g.Slice(EncoderWeightIh0Offset, EncoderWeightIh0Length), g.Slice(EncoderBiasIh0Offset, EncoderBiasIh0Length), inputs, dGatesIh, steps);
         // Step t read the state in slot t.
         DenseKernels.Linear4x12StepsWeightBackward(g.Slice(EncoderWeightHh0Offset, EncoderWeightHh0Length), g.Slice(EncoderBiasHh0Offset, EncoderBiasHh0Length), a.Slice(EncoderHidden0Offset, steps * HiddenSize), dGatesHh, steps);
+    }
+
+    /// <summary>
+    /// Encoder layer 0's dL/dx over all <paramref name="steps"/> at once, from the gate gradients its steps kept: dX = dGatesIh W_ih^T,
+    /// then each row, through the forward pass's dropout mask, into its token's embedding gradient.
+    /// </summary>
+    private static void EncoderLayer0InputsBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<int> tokens, int steps, in global::StaticSeq2Seq.TrainingPass pass)
+    {
+        Span<float> dInputs = a.Slice(EncoderDInputs0Offset, steps * EmbeddingSize);
+        dInputs.Clear();
+        DenseKernels.Linear4x12StepsInputBackward(p.Slice(EncoderWeightIh0Offset, EncoderWeightIh0Length), a.Slice(EncoderDGatesIh0Offset, steps * GateSize), dInputs, steps);
+        bool dropped = pass.DropoutRate(global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream) != 0f;
+        for (int t = 0; t < steps; t++)
+        {
+            Span<float> dEmbedding = g.Slice(SourceEmbeddingOffset + tokens[SourceTokensOffset + t] * EmbeddingSize, EmbeddingSize);
+            ReadOnlySpan<float> dInput = a.Slice(EncoderDInputs0Offset + t * EmbeddingSize, EmbeddingSize);
+            if (dropped)
+            {
+                pass.AddDroppedGradient(dInput, dEmbedding, global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream, t);
+            }
+            else
+            {
+                TensorPrimitives.Add(dEmbedding, dInput, dEmbedding);
+            }
+        }
     }
 
     /// <summary>Encoder layer 1 (GRU), step t, forward: reads x (H) and state slot t, writes state slot t + 1.</summary>
@@ -101,6 +150,44 @@ partial class GlobalGru2
         DenseKernels.Linear4x12StepsWeightBackward(g.Slice(EncoderWeightHh1Offset, EncoderWeightHh1Length), g.Slice(EncoderBiasHh1Offset, EncoderBiasHh1Length), a.Slice(EncoderHidden1Offset, steps * HiddenSize), dGatesHh, steps);
     }
 
+    /// <summary>
+    /// Decoder layer 0's input product W_ih x_t + b_ih for every step at once, before the recurrence: the embeddings of
+    /// <paramref name="inputs"/>, one token per step, dropped as <paramref name="pass"/> says, gathered into one block (steps, E),
+    /// then one matrix-matrix product into each step's gate row.
+    /// </summary>
+    private static void DecoderLayer0InputProducts(ReadOnlySpan<float> p, Span<float> a, ReadOnlySpan<int> inputs, in global::StaticSeq2Seq.TrainingPass pass)
+    {
+        int steps = inputs.Length;
+        if (pass.DropoutRate(global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream) == 0f)
+        {
+            for (int i = 0; i < steps; i++)
+            {
+                p.Slice(TargetEmbeddingOffset + inputs[i] * EmbeddingSize, EmbeddingSize).CopyTo(a.Slice(DecoderDroppedEmbeddingsOffset + i * EmbeddingSize, EmbeddingSize));
+            }
+        }
+        else
+        {
+            for (int i = 0; i < steps; i++)
+            {
+                pass.Drop(p.Slice(TargetEmbeddingOffset + inputs[i] * EmbeddingSize, EmbeddingSize), a.Slice(DecoderDroppedEmbeddingsOffset + i * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream, i);
+            }
+        }
+        DenseKernels.Linear4x12Steps(p.Slice(DecoderWeightIh0Offset, DecoderWeightIh0Length), p.Slice(DecoderBiasIh0Offset, DecoderBiasIh0Length), a.Slice(DecoderDroppedEmbeddingsOffset, steps * EmbeddingSize), a.Slice(DecoderGates0Offset, steps * GateSize), steps);
+    }
+
+    /// <summary>Decoder layer 0 (GRU), step i, forward: reads its input product W_ih x + b_ih (written by <see cref="DecoderLayer0InputProducts"/>) and state slot i, writes state slot i + 1.</summary>
+    private static void DecoderLayer0ForwardFromInputProducts(ReadOnlySpan<float> p, Span<float> a, int i)
+    {
+        ReadOnlySpan<float> h = a.Slice(DecoderHidden0Offset + i * HiddenSize, HiddenSize);
+        Span<float> hNext = a.Slice(DecoderHidden0Offset + (i + 1) * HiddenSize, HiddenSize);
+        Span<float> gatesHh = a.Slice(GatesHhOffset, GateSize);
+        Span<float> gates = a.Slice(DecoderGates0Offset + i * GateSize, GateSize);
+        Span<float> hiddenN = a.Slice(DecoderHiddenN0Offset + i * HiddenSize, HiddenSize);
+        // gates already holds W_ih x + b_ih: DecoderLayer0InputProducts wrote every step's before the recurrence.
+        DenseKernels.Linear4x12(p.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), p.Slice(DecoderBiasHh0Offset, DecoderBiasHh0Length), h, gatesHh);
+        GruGatesForward(gates, gatesHh, h, hiddenN, hNext);
+    }
+
     /// <summary>Decoder layer 0 (GRU), step i, forward: reads x (E) and state slot i, writes state slot i + 1.</summary>
     private static void DecoderLayer0Forward(ReadOnlySpan<float> p, Span<float> a, ReadOnlySpan<float> x, int i)
     {
@@ -116,9 +203,9 @@ partial class GlobalGru2
 
     /// <summary>
     /// Decoder layer 0, step i, backward: turns dL/dh' (DHidden0) into dL/dh of the previous step (written back to DHidden0),
-    /// keeps the step's gate gradients for <see cref="DecoderLayer0WeightsBackward"/>, and adds dL/dx into <paramref name="dx"/>.
+    /// and keeps the step's gate gradients for <see cref="DecoderLayer0WeightsBackward"/> and <see cref="DecoderLayer0InputsBackward"/>.
     /// </summary>
-    private static void DecoderLayer0Backward(ReadOnlySpan<float> p, Span<float> a, Span<float> dx, int i)
+    private static void DecoderLayer0Backward(ReadOnlySpan<float> p, Span<float> a, int i)
     {
         ReadOnlySpan<float> h = a.Slice(DecoderHidden0Offset + i * HiddenSize, HiddenSize);
         ReadOnlySpan<float> gates = a.Slice(DecoderGates0Offset + i * GateSize, GateSize);
@@ -128,9 +215,8 @@ partial class GlobalGru2
         Span<float> dGatesIh = a.Slice(DecoderDGatesIh0Offset + i * GateSize, GateSize);
         Span<float> dGatesHh = a.Slice(DecoderDGatesHh0Offset + i * GateSize, GateSize);
         GruGatesBackward(dh, gates, hiddenN, h, dGatesIh, dGatesHh, dhPrevious);
-        // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
+        // The recurrence needs dL/dh now, which reads W_hh only; dL/dx and the weight gradients wait for all steps.
         DenseKernels.Linear4x12StepInputBackward(p.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), dGatesHh, dhPrevious);
-        DenseKernels.Linear4x12StepInputBackward(p.Slice(DecoderWeightIh0Offset, DecoderWeightIh0Length), dGatesIh, dx);
         dhPrevious.CopyTo(dh);
     }
 
@@ -145,6 +231,31 @@ partial class GlobalGru2
         DenseKernels.Linear4x12StepsWeightBackward(g.Slice(DecoderWeightIh0Offset, DecoderWeightIh0Length), g.Slice(DecoderBiasIh0Offset, DecoderBiasIh0Length), inputs, dGatesIh, steps);
         // Step i read the state in slot i.
         DenseKernels.Linear4x12StepsWeightBackward(g.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), g.Slice(DecoderBiasHh0Offset, DecoderBiasHh0Length), a.Slice(DecoderHidden0Offset, steps * HiddenSize), dGatesHh, steps);
+    }
+
+    /// <summary>
+    /// Decoder layer 0's dL/dx over all <paramref name="steps"/> at once, from the gate gradients its steps kept: dX = dGatesIh W_ih^T,
+    /// then each row, through the forward pass's dropout mask, into its token's embedding gradient.
+    /// </summary>
+    private static void DecoderLayer0InputsBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<int> tokens, int steps, in global::StaticSeq2Seq.TrainingPass pass)
+    {
+        Span<float> dInputs = a.Slice(DecoderDInputs0Offset, steps * EmbeddingSize);
+        dInputs.Clear();
+        DenseKernels.Linear4x12StepsInputBackward(p.Slice(DecoderWeightIh0Offset, DecoderWeightIh0Length), a.Slice(DecoderDGatesIh0Offset, steps * GateSize), dInputs, steps);
+        bool dropped = pass.DropoutRate(global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream) != 0f;
+        for (int i = 0; i < steps; i++)
+        {
+            Span<float> dEmbedding = g.Slice(TargetEmbeddingOffset + tokens[DecoderInputsOffset + i] * EmbeddingSize, EmbeddingSize);
+            ReadOnlySpan<float> dInput = a.Slice(DecoderDInputs0Offset + i * EmbeddingSize, EmbeddingSize);
+            if (dropped)
+            {
+                pass.AddDroppedGradient(dInput, dEmbedding, global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream, i);
+            }
+            else
+            {
+                TensorPrimitives.Add(dEmbedding, dInput, dEmbedding);
+            }
+        }
     }
 
     /// <summary>Decoder layer 1 (GRU), step i, forward: reads x (H) and state slot i, writes state slot i + 1.</summary>
@@ -304,37 +415,28 @@ partial class GlobalGru2
         }
     }
 
-    /// <summary>Encoder step t through all 2 layers: layer 0 reads the token's embedding, each layer above the new state of the one below, each dropped as <paramref name="pass"/> says.</summary>
+    /// <summary>Encoder step t through all 2 layers: layer 0 reads its input product (<see cref="EncoderLayer0InputProducts"/>), each layer above the new state of the one below, each dropped as <paramref name="pass"/> says.</summary>
     private static void EncoderStepForward(ReadOnlySpan<float> p, Span<float> a, int token, int t, in global::StaticSeq2Seq.TrainingPass pass)
     {
-        EncoderLayer0Forward(p, a, pass.Drop(p.Slice(SourceEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), a.Slice(EncoderDroppedEmbeddingsOffset + t * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream, t), t);
+        EncoderLayer0ForwardFromInputProducts(p, a, t);
         EncoderLayer1Forward(p, a, pass.Drop(a.Slice(EncoderHidden0Offset + (t + 1) * HiddenSize, HiddenSize), a.Slice(EncoderDroppedOutputs0Offset + t * HiddenSize, HiddenSize), global::StaticSeq2Seq.DropoutMask.EncoderLayerOutputStream(0), t), t);
     }
 
-    /// <summary>Encoder step t backward, top layer first: each layer's dL/dx joins, through the forward pass's dropout mask, dL/dh of the layer below at the same step.</summary>
+    /// <summary>Encoder step t backward, top layer first: each upper layer's dL/dx joins, through the forward pass's dropout mask, dL/dh of the layer below at the same step; layer 0's dL/dx waits for all steps (<see cref="EncoderLayer0InputsBackward"/>).</summary>
     private static void EncoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int token, int t, in global::StaticSeq2Seq.TrainingPass pass)
     {
         Span<float> dInput1 = pass.GradientTarget(a.Slice(DHidden0Offset, HiddenSize), a.Slice(DDroppedInputOffset, HiddenSize), global::StaticSeq2Seq.DropoutMask.EncoderLayerOutputStream(0));
         EncoderLayer1Backward(p, a, dInput1, t);
         pass.AddDroppedGradient(dInput1, a.Slice(DHidden0Offset, HiddenSize), global::StaticSeq2Seq.DropoutMask.EncoderLayerOutputStream(0), t);
-        Span<float> dInput0 = pass.GradientTarget(g.Slice(SourceEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), a.Slice(DDroppedInputOffset, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream);
-        EncoderLayer0Backward(p, a, dInput0, t);
-        pass.AddDroppedGradient(dInput0, g.Slice(SourceEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream, t);
+        EncoderLayer0Backward(p, a, t);
     }
 
     /// <summary>Encoder weight gradients over all <paramref name="steps"/> source positions, from the gate gradients the steps' backward kept.</summary>
     private static void EncoderWeightsBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<int> tokens, int steps, in global::StaticSeq2Seq.TrainingPass pass)
     {
-        Span<float> embeddings = a.Slice(EncoderDroppedEmbeddingsOffset, steps * EmbeddingSize);
-        if (pass.DropoutRate(global::StaticSeq2Seq.DropoutMask.EncoderEmbeddingStream) == 0f)
-        {
-            // Without dropout the layer read the embedding rows in place: gather them, one row per step.
-            for (int t = 0; t < steps; t++)
-            {
-                p.Slice(SourceEmbeddingOffset + tokens[SourceTokensOffset + t] * EmbeddingSize, EmbeddingSize).CopyTo(a.Slice(EncoderDroppedEmbeddingsOffset + t * EmbeddingSize, EmbeddingSize));
-            }
-        }
-        EncoderLayer0WeightsBackward(g, a, embeddings, steps);
+        // Layer 0 read the embeddings as EncoderLayer0InputProducts gathered them, one row per step.
+        EncoderLayer0WeightsBackward(g, a, a.Slice(EncoderDroppedEmbeddingsOffset, steps * EmbeddingSize), steps);
+        EncoderLayer0InputsBackward(p, g, a, tokens, steps, pass);
         // Layer 1 read layer 0's new states, slots 1..steps, or their copies as dropout left them.
         EncoderLayer1WeightsBackward(g, a, pass.DroppedInput(a.Slice(EncoderHidden0Offset + HiddenSize, steps * HiddenSize), a.Slice(EncoderDroppedOutputs0Offset, steps * HiddenSize), global::StaticSeq2Seq.DropoutMask.EncoderLayerOutputStream(0)), steps);
     }
@@ -346,15 +448,20 @@ partial class GlobalGru2
         DecoderLayer1Forward(p, a, pass.Drop(a.Slice(DecoderHidden0Offset + (i + 1) * HiddenSize, HiddenSize), a.Slice(DecoderDroppedOutputs0Offset + i * HiddenSize, HiddenSize), global::StaticSeq2Seq.DropoutMask.DecoderLayerOutputStream(0), i), i);
     }
 
-    /// <summary>Decoder step i backward, top layer first: each layer's dL/dx joins, through the forward pass's dropout mask, dL/dh of the layer below at the same step.</summary>
+    /// <summary>Decoder step i through all 2 layers: layer 0 reads its input product (<see cref="DecoderLayer0InputProducts"/>), each layer above the new state of the one below, each dropped as <paramref name="pass"/> says.</summary>
+    private static void DecoderStepForwardFromInputProducts(ReadOnlySpan<float> p, Span<float> a, int i, in global::StaticSeq2Seq.TrainingPass pass)
+    {
+        DecoderLayer0ForwardFromInputProducts(p, a, i);
+        DecoderLayer1Forward(p, a, pass.Drop(a.Slice(DecoderHidden0Offset + (i + 1) * HiddenSize, HiddenSize), a.Slice(DecoderDroppedOutputs0Offset + i * HiddenSize, HiddenSize), global::StaticSeq2Seq.DropoutMask.DecoderLayerOutputStream(0), i), i);
+    }
+
+    /// <summary>Decoder step i backward, top layer first: each upper layer's dL/dx joins, through the forward pass's dropout mask, dL/dh of the layer below at the same step; layer 0's dL/dx waits for all steps (<see cref="DecoderLayer0InputsBackward"/>).</summary>
     private static void DecoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int token, int i, in global::StaticSeq2Seq.TrainingPass pass)
     {
         Span<float> dInput1 = pass.GradientTarget(a.Slice(DHidden0Offset, HiddenSize), a.Slice(DDroppedInputOffset, HiddenSize), global::StaticSeq2Seq.DropoutMask.DecoderLayerOutputStream(0));
         DecoderLayer1Backward(p, a, dInput1, i);
         pass.AddDroppedGradient(dInput1, a.Slice(DHidden0Offset, HiddenSize), global::StaticSeq2Seq.DropoutMask.DecoderLayerOutputStream(0), i);
-        Span<float> dInput0 = pass.GradientTarget(g.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), a.Slice(DDroppedInputOffset, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream);
-        DecoderLayer0Backward(p, a, dInput0, i);
-        pass.AddDroppedGradient(dInput0, g.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream, i);
+        DecoderLayer0Backward(p, a, i);
     }
 
     /// <summary>Decoder weight gradients over all <paramref name="steps"/> decoder steps, from the gate gradients the steps' backward kept.</summary>
@@ -370,6 +477,7 @@ partial class GlobalGru2
             }
         }
         DecoderLayer0WeightsBackward(g, a, embeddings, steps);
+        DecoderLayer0InputsBackward(p, g, a, tokens, steps, pass);
         // Layer 1 read layer 0's new states, slots 1..steps, or their copies as dropout left them.
         DecoderLayer1WeightsBackward(g, a, pass.DroppedInput(a.Slice(DecoderHidden0Offset + HiddenSize, steps * HiddenSize), a.Slice(DecoderDroppedOutputs0Offset, steps * HiddenSize), global::StaticSeq2Seq.DropoutMask.DecoderLayerOutputStream(0)), steps);
     }

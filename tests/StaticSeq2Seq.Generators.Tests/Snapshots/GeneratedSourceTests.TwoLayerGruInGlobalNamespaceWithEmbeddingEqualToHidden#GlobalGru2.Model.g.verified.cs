@@ -14,7 +14,7 @@ using System;
 /// ○ Decoder: GRU, 2 layers, H = 4, started from the encoder's final state of each layer
 /// ○ Target embedding: 6 tokens → E = 4; decoder input SOS, then the previous token
 /// ○ Output: Linear H = 4 → 6, softmax; up to 3 tokens and EOS
-/// ○ 624 parameter floats (2.4 KiB), workspace 864 floats (3.4 KiB)
+/// ○ 624 parameter floats (2.4 KiB), workspace 896 floats (3.5 KiB)
 /// </code>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("StaticSeq2Seq", "%VERSION%")]
@@ -39,7 +39,7 @@ partial class GlobalGru2 : global::StaticSeq2Seq.ISeq2SeqModel
     /// <summary>Floats in the flat parameter buffer, alignment padding included.</summary>
     public const int ParameterCount = 624;
     /// <summary>Floats of activations a workspace holds.</summary>
-    public const int WorkspaceFloats = 864;
+    public const int WorkspaceFloats = 896;
     /// <summary>Token ids a workspace holds.</summary>
     public const int WorkspaceTokens = 10;
 
@@ -106,18 +106,20 @@ partial class GlobalGru2 : global::StaticSeq2Seq.ISeq2SeqModel
     private const int ProbabilitiesOffset = 400; // softmax of each decoder step's logits (MaxTargetLength + 1, TargetVocabularySize)
     private const int GatesHhOffset = 432; // scratch: W_hh h + b_hh of the current step (G)
     private const int EncoderDGatesIh0Offset = 448; // backward: dL/d(W_ih x + b_ih) of encoder layer 0 at each step (MaxSourceLength, G)
-    private const int EncoderDGatesHh0Offset = 480; // backward: dL/d(W_hh h + b_hh) of encoder layer 0 at each step (MaxSourceLength, G)
-    private const int EncoderDGatesIh1Offset = 512; // backward: dL/d(W_ih x + b_ih) of encoder layer 1 at each step (MaxSourceLength, G)
-    private const int EncoderDGatesHh1Offset = 544; // backward: dL/d(W_hh h + b_hh) of encoder layer 1 at each step (MaxSourceLength, G)
-    private const int DecoderDGatesIh0Offset = 576; // backward: dL/d(W_ih x + b_ih) of decoder layer 0 at each step (MaxTargetLength + 1, G)
-    private const int DecoderDGatesHh0Offset = 624; // backward: dL/d(W_hh h + b_hh) of decoder layer 0 at each step (MaxTargetLength + 1, G)
-    private const int DecoderDGatesIh1Offset = 672; // backward: dL/d(W_ih x + b_ih) of decoder layer 1 at each step (MaxTargetLength + 1, G)
-    private const int DecoderDGatesHh1Offset = 720; // backward: dL/d(W_hh h + b_hh) of decoder layer 1 at each step (MaxTargetLength + 1, G)
-    private const int DHidden0Offset = 768; // backward: dL/dh of layer 0 at the current step (H)
-    private const int DHidden1Offset = 784; // backward: dL/dh of layer 1 at the current step (H)
-    private const int DHiddenPreviousOffset = 800; // backward scratch: dL/dh of the previous step (H)
-    private const int DLogitsOffset = 816; // backward: dL/dlogits of each decoder step (MaxTargetLength + 1, TargetVocabularySize)
-    private const int DOutputInputsOffset = 848; // backward: dL/d(the output projection's input) of each decoder step (MaxTargetLength + 1, H)
+    private const int EncoderDInputs0Offset = 480; // backward: dL/dx of encoder layer 0 at each step, before dropout's mask (MaxSourceLength, E)
+    private const int EncoderDGatesHh0Offset = 496; // backward: dL/d(W_hh h + b_hh) of encoder layer 0 at each step (MaxSourceLength, G)
+    private const int EncoderDGatesIh1Offset = 528; // backward: dL/d(W_ih x + b_ih) of encoder layer 1 at each step (MaxSourceLength, G)
+    private const int EncoderDGatesHh1Offset = 560; // backward: dL/d(W_hh h + b_hh) of encoder layer 1 at each step (MaxSourceLength, G)
+    private const int DecoderDGatesIh0Offset = 592; // backward: dL/d(W_ih x + b_ih) of decoder layer 0 at each step (MaxTargetLength + 1, G)
+    private const int DecoderDInputs0Offset = 640; // backward: dL/dx of decoder layer 0 at each step, before dropout's mask (MaxTargetLength + 1, E)
+    private const int DecoderDGatesHh0Offset = 656; // backward: dL/d(W_hh h + b_hh) of decoder layer 0 at each step (MaxTargetLength + 1, G)
+    private const int DecoderDGatesIh1Offset = 704; // backward: dL/d(W_ih x + b_ih) of decoder layer 1 at each step (MaxTargetLength + 1, G)
+    private const int DecoderDGatesHh1Offset = 752; // backward: dL/d(W_hh h + b_hh) of decoder layer 1 at each step (MaxTargetLength + 1, G)
+    private const int DHidden0Offset = 800; // backward: dL/dh of layer 0 at the current step (H)
+    private const int DHidden1Offset = 816; // backward: dL/dh of layer 1 at the current step (H)
+    private const int DHiddenPreviousOffset = 832; // backward scratch: dL/dh of the previous step (H)
+    private const int DLogitsOffset = 848; // backward: dL/dlogits of each decoder step (MaxTargetLength + 1, TargetVocabularySize)
+    private const int DOutputInputsOffset = 880; // backward: dL/d(the output projection's input) of each decoder step (MaxTargetLength + 1, H)
 
     // Workspace tokens: offset of each buffer.
     private const int SourceTokensOffset = 0; // the source of the last forward pass (MaxSourceLength)

@@ -154,7 +154,7 @@ partial class TinyRnn2
             }
         }
 
-        /// <summary>y_t = W x_t + b for each of the <paramref name="rows"/> rows of x (rows, 5) into y (rows, 6): <see cref="Linear5x6"/> for every step at once, the same fused multiply-adds in the same order.</summary>
+        /// <summary>y_t = W x_t + b for each of the <paramref name="rows"/> rows of x (rows, 5) into y (rows, 6): the per-step <c>Linear5x6</c> for every step at once, the same fused multiply-adds in the same order.</summary>
         public static void Linear5x6Steps(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> x, Span<float> y, int rows)
         {
             const int In = 5, Out = 6;
@@ -236,7 +236,7 @@ partial class TinyRnn2
             }
         }
 
-        /// <summary>Weight gradients of <see cref="Linear5x6"/> over the <paramref name="rows"/> steps of x and dy: dW += Σ_t x_t dy_t^T, db += Σ_t dy_t, summed in step order. One pass over dW.</summary>
+        /// <summary>Weight gradients of <c>Linear5x6</c> over the <paramref name="rows"/> steps of x and dy: dW += Σ_t x_t dy_t^T, db += Σ_t dy_t, summed in step order. One pass over dW.</summary>
         public static void Linear5x6StepsWeightBackward(Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int rows)
         {
             const int In = 5, Out = 6;
@@ -322,7 +322,7 @@ partial class TinyRnn2
             }
         }
 
-        /// <summary>Input gradients of <see cref="Linear5x6"/> for each of the <paramref name="rows"/> steps of dy: dx_t += W^T dy_t.</summary>
+        /// <summary>Input gradients of <see cref="Linear5x6Steps"/> for each of the <paramref name="rows"/> steps of dy: dx_t += W^T dy_t.</summary>
         public static void Linear5x6StepsInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx, int rows)
         {
             const int In = 5, Out = 6;
@@ -466,7 +466,89 @@ partial class TinyRnn2
             return dot;
         }
 
-        /// <summary>Weight gradients of <see cref="Linear3x5"/> over the <paramref name="rows"/> steps of x and dy: dW += Σ_t x_t dy_t^T, db += Σ_t dy_t, summed in step order. One pass over dW.</summary>
+        /// <summary>y_t = W x_t + b for each of the <paramref name="rows"/> rows of x (rows, 3) into y (rows, 5): the per-step <c>Linear3x5</c> for every step at once, the same fused multiply-adds in the same order.</summary>
+        public static void Linear3x5Steps(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> x, Span<float> y, int rows)
+        {
+            const int In = 3, Out = 5;
+            nuint steps = (nuint)rows;
+            ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));
+            ref float b = ref MemoryMarshal.GetReference(bias.Slice(0, Out));
+            ref float xs = ref MemoryMarshal.GetReference(x.Slice(0, rows * In));
+            ref float ys = ref MemoryMarshal.GetReference(y.Slice(0, rows * Out));
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // Each block of W's columns serves every step before the next block is read, so W streams from memory once.
+                // Columns 0..3.
+                {
+                    nuint t = 0;
+                    for (; t + 4 <= steps; t += 4)
+                    {
+                        ref float x0 = ref Unsafe.Add(ref xs, t * In);
+                        ref float x1 = ref Unsafe.Add(ref xs, (t + 1) * In);
+                        ref float x2 = ref Unsafe.Add(ref xs, (t + 2) * In);
+                        ref float x3 = ref Unsafe.Add(ref xs, (t + 3) * In);
+                        Vector128<float> acc00 = Vector128.LoadUnsafe(ref b, 0);
+                        Vector128<float> acc10 = Vector128.LoadUnsafe(ref b, 0);
+                        Vector128<float> acc20 = Vector128.LoadUnsafe(ref b, 0);
+                        Vector128<float> acc30 = Vector128.LoadUnsafe(ref b, 0);
+                        for (nuint j = 0; j < In; j++)
+                        {
+                            ref float row = ref Unsafe.Add(ref w, j * Out);
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row, 0);
+                            Vector128<float> xj0 = Vector128.Create(Unsafe.Add(ref x0, j));
+                            acc00 = Vector128.FusedMultiplyAdd(wv0, xj0, acc00);
+                            Vector128<float> xj1 = Vector128.Create(Unsafe.Add(ref x1, j));
+                            acc10 = Vector128.FusedMultiplyAdd(wv0, xj1, acc10);
+                            Vector128<float> xj2 = Vector128.Create(Unsafe.Add(ref x2, j));
+                            acc20 = Vector128.FusedMultiplyAdd(wv0, xj2, acc20);
+                            Vector128<float> xj3 = Vector128.Create(Unsafe.Add(ref x3, j));
+                            acc30 = Vector128.FusedMultiplyAdd(wv0, xj3, acc30);
+                        }
+                        acc00.StoreUnsafe(ref ys, t * Out);
+                        acc10.StoreUnsafe(ref ys, (t + 1) * Out);
+                        acc20.StoreUnsafe(ref ys, (t + 2) * Out);
+                        acc30.StoreUnsafe(ref ys, (t + 3) * Out);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float x0 = ref Unsafe.Add(ref xs, t * In);
+                        Vector128<float> acc00 = Vector128.LoadUnsafe(ref b, 0);
+                        for (nuint j = 0; j < In; j++)
+                        {
+                            ref float row = ref Unsafe.Add(ref w, j * Out);
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row, 0);
+                            Vector128<float> xj0 = Vector128.Create(Unsafe.Add(ref x0, j));
+                            acc00 = Vector128.FusedMultiplyAdd(wv0, xj0, acc00);
+                        }
+                        acc00.StoreUnsafe(ref ys, t * Out);
+                    }
+                }
+                Linear3x5StepsColumns(ref w, ref b, ref xs, ref ys, steps, 4);
+                return;
+            }
+            // No SIMD: one output at a time.
+            Linear3x5StepsColumns(ref w, ref b, ref xs, ref ys, steps, 0);
+        }
+
+        /// <summary>Outputs <paramref name="start"/>..4 of <see cref="Linear3x5Steps"/> for every step, one at a time.</summary>
+        private static void Linear3x5StepsColumns(ref float w, ref float b, ref float xs, ref float ys, nuint steps, nuint start)
+        {
+            const int In = 3, Out = 5;
+            for (nuint t = 0; t < steps; t++)
+            {
+                for (nuint o = start; o < Out; o++)
+                {
+                    float sum = Unsafe.Add(ref b, o);
+                    for (nuint j = 0; j < In; j++)
+                    {
+                        sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), Unsafe.Add(ref xs, t * In + j), sum);
+                    }
+                    Unsafe.Add(ref ys, t * Out + o) = sum;
+                }
+            }
+        }
+
+        /// <summary>Weight gradients of <c>Linear3x5</c> over the <paramref name="rows"/> steps of x and dy: dW += Σ_t x_t dy_t^T, db += Σ_t dy_t, summed in step order. One pass over dW.</summary>
         public static void Linear3x5StepsWeightBackward(Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int rows)
         {
             const int In = 3, Out = 5;
@@ -533,7 +615,7 @@ partial class TinyRnn2
             }
         }
 
-        /// <summary>Input gradients of <see cref="Linear3x5"/> for each of the <paramref name="rows"/> steps of dy: dx_t += W^T dy_t.</summary>
+        /// <summary>Input gradients of <see cref="Linear3x5Steps"/> for each of the <paramref name="rows"/> steps of dy: dx_t += W^T dy_t.</summary>
         public static void Linear3x5StepsInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx, int rows)
         {
             const int In = 3, Out = 5;
@@ -629,7 +711,7 @@ partial class TinyRnn2
             return dot;
         }
 
-        /// <summary>Weight gradients of <see cref="Linear5x5"/> over the <paramref name="rows"/> steps of x and dy: dW += Σ_t x_t dy_t^T, db += Σ_t dy_t, summed in step order. One pass over dW.</summary>
+        /// <summary>Weight gradients of <c>Linear5x5</c> over the <paramref name="rows"/> steps of x and dy: dW += Σ_t x_t dy_t^T, db += Σ_t dy_t, summed in step order. One pass over dW.</summary>
         public static void Linear5x5StepsWeightBackward(Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int rows)
         {
             const int In = 5, Out = 5;
@@ -713,200 +795,6 @@ partial class TinyRnn2
                     Unsafe.Add(ref dw, j * Out + o) = sum;
                 }
             }
-        }
-
-        /// <summary>Input gradients of <see cref="Linear5x5"/> for each of the <paramref name="rows"/> steps of dy: dx_t += W^T dy_t.</summary>
-        public static void Linear5x5StepsInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx, int rows)
-        {
-            const int In = 5, Out = 5;
-            nuint steps = (nuint)rows;
-            ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));
-            ref float dys = ref MemoryMarshal.GetReference(dy.Slice(0, rows * Out));
-            ref float dxs = ref MemoryMarshal.GetReference(dx.Slice(0, rows * In));
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // A tile of W's rows stays in L1 while every step's dy passes over it.
-                // Weight rows 0..3.
-                {
-                    nuint t = 0;
-                    for (; t + 2 <= steps; t += 2)
-                    {
-                        ref float row0 = ref Unsafe.Add(ref w, 0 * Out);
-                        ref float row1 = ref Unsafe.Add(ref w, 1 * Out);
-                        ref float row2 = ref Unsafe.Add(ref w, 2 * Out);
-                        ref float row3 = ref Unsafe.Add(ref w, 3 * Out);
-                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
-                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
-                        Vector128<float> dot00 = Vector128<float>.Zero;
-                        Vector128<float> dot01 = Vector128<float>.Zero;
-                        Vector128<float> dot02 = Vector128<float>.Zero;
-                        Vector128<float> dot03 = Vector128<float>.Zero;
-                        Vector128<float> dot10 = Vector128<float>.Zero;
-                        Vector128<float> dot11 = Vector128<float>.Zero;
-                        Vector128<float> dot12 = Vector128<float>.Zero;
-                        Vector128<float> dot13 = Vector128<float>.Zero;
-                        for (nuint o = 0; o < 4; o += 4)
-                        {
-                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row0, o);
-                            Vector128<float> wv1 = Vector128.LoadUnsafe(ref row1, o);
-                            Vector128<float> wv2 = Vector128.LoadUnsafe(ref row2, o);
-                            Vector128<float> wv3 = Vector128.LoadUnsafe(ref row3, o);
-                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow0, o);
-                            dot00 = Vector128.FusedMultiplyAdd(wv0, dy0, dot00);
-                            dot01 = Vector128.FusedMultiplyAdd(wv1, dy0, dot01);
-                            dot02 = Vector128.FusedMultiplyAdd(wv2, dy0, dot02);
-                            dot03 = Vector128.FusedMultiplyAdd(wv3, dy0, dot03);
-                            Vector128<float> dy1 = Vector128.LoadUnsafe(ref dyRow1, o);
-                            dot10 = Vector128.FusedMultiplyAdd(wv0, dy1, dot10);
-                            dot11 = Vector128.FusedMultiplyAdd(wv1, dy1, dot11);
-                            dot12 = Vector128.FusedMultiplyAdd(wv2, dy1, dot12);
-                            dot13 = Vector128.FusedMultiplyAdd(wv3, dy1, dot13);
-                        }
-                        Unsafe.Add(ref dxs, t * In) += Vector128.Sum(dot00) + Linear5x5StepsInputBackwardColumns(ref row0, ref dyRow0, 4);
-                        Unsafe.Add(ref dxs, t * In + 1) += Vector128.Sum(dot01) + Linear5x5StepsInputBackwardColumns(ref row1, ref dyRow0, 4);
-                        Unsafe.Add(ref dxs, t * In + 2) += Vector128.Sum(dot02) + Linear5x5StepsInputBackwardColumns(ref row2, ref dyRow0, 4);
-                        Unsafe.Add(ref dxs, t * In + 3) += Vector128.Sum(dot03) + Linear5x5StepsInputBackwardColumns(ref row3, ref dyRow0, 4);
-                        Unsafe.Add(ref dxs, (t + 1) * In) += Vector128.Sum(dot10) + Linear5x5StepsInputBackwardColumns(ref row0, ref dyRow1, 4);
-                        Unsafe.Add(ref dxs, (t + 1) * In + 1) += Vector128.Sum(dot11) + Linear5x5StepsInputBackwardColumns(ref row1, ref dyRow1, 4);
-                        Unsafe.Add(ref dxs, (t + 1) * In + 2) += Vector128.Sum(dot12) + Linear5x5StepsInputBackwardColumns(ref row2, ref dyRow1, 4);
-                        Unsafe.Add(ref dxs, (t + 1) * In + 3) += Vector128.Sum(dot13) + Linear5x5StepsInputBackwardColumns(ref row3, ref dyRow1, 4);
-                    }
-                    for (; t < steps; t++)
-                    {
-                        ref float row0 = ref Unsafe.Add(ref w, 0 * Out);
-                        ref float row1 = ref Unsafe.Add(ref w, 1 * Out);
-                        ref float row2 = ref Unsafe.Add(ref w, 2 * Out);
-                        ref float row3 = ref Unsafe.Add(ref w, 3 * Out);
-                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
-                        Vector128<float> dot00 = Vector128<float>.Zero;
-                        Vector128<float> dot01 = Vector128<float>.Zero;
-                        Vector128<float> dot02 = Vector128<float>.Zero;
-                        Vector128<float> dot03 = Vector128<float>.Zero;
-                        for (nuint o = 0; o < 4; o += 4)
-                        {
-                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row0, o);
-                            Vector128<float> wv1 = Vector128.LoadUnsafe(ref row1, o);
-                            Vector128<float> wv2 = Vector128.LoadUnsafe(ref row2, o);
-                            Vector128<float> wv3 = Vector128.LoadUnsafe(ref row3, o);
-                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow0, o);
-                            dot00 = Vector128.FusedMultiplyAdd(wv0, dy0, dot00);
-                            dot01 = Vector128.FusedMultiplyAdd(wv1, dy0, dot01);
-                            dot02 = Vector128.FusedMultiplyAdd(wv2, dy0, dot02);
-                            dot03 = Vector128.FusedMultiplyAdd(wv3, dy0, dot03);
-                        }
-                        Unsafe.Add(ref dxs, t * In) += Vector128.Sum(dot00) + Linear5x5StepsInputBackwardColumns(ref row0, ref dyRow0, 4);
-                        Unsafe.Add(ref dxs, t * In + 1) += Vector128.Sum(dot01) + Linear5x5StepsInputBackwardColumns(ref row1, ref dyRow0, 4);
-                        Unsafe.Add(ref dxs, t * In + 2) += Vector128.Sum(dot02) + Linear5x5StepsInputBackwardColumns(ref row2, ref dyRow0, 4);
-                        Unsafe.Add(ref dxs, t * In + 3) += Vector128.Sum(dot03) + Linear5x5StepsInputBackwardColumns(ref row3, ref dyRow0, 4);
-                    }
-                }
-                // Weight rows 4..4.
-                {
-                    nuint t = 0;
-                    for (; t + 2 <= steps; t += 2)
-                    {
-                        ref float row0 = ref Unsafe.Add(ref w, 4 * Out);
-                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
-                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
-                        Vector128<float> dot00 = Vector128<float>.Zero;
-                        Vector128<float> dot10 = Vector128<float>.Zero;
-                        for (nuint o = 0; o < 4; o += 4)
-                        {
-                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row0, o);
-                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow0, o);
-                            dot00 = Vector128.FusedMultiplyAdd(wv0, dy0, dot00);
-                            Vector128<float> dy1 = Vector128.LoadUnsafe(ref dyRow1, o);
-                            dot10 = Vector128.FusedMultiplyAdd(wv0, dy1, dot10);
-                        }
-                        Unsafe.Add(ref dxs, t * In + 4) += Vector128.Sum(dot00) + Linear5x5StepsInputBackwardColumns(ref row0, ref dyRow0, 4);
-                        Unsafe.Add(ref dxs, (t + 1) * In + 4) += Vector128.Sum(dot10) + Linear5x5StepsInputBackwardColumns(ref row0, ref dyRow1, 4);
-                    }
-                    for (; t < steps; t++)
-                    {
-                        ref float row0 = ref Unsafe.Add(ref w, 4 * Out);
-                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
-                        Vector128<float> dot00 = Vector128<float>.Zero;
-                        for (nuint o = 0; o < 4; o += 4)
-                        {
-                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row0, o);
-                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow0, o);
-                            dot00 = Vector128.FusedMultiplyAdd(wv0, dy0, dot00);
-                        }
-                        Unsafe.Add(ref dxs, t * In + 4) += Vector128.Sum(dot00) + Linear5x5StepsInputBackwardColumns(ref row0, ref dyRow0, 4);
-                    }
-                }
-                return;
-            }
-            // No SIMD.
-            for (nuint t = 0; t < steps; t++)
-            {
-                for (nuint j = 0; j < In; j++)
-                {
-                    Unsafe.Add(ref dxs, t * In + j) += Linear5x5StepsInputBackwardColumns(ref Unsafe.Add(ref w, j * Out), ref Unsafe.Add(ref dys, t * Out), 0);
-                }
-            }
-        }
-
-        /// <summary>Columns <paramref name="start"/>..4 of one dot product of <see cref="Linear5x5StepsInputBackward"/>: Σ_o W[j, o] dy[o].</summary>
-        private static float Linear5x5StepsInputBackwardColumns(ref float row, ref float dyRow, nuint start)
-        {
-            const int Out = 5;
-            float dot = 0f;
-            for (nuint o = start; o < Out; o++)
-            {
-                dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref row, o), Unsafe.Add(ref dyRow, o), dot);
-            }
-            return dot;
-        }
-
-        /// <summary>Input gradient of <see cref="Linear3x5"/> at one step: dx += W^T dy, each dx_j the dot product of W's row j with dy.</summary>
-        public static void Linear3x5StepInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx)
-        {
-            const int In = 3, Out = 5;
-            ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));
-            ref float dys = ref MemoryMarshal.GetReference(dy.Slice(0, Out));
-            ref float dxs = ref MemoryMarshal.GetReference(dx.Slice(0, In));
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // Weight rows 0..2.
-                {
-                    ref float row0 = ref Unsafe.Add(ref w, 0);
-                    ref float row1 = ref Unsafe.Add(ref row0, Out);
-                    ref float row2 = ref Unsafe.Add(ref row0, 2 * Out);
-                    ref float dxRow = ref Unsafe.Add(ref dxs, 0);
-                    Vector128<float> dot0 = Vector128<float>.Zero;
-                    Vector128<float> dot1 = Vector128<float>.Zero;
-                    Vector128<float> dot2 = Vector128<float>.Zero;
-                    for (nuint o = 0; o < 4; o += 4)
-                    {
-                        Vector128<float> d = Vector128.LoadUnsafe(ref dys, o);
-                        dot0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row0, o), d, dot0);
-                        dot1 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row1, o), d, dot1);
-                        dot2 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row2, o), d, dot2);
-                    }
-                    Unsafe.Add(ref dxRow, 0) += Vector128.Sum(dot0) + Linear3x5StepInputBackwardColumns(ref row0, ref dys, 4);
-                    Unsafe.Add(ref dxRow, 1) += Vector128.Sum(dot1) + Linear3x5StepInputBackwardColumns(ref row1, ref dys, 4);
-                    Unsafe.Add(ref dxRow, 2) += Vector128.Sum(dot2) + Linear3x5StepInputBackwardColumns(ref row2, ref dys, 4);
-                }
-                return;
-            }
-            // No SIMD.
-            for (nuint j = 0; j < In; j++)
-            {
-                Unsafe.Add(ref dxs, j) += Linear3x5StepInputBackwardColumns(ref Unsafe.Add(ref w, j * Out), ref dys, 0);
-            }
-        }
-
-        /// <summary>Columns <paramref name="start"/>..4 of one dot product of <see cref="Linear3x5StepInputBackward"/>: Σ_o W[j, o] dy[o].</summary>
-        private static float Linear3x5StepInputBackwardColumns(ref float row, ref float dys, nuint start)
-        {
-            const int Out = 5;
-            float dot = 0f;
-            for (nuint o = start; o < Out; o++)
-            {
-                dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref row, o), Unsafe.Add(ref dys, o), dot);
-            }
-            return dot;
         }
 
         /// <summary>Input gradient of <see cref="Linear5x5"/> at one step: dx += W^T dy, each dx_j the dot product of W's row j with dy.</summary>

@@ -16,7 +16,7 @@ namespace Demo.Models;
 /// ○ Decoder: RNN (tanh), 2 layers, H = 5, started from the encoder's final state of each layer
 /// ○ Target embedding: 6 tokens → E = 3; decoder input SOS, then the previous token
 /// ○ Output: Linear H = 5 → 6, softmax; up to 2 tokens and EOS
-/// ○ 464 parameter floats (1.8 KiB), workspace 416 floats (1.6 KiB)
+/// ○ 464 parameter floats (1.8 KiB), workspace 448 floats (1.8 KiB)
 /// </code>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("StaticSeq2Seq", "%VERSION%")]
@@ -41,7 +41,7 @@ partial class TinyRnn2 : global::StaticSeq2Seq.ISeq2SeqModel
     /// <summary>Floats in the flat parameter buffer, alignment padding included.</summary>
     public const int ParameterCount = 464;
     /// <summary>Floats of activations a workspace holds.</summary>
-    public const int WorkspaceFloats = 416;
+    public const int WorkspaceFloats = 448;
     /// <summary>Token ids a workspace holds.</summary>
     public const int WorkspaceTokens = 9;
 
@@ -100,14 +100,16 @@ partial class TinyRnn2 : global::StaticSeq2Seq.ISeq2SeqModel
     private const int ProbabilitiesOffset = 208; // softmax of each decoder step's logits (MaxTargetLength + 1, TargetVocabularySize)
     private const int GatesHhOffset = 240; // scratch: W_hh h + b_hh of the current step (G)
     private const int EncoderDGatesIh0Offset = 256; // backward: dL/d(W_ih x + b_ih) of encoder layer 0 at each step (MaxSourceLength, G)
-    private const int EncoderDGatesIh1Offset = 272; // backward: dL/d(W_ih x + b_ih) of encoder layer 1 at each step (MaxSourceLength, G)
-    private const int DecoderDGatesIh0Offset = 288; // backward: dL/d(W_ih x + b_ih) of decoder layer 0 at each step (MaxTargetLength + 1, G)
-    private const int DecoderDGatesIh1Offset = 304; // backward: dL/d(W_ih x + b_ih) of decoder layer 1 at each step (MaxTargetLength + 1, G)
-    private const int DHidden0Offset = 320; // backward: dL/dh of layer 0 at the current step (H)
-    private const int DHidden1Offset = 336; // backward: dL/dh of layer 1 at the current step (H)
-    private const int DHiddenPreviousOffset = 352; // backward scratch: dL/dh of the previous step (H)
-    private const int DLogitsOffset = 368; // backward: dL/dlogits of each decoder step (MaxTargetLength + 1, TargetVocabularySize)
-    private const int DOutputInputsOffset = 400; // backward: dL/d(the output projection's input) of each decoder step (MaxTargetLength + 1, H)
+    private const int EncoderDInputs0Offset = 272; // backward: dL/dx of encoder layer 0 at each step, before dropout's mask (MaxSourceLength, E)
+    private const int EncoderDGatesIh1Offset = 288; // backward: dL/d(W_ih x + b_ih) of encoder layer 1 at each step (MaxSourceLength, G)
+    private const int DecoderDGatesIh0Offset = 304; // backward: dL/d(W_ih x + b_ih) of decoder layer 0 at each step (MaxTargetLength + 1, G)
+    private const int DecoderDInputs0Offset = 320; // backward: dL/dx of decoder layer 0 at each step, before dropout's mask (MaxTargetLength + 1, E)
+    private const int DecoderDGatesIh1Offset = 336; // backward: dL/d(W_ih x + b_ih) of decoder layer 1 at each step (MaxTargetLength + 1, G)
+    private const int DHidden0Offset = 352; // backward: dL/dh of layer 0 at the current step (H)
+    private const int DHidden1Offset = 368; // backward: dL/dh of layer 1 at the current step (H)
+    private const int DHiddenPreviousOffset = 384; // backward scratch: dL/dh of the previous step (H)
+    private const int DLogitsOffset = 400; // backward: dL/dlogits of each decoder step (MaxTargetLength + 1, TargetVocabularySize)
+    private const int DOutputInputsOffset = 432; // backward: dL/d(the output projection's input) of each decoder step (MaxTargetLength + 1, H)
 
     // Workspace tokens: offset of each buffer.
     private const int SourceTokensOffset = 0; // the source of the last forward pass (MaxSourceLength)

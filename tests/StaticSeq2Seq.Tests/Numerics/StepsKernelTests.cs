@@ -13,9 +13,10 @@ public partial class StepsKernelModel;
 /// <summary>
 /// The matrix-matrix kernels over all time steps (forward, weight gradient, input gradient) against plain double loops,
 /// for step counts that fill no tile, one tile, and tiles with a remainder, on sizes whose columns do not fill a vector
-/// (13, 37, 150, 28) and whose weight rows do not fill a tile (7, 10, 5). The recurrent layers' sizes (5x28, 12x28,
-/// 96x144) have the gradients only, which their steps' backward runs one step at a time (dL/dx, dL/dh) and their weight
-/// gradients over all steps. Runs on whichever SIMD path the machine and the DOTNET_ environment variables select.
+/// (13, 37, 150, 28) and whose weight rows do not fill a tile (7, 10, 5). A one-way encoder's layer 0 (5x28) has them all;
+/// the other recurrent layers' sizes (12x28, 96x144) have the weight gradient only, their steps' dL/dx and dL/dh running
+/// one step at a time (the one-step input gradient, tested here too). Runs on whichever SIMD path the machine and the
+/// DOTNET_ environment variables select.
 /// </summary>
 public sealed class StepsKernelTests
 {
@@ -29,8 +30,8 @@ public sealed class StepsKernelTests
 
     private delegate void InputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx, int rows);
 
-    /// <summary>A kernel under test; the recurrent layers' sizes have no forward over all steps (<see cref="Forward"/> and <see cref="StepForward"/> null).</summary>
-    private sealed record Kernel(int In, int Out, Forward? Forward, StepForward? StepForward, WeightBackward WeightBackward, InputBackward InputBackward);
+    /// <summary>A kernel under test; the recurrent layers' sizes past a one-way encoder's layer 0 have the weight gradient only (the others null).</summary>
+    private sealed record Kernel(int In, int Out, Forward? Forward, StepForward? StepForward, WeightBackward WeightBackward, InputBackward? InputBackward);
 
     private static Kernel Get(string name) => name switch
     {
@@ -40,17 +41,19 @@ public sealed class StepsKernelTests
             WideGru.DenseKernels.Linear48x37StepsWeightBackward, WideGru.DenseKernels.Linear48x37StepsInputBackward),
         "10x150" => new(10, 150, StepsKernelModel.DenseKernels.Linear10x150Steps, StepsKernelModel.DenseKernels.Linear10x150,
             StepsKernelModel.DenseKernels.Linear10x150StepsWeightBackward, StepsKernelModel.DenseKernels.Linear10x150StepsInputBackward),
-        // BahdanauLstm2's W_ih of layer 0 (E = 5, G = 4H = 28) and of its decoder's layer 0 ([embedding ; context], 12).
-        "5x28" => new(5, 28, null, null, BahdanauLstm2.DenseKernels.Linear5x28StepsWeightBackward, BahdanauLstm2.DenseKernels.Linear5x28StepsInputBackward),
-        "12x28" => new(12, 28, null, null, BahdanauLstm2.DenseKernels.Linear12x28StepsWeightBackward, BahdanauLstm2.DenseKernels.Linear12x28StepsInputBackward),
+        // LuongDotLstm2's W_ih of layer 0 (E = 5, G = 4H = 28): the encoder's runs over all positions at once, the
+        // decoder's step by step. BahdanauLstm2's decoder layer 0 reads [embedding ; context] (12).
+        "5x28" => new(5, 28, LuongDotLstm2.DenseKernels.Linear5x28Steps, LuongDotLstm2.DenseKernels.Linear5x28,
+            LuongDotLstm2.DenseKernels.Linear5x28StepsWeightBackward, LuongDotLstm2.DenseKernels.Linear5x28StepsInputBackward),
+        "12x28" => new(12, 28, null, null, BahdanauLstm2.DenseKernels.Linear12x28StepsWeightBackward, null),
         // WideBiGru2Bahdanau's encoder layer 1, reading [forward ; reverse] (2H = 96, G = 3H = 144).
-        "96x144" => new(96, 144, null, null, WideBiGru2Bahdanau.DenseKernels.Linear96x144StepsWeightBackward, WideBiGru2Bahdanau.DenseKernels.Linear96x144StepsInputBackward),
+        "96x144" => new(96, 144, null, null, WideBiGru2Bahdanau.DenseKernels.Linear96x144StepsWeightBackward, null),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Not a kernel under test."),
     };
 
-    public static TheoryData<string> Kernels => new() { "7x13", "48x37", "10x150" };
+    public static TheoryData<string> Kernels => new() { "7x13", "48x37", "10x150", "5x28" };
 
-    public static TheoryData<string> GradientKernels => new() { "7x13", "48x37", "10x150", "5x28", "12x28", "96x144" };
+    public static TheoryData<string> WeightGradientKernels => new() { "7x13", "48x37", "10x150", "5x28", "12x28", "96x144" };
 
     [Theory]
     [MemberData(nameof(Kernels))]
@@ -108,7 +111,7 @@ public sealed class StepsKernelTests
     }
 
     [Theory]
-    [MemberData(nameof(GradientKernels))]
+    [MemberData(nameof(WeightGradientKernels))]
     public void Weight_gradient_over_all_steps_accumulates_the_double_reference(string name)
     {
         var kernel = Get(name);
@@ -147,7 +150,7 @@ public sealed class StepsKernelTests
     }
 
     [Theory]
-    [MemberData(nameof(GradientKernels))]
+    [MemberData(nameof(Kernels))]
     public void Input_gradient_over_all_steps_accumulates_the_double_reference(string name)
     {
         var kernel = Get(name);
@@ -158,7 +161,7 @@ public sealed class StepsKernelTests
             var dy = Draw(random, rows * kernel.Out);
             var dx = Draw(random, (rows + 1) * kernel.In);
             var dxBefore = dx.ToArray();
-            kernel.InputBackward(weight, dy, dx, rows);
+            kernel.InputBackward!(weight, dy, dx, rows);
             for (var t = 0; t < rows; t++)
             {
                 for (var j = 0; j < kernel.In; j++)
@@ -185,7 +188,7 @@ public sealed class StepsKernelTests
     /// </summary>
     private static (int In, int Out, StepInputBackward Kernel) GetStep(string name) => name switch
     {
-        "5x28" => (5, 28, BahdanauLstm2.DenseKernels.Linear5x28StepInputBackward),
+        "5x28" => (5, 28, LuongDotLstm2.DenseKernels.Linear5x28StepInputBackward),
         "7x28" => (7, 28, BahdanauLstm2.DenseKernels.Linear7x28StepInputBackward),
         "12x28" => (12, 28, BahdanauLstm2.DenseKernels.Linear12x28StepInputBackward),
         "48x144" => (48, 144, WideBiGru2Bahdanau.DenseKernels.Linear48x144StepInputBackward),
