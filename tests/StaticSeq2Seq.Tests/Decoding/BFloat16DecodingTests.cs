@@ -14,8 +14,8 @@ namespace StaticSeq2Seq.Tests.Decoding;
 /// Models declared with <c>DecodeWeights = DecodeWeightFormat.BFloat16</c> decode as the double-precision reference
 /// does with the decoder's matrices rounded to bfloat16 (the recurrent weights, except layer 0's input weights where
 /// the model reads them from its float input table, the attention's W_a or W_c and the output projection) and every
-/// other tensor as it is. Each check first makes sure that rounding moves the reference's logits by far more than the
-/// tolerance, so decoding with the float weights, or with a stale copy, could not pass.
+/// other tensor, the encoder's included, as it is. Each check first makes sure that rounding moves the reference's
+/// logits by far more than the tolerance, so decoding with the float weights, or with a stale copy, could not pass.
 /// </summary>
 public sealed class BFloat16DecodingTests
 {
@@ -29,10 +29,11 @@ public sealed class BFloat16DecodingTests
         nameof(BFloat16BahdanauGru2) => new(() => new BFloat16BahdanauGru2(), AttentionKind.Bahdanau, HasInputTable: false),
         nameof(BFloat16LuongLstm2) => new(() => new BFloat16LuongLstm2(), AttentionKind.LuongDot, HasInputTable: true),
         nameof(BFloat16Gru) => new(() => new BFloat16Gru(), AttentionKind.None, HasInputTable: true),
+        nameof(BFloat16BidirectionalBahdanauLstm2) => new(() => new BFloat16BidirectionalBahdanauLstm2(), AttentionKind.Bahdanau, HasInputTable: false),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Not a bfloat16 test model."),
     };
 
-    private static readonly string[] Names = [nameof(BFloat16BahdanauGru2), nameof(BFloat16LuongLstm2), nameof(BFloat16Gru)];
+    private static readonly string[] Names = [nameof(BFloat16BahdanauGru2), nameof(BFloat16LuongLstm2), nameof(BFloat16Gru), nameof(BFloat16BidirectionalBahdanauLstm2)];
 
     public static TheoryData<string> Models => new(Names);
 

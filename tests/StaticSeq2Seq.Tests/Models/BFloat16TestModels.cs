@@ -18,3 +18,9 @@ public partial class BFloat16LuongLstm2;
               Layers = 1, Cell = RecurrentCell.Gru, MaxSourceLength = 8, MaxTargetLength = 8,
               DecodeWeights = DecodeWeightFormat.BFloat16)]
 public partial class BFloat16Gru;
+
+// A bidirectional encoder, which stays float, under a bfloat16 decoder with Bahdanau attention over its summed directions.
+[Seq2SeqModel(SourceVocabularySize = 19, TargetVocabularySize = 23, EmbeddingSize = 9, HiddenSize = 10,
+              Layers = 2, Cell = RecurrentCell.Lstm, MaxSourceLength = 6, MaxTargetLength = 5, Attention = AttentionKind.Bahdanau,
+              BidirectionalEncoder = true, DecodeWeights = DecodeWeightFormat.BFloat16)]
+public partial class BFloat16BidirectionalBahdanauLstm2;
