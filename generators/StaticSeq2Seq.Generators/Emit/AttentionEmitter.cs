@@ -186,8 +186,9 @@ internal static class AttentionEmitter
         w.Line("/// softmax to ds_j = dL/dscore_j, then, with e_j = tanh(W_a q + b_a + key_j) recomputed,");
         w.Line("///   dV_a += ds_j e_j,  db_Va += ds_j,  dz_j = ds_j V_a ⊙ (1 − e_j²),");
         w.Line("/// where dz_j is the gradient of both key_j (added into DAttentionKeys, projected back once per source by");
-        w.Line("/// <see cref=\"AttentionKeysBackward\"/>) and W_a q + b_a. Last, dW_a += q dz^T, db_a += dz and dL/dq += W_a^T dz with");
-        w.Line($"/// dz = Σ_j dz_j, into DHidden{top}: q is the top layer's state in slot i, whose gradient DHidden{top} now holds.");
+        w.Line("/// <see cref=\"AttentionKeysBackward\"/>) and W_a q + b_a. Last, dL/dq += W_a^T dz with dz = Σ_j dz_j, into");
+        w.Line($"/// DHidden{top}: q is the top layer's state in slot i, whose gradient DHidden{top} now holds. dz stays in row i of");
+        w.Line($"/// DAttentionQueries for <see cref=\"{QueriesWeightBackward}\"/>.");
         w.Line("/// </summary>");
         using (w.Block("private static void BahdanauBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int i, int sourceLength, ReadOnlySpan<float> dContext)"))
         {
@@ -202,7 +203,7 @@ internal static class AttentionEmitter
             w.Line($"ReadOnlySpan<float> va = {Slices.Parameter("AttentionVaWeight")};");
             w.Line($"Span<float> dVa = {Slices.Gradient("AttentionVaWeight")};");
             w.Line($"Span<float> e = {Slices.Scratch("AttentionScratch", "HiddenSize")};");
-            w.Line($"Span<float> dQuery = {Slices.Scratch("DAttentionQuery", "HiddenSize")};");
+            w.Line($"Span<float> dQuery = {Slices.Activation("DAttentionQueries", "i", "HiddenSize")};");
             w.Line("dQuery.Clear();");
             using (w.Block("for (int j = 0; j < sourceLength; j++)"))
             {
@@ -220,9 +221,23 @@ internal static class AttentionEmitter
                 w.Line("Span<float> dKey = dKeys.Slice(j * HiddenSize, HiddenSize);");
                 w.Line("TensorPrimitives.Add(dKey, e, dKey);");
             }
-            w.Line($"DenseKernels.{kernel.BackwardName}({Slices.Parameter("AttentionWaWeight")}, {Slices.Gradient("AttentionWaWeight")}, {Slices.Gradient("AttentionWaBias")}, q, dQuery, {Slices.Scratch($"DHidden{top}", "HiddenSize")});");
+            w.Line("// The recurrence needs dL/dq now, which reads W_a only; W_a's gradient waits for all steps.");
+            w.Line($"DenseKernels.{StepInputBackwardEmitter.Name(kernel)}({Slices.Parameter("AttentionWaWeight")}, dQuery, {Slices.Scratch($"DHidden{top}", "HiddenSize")});");
+        }
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// W_a's and b_a's gradients over all <paramref name=\"steps\"/> decoder steps at once, from the dz each step's");
+        w.Line($"/// <see cref=\"BahdanauBackward\"/> kept: dW_a += Σ_i q_i dz_i^T and db_a += Σ_i dz_i, q_i the top layer's state in slot i.");
+        w.Line("/// One pass over dW_a per sequence instead of a read-modify-write per step.");
+        w.Line("/// </summary>");
+        using (w.Block($"private static void {QueriesWeightBackward}(Span<float> g, ReadOnlySpan<float> a, int steps)"))
+        {
+            w.Line($"DenseKernels.{StepsKernelEmitter.WeightBackwardName(kernel)}({Slices.Gradient("AttentionWaWeight")}, {Slices.Gradient("AttentionWaBias")}, a.Slice(DecoderHidden{top}Offset, steps * HiddenSize), a.Slice(DAttentionQueriesOffset, steps * HiddenSize), steps);");
         }
     }
+
+    /// <summary>The Bahdanau query projection's weight gradient over all decoder steps, which the training backward calls after the decoder's steps.</summary>
+    public const string QueriesWeightBackward = "AttentionQueriesWeightBackward";
 
     private static void EmitLuongForward(CodeWriter w, ModelShape shape, WeightSource? weights = null)
     {

@@ -204,6 +204,10 @@ internal static class TrainingEmitter
             }
             w.Line("// Every step kept its gate gradients: each layer's weight gradients gather over all of them at once.");
             w.Line("DecoderWeightsBackward(p, g, a, tokens, workspace.DecoderSteps, pass);");
+            if (shape.Attention == AttentionKind.Bahdanau)
+            {
+                w.Line($"{AttentionEmitter.QueriesWeightBackward}(g, a, workspace.DecoderSteps);");
+            }
             if (AttentionEmitter.HasProjectedKeys(shape))
             {
                 w.Line("AttentionKeysBackward(p, g, a, workspace.SourceLength);");

@@ -73,12 +73,14 @@ internal static class Planner
         // Only attention calls a per-step backward: the output projection's and the recurrent layers' run over all steps.
         var forwardOnly = linearKernels.Where(kernel => !attention.Contains(kernel)).ToEquatableArray();
         var stepsKernels = (encoderAllSteps || decoderAllSteps ? new[] { output, embedding } : new[] { output }).Distinct().ToEquatableArray();
-        var stepsBackward = recurrent.Distinct().Where(kernel => !stepsKernels.Contains(kernel)).ToEquatableArray();
+        // Bahdanau's W_a gathers its gradient over all decoder steps too, each step taking dL/dq only.
+        LinearKernelPlan[] query = shape.Attention == AttentionKind.Bahdanau ? [new(shape.HiddenSize, shape.HiddenSize)] : [];
+        var stepsBackward = recurrent.Concat(query).Distinct().Where(kernel => !stepsKernels.Contains(kernel)).ToEquatableArray();
 
         var decoderInputTable = DecoderInputTableRule.Applies(shape);
         return new ModelPlan(spec.Namespace, spec.ClassName, spec.Keyword, shape, tensors.ToEquatableArray(), parameterCount,
             buffers, workspaceFloats, tokenBuffers, workspaceTokens, linearKernels, forwardOnly, stepsKernels,
-            stepsBackward, perStepBackward.Distinct().ToEquatableArray(), decoderInputTable, BFloat16DecodeRule.Tensors(shape, decoderInputTable).ToEquatableArray(),
+            stepsBackward, perStepBackward.Concat(query).Distinct().ToEquatableArray(), decoderInputTable, BFloat16DecodeRule.Tensors(shape, decoderInputTable).ToEquatableArray(),
             BFloat16DecodeRule.Kernels(shape, decoderInputTable).ToEquatableArray());
     }
 

@@ -225,7 +225,7 @@ internal static class WorkspaceCatalog
         if (shape.Attention == AttentionKind.Bahdanau)
         {
             entries.Add(new Entry("DDecoderLayer0Input", shape.DecoderInputSize, "backward scratch: dL/d[embedding ; context] (E + H)"));
-            entries.Add(new Entry("DAttentionQuery", h, "backward scratch: dL/d(W_a q + b_a) (H)"));
+            entries.Add(new Entry("DAttentionQueries", (shape.MaxTargetLength + 1) * h, "backward: dL/d(W_a q + b_a) of each decoder step, for W_a's gradient over all steps (MaxTargetLength + 1, H)"));
         }
         else
         {

@@ -83,8 +83,9 @@ partial class TinyBahdanau
     /// softmax to ds_j = dL/dscore_j, then, with e_j = tanh(W_a q + b_a + key_j) recomputed,
     ///   dV_a += ds_j e_j,  db_Va += ds_j,  dz_j = ds_j V_a ⊙ (1 − e_j²),
     /// where dz_j is the gradient of both key_j (added into DAttentionKeys, projected back once per source by
-    /// <see cref="AttentionKeysBackward"/>) and W_a q + b_a. Last, dW_a += q dz^T, db_a += dz and dL/dq += W_a^T dz with
-    /// dz = Σ_j dz_j, into DHidden0: q is the top layer's state in slot i, whose gradient DHidden0 now holds.
+    /// <see cref="AttentionKeysBackward"/>) and W_a q + b_a. Last, dL/dq += W_a^T dz with dz = Σ_j dz_j, into
+    /// DHidden0: q is the top layer's state in slot i, whose gradient DHidden0 now holds. dz stays in row i of
+    /// DAttentionQueries for <see cref="AttentionQueriesWeightBackward"/>.
     /// </summary>
     private static void BahdanauBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int i, int sourceLength, ReadOnlySpan<float> dContext)
     {
@@ -99,7 +100,7 @@ partial class TinyBahdanau
         ReadOnlySpan<float> va = p.Slice(AttentionVaWeightOffset, AttentionVaWeightLength);
         Span<float> dVa = g.Slice(AttentionVaWeightOffset, AttentionVaWeightLength);
         Span<float> e = a.Slice(AttentionScratchOffset, HiddenSize);
-        Span<float> dQuery = a.Slice(DAttentionQueryOffset, HiddenSize);
+        Span<float> dQuery = a.Slice(DAttentionQueriesOffset + i * HiddenSize, HiddenSize);
         dQuery.Clear();
         for (int j = 0; j < sourceLength; j++)
         {
@@ -117,7 +118,18 @@ partial class TinyBahdanau
             Span<float> dKey = dKeys.Slice(j * HiddenSize, HiddenSize);
             TensorPrimitives.Add(dKey, e, dKey);
         }
-        DenseKernels.Linear6x6Backward(p.Slice(AttentionWaWeightOffset, AttentionWaWeightLength), g.Slice(AttentionWaWeightOffset, AttentionWaWeightLength), g.Slice(AttentionWaBiasOffset, AttentionWaBiasLength), q, dQuery, a.Slice(DHidden0Offset, HiddenSize));
+        // The recurrence needs dL/dq now, which reads W_a only; W_a's gradient waits for all steps.
+        DenseKernels.Linear6x6StepInputBackward(p.Slice(AttentionWaWeightOffset, AttentionWaWeightLength), dQuery, a.Slice(DHidden0Offset, HiddenSize));
+    }
+
+    /// <summary>
+    /// W_a's and b_a's gradients over all <paramref name="steps"/> decoder steps at once, from the dz each step's
+    /// <see cref="BahdanauBackward"/> kept: dW_a += Σ_i q_i dz_i^T and db_a += Σ_i dz_i, q_i the top layer's state in slot i.
+    /// One pass over dW_a per sequence instead of a read-modify-write per step.
+    /// </summary>
+    private static void AttentionQueriesWeightBackward(Span<float> g, ReadOnlySpan<float> a, int steps)
+    {
+        DenseKernels.Linear6x6StepsWeightBackward(g.Slice(AttentionWaWeightOffset, AttentionWaWeightLength), g.Slice(AttentionWaBiasOffset, AttentionWaBiasLength), a.Slice(DecoderHidden0Offset, steps * HiddenSize), a.Slice(DAttentionQueriesOffset, steps * HiddenSize), steps);
     }
 
     /// <summary>Encoder step t backward, before the layers: the top layer's state h_(t+1) was also the key k_t, so dL/dk_t (DEncoderOutputs) joins its carry DHidden0.</summary>

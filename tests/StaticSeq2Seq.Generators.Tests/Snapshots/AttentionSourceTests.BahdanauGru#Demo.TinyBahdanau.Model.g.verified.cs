@@ -17,7 +17,7 @@ namespace Demo;
 /// ○ Target embedding: 7 tokens → E = 5; decoder input SOS, then the previous token
 /// ○ Attention: Bahdanau (additive) over the encoder's top-layer states, from the decoder's previous top state; layer 0 reads [embedding ; context]
 /// ○ Output: Linear H = 6 → 7, softmax; up to 3 tokens and EOS
-/// ○ 976 parameter floats (3.8 KiB), workspace 1,104 floats (4.3 KiB)
+/// ○ 976 parameter floats (3.8 KiB), workspace 1,120 floats (4.4 KiB)
 /// </code>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("StaticSeq2Seq", "%VERSION%")]
@@ -42,7 +42,7 @@ partial class TinyBahdanau : global::StaticSeq2Seq.ISeq2SeqModel
     /// <summary>Floats in the flat parameter buffer, alignment padding included.</summary>
     public const int ParameterCount = 976;
     /// <summary>Floats of activations a workspace holds.</summary>
-    public const int WorkspaceFloats = 1104;
+    public const int WorkspaceFloats = 1120;
     /// <summary>Token ids a workspace holds.</summary>
     public const int WorkspaceTokens = 12;
     /// <summary>How the decoder attends to the encoder's states.</summary>
@@ -117,7 +117,7 @@ partial class TinyBahdanau : global::StaticSeq2Seq.ISeq2SeqModel
     private const int DAttentionKeysOffset = 1024; // backward: dL/dkey_j of each projected key, over all decoder steps (MaxSourceLength, H)
     private const int DAttentionScoresOffset = 1056; // backward scratch: dL/dweights, then dL/dscores, of one step (MaxSourceLength)
     private const int DDecoderLayer0InputOffset = 1072; // backward scratch: dL/d[embedding ; context] (E + H)
-    private const int DAttentionQueryOffset = 1088; // backward scratch: dL/d(W_a q + b_a) (H)
+    private const int DAttentionQueriesOffset = 1088; // backward: dL/d(W_a q + b_a) of each decoder step, for W_a's gradient over all steps (MaxTargetLength + 1, H)
 
     // Workspace tokens: offset of each buffer.
     private const int SourceTokensOffset = 0; // the source of the last forward pass (MaxSourceLength)

@@ -121,6 +121,7 @@ partial class TinyBahdanau
         }
         // Every step kept its gate gradients: each layer's weight gradients gather over all of them at once.
         DecoderWeightsBackward(p, g, a, tokens, workspace.DecoderSteps, pass);
+        AttentionQueriesWeightBackward(g, a, workspace.DecoderSteps);
         AttentionKeysBackward(p, g, a, workspace.SourceLength);
         // The decoder started from the encoder's final states, so DHidden now holds dL/dh_T of each encoder layer.
         for (int t = workspace.SourceLength - 1; t >= 0; t--)

@@ -2240,6 +2240,97 @@ partial class TinyBFloat16
             }
         }
 
+        /// <summary>Weight gradients of <c>Linear6x6</c> over the <paramref name="rows"/> steps of x and dy: dW += Σ_t x_t dy_t^T, db += Σ_t dy_t, summed in step order. One pass over dW.</summary>
+        public static void Linear6x6StepsWeightBackward(Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int rows)
+        {
+            const int In = 6, Out = 6;
+            nuint steps = (nuint)rows;
+            ref float dw = ref MemoryMarshal.GetReference(dWeight.Slice(0, In * Out));
+            ref float xs = ref MemoryMarshal.GetReference(x.Slice(0, rows * In));
+            ref float dys = ref MemoryMarshal.GetReference(dy.Slice(0, rows * Out));
+            for (int t = 0; t < rows; t++)
+            {
+                TensorPrimitives.Add(dBias.Slice(0, Out), dy.Slice(t * Out, Out), dBias.Slice(0, Out));
+            }
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // A block of dy's columns for every step stays in L1 while the tiles of dW's rows pass over it.
+                // Columns 0..3.
+                {
+                    // Weight rows 0..3.
+                    {
+                        ref float dRow0 = ref Unsafe.Add(ref dw, 0 * Out);
+                        Vector128<float> acc00 = Vector128.LoadUnsafe(ref dRow0, 0);
+                        ref float dRow1 = ref Unsafe.Add(ref dw, 1 * Out);
+                        Vector128<float> acc10 = Vector128.LoadUnsafe(ref dRow1, 0);
+                        ref float dRow2 = ref Unsafe.Add(ref dw, 2 * Out);
+                        Vector128<float> acc20 = Vector128.LoadUnsafe(ref dRow2, 0);
+                        ref float dRow3 = ref Unsafe.Add(ref dw, 3 * Out);
+                        Vector128<float> acc30 = Vector128.LoadUnsafe(ref dRow3, 0);
+                        for (nuint t = 0; t < steps; t++)
+                        {
+                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out);
+                            ref float xRow = ref Unsafe.Add(ref xs, t * In);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow, 0);
+                            Vector128<float> x0 = Vector128.Create(Unsafe.Add(ref xRow, 0));
+                            acc00 = Vector128.FusedMultiplyAdd(dy0, x0, acc00);
+                            Vector128<float> x1 = Vector128.Create(Unsafe.Add(ref xRow, 1));
+                            acc10 = Vector128.FusedMultiplyAdd(dy0, x1, acc10);
+                            Vector128<float> x2 = Vector128.Create(Unsafe.Add(ref xRow, 2));
+                            acc20 = Vector128.FusedMultiplyAdd(dy0, x2, acc20);
+                            Vector128<float> x3 = Vector128.Create(Unsafe.Add(ref xRow, 3));
+                            acc30 = Vector128.FusedMultiplyAdd(dy0, x3, acc30);
+                        }
+                        acc00.StoreUnsafe(ref dRow0, 0);
+                        acc10.StoreUnsafe(ref dRow1, 0);
+                        acc20.StoreUnsafe(ref dRow2, 0);
+                        acc30.StoreUnsafe(ref dRow3, 0);
+                    }
+                    // Weight rows 4..5.
+                    {
+                        ref float dRow0 = ref Unsafe.Add(ref dw, 4 * Out);
+                        Vector128<float> acc00 = Vector128.LoadUnsafe(ref dRow0, 0);
+                        ref float dRow1 = ref Unsafe.Add(ref dw, 5 * Out);
+                        Vector128<float> acc10 = Vector128.LoadUnsafe(ref dRow1, 0);
+                        for (nuint t = 0; t < steps; t++)
+                        {
+                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out);
+                            ref float xRow = ref Unsafe.Add(ref xs, t * In + 4);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow, 0);
+                            Vector128<float> x0 = Vector128.Create(Unsafe.Add(ref xRow, 0));
+                            acc00 = Vector128.FusedMultiplyAdd(dy0, x0, acc00);
+                            Vector128<float> x1 = Vector128.Create(Unsafe.Add(ref xRow, 1));
+                            acc10 = Vector128.FusedMultiplyAdd(dy0, x1, acc10);
+                        }
+                        acc00.StoreUnsafe(ref dRow0, 0);
+                        acc10.StoreUnsafe(ref dRow1, 0);
+                    }
+                }
+                Linear6x6StepsWeightBackwardColumns(ref dw, ref xs, ref dys, steps, 4);
+                return;
+            }
+            // No SIMD.
+            Linear6x6StepsWeightBackwardColumns(ref dw, ref xs, ref dys, steps, 0);
+        }
+
+        /// <summary>Columns <paramref name="start"/>..5 of <see cref="Linear6x6StepsWeightBackward"/>, one at a time.</summary>
+        private static void Linear6x6StepsWeightBackwardColumns(ref float dw, ref float xs, ref float dys, nuint steps, nuint start)
+        {
+            const int In = 6, Out = 6;
+            for (nuint j = 0; j < In; j++)
+            {
+                for (nuint o = start; o < Out; o++)
+                {
+                    float sum = Unsafe.Add(ref dw, j * Out + o);
+                    for (nuint t = 0; t < steps; t++)
+                    {
+                        sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref dys, t * Out + o), Unsafe.Add(ref xs, t * In + j), sum);
+                    }
+                    Unsafe.Add(ref dw, j * Out + o) = sum;
+                }
+            }
+        }
+
         /// <summary>Input gradient of <see cref="Linear6x18"/> at one step: dx += W^T dy, each dx_j the dot product of W's row j with dy.</summary>
         public static void Linear6x18StepInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx)
         {
@@ -2589,6 +2680,68 @@ partial class TinyBFloat16
         private static float Linear11x18StepInputBackwardColumns(ref float row, ref float dys, nuint start)
         {
             const int Out = 18;
+            float dot = 0f;
+            for (nuint o = start; o < Out; o++)
+            {
+                dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref row, o), Unsafe.Add(ref dys, o), dot);
+            }
+            return dot;
+        }
+
+        /// <summary>Input gradient of <see cref="Linear6x6"/> at one step: dx += W^T dy, each dx_j the dot product of W's row j with dy.</summary>
+        public static void Linear6x6StepInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx)
+        {
+            const int In = 6, Out = 6;
+            ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));
+            ref float dys = ref MemoryMarshal.GetReference(dy.Slice(0, Out));
+            ref float dxs = ref MemoryMarshal.GetReference(dx.Slice(0, In));
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // Weight rows 0..5.
+                {
+                    ref float row0 = ref Unsafe.Add(ref w, 0);
+                    ref float row1 = ref Unsafe.Add(ref row0, Out);
+                    ref float row2 = ref Unsafe.Add(ref row0, 2 * Out);
+                    ref float row3 = ref Unsafe.Add(ref row0, 3 * Out);
+                    ref float row4 = ref Unsafe.Add(ref row0, 4 * Out);
+                    ref float row5 = ref Unsafe.Add(ref row0, 5 * Out);
+                    ref float dxRow = ref Unsafe.Add(ref dxs, 0);
+                    Vector128<float> dot0 = Vector128<float>.Zero;
+                    Vector128<float> dot1 = Vector128<float>.Zero;
+                    Vector128<float> dot2 = Vector128<float>.Zero;
+                    Vector128<float> dot3 = Vector128<float>.Zero;
+                    Vector128<float> dot4 = Vector128<float>.Zero;
+                    Vector128<float> dot5 = Vector128<float>.Zero;
+                    for (nuint o = 0; o < 4; o += 4)
+                    {
+                        Vector128<float> d = Vector128.LoadUnsafe(ref dys, o);
+                        dot0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row0, o), d, dot0);
+                        dot1 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row1, o), d, dot1);
+                        dot2 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row2, o), d, dot2);
+                        dot3 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row3, o), d, dot3);
+                        dot4 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row4, o), d, dot4);
+                        dot5 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row5, o), d, dot5);
+                    }
+                    Unsafe.Add(ref dxRow, 0) += Vector128.Sum(dot0) + Linear6x6StepInputBackwardColumns(ref row0, ref dys, 4);
+                    Unsafe.Add(ref dxRow, 1) += Vector128.Sum(dot1) + Linear6x6StepInputBackwardColumns(ref row1, ref dys, 4);
+                    Unsafe.Add(ref dxRow, 2) += Vector128.Sum(dot2) + Linear6x6StepInputBackwardColumns(ref row2, ref dys, 4);
+                    Unsafe.Add(ref dxRow, 3) += Vector128.Sum(dot3) + Linear6x6StepInputBackwardColumns(ref row3, ref dys, 4);
+                    Unsafe.Add(ref dxRow, 4) += Vector128.Sum(dot4) + Linear6x6StepInputBackwardColumns(ref row4, ref dys, 4);
+                    Unsafe.Add(ref dxRow, 5) += Vector128.Sum(dot5) + Linear6x6StepInputBackwardColumns(ref row5, ref dys, 4);
+                }
+                return;
+            }
+            // No SIMD.
+            for (nuint j = 0; j < In; j++)
+            {
+                Unsafe.Add(ref dxs, j) += Linear6x6StepInputBackwardColumns(ref Unsafe.Add(ref w, j * Out), ref dys, 0);
+            }
+        }
+
+        /// <summary>Columns <paramref name="start"/>..5 of one dot product of <see cref="Linear6x6StepInputBackward"/>: Σ_o W[j, o] dy[o].</summary>
+        private static float Linear6x6StepInputBackwardColumns(ref float row, ref float dys, nuint start)
+        {
+            const int Out = 6;
             float dot = 0f;
             for (nuint o = start; o < Out; o++)
             {
