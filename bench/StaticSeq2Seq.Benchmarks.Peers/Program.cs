@@ -28,7 +28,7 @@ foreach (var config in new[] { "S", "M" })
 }
 
 OnnxDecodeBenchmarks.ModelDirectory = onnxDirectory;
-var job = (full ? Job.Default : Job.Default.WithWarmupCount(3).WithIterationCount(15).WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(50)))
+var job = (full ? Job.Default : Job.Default.WithWarmupCount(20).WithIterationCount(15).WithIterationTime(Perfolizer.Horology.TimeInterval.FromMilliseconds(50)))
     .WithToolchain(InProcessEmitToolchain.Instance)
     .WithEnvironmentVariable("OMP_NUM_THREADS", "1");
 var benchmarkConfig = DefaultConfig.Instance
