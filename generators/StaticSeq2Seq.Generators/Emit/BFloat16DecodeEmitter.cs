@@ -5,8 +5,8 @@ namespace StaticSeq2Seq.Generators.Emit;
 
 /// <summary>
 /// Emits, for a model declared with <c>DecodeWeights = DecodeWeightFormat.BFloat16</c>, the bfloat16 copy of the
-/// weights decoding multiplies by (<see cref="BFloat16DecodeRule"/>), the parameter version that tells when it is
-/// stale, its rebuild, and the decoding overloads of the decoder's forward functions that read it. Greedy and step-wise
+/// weights decoding multiplies by (<see cref="BFloat16DecodeRule"/>), its rebuild on the parameter
+/// version, and the decoding overloads of the decoder's forward functions that read it. Greedy and step-wise
 /// decoding take the copy through <c>CurrentDecodeWeights</c>, as they take the decoder input table; training,
 /// <c>Forward</c> and <c>ComputeLogits</c> keep the float functions.
 /// </summary>
@@ -30,18 +30,9 @@ internal static class BFloat16DecodeEmitter
         w.Line("// places stay unused) and are rounded to nearest, ties to even, from the float parameters.");
         w.Line("private readonly global::StaticSeq2Seq.Parameters.AlignedBuffer decodeWeights = new(ParameterCount / 2);");
         w.Line();
-        if (!plan.DecoderInputTable)
-        {
-            ParameterVersionEmitter.Emit(w, "the bfloat16 weights", plural: true);
-        }
         w.Line("private long decodeWeightsVersion = -1;");
         w.Line("private readonly global::System.Threading.Lock decodeWeightsLock = new();");
         w.Line();
-        if (!plan.DecoderInputTable)
-        {
-            ParameterVersionEmitter.EmitInvalidation(w, "the bfloat16 weights");
-            w.Line();
-        }
         var copy = new DerivedCopy("decodeWeights", "ReadOnlySpan<ushort>", "CurrentDecodeWeights", "RebuildDecodeWeights",
             "global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, ushort>(decodeWeights.Span)",
             "The bfloat16 decoding weights of the current parameters, rounded again first if they may have changed since.",

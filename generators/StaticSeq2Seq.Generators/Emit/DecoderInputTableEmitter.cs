@@ -5,7 +5,7 @@ namespace StaticSeq2Seq.Generators.Emit;
 
 /// <summary>
 /// Emits the decoding table of the decoder's first-layer input product (<see cref="DecoderInputTableRule"/>): its
-/// storage, the parameter version that tells when it is stale, its rebuild, and the decoder step that reads it.
+/// storage, its rebuild on the parameter version (<see cref="ParameterVersionEmitter"/>), and the decoder step that reads it.
 /// Greedy and step-wise decoding take the table through <c>CurrentDecoderInputTable</c>, which rebuilds it whenever
 /// the parameters were handed out for writing since it was built; training keeps computing the product.
 /// </summary>
@@ -29,9 +29,6 @@ internal static class DecoderInputTableEmitter
         }
     }
 
-    /// <summary>What the <c>Parameters</c> getter and <c>InitializeParameters</c> run first: the table is stale from then on.</summary>
-    public static string InvalidationCall(ModelPlan plan) => plan.TracksParameterVersion ? "ParametersChanged(); " : "";
-
     /// <summary>The table's members, emitted into the Decode.Greedy file.</summary>
     public static void Emit(CodeWriter w, ModelPlan plan)
     {
@@ -42,12 +39,8 @@ internal static class DecoderInputTableEmitter
         w.Line($"// {shape.GateSize} floats instead of the {shape.EmbeddingSize} × {shape.GateSize} input weights; rebuilding costs as many multiply-adds as {shape.TargetVocabularySize} steps' input products.");
         w.Line("private readonly global::StaticSeq2Seq.Parameters.AlignedBuffer decoderInputTable = new(TargetVocabularySize * GateSize);");
         w.Line();
-        var bfloat16 = plan.Shape.DecodesInBFloat16;
-        ParameterVersionEmitter.Emit(w, bfloat16 ? "the table and the bfloat16 weights" : "the table", plural: bfloat16);
         w.Line("private long decoderInputTableVersion = -1;");
         w.Line("private readonly global::System.Threading.Lock decoderInputTableLock = new();");
-        w.Line();
-        ParameterVersionEmitter.EmitInvalidation(w, bfloat16 ? "the decoding table and the bfloat16 weights" : "the decoding table");
         w.Line();
         var table = new DerivedCopy("decoderInputTable", "ReadOnlySpan<float>", "CurrentDecoderInputTable", "RebuildDecoderInputTable", "decoderInputTable.Span",
             "The decoding table of the current parameters, rebuilt first if they may have changed since it was built.",

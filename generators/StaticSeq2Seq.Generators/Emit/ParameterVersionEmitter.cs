@@ -1,4 +1,5 @@
 using System;
+using StaticSeq2Seq.Generators.Model;
 
 namespace StaticSeq2Seq.Generators.Emit;
 
@@ -9,22 +10,28 @@ namespace StaticSeq2Seq.Generators.Emit;
 /// </summary>
 internal static class ParameterVersionEmitter
 {
-    /// <param name="w">The writer.</param>
-    /// <param name="derived">What decoding derives, as the comments name it: <c>the table</c>, <c>the bfloat16 weights</c>.</param>
-    /// <param name="plural">Whether <paramref name="derived"/> names more than one thing.</param>
-    public static void Emit(CodeWriter w, string derived, bool plural)
+    /// <summary>
+    /// The version and <c>ParametersChanged</c>, emitted once in the model file when the plan tracks the version; each
+    /// derived copy adds only its own fields and <see cref="EmitCurrentAndRebuild"/>.
+    /// </summary>
+    public static void Emit(CodeWriter w, ModelPlan plan)
     {
+        if (!plan.TracksParameterVersion)
+        {
+            return;
+        }
         w.Line("// Bumped each time the parameters are handed out for writing (Parameters, InitializeParameters), which is how");
-        w.Line($"// training, optimizers, checkpoint loads and users change them; {derived} {(plural ? "are" : "is")} current when {(plural ? "they were" : "it was")} built at this version.");
+        w.Line("// training, optimizers, checkpoint loads and users change them; a copy decoding derives from the parameters is");
+        w.Line("// current when it was built at this version.");
         w.Line("private long parameterVersion;");
+        w.Line();
+        w.Line("/// <summary>Marks the copies decoding derives from the parameters stale: the parameters may change through the span handed out.</summary>");
+        w.Line("private void ParametersChanged() => global::System.Threading.Interlocked.Increment(ref parameterVersion);");
+        w.Line();
     }
 
-    /// <summary>The method the <c>Parameters</c> getter and <c>InitializeParameters</c> call first.</summary>
-    public static void EmitInvalidation(CodeWriter w, string derived)
-    {
-        w.Line($"/// <summary>Marks {derived} stale: the parameters may change through the span handed out.</summary>");
-        w.Line("private void ParametersChanged() => global::System.Threading.Interlocked.Increment(ref parameterVersion);");
-    }
+    /// <summary>What the <c>Parameters</c> getter and <c>InitializeParameters</c> run first: derived copies are stale from then on.</summary>
+    public static string InvalidationCall(ModelPlan plan) => plan.TracksParameterVersion ? "ParametersChanged(); " : "";
 
     /// <summary>
     /// A copy derived from the parameters, kept current: <c>{current}()</c> returns it after calling <c>{rebuild}()</c> if

@@ -126,13 +126,14 @@ internal static class ShapeEmitter
         w.Line();
         w.Line("private readonly global::StaticSeq2Seq.Parameters.AlignedBuffer parameterBuffer = new(ParameterCount);");
         w.Line();
+        ParameterVersionEmitter.Emit(w, plan);
         w.Line("/// <inheritdoc/>");
         w.Line("public global::StaticSeq2Seq.ModelShape Shape => DeclaredShape;");
         w.Line();
         w.Line("/// <inheritdoc/>");
         w.Line("public global::StaticSeq2Seq.Parameters.ParameterLayout Layout => LayoutTable;");
         w.Line();
-        var invalidate = DecoderInputTableEmitter.InvalidationCall(plan);
+        var invalidate = ParameterVersionEmitter.InvalidationCall(plan);
         w.Line("/// <inheritdoc/>");
         w.Line(invalidate.Length == 0
             ? "public Span<float> Parameters => parameterBuffer.Span;"

@@ -16,14 +16,8 @@ partial class TinyBFloat16
     // places stay unused) and are rounded to nearest, ties to even, from the float parameters.
     private readonly global::StaticSeq2Seq.Parameters.AlignedBuffer decodeWeights = new(ParameterCount / 2);
 
-    // Bumped each time the parameters are handed out for writing (Parameters, InitializeParameters), which is how
-    // training, optimizers, checkpoint loads and users change them; the bfloat16 weights are current when they were built at this version.
-    private long parameterVersion;
     private long decodeWeightsVersion = -1;
     private readonly global::System.Threading.Lock decodeWeightsLock = new();
-
-    /// <summary>Marks the bfloat16 weights stale: the parameters may change through the span handed out.</summary>
-    private void ParametersChanged() => global::System.Threading.Interlocked.Increment(ref parameterVersion);
 
     /// <summary>The bfloat16 decoding weights of the current parameters, rounded again first if they may have changed since.</summary>
     private ReadOnlySpan<ushort> CurrentDecodeWeights()

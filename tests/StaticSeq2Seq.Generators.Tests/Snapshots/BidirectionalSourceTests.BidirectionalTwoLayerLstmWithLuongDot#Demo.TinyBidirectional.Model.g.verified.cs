@@ -209,6 +209,14 @@ partial class TinyBidirectional : global::StaticSeq2Seq.ISeq2SeqModel
 
     private readonly global::StaticSeq2Seq.Parameters.AlignedBuffer parameterBuffer = new(ParameterCount);
 
+    // Bumped each time the parameters are handed out for writing (Parameters, InitializeParameters), which is how
+    // training, optimizers, checkpoint loads and users change them; a copy decoding derives from the parameters is
+    // current when it was built at this version.
+    private long parameterVersion;
+
+    /// <summary>Marks the copies decoding derives from the parameters stale: the parameters may change through the span handed out.</summary>
+    private void ParametersChanged() => global::System.Threading.Interlocked.Increment(ref parameterVersion);
+
     /// <inheritdoc/>
     public global::StaticSeq2Seq.ModelShape Shape => DeclaredShape;
 

@@ -67,14 +67,8 @@ partial class TinyGru
     // 18 floats instead of the 5 × 18 input weights; rebuilding costs as many multiply-adds as 7 steps' input products.
     private readonly global::StaticSeq2Seq.Parameters.AlignedBuffer decoderInputTable = new(TargetVocabularySize * GateSize);
 
-    // Bumped each time the parameters are handed out for writing (Parameters, InitializeParameters), which is how
-    // training, optimizers, checkpoint loads and users change them; the table is current when it was built at this version.
-    private long parameterVersion;
     private long decoderInputTableVersion = -1;
     private readonly global::System.Threading.Lock decoderInputTableLock = new();
-
-    /// <summary>Marks the decoding table stale: the parameters may change through the span handed out.</summary>
-    private void ParametersChanged() => global::System.Threading.Interlocked.Increment(ref parameterVersion);
 
     /// <summary>The decoding table of the current parameters, rebuilt first if they may have changed since it was built.</summary>
     private ReadOnlySpan<float> CurrentDecoderInputTable()
