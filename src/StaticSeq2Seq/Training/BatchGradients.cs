@@ -17,12 +17,20 @@ namespace StaticSeq2Seq.Training;
 /// and losses are then added in chunk order, so the floating-point operations, and so the bits, are the same for
 /// 1 thread or 8. With one thread a single scratch buffer serves every chunk in turn; with more, each chunk has a
 /// buffer, and workers (one workspace each, started on the first batch and waiting between batches) take the chunks
-/// as they come. Once warm a batch allocates nothing.
+/// as they come. Once every chunk is done, the threads add the chunks' buffers by slices of
+/// <see cref="FloatsPerSlice"/> parameters: whichever thread takes a slice adds, element by element, the same buffers
+/// in the same chunk order, so splitting the sum across threads changes no bit. Once warm a batch allocates nothing.
 /// </remarks>
 internal sealed class BatchGradients : IDisposable
 {
     /// <summary>Pairs per chunk: a batch of at most this many is summed exactly as one thread summing pair after pair.</summary>
     public const int PairsPerChunk = 4;
+
+    /// <summary>
+    /// Parameters per slice of the parallel sum of the chunks' buffers: a multiple of a cache line, small enough to
+    /// share out between threads, large enough that taking a slice costs little next to adding it.
+    /// </summary>
+    public const int FloatsPerSlice = 4096;
 
     private readonly ISeq2SeqModel model;
     private readonly int threads;
@@ -37,12 +45,17 @@ internal sealed class BatchGradients : IDisposable
     private long step;
     private TrainingPass passSettings;
     private int nextChunk;
+    private int chunksDone;
+    private int nextSlice;
+    private AlignedBuffer? batchSum;
 
     private Thread[]? workers;
     private SemaphoreSlim[]? batchReady;
     // Released once by each worker when it has no chunk left. A semaphore makes its lock when it is made, where a
     // CountdownEvent makes its lock on the first wait that blocks, which can come long after warm-up.
     private SemaphoreSlim? workerDone;
+    // Released once for every thread of the batch by whichever thread finishes the batch's last chunk.
+    private SemaphoreSlim? chunksFinished;
     private ExceptionDispatchInfo? firstError;
     private int firstErrorChunk;
     private volatile bool disposed;
@@ -74,7 +87,7 @@ internal sealed class BatchGradients : IDisposable
     /// <paramref name="seed"/>, <paramref name="stepNumber"/> and its place in the batch.
     /// </summary>
     /// <exception cref="ArgumentException">A pair is null or the model rejects it (the first such pair in batch order).</exception>
-    public double Accumulate(Span<float> gradients, float scale, ulong seed, long stepNumber, TrainingPass settings)
+    public double Accumulate(AlignedBuffer gradients, float scale, ulong seed, long stepNumber, TrainingPass settings)
     {
         lossScale = scale;
         trainingSeed = seed;
@@ -87,14 +100,15 @@ internal sealed class BatchGradients : IDisposable
         }
         try
         {
-            gradients.Clear();
+            gradients.Span.Clear();
             // Once disposed, the workers are gone; the calling thread alone gives the same sums.
-            return threads == 1 || chunkCount == 1 || disposed ? AccumulateInTurn(gradients) : AccumulateInParallel(gradients);
+            return threads == 1 || chunkCount == 1 || disposed ? AccumulateInTurn(gradients.Span) : AccumulateInParallel(gradients);
         }
         finally
         {
             // The trainer holds no pair past its step.
             pairs.AsSpan(0, pairCount).Clear();
+            batchSum = null;
         }
     }
 
@@ -128,11 +142,14 @@ internal sealed class BatchGradients : IDisposable
         return loss;
     }
 
-    private double AccumulateInParallel(Span<float> gradients)
+    private double AccumulateInParallel(AlignedBuffer gradients)
     {
         EnsureChunkBuffers(chunkCount - 1);
         StartWorkers();
+        batchSum = gradients;
         nextChunk = 1;
+        chunksDone = 0;
+        nextSlice = 0;
         firstError = null;
         firstErrorChunk = int.MaxValue;
         foreach (var ready in batchReady!)
@@ -141,8 +158,9 @@ internal sealed class BatchGradients : IDisposable
         }
 
         // The calling thread takes chunk 0, straight into the batch's buffer, and then helps with the rest.
-        RunChunk(0, workspaces[0], gradients);
+        RunChunk(0, workspaces[0], gradients.Span);
         TakeChunks(workspaces[0]);
+        TakeSlices();
         foreach (var _ in workers!)
         {
             workerDone!.Wait();
@@ -152,10 +170,28 @@ internal sealed class BatchGradients : IDisposable
         var loss = chunkLosses[0];
         for (var chunk = 1; chunk < chunkCount; chunk++)
         {
-            TensorPrimitives.Add(gradients, chunkBuffers[chunk - 1].Span, gradients);
             loss += chunkLosses[chunk];
         }
         return loss;
+    }
+
+    // Adds the chunks' buffers into the batch's, slice by slice, once the last chunk is done. Every thread of the batch
+    // waits here once per batch, so the releases of the last chunk's thread are all taken before the next batch.
+    private void TakeSlices()
+    {
+        chunksFinished!.Wait();
+        var gradients = batchSum!.Span;
+        var sliceCount = (gradients.Length + FloatsPerSlice - 1) / FloatsPerSlice;
+        for (var slice = Interlocked.Increment(ref nextSlice) - 1; slice < sliceCount; slice = Interlocked.Increment(ref nextSlice) - 1)
+        {
+            var start = slice * FloatsPerSlice;
+            var length = Math.Min(FloatsPerSlice, gradients.Length - start);
+            var sum = gradients.Slice(start, length);
+            for (var chunk = 1; chunk < chunkCount; chunk++)
+            {
+                TensorPrimitives.Add(sum, chunkBuffers[chunk - 1].Span.Slice(start, length), sum);
+            }
+        }
     }
 
     private void TakeChunks(Seq2SeqWorkspace workspace)
@@ -168,7 +204,8 @@ internal sealed class BatchGradients : IDisposable
         }
     }
 
-    // Keeps the chunk's loss, or the error of the earliest failing chunk, so that the batch fails as it would on one thread.
+    // Keeps the chunk's loss, or the error of the earliest failing chunk, so that the batch fails as it would on one
+    // thread; a failed chunk counts as done, so the slices are still added and every thread gets to the end.
     private void RunChunk(int chunk, Seq2SeqWorkspace workspace, Span<float> gradients)
     {
         try
@@ -184,6 +221,13 @@ internal sealed class BatchGradients : IDisposable
                     firstErrorChunk = chunk;
                     firstError = ExceptionDispatchInfo.Capture(error);
                 }
+            }
+        }
+        finally
+        {
+            if (Interlocked.Increment(ref chunksDone) == chunkCount)
+            {
+                chunksFinished!.Release(threads);
             }
         }
     }
@@ -230,6 +274,7 @@ internal sealed class BatchGradients : IDisposable
         }
         batchReady = new SemaphoreSlim[threads - 1];
         workerDone = new SemaphoreSlim(0);
+        chunksFinished = new SemaphoreSlim(0);
         workers = new Thread[threads - 1];
         for (var w = 0; w < workers.Length; w++)
         {
@@ -253,6 +298,7 @@ internal sealed class BatchGradients : IDisposable
                 return;
             }
             TakeChunks(workspace);
+            TakeSlices();
             workerDone!.Release();
         }
     }

@@ -174,7 +174,7 @@ public sealed class Seq2SeqTrainer : IDisposable
     {
         CheckBatchSize(batch.Length, nameof(batch));
         batch.CopyTo(batchGradients.Pairs(batch.Length));
-        var totalLoss = batchGradients.Accumulate(gradients.Span, 1f / batch.Length, Options.Seed, StepsCompleted, Options.PassSettings);
+        var totalLoss = batchGradients.Accumulate(gradients, 1f / batch.Length, Options.Seed, StepsCompleted, Options.PassSettings);
         return FinishStep(totalLoss, batch.Length);
     }
 
@@ -197,7 +197,7 @@ public sealed class Seq2SeqTrainer : IDisposable
         {
             batch[i] = pairs[batchIndices[i]];
         }
-        var totalLoss = batchGradients.Accumulate(gradients.Span, 1f / batchIndices.Length, Options.Seed, StepsCompleted, Options.PassSettings);
+        var totalLoss = batchGradients.Accumulate(gradients, 1f / batchIndices.Length, Options.Seed, StepsCompleted, Options.PassSettings);
         return FinishStep(totalLoss, batchIndices.Length);
     }
 

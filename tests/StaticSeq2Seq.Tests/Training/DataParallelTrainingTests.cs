@@ -36,6 +36,31 @@ public sealed class DataParallelTrainingTests
         }
     }
 
+    [Theory]
+    [InlineData(nameof(WideGru), 1)]
+    [InlineData(nameof(WideGru), 2)]
+    [InlineData(nameof(WideGru), 3)]
+    [InlineData(nameof(WideGru), 8)]
+    [InlineData(nameof(TinyLstm2), 2)]
+    [InlineData(nameof(TinyLstm2), 8)]
+    public void Gradients_of_a_step_are_the_chunks_sums_added_in_chunk_order(string name, int threads)
+    {
+        // 23 pairs: five full chunks and one of three. WideGru's parameters span several slices of the parallel sum,
+        // the last one partial; TinyLstm2's fit in one.
+        const int BatchSize = 23;
+        var model = Create(name);
+        model.InitializeParameters(5);
+        var pairs = CheckpointTestData.RandomPairs(model.Shape, BatchSize, seed: 6);
+        var expected = ChunkOrderedSum(model, pairs);
+        using var trainer = new Seq2SeqTrainer(model, new TrainingOptions { Threads = threads, ClipNorm = 0f });
+
+        trainer.TrainStep(pairs);
+
+        Assert.True(
+            CheckpointTestData.Bits(expected).SequenceEqual(CheckpointTestData.Bits(trainer.Gradients)),
+            $"{threads} threads summed the chunks' gradients other than chunk after chunk.");
+    }
+
     [Fact]
     public void A_batch_of_one_chunk_is_summed_pair_after_pair_as_before()
     {
@@ -128,12 +153,7 @@ public sealed class DataParallelTrainingTests
 
     private static (int[] Parameters, int[][] Moments, double Loss) Train(string name, int batchSize, int threads)
     {
-        ISeq2SeqModel model = name switch
-        {
-            nameof(WideBahdanauGru2) => new WideBahdanauGru2(),
-            nameof(WideGru) => new WideGru(),
-            _ => new TinyLstm2(),
-        };
+        var model = Create(name);
         model.InitializeParameters(31);
         var pairs = CheckpointTestData.RandomPairs(model.Shape, 45, seed: 32);
         var options = new TrainingOptions
@@ -150,4 +170,39 @@ public sealed class DataParallelTrainingTests
         var moments = CheckpointTestData.OptimizerBuffers(trainer.Optimizer).Select(buffer => CheckpointTestData.Bits(buffer)).ToArray();
         return (CheckpointTestData.Bits(model.Parameters), moments, summary.TrainLoss);
     }
+
+    // The documented order, written out plainly: each chunk of 4 pairs accumulated pair after pair into a zeroed
+    // buffer, the first chunk into the sum itself, and each later chunk's buffer then added to the sum.
+    private static float[] ChunkOrderedSum(ISeq2SeqModel model, SequencePair[] pairs)
+    {
+        var workspace = model.CreateWorkspace();
+        var sum = new float[model.Parameters.Length];
+        var chunk = new float[sum.Length];
+        var scale = 1f / pairs.Length;
+        for (var first = 0; first < pairs.Length; first += 4)
+        {
+            var target = first == 0 ? sum : chunk;
+            Array.Clear(target);
+            for (var i = first; i < Math.Min(first + 4, pairs.Length); i++)
+            {
+                model.Forward(workspace, pairs[i].Source, pairs[i].Target);
+                model.Backward(workspace, target, scale);
+            }
+            if (first > 0)
+            {
+                for (var e = 0; e < sum.Length; e++)
+                {
+                    sum[e] += chunk[e];
+                }
+            }
+        }
+        return sum;
+    }
+
+    private static ISeq2SeqModel Create(string name) => name switch
+    {
+        nameof(WideBahdanauGru2) => new WideBahdanauGru2(),
+        nameof(WideGru) => new WideGru(),
+        _ => new TinyLstm2(),
+    };
 }
