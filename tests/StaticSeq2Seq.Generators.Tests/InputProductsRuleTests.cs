@@ -4,19 +4,19 @@ namespace StaticSeq2Seq.Generators.Tests;
 
 /// <summary>
 /// Which stacks take layer 0's input side over all steps at once: a one-way encoder always, a bidirectional one never;
-/// the decoder without attention (its teacher-forced pass), with any attention never. The emitted training code shows it
-/// by the all-steps input products it calls.
+/// the decoder always (its teacher-forced pass), Bahdanau's with the context's rows of W_ih still multiplied per step.
+/// The emitted training code shows it by the all-steps input products it calls and the kernels the steps call.
 /// </summary>
 public sealed class InputProductsRuleTests
 {
     [Theory]
-    [InlineData("", true, true)]
-    [InlineData(", BidirectionalEncoder = true", false, true)]
+    [InlineData("", true, false)]
+    [InlineData(", BidirectionalEncoder = true", false, false)]
     [InlineData(", Attention = AttentionKind.LuongDot", true, false)]
     [InlineData(", Attention = AttentionKind.LuongGeneral", true, false)]
-    [InlineData(", Attention = AttentionKind.Bahdanau", true, false)]
-    [InlineData(", Attention = AttentionKind.Bahdanau, BidirectionalEncoder = true", false, false)]
-    public void Layer_0_runs_its_input_side_over_all_steps_where_its_inputs_are_known_before_the_recurrence(string arguments, bool encoder, bool decoder)
+    [InlineData(", Attention = AttentionKind.Bahdanau", true, true)]
+    [InlineData(", Attention = AttentionKind.Bahdanau, BidirectionalEncoder = true", false, true)]
+    public void Layer_0_runs_its_input_side_over_all_steps_where_its_inputs_are_known_before_the_recurrence(string arguments, bool encoder, bool contextRows)
     {
         var run = GeneratorHarness.Run($$"""
             using StaticSeq2Seq;
@@ -33,7 +33,11 @@ public sealed class InputProductsRuleTests
         var layers = Assert.Single(run.Sources, s => s.HintName == "Demo.Model.Layers.g.cs").SourceText.ToString();
         Assert.Equal(encoder, training.Contains("EncoderLayer0InputProducts(p, a, source, pass);", StringComparison.Ordinal));
         Assert.Equal(encoder, layers.Contains("EncoderLayer0InputsBackward(p, g, a, tokens, steps, pass);", StringComparison.Ordinal));
-        Assert.Equal(decoder, training.Contains("DecoderLayer0InputProducts(p, a, inputs, pass);", StringComparison.Ordinal));
-        Assert.Equal(decoder, layers.Contains("DecoderLayer0InputsBackward(p, g, a, tokens, steps, pass);", StringComparison.Ordinal));
+        Assert.Contains("DecoderLayer0InputProducts(p, a, inputs, pass);", training, StringComparison.Ordinal);
+        Assert.Contains("DecoderLayer0InputsBackward(p, g, a, tokens, steps, pass);", layers, StringComparison.Ordinal);
+        // E = 8, H = 6, G = 18: Bahdanau's layer 0 reads [embedding ; context] (14 inputs); its steps multiply the context's 6 rows.
+        Assert.Equal(contextRows, layers.Contains("DenseKernels.Linear6x18(p.Slice(DecoderWeightIh0Offset + EmbeddingSize * GateSize, HiddenSize * GateSize), gates, context, gates);", StringComparison.Ordinal));
+        Assert.Equal(contextRows, layers.Contains("DenseKernels.Linear6x18StepInputBackward(p.Slice(DecoderWeightIh0Offset + EmbeddingSize * GateSize, HiddenSize * GateSize), dGatesIh, dContext);", StringComparison.Ordinal));
+        Assert.DoesNotContain("StepInputBackward(p.Slice(DecoderWeightIh0Offset, DecoderWeightIh0Length)", layers, StringComparison.Ordinal);
     }
 }

@@ -388,30 +388,47 @@ internal static class AttentionEmitter
         }
     }
 
-    /// <summary>The decoder step with attention, replacing the plain stack step.</summary>
-    public static void EmitDecoderStepForward(CodeWriter w, ModelShape shape, WeightSource weights)
+    /// <summary>
+    /// The decoder step with attention, replacing the plain stack step. With <paramref name="fromInputProducts"/> (the
+    /// teacher-forced pass), layer 0 reads the input product its embedding already has (<see cref="InputProductsEmitter"/>).
+    /// </summary>
+    public static void EmitDecoderStepForward(CodeWriter w, ModelShape shape, WeightSource weights, bool fromInputProducts = false)
     {
         var layers = shape.Layers;
-        if (shape.Attention == AttentionKind.Bahdanau)
+        var bahdanau = shape.Attention == AttentionKind.Bahdanau;
+        var through = layers > 1 ? $" through all {layers} layers" : "";
+        var layer0 = fromInputProducts ? $"; layer 0's embedding product is <see cref=\"{InputProductsEmitter.ForwardName(LayerEmitter.Side.Decoder)}\"/>'s" : "";
+        w.Line(bahdanau
+            ? $"/// <summary>Decoder step i{through}, Bahdanau attention first: layer 0 reads [embedding ; context], the context attending from the top layer's state before the step{layer0}.</summary>"
+            : $"/// <summary>Decoder step i{through}, then Luong attention from the top layer's new state: the output reads h~{layer0}.</summary>");
+        var signature = fromInputProducts
+            ? $"private static void DecoderStepForwardFromInputProducts({weights.Parameters}, Span<float> a, int i, int sourceLength, in global::StaticSeq2Seq.TrainingPass pass)"
+            : $"private static void DecoderStepForward({weights.Parameters}, Span<float> a, int token, int i, int sourceLength, in global::StaticSeq2Seq.TrainingPass pass)";
+        using (w.Block(signature))
         {
-            w.Line($"/// <summary>Decoder step i{(layers > 1 ? $" through all {layers} layers" : "")}, Bahdanau attention first: layer 0 reads [embedding ; context], the context attending from the top layer's state before the step.</summary>");
-        }
-        else
-        {
-            w.Line($"/// <summary>Decoder step i{(layers > 1 ? $" through all {layers} layers" : "")}, then Luong attention from the top layer's new state: the output reads h~.</summary>");
-        }
-        using (w.Block($"private static void DecoderStepForward({weights.Parameters}, Span<float> a, int token, int i, int sourceLength, in global::StaticSeq2Seq.TrainingPass pass)"))
-        {
-            if (shape.Attention == AttentionKind.Bahdanau)
+            if (bahdanau)
             {
                 w.Line("Span<float> x = a.Slice(DecoderLayer0InputOffset + i * DecoderInputSize, DecoderInputSize);");
-                w.Line($"{Slices.EmbeddingRow("p", "TargetEmbedding", "token")}.CopyTo(x);");
-                w.Line($"pass.DropInPlace(x.Slice(0, EmbeddingSize), {DropoutEmitter.DecoderEmbeddingStream}, i);");
+                if (fromInputProducts)
+                {
+                    w.Line("// W_ih's weight gradient reads the step's whole [embedding ; context], kept in one row.");
+                    w.Line($"{Slices.Activation(InputProductsEmitter.Inputs(LayerEmitter.Side.Decoder), "i", "EmbeddingSize")}.CopyTo(x);");
+                }
+                else
+                {
+                    w.Line($"{Slices.EmbeddingRow("p", "TargetEmbedding", "token")}.CopyTo(x);");
+                    w.Line($"pass.DropInPlace(x.Slice(0, EmbeddingSize), {DropoutEmitter.DecoderEmbeddingStream}, i);");
+                }
                 w.Line($"BahdanauForward({weights.Arguments}, a, i, sourceLength, x.Slice(EmbeddingSize, HiddenSize));");
             }
             for (var layer = 0; layer < layers; layer++)
             {
-                var x = layer == 0 && shape.Attention == AttentionKind.Bahdanau ? "x" : LayerEmitter.StackInput(LayerEmitter.Side.Decoder, layer).Drawn;
+                if (layer == 0 && fromInputProducts)
+                {
+                    w.Line($"{InputProductsEmitter.LayerForwardName(LayerEmitter.Side.Decoder)}({weights.Arguments}, a, {(bahdanau ? "x.Slice(EmbeddingSize, HiddenSize), " : "")}i);");
+                    continue;
+                }
+                var x = layer == 0 && bahdanau ? "x" : LayerEmitter.StackInput(LayerEmitter.Side.Decoder, layer).Drawn;
                 w.Line($"DecoderLayer{layer}Forward({weights.Arguments}, a, {x}, i);");
             }
             if (IsLuong(shape))
@@ -421,34 +438,33 @@ internal static class AttentionEmitter
         }
     }
 
+    /// <summary>
+    /// The decoder step with attention, backward. Layer 0's dL/de of every step waits for all steps
+    /// (<see cref="InputProductsEmitter"/>); Bahdanau's dL/dcontext goes to the attention's backward now.
+    /// </summary>
     public static void EmitDecoderStepBackward(CodeWriter w, ModelShape shape)
     {
-        var layers = shape.Layers;
         var bahdanau = shape.Attention == AttentionKind.Bahdanau;
         w.Line(bahdanau
-            ? "/// <summary>Decoder step i backward, top layer first, then layer 0's dL/d[embedding ; context] split between the embedding row (through the dropout mask) and the attention.</summary>"
-            : "/// <summary>Decoder step i backward: Luong attention first (it came last), then the layers, top first, each dL/dx through its dropout mask.</summary>");
-        using (w.Block("private static void DecoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int token, int i, int sourceLength, in global::StaticSeq2Seq.TrainingPass pass)"))
+            ? "/// <summary>Decoder step i backward, top layer first, then layer 0's dL/dcontext into the attention's backward (dL/de waits for all steps).</summary>"
+            : "/// <summary>Decoder step i backward: Luong attention first (it came last), then the layers, top first, each upper layer's dL/dx through its dropout mask (layer 0's waits for all steps).</summary>");
+        using (w.Block("private static void DecoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int i, int sourceLength, in global::StaticSeq2Seq.TrainingPass pass)"))
         {
             if (!bahdanau)
             {
                 w.Line("LuongBackward(p, g, a, i, sourceLength);");
             }
-            for (var layer = layers - 1; layer >= (bahdanau ? 1 : 0); layer--)
-            {
-                var dx = layer == 0 ? Slices.EmbeddingRow("g", "TargetEmbedding", "token") : Slices.Scratch($"DHidden{layer - 1}", "HiddenSize");
-                var current = layer;
-                LayerEmitter.StackInput(LayerEmitter.Side.Decoder, layer).EmitBackward(w, $"dInput{layer}", dx, (_, d) => $"DecoderLayer{current}Backward(p, a, {d}, i)");
-            }
+            LayerEmitter.EmitUpperLayersBackward(w, shape, LayerEmitter.Side.Decoder);
             if (bahdanau)
             {
-                w.Line($"Span<float> dx = {Slices.Scratch("DDecoderLayer0Input", "DecoderInputSize")};");
-                w.Line("dx.Clear();");
-                w.Line("DecoderLayer0Backward(p, a, dx, i);");
-                w.Line($"pass.DropInPlace(dx.Slice(0, EmbeddingSize), {DropoutEmitter.DecoderEmbeddingStream}, i);");
-                w.Line($"Span<float> dEmbedding = {Slices.EmbeddingRow("g", "TargetEmbedding", "token")};");
-                w.Line("TensorPrimitives.Add(dEmbedding, dx.Slice(0, EmbeddingSize), dEmbedding);");
-                w.Line("BahdanauBackward(p, g, a, i, sourceLength, dx.Slice(EmbeddingSize, HiddenSize));");
+                w.Line($"Span<float> dContext = {Slices.Scratch("DDecoderContext", "HiddenSize")};");
+                w.Line("dContext.Clear();");
+                w.Line("DecoderLayer0Backward(p, a, dContext, i);");
+                w.Line("BahdanauBackward(p, g, a, i, sourceLength, dContext);");
+            }
+            else
+            {
+                w.Line("DecoderLayer0Backward(p, a, i);");
             }
         }
     }

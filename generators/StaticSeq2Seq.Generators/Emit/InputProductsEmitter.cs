@@ -14,8 +14,18 @@ internal static class InputProductsEmitter
 {
     /// <summary>Whether <paramref name="layer"/> of <paramref name="side"/> takes its input side over all steps at once.</summary>
     public static bool Applies(ModelShape shape, LayerEmitter.Side side, int layer) =>
-        layer == 0 && (side == LayerEmitter.Side.Encoder ? InputProductsRule.AppliesToEncoder(shape)
-            : side == LayerEmitter.Side.Decoder && InputProductsRule.AppliesToDecoder(shape));
+        layer == 0 && (side == LayerEmitter.Side.Encoder ? InputProductsRule.AppliesToEncoder(shape) : side == LayerEmitter.Side.Decoder);
+
+    /// <summary>Whether layer 0 of <paramref name="side"/> also reads a context, through W_ih rows that each step multiplies (<see cref="InputProductsRule.ContextRowsPerStep"/>).</summary>
+    public static bool HasContextRows(ModelShape shape, LayerEmitter.Side side) => side == LayerEmitter.Side.Decoder && InputProductsRule.ContextRowsPerStep(shape);
+
+    /// <summary>W_ih's rows the all-steps products multiply: the embedding's, all of W_ih unless the layer also reads a context.</summary>
+    private static string EmbeddingRows(ModelShape shape, LayerEmitter.Side side) => HasContextRows(shape, side)
+        ? $"p.Slice({side.Tensor("WeightIh", 0)}Offset, EmbeddingSize * GateSize)"
+        : Slices.Parameter(side.Tensor("WeightIh", 0));
+
+    /// <summary>The decoder's W_ih rows of the context, after the embedding's (stored transposed, one row per input).</summary>
+    public static string ContextRows => "p.Slice(DecoderWeightIh0Offset + EmbeddingSize * GateSize, HiddenSize * GateSize)";
 
     /// <summary>The size of the product: embedding in, gates out.</summary>
     public static LinearKernelPlan Kernel(ModelShape shape) => new(shape.EmbeddingSize, shape.GateSize);
@@ -40,7 +50,10 @@ internal static class InputProductsEmitter
         var input = LayerEmitter.StackInput(side, 0);
         var kernel = Kernel(shape);
         w.Line("/// <summary>");
-        w.Line($"/// {side.Label(0)}'s input product W_ih x_t + b_ih for every step at once, before the recurrence: the embeddings of");
+        w.Line(HasContextRows(shape, side)
+            ? $"/// {side.Label(0)}'s input product from the embedding, W_ih[embedding rows] e_t + b_ih, for every step at once, before the recurrence"
+            + " (each step adds its context's rows): the embeddings of"
+            : $"/// {side.Label(0)}'s input product W_ih x_t + b_ih for every step at once, before the recurrence: the embeddings of");
         w.Line("/// <paramref name=\"inputs\"/>, one token per step, dropped as <paramref name=\"pass\"/> says, gathered into one block (steps, E),");
         w.Line($"/// then one matrix-matrix product into {(shape.Cell == CellKind.Rnn ? "the new state of each step, which the step completes" : "each step's gate row")}.");
         w.Line("/// </summary>");
@@ -61,7 +74,7 @@ internal static class InputProductsEmitter
                     w.Line($"pass.Drop({Slices.EmbeddingRow("p", side.Embedding, $"inputs[{side.Step}]")}, {Slices.Activation(Inputs(side), side.Step, "EmbeddingSize")}, {input.Stream}, {side.Step});");
                 }
             }
-            w.Line($"DenseKernels.{StepsKernelEmitter.ForwardName(kernel)}({Slices.Parameter(side.Tensor("WeightIh", 0))}, {Slices.Parameter(side.Tensor("BiasIh", 0))}, a.Slice({Inputs(side)}Offset, steps * EmbeddingSize), {Products(shape, side, "steps")}, steps);");
+            w.Line($"DenseKernels.{StepsKernelEmitter.ForwardName(kernel)}({EmbeddingRows(shape, side)}, {Slices.Parameter(side.Tensor("BiasIh", 0))}, a.Slice({Inputs(side)}Offset, steps * EmbeddingSize), {Products(shape, side, "steps")}, steps);");
         }
     }
 
@@ -71,14 +84,16 @@ internal static class InputProductsEmitter
         var kernel = Kernel(shape);
         var tokens = side.IsEncoder ? "SourceTokensOffset" : "DecoderInputsOffset";
         w.Line("/// <summary>");
-        w.Line($"/// {side.Label(0)}'s dL/dx over all <paramref name=\"steps\"/> at once, from the gate gradients its steps kept: dX = dGatesIh W_ih^T,");
+        w.Line(HasContextRows(shape, side)
+            ? $"/// {side.Label(0)}'s dL/de over all <paramref name=\"steps\"/> at once, from the gate gradients its steps kept: dE = dGatesIh W_ih[embedding rows]^T,"
+            : $"/// {side.Label(0)}'s dL/dx over all <paramref name=\"steps\"/> at once, from the gate gradients its steps kept: dX = dGatesIh W_ih^T,");
         w.Line("/// then each row, through the forward pass's dropout mask, into its token's embedding gradient.");
         w.Line("/// </summary>");
         using (w.Block($"private static void {BackwardName(side)}(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<int> tokens, int steps, in global::StaticSeq2Seq.TrainingPass pass)"))
         {
             w.Line($"Span<float> dInputs = a.Slice({side.Name}DInputs0Offset, steps * EmbeddingSize);");
             w.Line("dInputs.Clear();");
-            w.Line($"DenseKernels.{StepsKernelEmitter.InputBackwardName(kernel)}({Slices.Parameter(side.Tensor("WeightIh", 0))}, a.Slice({side.Name}DGatesIh0Offset, steps * GateSize), dInputs, steps);");
+            w.Line($"DenseKernels.{StepsKernelEmitter.InputBackwardName(kernel)}({EmbeddingRows(shape, side)}, a.Slice({side.Name}DGatesIh0Offset, steps * GateSize), dInputs, steps);");
             w.Line($"bool dropped = pass.DropoutRate({input.Stream}) != 0f;");
             using (w.Block($"for (int {side.Step} = 0; {side.Step} < steps; {side.Step}++)"))
             {

@@ -85,11 +85,8 @@ internal static class LayerEmitter
         w.Line();
         EmitStackForward(w, shape, Side.Decoder);
         w.Line();
-        if (InputProductsEmitter.Applies(shape, Side.Decoder, 0))
-        {
-            EmitStackForward(w, shape, Side.Decoder, fromInputProducts: true);
-            w.Line();
-        }
+        EmitStackForward(w, shape, Side.Decoder, fromInputProducts: true);
+        w.Line();
         EmitStackBackward(w, shape, Side.Decoder);
         w.Line();
         EmitStackWeightsBackward(w, shape, Side.Decoder);
@@ -135,6 +132,7 @@ internal static class LayerEmitter
         var state = shape.Cell == CellKind.Lstm ? " (h and c)" : "";
         var ih = Kernel(shape, side, layer);
         var hh = new LinearKernelPlan(shape.HiddenSize, shape.GateSize);
+        var contextRows = inputProduct == InputProduct.Precomputed && InputProductsEmitter.HasContextRows(shape, side);
         void EmitInputProduct(string target)
         {
             switch (inputProduct)
@@ -146,13 +144,27 @@ internal static class LayerEmitter
                     w.Line($"DenseKernels.{weights.Kernel(ih)}({weights.Matrix(side.Tensor("WeightIh", layer))}, {Slices.Parameter(side.Tensor("BiasIh", layer))}, x, {target});");
                     break;
                 default:
-                    w.Line($"// {target} already holds W_ih x + b_ih: {InputProductsEmitter.ForwardName(side)} wrote every step's before the recurrence.");
+                    if (contextRows)
+                    {
+                        w.Line($"// {target} already holds the embedding's W_ih rows times e + b_ih ({InputProductsEmitter.ForwardName(side)} wrote every step's before the");
+                        w.Line($"// recurrence); the context's rows add theirs, {target} standing in as the kernel's bias: the same fused multiply-adds in the same");
+                        w.Line("// order as one product over [embedding ; context].");
+                        w.Line($"DenseKernels.{hh.ForwardName}({InputProductsEmitter.ContextRows}, {target}, context, {target});");
+                    }
+                    else
+                    {
+                        w.Line($"// {target} already holds W_ih x + b_ih: {InputProductsEmitter.ForwardName(side)} wrote every step's before the recurrence.");
+                    }
                     break;
             }
         }
         if (fromTable)
         {
             w.Line($"/// <summary>{side.Label(layer)} ({cell}), step {side.Step}, forward for decoding: reads the token's row of the input table (W_ih x + b_ih, G) and state slot {Unparenthesized(side.Read)}{state}, writes state slot {Unparenthesized(side.Write)}.</summary>");
+        }
+        else if (contextRows)
+        {
+            w.Line($"/// <summary>{side.Label(layer)} ({cell}), step {side.Step}, forward: reads its embedding's input product (written by <see cref=\"{InputProductsEmitter.ForwardName(side)}\"/>), the context (H) and state slot {Unparenthesized(side.Read)}{state}, writes state slot {Unparenthesized(side.Write)}.</summary>");
         }
         else if (inputProduct == InputProduct.Precomputed)
         {
@@ -165,7 +177,7 @@ internal static class LayerEmitter
         var signature = inputProduct switch
         {
             InputProduct.FromTable => $"private static void {side.Name}Layer{layer}ForwardFromTable({weights.Parameters}, Span<float> a, ReadOnlySpan<float> inputGates, int {side.Step})",
-            InputProduct.Precomputed => $"private static void {InputProductsEmitter.LayerForwardName(side)}({weights.Parameters}, Span<float> a, int {side.Step})",
+            InputProduct.Precomputed => $"private static void {InputProductsEmitter.LayerForwardName(side)}({weights.Parameters}, Span<float> a, {(contextRows ? "ReadOnlySpan<float> context, " : "")}int {side.Step})",
             _ => $"private static void {side.Name}Layer{layer}Forward({weights.Parameters}, Span<float> a, ReadOnlySpan<float> x, int {side.Step})",
         };
         using (w.Block(signature))
@@ -206,6 +218,8 @@ internal static class LayerEmitter
     private static void EmitLayerBackward(CodeWriter w, ModelShape shape, Side side, int layer, bool inputGradient)
     {
         var ih = Kernel(shape, side, layer);
+        // Bahdanau's layer 0 takes dL/dcontext now, for the attention's backward; dL/de waits for all steps.
+        var contextRows = !inputGradient && layer == 0 && InputProductsEmitter.HasContextRows(shape, side);
         var hh = new LinearKernelPlan(shape.HiddenSize, shape.GateSize);
         var lstm = shape.Cell == CellKind.Lstm;
         var gru = shape.Cell == CellKind.Gru;
@@ -215,9 +229,11 @@ internal static class LayerEmitter
         w.Line($"/// {side.Label(layer)}, step {side.Step}, backward: turns {carry} into {previous},");
         w.Line(inputGradient
             ? $"/// keeps the step's gate gradients for <see cref=\"{WeightsBackwardName(side, layer)}\"/>, and adds dL/dx into <paramref name=\"dx\"/>."
+            : contextRows
+            ? $"/// keeps the step's gate gradients for <see cref=\"{WeightsBackwardName(side, layer)}\"/> and <see cref=\"{InputProductsEmitter.BackwardName(side)}\"/>, and adds dL/dcontext into <paramref name=\"dContext\"/>."
             : $"/// and keeps the step's gate gradients for <see cref=\"{WeightsBackwardName(side, layer)}\"/> and <see cref=\"{InputProductsEmitter.BackwardName(side)}\"/>.");
         w.Line("/// </summary>");
-        var dx = inputGradient ? "Span<float> dx, " : "";
+        var dx = inputGradient ? "Span<float> dx, " : contextRows ? "Span<float> dContext, " : "";
         using (w.Block($"private static void {side.Name}Layer{layer}Backward(ReadOnlySpan<float> p, Span<float> a, {dx}int {side.Step})"))
         {
             if (!lstm)
@@ -269,11 +285,17 @@ internal static class LayerEmitter
             }
             w.Line(inputGradient
                 ? "// The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps."
+                : contextRows
+                ? "// The recurrence needs dL/dh and dL/dcontext now, which read the weights only; dL/de and the weight gradients wait for all steps."
                 : "// The recurrence needs dL/dh now, which reads W_hh only; dL/dx and the weight gradients wait for all steps.");
             w.Line($"DenseKernels.{StepInputBackwardEmitter.Name(hh)}({Slices.Parameter(side.Tensor("WeightHh", layer))}, {(gru ? "dGatesHh" : "dGatesIh")}, dhPrevious);");
             if (inputGradient)
             {
                 w.Line($"DenseKernels.{StepInputBackwardEmitter.Name(ih)}({Slices.Parameter(side.Tensor("WeightIh", layer))}, dGatesIh, dx);");
+            }
+            else if (contextRows)
+            {
+                w.Line($"DenseKernels.{StepInputBackwardEmitter.Name(hh)}({InputProductsEmitter.ContextRows}, dGatesIh, dContext);");
             }
             w.Line("dhPrevious.CopyTo(dh);");
             if (lstm)
@@ -331,7 +353,7 @@ internal static class LayerEmitter
         weights ??= WeightSource.Float32;
         if (side == Side.Decoder && shape.HasAttention)
         {
-            AttentionEmitter.EmitDecoderStepForward(w, shape, weights);
+            AttentionEmitter.EmitDecoderStepForward(w, shape, weights, fromInputProducts);
             return;
         }
         fromInputProducts |= side.IsEncoder && InputProductsEmitter.Applies(shape, side, 0);
@@ -374,27 +396,28 @@ internal static class LayerEmitter
             AttentionEmitter.EmitDecoderStepBackward(w, shape);
             return;
         }
-        var embeddingGradient = InputProductsEmitter.Applies(shape, side, 0)
-            ? $"layer 0's dL/dx waits for all steps (<see cref=\"{InputProductsEmitter.BackwardName(side)}\"/>)"
-            : "layer 0's dL/dx goes, through the forward pass's dropout mask, to the token's embedding row";
+        // A one-way stack's layer 0 takes dL/dx over all steps (InputProductsRule), so no step reads its token.
+        var embeddingGradient = $"layer 0's dL/dx waits for all steps (<see cref=\"{InputProductsEmitter.BackwardName(side)}\"/>)";
         w.Line(shape.Layers == 1
             ? $"/// <summary>{side.Name} step {side.Step} backward: {embeddingGradient}.</summary>"
             : $"/// <summary>{side.Name} step {side.Step} backward, top layer first: each upper layer's dL/dx joins, through the forward pass's dropout mask, dL/dh of the layer below at the same step; {embeddingGradient}.</summary>");
-        using (w.Block($"private static void {side.Name}StepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int token, int {side.Step}, in global::StaticSeq2Seq.TrainingPass pass)"))
+        using (w.Block($"private static void {side.Name}StepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int {side.Step}, in global::StaticSeq2Seq.TrainingPass pass)"))
         {
-            for (var layer = shape.Layers - 1; layer >= 0; layer--)
-            {
-                if (InputProductsEmitter.Applies(shape, side, layer))
-                {
-                    w.Line($"{side.Name}Layer{layer}Backward(p, a, {side.Step});");
-                    continue;
-                }
-                var dx = layer == 0
-                    ? Slices.EmbeddingRow("g", side.Embedding, "token")
-                    : Slices.Scratch($"DHidden{layer - 1}", "HiddenSize");
-                var current = layer;
-                StackInput(side, layer).EmitBackward(w, $"dInput{layer}", dx, (_, d) => $"{side.Name}Layer{current}Backward(p, a, {d}, {side.Step})");
-            }
+            EmitUpperLayersBackward(w, shape, side);
+            w.Line($"{side.Name}Layer0Backward(p, a, {side.Step});");
+        }
+    }
+
+    /// <summary>
+    /// One step back through a one-way stack's layers above the first, top first: each layer's dL/dx joins, through the
+    /// forward pass's dropout mask, dL/dh of the layer below.
+    /// </summary>
+    internal static void EmitUpperLayersBackward(CodeWriter w, ModelShape shape, Side side)
+    {
+        for (var layer = shape.Layers - 1; layer >= 1; layer--)
+        {
+            var current = layer;
+            StackInput(side, layer).EmitBackward(w, $"dInput{layer}", Slices.Scratch($"DHidden{layer - 1}", "HiddenSize"), (_, d) => $"{side.Name}Layer{current}Backward(p, a, {d}, {side.Step})");
         }
     }
 

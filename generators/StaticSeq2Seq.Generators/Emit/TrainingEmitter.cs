@@ -117,23 +117,12 @@ internal static class TrainingEmitter
             w.Line("float loss = 0f;");
             using (w.Block("if (teacherForced)"))
             {
-                if (InputProductsEmitter.Applies(plan.Shape, LayerEmitter.Side.Decoder, 0))
+                w.Line("// The inputs are known: layer 0's input products from the embeddings of every step in one product, then the");
+                w.Line("// recurrence, then every step's output projection in one matrix-matrix product.");
+                w.Line($"{InputProductsEmitter.ForwardName(LayerEmitter.Side.Decoder)}(p, a, inputs, pass);");
+                using (w.Block("for (int i = 0; i < steps; i++)"))
                 {
-                    w.Line("// The inputs are known: layer 0's input products for every step in one product, then the recurrence, then every");
-                    w.Line("// step's output projection in one matrix-matrix product.");
-                    w.Line($"{InputProductsEmitter.ForwardName(LayerEmitter.Side.Decoder)}(p, a, inputs, pass);");
-                    using (w.Block("for (int i = 0; i < steps; i++)"))
-                    {
-                        w.Line("DecoderStepForwardFromInputProducts(p, a, i, pass);");
-                    }
-                }
-                else
-                {
-                    w.Line("// The inputs are known: run the recurrence, then project every step's output in one matrix-matrix product.");
-                    using (w.Block("for (int i = 0; i < steps; i++)"))
-                    {
-                        w.Line($"DecoderStepForward(p, a, inputs[i], i{AttentionEmitter.SourceLengthArgument(plan.Shape, "source.Length")}, pass);");
-                    }
+                    w.Line($"DecoderStepForwardFromInputProducts(p, a, i{AttentionEmitter.SourceLengthArgument(plan.Shape, "source.Length")}, pass);");
                 }
                 w.Line("loss = OutputsForward(p, a, steps, targets);");
             }
@@ -200,7 +189,7 @@ internal static class TrainingEmitter
                 w.Line(AttentionEmitter.IsLuong(shape)
                     ? $"{Slices.Activation("DOutputInputs", "i", "HiddenSize")}.CopyTo({AttentionEmitter.OutputInputGradient(shape)});"
                     : $"TensorPrimitives.Add({AttentionEmitter.OutputInputGradient(shape)}, {Slices.Activation("DOutputInputs", "i", "HiddenSize")}, {AttentionEmitter.OutputInputGradient(shape)});");
-                w.Line($"DecoderStepBackward(p, g, a, tokens[DecoderInputsOffset + i], i{AttentionEmitter.SourceLengthArgument(shape, "workspace.SourceLength")}, pass);");
+                w.Line($"DecoderStepBackward(p, g, a, i{AttentionEmitter.SourceLengthArgument(shape, "workspace.SourceLength")}, pass);");
             }
             w.Line("// Every step kept its gate gradients: each layer's weight gradients gather over all of them at once.");
             w.Line("DecoderWeightsBackward(p, g, a, tokens, workspace.DecoderSteps, pass);");
@@ -230,7 +219,7 @@ internal static class TrainingEmitter
                 {
                     w.Line("AddKeyGradient(a, t);");
                 }
-                w.Line("EncoderStepBackward(p, g, a, tokens[SourceTokensOffset + t], t, pass);");
+                w.Line("EncoderStepBackward(p, g, a, t, pass);");
             }
             w.Line("EncoderWeightsBackward(p, g, a, tokens, workspace.SourceLength, pass);");
         }

@@ -13,14 +13,18 @@ internal static class InputProductsRule
     /// A one-way encoder's layer 0 reads the source embeddings, all known before the recurrence. A bidirectional encoder's
     /// layers run direction by direction through their own passes, which keep the per-step product.
     /// </summary>
+    /// <remarks>
+    /// The decoder's layer 0 always does: teacher-forced, it reads the embeddings of SOS and the target, all known before
+    /// the recurrence (free running, each input is the previous step's prediction, so those passes keep the per-step
+    /// product), and the backward pass runs over the recorded inputs either way. See <see cref="ContextRowsPerStep"/> for
+    /// Bahdanau's decoder.
+    /// </remarks>
     public static bool AppliesToEncoder(ModelShape shape) => !shape.BidirectionalEncoder;
 
     /// <summary>
-    /// The decoder's layer 0 without attention: teacher-forced, it reads the embeddings of SOS and the target, all known
-    /// before the recurrence (free running, each input is the previous step's prediction, so those passes keep the
-    /// per-step product; the backward pass runs over the recorded inputs either way). With attention the decoder's step
-    /// is the attention's (Bahdanau's layer 0 also reads the context, which changes every step), so it keeps the per-step
-    /// product.
+    /// Bahdanau's decoder layer 0 reads [embedding ; context], and the context changes every step: only W_ih's embedding
+    /// rows go over all steps; its context rows keep a per-step product, added to the step's gate row, and a per-step
+    /// input gradient, which the attention's backward needs inside the recurrence.
     /// </summary>
-    public static bool AppliesToDecoder(ModelShape shape) => !shape.HasAttention;
+    public static bool ContextRowsPerStep(ModelShape shape) => shape.Attention == AttentionKind.Bahdanau;
 }

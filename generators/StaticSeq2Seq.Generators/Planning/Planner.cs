@@ -60,19 +60,29 @@ internal static class Planner
         }
         // Layer 0's input side over all steps at once (InputProductsRule) needs the (E, G) size's all-steps kernels. Its
         // per-step forward stays wherever a step still computes the product (a bidirectional encoder; the decoder's
-        // free-running passes and decoding, unless Bahdanau's layer 0 reads [embedding ; context]), and its per-step input
-        // gradient wherever a step's backward still takes dL/dx; other layers of the same size keep theirs.
+        // free-running passes and decoding, unless Bahdanau's layer 0 reads [embedding ; context]). The per-step input
+        // gradient serves each layer's W_hh and the layers above the first, and layer 0's W_ih only in a bidirectional
+        // encoder: the decoder's and a one-way encoder's go over all steps, and Bahdanau's context rows are (H, G), W_hh's size.
         var embedding = recurrent[0];
+        var hidden = recurrent[1];
         var encoderAllSteps = InputProductsRule.AppliesToEncoder(shape);
-        var decoderAllSteps = InputProductsRule.AppliesToDecoder(shape);
         var decoderReadsEmbedding = shape.Attention != AttentionKind.Bahdanau;
         var others = recurrent.Skip(1).ToList();
         var perStepForward = !encoderAllSteps || decoderReadsEmbedding ? recurrent : others;
-        var perStepBackward = !encoderAllSteps || (decoderReadsEmbedding && !decoderAllSteps) ? recurrent : others;
+        var perStepBackward = new List<LinearKernelPlan>();
+        if (!encoderAllSteps)
+        {
+            perStepBackward.Add(embedding);
+        }
+        perStepBackward.Add(hidden);
+        if (shape.Layers > 1)
+        {
+            perStepBackward.Add(new(shape.EncoderUpperInputSize, shape.GateSize));
+        }
         var linearKernels = perStepForward.Concat(attention).Append(output).Distinct().ToEquatableArray();
         // Only attention calls a per-step backward: the output projection's and the recurrent layers' run over all steps.
         var forwardOnly = linearKernels.Where(kernel => !attention.Contains(kernel)).ToEquatableArray();
-        var stepsKernels = (encoderAllSteps || decoderAllSteps ? new[] { output, embedding } : new[] { output }).Distinct().ToEquatableArray();
+        var stepsKernels = new[] { output, embedding }.Distinct().ToEquatableArray();
         // Bahdanau's W_a gathers its gradient over all decoder steps too, each step taking dL/dq only.
         LinearKernelPlan[] query = shape.Attention == AttentionKind.Bahdanau ? [new(shape.HiddenSize, shape.HiddenSize)] : [];
         var stepsBackward = recurrent.Concat(query).Distinct().Where(kernel => !stepsKernels.Contains(kernel)).ToEquatableArray();

@@ -101,7 +101,7 @@ internal static class WorkspaceCatalog
             for (var layer = 0; layer < shape.Layers; layer++)
             {
                 entries.Add(new Entry($"{name}DGatesIh{layer}", steps * g, $"backward: dL/d(W_ih x + b_ih) of {label} layer {layer} at each step ({rows}, G)"));
-                if (layer == 0 && (name == "Encoder" ? InputProductsRule.AppliesToEncoder(shape) : name == "Decoder" && InputProductsRule.AppliesToDecoder(shape)))
+                if (layer == 0 && (name == "Encoder" ? InputProductsRule.AppliesToEncoder(shape) : name == "Decoder"))
                 {
                     // Layer 0 takes dL/dx of all steps at once, after the recurrent backward.
                     entries.Add(new Entry($"{name}DInputs0", steps * shape.EmbeddingSize, $"backward: dL/dx of {label} layer 0 at each step, before dropout's mask ({rows}, E)"));
@@ -161,16 +161,14 @@ internal static class WorkspaceCatalog
     /// <summary>
     /// What training with dropout keeps of each step: the layers' inputs as masked, which the backward pass reads again,
     /// and the scratch that dL/dx of a masked input goes through. A bidirectional encoder masks the [forward ; reverse]
-    /// outputs it already keeps in place, and Bahdanau's decoder the embedding part of its [embedding ; context].
+    /// outputs it already keeps in place. The embedding blocks also gather each step's input row for layer 0's products over
+    /// all steps, and Bahdanau's decoder copies its rows into the embedding part of each step's [embedding ; context].
     /// </summary>
     private static void AddDroppedInputs(List<Entry> entries, ModelShape shape)
     {
         long e = shape.EmbeddingSize, h = shape.HiddenSize, sourceSteps = shape.MaxSourceLength, targetSteps = shape.MaxTargetLength + 1;
         entries.Add(new Entry("EncoderDroppedEmbeddings", sourceSteps * e, "the source embeddings as dropout left them (MaxSourceLength, E)"));
-        if (shape.Attention != AttentionKind.Bahdanau)
-        {
-            entries.Add(new Entry("DecoderDroppedEmbeddings", targetSteps * e, "the decoder's input embeddings as dropout left them (MaxTargetLength + 1, E)"));
-        }
+        entries.Add(new Entry("DecoderDroppedEmbeddings", targetSteps * e, "the decoder's input embeddings as dropout left them (MaxTargetLength + 1, E)"));
         for (var layer = 0; layer < shape.Layers - 1; layer++)
         {
             if (!shape.BidirectionalEncoder)
@@ -224,7 +222,7 @@ internal static class WorkspaceCatalog
         entries.Add(new Entry("DAttentionScores", sourceSteps, "backward scratch: dL/dweights, then dL/dscores, of one step (MaxSourceLength)"));
         if (shape.Attention == AttentionKind.Bahdanau)
         {
-            entries.Add(new Entry("DDecoderLayer0Input", shape.DecoderInputSize, "backward scratch: dL/d[embedding ; context] (E + H)"));
+            entries.Add(new Entry("DDecoderContext", h, "backward scratch: dL/dcontext of one step, through decoder layer 0's context rows (H)"));
             entries.Add(new Entry("DAttentionQueries", (shape.MaxTargetLength + 1) * h, "backward: dL/d(W_a q + b_a) of each decoder step, for W_a's gradient over all steps (MaxTargetLength + 1, H)"));
         }
         else

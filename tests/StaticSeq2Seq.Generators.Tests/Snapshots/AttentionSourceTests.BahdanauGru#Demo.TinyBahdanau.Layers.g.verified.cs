@@ -106,6 +106,47 @@ partial class TinyBahdanau
         }
     }
 
+    /// <summary>
+    /// Decoder layer 0's input product from the embedding, W_ih[embedding rows] e_t + b_ih, for every step at once, before the recurrence (each step adds its context's rows): the embeddings of
+    /// <paramref name="inputs"/>, one token per step, dropped as <paramref name="pass"/> says, gathered into one block (steps, E),
+    /// then one matrix-matrix product into each step's gate row.
+    /// </summary>
+    private static void DecoderLayer0InputProducts(ReadOnlySpan<float> p, Span<float> a, ReadOnlySpan<int> inputs, in global::StaticSeq2Seq.TrainingPass pass)
+    {
+        int steps = inputs.Length;
+        if (pass.DropoutRate(global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream) == 0f)
+        {
+            for (int i = 0; i < steps; i++)
+            {
+                p.Slice(TargetEmbeddingOffset + inputs[i] * EmbeddingSize, EmbeddingSize).CopyTo(a.Slice(DecoderDroppedEmbeddingsOffset + i * EmbeddingSize, EmbeddingSize));
+            }
+        }
+        else
+        {
+            for (int i = 0; i < steps; i++)
+            {
+                pass.Drop(p.Slice(TargetEmbeddingOffset + inputs[i] * EmbeddingSize, EmbeddingSize), a.Slice(DecoderDroppedEmbeddingsOffset + i * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream, i);
+            }
+        }
+        DenseKernels.Linear5x18Steps(p.Slice(DecoderWeightIh0Offset, EmbeddingSize * GateSize), p.Slice(DecoderBiasIh0Offset, DecoderBiasIh0Length), a.Slice(DecoderDroppedEmbeddingsOffset, steps * EmbeddingSize), a.Slice(DecoderGates0Offset, steps * GateSize), steps);
+    }
+
+    /// <summary>Decoder layer 0 (GRU), step i, forward: reads its embedding's input product (written by <see cref="DecoderLayer0InputProducts"/>), the context (H) and state slot i, writes state slot i + 1.</summary>
+    private static void DecoderLayer0ForwardFromInputProducts(ReadOnlySpan<float> p, Span<float> a, ReadOnlySpan<float> context, int i)
+    {
+        ReadOnlySpan<float> h = a.Slice(DecoderHidden0Offset + i * HiddenSize, HiddenSize);
+        Span<float> hNext = a.Slice(DecoderHidden0Offset + (i + 1) * HiddenSize, HiddenSize);
+        Span<float> gatesHh = a.Slice(GatesHhOffset, GateSize);
+        Span<float> gates = a.Slice(DecoderGates0Offset + i * GateSize, GateSize);
+        Span<float> hiddenN = a.Slice(DecoderHiddenN0Offset + i * HiddenSize, HiddenSize);
+        // gates already holds the embedding's W_ih rows times e + b_ih (DecoderLayer0InputProducts wrote every step's before the
+        // recurrence); the context's rows add theirs, gates standing in as the kernel's bias: the same fused multiply-adds in the same
+        // order as one product over [embedding ; context].
+        DenseKernels.Linear6x18(p.Slice(DecoderWeightIh0Offset + EmbeddingSize * GateSize, HiddenSize * GateSize), gates, context, gates);
+        DenseKernels.Linear6x18(p.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), p.Slice(DecoderBiasHh0Offset, DecoderBiasHh0Length), h, gatesHh);
+        GruGatesForward(gates, gatesHh, h, hiddenN, hNext);
+    }
+
     /// <summary>Decoder layer 0 (GRU), step i, forward: reads x (E + H) and state slot i, writes state slot i + 1.</summary>
     private static void DecoderLayer0Forward(ReadOnlySpan<float> p, Span<float> a, ReadOnlySpan<float> x, int i)
     {
@@ -121,9 +162,9 @@ partial class TinyBahdanau
 
     /// <summary>
     /// Decoder layer 0, step i, backward: turns dL/dh' (DHidden0) into dL/dh of the previous step (written back to DHidden0),
-    /// keeps the step's gate gradients for <see cref="DecoderLayer0WeightsBackward"/>, and adds dL/dx into <paramref name="dx"/>.
+    /// keeps the step's gate gradients for <see cref="DecoderLayer0WeightsBackward"/> and <see cref="DecoderLayer0InputsBackward"/>, and adds dL/dcontext into <paramref name="dContext"/>.
     /// </summary>
-    private static void DecoderLayer0Backward(ReadOnlySpan<float> p, Span<float> a, Span<float> dx, int i)
+    private static void DecoderLayer0Backward(ReadOnlySpan<float> p, Span<float> a, Span<float> dContext, int i)
     {
         ReadOnlySpan<float> h = a.Slice(DecoderHidden0Offset + i * HiddenSize, HiddenSize);
         ReadOnlySpan<float> gates = a.Slice(DecoderGates0Offset + i * GateSize, GateSize);
@@ -133,9 +174,9 @@ partial class TinyBahdanau
         Span<float> dGatesIh = a.Slice(DecoderDGatesIh0Offset + i * GateSize, GateSize);
         Span<float> dGatesHh = a.Slice(DecoderDGatesHh0Offset + i * GateSize, GateSize);
         GruGatesBackward(dh, gates, hiddenN, h, dGatesIh, dGatesHh, dhPrevious);
-        // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
+        // The recurrence needs dL/dh and dL/dcontext now, which read the weights only; dL/de and the weight gradients wait for all steps.
         DenseKernels.Linear6x18StepInputBackward(p.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), dGatesHh, dhPrevious);
-        DenseKernels.Linear11x18StepInputBackward(p.Slice(DecoderWeightIh0Offset, DecoderWeightIh0Length), dGatesIh, dx);
+        DenseKernels.Linear6x18StepInputBackward(p.Slice(DecoderWeightIh0Offset + EmbeddingSize * GateSize, HiddenSize * GateSize), dGatesIh, dContext);
         dhPrevious.CopyTo(dh);
     }
 
@@ -150,6 +191,31 @@ partial class TinyBahdanau
         DenseKernels.Linear11x18StepsWeightBackward(g.Slice(DecoderWeightIh0Offset, DecoderWeightIh0Length), g.Slice(DecoderBiasIh0Offset, DecoderBiasIh0Length), inputs, dGatesIh, steps);
         // Step i read the state in slot i.
         DenseKernels.Linear6x18StepsWeightBackward(g.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), g.Slice(DecoderBiasHh0Offset, DecoderBiasHh0Length), a.Slice(DecoderHidden0Offset, steps * HiddenSize), dGatesHh, steps);
+    }
+
+    /// <summary>
+    /// Decoder layer 0's dL/de over all <paramref name="steps"/> at once, from the gate gradients its steps kept: dE = dGatesIh W_ih[embedding rows]^T,
+    /// then each row, through the forward pass's dropout mask, into its token's embedding gradient.
+    /// </summary>
+    private static void DecoderLayer0InputsBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<int> tokens, int steps, in global::StaticSeq2Seq.TrainingPass pass)
+    {
+        Span<float> dInputs = a.Slice(DecoderDInputs0Offset, steps * EmbeddingSize);
+        dInputs.Clear();
+        DenseKernels.Linear5x18StepsInputBackward(p.Slice(DecoderWeightIh0Offset, EmbeddingSize * GateSize), a.Slice(DecoderDGatesIh0Offset, steps * GateSize), dInputs, steps);
+        bool dropped = pass.DropoutRate(global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream) != 0f;
+        for (int i = 0; i < steps; i++)
+        {
+            Span<float> dEmbedding = g.Slice(TargetEmbeddingOffset + tokens[DecoderInputsOffset + i] * EmbeddingSize, EmbeddingSize);
+            ReadOnlySpan<float> dInput = a.Slice(DecoderDInputs0Offset + i * EmbeddingSize, EmbeddingSize);
+            if (dropped)
+            {
+                pass.AddDroppedGradient(dInput, dEmbedding, global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream, i);
+            }
+            else
+            {
+                TensorPrimitives.Add(dEmbedding, dInput, dEmbedding);
+            }
+        }
     }
 
     /// <summary>
@@ -270,7 +336,7 @@ partial class TinyBahdanau
     }
 
     /// <summary>Encoder step t backward: layer 0's dL/dx waits for all steps (<see cref="EncoderLayer0InputsBackward"/>).</summary>
-    private static void EncoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int token, int t, in global::StaticSeq2Seq.TrainingPass pass)
+    private static void EncoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int t, in global::StaticSeq2Seq.TrainingPass pass)
     {
         EncoderLayer0Backward(p, a, t);
     }
@@ -293,16 +359,23 @@ partial class TinyBahdanau
         DecoderLayer0Forward(p, a, x, i);
     }
 
-    /// <summary>Decoder step i backward, top layer first, then layer 0's dL/d[embedding ; context] split between the embedding row (through the dropout mask) and the attention.</summary>
-    private static void DecoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int token, int i, int sourceLength, in global::StaticSeq2Seq.TrainingPass pass)
+    /// <summary>Decoder step i, Bahdanau attention first: layer 0 reads [embedding ; context], the context attending from the top layer's state before the step; layer 0's embedding product is <see cref="DecoderLayer0InputProducts"/>'s.</summary>
+    private static void DecoderStepForwardFromInputProducts(ReadOnlySpan<float> p, Span<float> a, int i, int sourceLength, in global::StaticSeq2Seq.TrainingPass pass)
     {
-        Span<float> dx = a.Slice(DDecoderLayer0InputOffset, DecoderInputSize);
-        dx.Clear();
-        DecoderLayer0Backward(p, a, dx, i);
-        pass.DropInPlace(dx.Slice(0, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream, i);
-        Span<float> dEmbedding = g.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize);
-        TensorPrimitives.Add(dEmbedding, dx.Slice(0, EmbeddingSize), dEmbedding);
-        BahdanauBackward(p, g, a, i, sourceLength, dx.Slice(EmbeddingSize, HiddenSize));
+        Span<float> x = a.Slice(DecoderLayer0InputOffset + i * DecoderInputSize, DecoderInputSize);
+        // W_ih's weight gradient reads the step's whole [embedding ; context], kept in one row.
+        a.Slice(DecoderDroppedEmbeddingsOffset + i * EmbeddingSize, EmbeddingSize).CopyTo(x);
+        BahdanauForward(p, a, i, sourceLength, x.Slice(EmbeddingSize, HiddenSize));
+        DecoderLayer0ForwardFromInputProducts(p, a, x.Slice(EmbeddingSize, HiddenSize), i);
+    }
+
+    /// <summary>Decoder step i backward, top layer first, then layer 0's dL/dcontext into the attention's backward (dL/de waits for all steps).</summary>
+    private static void DecoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int i, int sourceLength, in global::StaticSeq2Seq.TrainingPass pass)
+    {
+        Span<float> dContext = a.Slice(DDecoderContextOffset, HiddenSize);
+        dContext.Clear();
+        DecoderLayer0Backward(p, a, dContext, i);
+        BahdanauBackward(p, g, a, i, sourceLength, dContext);
     }
 
     /// <summary>Decoder weight gradients over all <paramref name="steps"/> decoder steps, from the gate gradients the steps' backward kept.</summary>
@@ -310,5 +383,6 @@ partial class TinyBahdanau
     {
         // Layer 0 read [embedding ; context] of each step, kept as the forward pass's dropout left the embedding.
         DecoderLayer0WeightsBackward(g, a, a.Slice(DecoderLayer0InputOffset, steps * DecoderInputSize), steps);
+        DecoderLayer0InputsBackward(p, g, a, tokens, steps, pass);
     }
 }

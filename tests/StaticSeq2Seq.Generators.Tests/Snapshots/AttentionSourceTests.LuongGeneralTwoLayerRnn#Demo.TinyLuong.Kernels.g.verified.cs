@@ -977,56 +977,6 @@ partial class TinyLuong
             }
         }
 
-        /// <summary>Input gradient of <see cref="Linear3x5"/> at one step: dx += W^T dy, each dx_j the dot product of W's row j with dy.</summary>
-        public static void Linear3x5StepInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx)
-        {
-            const int In = 3, Out = 5;
-            ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));
-            ref float dys = ref MemoryMarshal.GetReference(dy.Slice(0, Out));
-            ref float dxs = ref MemoryMarshal.GetReference(dx.Slice(0, In));
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // Weight rows 0..2.
-                {
-                    ref float row0 = ref Unsafe.Add(ref w, 0);
-                    ref float row1 = ref Unsafe.Add(ref row0, Out);
-                    ref float row2 = ref Unsafe.Add(ref row0, 2 * Out);
-                    ref float dxRow = ref Unsafe.Add(ref dxs, 0);
-                    Vector128<float> dot0 = Vector128<float>.Zero;
-                    Vector128<float> dot1 = Vector128<float>.Zero;
-                    Vector128<float> dot2 = Vector128<float>.Zero;
-                    for (nuint o = 0; o < 4; o += 4)
-                    {
-                        Vector128<float> d = Vector128.LoadUnsafe(ref dys, o);
-                        dot0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row0, o), d, dot0);
-                        dot1 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row1, o), d, dot1);
-                        dot2 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row2, o), d, dot2);
-                    }
-                    Unsafe.Add(ref dxRow, 0) += Vector128.Sum(dot0) + Linear3x5StepInputBackwardColumns(ref row0, ref dys, 4);
-                    Unsafe.Add(ref dxRow, 1) += Vector128.Sum(dot1) + Linear3x5StepInputBackwardColumns(ref row1, ref dys, 4);
-                    Unsafe.Add(ref dxRow, 2) += Vector128.Sum(dot2) + Linear3x5StepInputBackwardColumns(ref row2, ref dys, 4);
-                }
-                return;
-            }
-            // No SIMD.
-            for (nuint j = 0; j < In; j++)
-            {
-                Unsafe.Add(ref dxs, j) += Linear3x5StepInputBackwardColumns(ref Unsafe.Add(ref w, j * Out), ref dys, 0);
-            }
-        }
-
-        /// <summary>Columns <paramref name="start"/>..4 of one dot product of <see cref="Linear3x5StepInputBackward"/>: Σ_o W[j, o] dy[o].</summary>
-        private static float Linear3x5StepInputBackwardColumns(ref float row, ref float dys, nuint start)
-        {
-            const int Out = 5;
-            float dot = 0f;
-            for (nuint o = start; o < Out; o++)
-            {
-                dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref row, o), Unsafe.Add(ref dys, o), dot);
-            }
-            return dot;
-        }
-
         /// <summary>Input gradient of <see cref="Linear5x5"/> at one step: dx += W^T dy, each dx_j the dot product of W's row j with dy.</summary>
         public static void Linear5x5StepInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx)
         {

@@ -17,7 +17,7 @@ namespace Demo;
 /// ○ Target embedding: 6 tokens → E = 3; decoder input SOS, then the previous token
 /// ○ Attention: Luong (general) over the encoder's top-layer states, from the decoder's new top state; output reads tanh(W_c [context ; h] + b_c)
 /// ○ Output: Linear H = 5 → 6, softmax; up to 2 tokens and EOS
-/// ○ 576 parameter floats (2.2 KiB), workspace 592 floats (2.3 KiB)
+/// ○ 576 parameter floats (2.2 KiB), workspace 608 floats (2.4 KiB)
 /// </code>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("StaticSeq2Seq", "%VERSION%")]
@@ -42,7 +42,7 @@ partial class TinyLuong : global::StaticSeq2Seq.ISeq2SeqModel
     /// <summary>Floats in the flat parameter buffer, alignment padding included.</summary>
     public const int ParameterCount = 576;
     /// <summary>Floats of activations a workspace holds.</summary>
-    public const int WorkspaceFloats = 592;
+    public const int WorkspaceFloats = 608;
     /// <summary>Token ids a workspace holds.</summary>
     public const int WorkspaceTokens = 9;
     /// <summary>How the decoder attends to the encoder's states.</summary>
@@ -116,17 +116,18 @@ partial class TinyLuong : global::StaticSeq2Seq.ISeq2SeqModel
     private const int EncoderDInputs0Offset = 352; // backward: dL/dx of encoder layer 0 at each step, before dropout's mask (MaxSourceLength, E)
     private const int EncoderDGatesIh1Offset = 368; // backward: dL/d(W_ih x + b_ih) of encoder layer 1 at each step (MaxSourceLength, G)
     private const int DecoderDGatesIh0Offset = 384; // backward: dL/d(W_ih x + b_ih) of decoder layer 0 at each step (MaxTargetLength + 1, G)
-    private const int DecoderDGatesIh1Offset = 400; // backward: dL/d(W_ih x + b_ih) of decoder layer 1 at each step (MaxTargetLength + 1, G)
-    private const int DHidden0Offset = 416; // backward: dL/dh of layer 0 at the current step (H)
-    private const int DHidden1Offset = 432; // backward: dL/dh of layer 1 at the current step (H)
-    private const int DHiddenPreviousOffset = 448; // backward scratch: dL/dh of the previous step (H)
-    private const int DLogitsOffset = 464; // backward: dL/dlogits of each decoder step (MaxTargetLength + 1, TargetVocabularySize)
-    private const int DOutputInputsOffset = 496; // backward: dL/d(the output projection's input) of each decoder step (MaxTargetLength + 1, H)
-    private const int DEncoderOutputsOffset = 512; // backward: dL/dk_j of each encoder top-layer state, over all decoder steps (MaxSourceLength, H)
-    private const int DAttentionKeysOffset = 528; // backward: dL/dkey_j of each projected key, over all decoder steps (MaxSourceLength, H)
-    private const int DAttentionScoresOffset = 544; // backward scratch: dL/dweights, then dL/dscores, of one step (MaxSourceLength)
-    private const int DAttentionalHiddenOffset = 560; // backward scratch: dL/dh~ (H)
-    private const int DAttentionCombinedOffset = 576; // backward scratch: dL/d[context ; h] (2H)
+    private const int DecoderDInputs0Offset = 400; // backward: dL/dx of decoder layer 0 at each step, before dropout's mask (MaxTargetLength + 1, E)
+    private const int DecoderDGatesIh1Offset = 416; // backward: dL/d(W_ih x + b_ih) of decoder layer 1 at each step (MaxTargetLength + 1, G)
+    private const int DHidden0Offset = 432; // backward: dL/dh of layer 0 at the current step (H)
+    private const int DHidden1Offset = 448; // backward: dL/dh of layer 1 at the current step (H)
+    private const int DHiddenPreviousOffset = 464; // backward scratch: dL/dh of the previous step (H)
+    private const int DLogitsOffset = 480; // backward: dL/dlogits of each decoder step (MaxTargetLength + 1, TargetVocabularySize)
+    private const int DOutputInputsOffset = 512; // backward: dL/d(the output projection's input) of each decoder step (MaxTargetLength + 1, H)
+    private const int DEncoderOutputsOffset = 528; // backward: dL/dk_j of each encoder top-layer state, over all decoder steps (MaxSourceLength, H)
+    private const int DAttentionKeysOffset = 544; // backward: dL/dkey_j of each projected key, over all decoder steps (MaxSourceLength, H)
+    private const int DAttentionScoresOffset = 560; // backward scratch: dL/dweights, then dL/dscores, of one step (MaxSourceLength)
+    private const int DAttentionalHiddenOffset = 576; // backward scratch: dL/dh~ (H)
+    private const int DAttentionCombinedOffset = 592; // backward scratch: dL/d[context ; h] (2H)
 
     // Workspace tokens: offset of each buffer.
     private const int SourceTokensOffset = 0; // the source of the last forward pass (MaxSourceLength)

@@ -745,6 +745,268 @@ partial class TinyBidirectional
             return dot;
         }
 
+        /// <summary>y_t = W x_t + b for each of the <paramref name="rows"/> rows of x (rows, 3) into y (rows, 20): the per-step <c>Linear3x20</c> for every step at once, the same fused multiply-adds in the same order.</summary>
+        public static void Linear3x20Steps(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> x, Span<float> y, int rows)
+        {
+            const int In = 3, Out = 20;
+            nuint steps = (nuint)rows;
+            ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));
+            ref float b = ref MemoryMarshal.GetReference(bias.Slice(0, Out));
+            ref float xs = ref MemoryMarshal.GetReference(x.Slice(0, rows * In));
+            ref float ys = ref MemoryMarshal.GetReference(y.Slice(0, rows * Out));
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // Each block of W's columns serves every step before the next block is read, so W streams from memory once.
+                // Columns 0..15.
+                {
+                    nuint t = 0;
+                    for (; t + 4 <= steps; t += 4)
+                    {
+                        ref float x0 = ref Unsafe.Add(ref xs, t * In);
+                        ref float x1 = ref Unsafe.Add(ref xs, (t + 1) * In);
+                        ref float x2 = ref Unsafe.Add(ref xs, (t + 2) * In);
+                        ref float x3 = ref Unsafe.Add(ref xs, (t + 3) * In);
+                        Vector512<float> acc00 = Vector512.LoadUnsafe(ref b, 0);
+                        Vector512<float> acc10 = Vector512.LoadUnsafe(ref b, 0);
+                        Vector512<float> acc20 = Vector512.LoadUnsafe(ref b, 0);
+                        Vector512<float> acc30 = Vector512.LoadUnsafe(ref b, 0);
+                        for (nuint j = 0; j < In; j++)
+                        {
+                            ref float row = ref Unsafe.Add(ref w, j * Out);
+                            Vector512<float> wv0 = Vector512.LoadUnsafe(ref row, 0);
+                            Vector512<float> xj0 = Vector512.Create(Unsafe.Add(ref x0, j));
+                            acc00 = Vector512.FusedMultiplyAdd(wv0, xj0, acc00);
+                            Vector512<float> xj1 = Vector512.Create(Unsafe.Add(ref x1, j));
+                            acc10 = Vector512.FusedMultiplyAdd(wv0, xj1, acc10);
+                            Vector512<float> xj2 = Vector512.Create(Unsafe.Add(ref x2, j));
+                            acc20 = Vector512.FusedMultiplyAdd(wv0, xj2, acc20);
+                            Vector512<float> xj3 = Vector512.Create(Unsafe.Add(ref x3, j));
+                            acc30 = Vector512.FusedMultiplyAdd(wv0, xj3, acc30);
+                        }
+                        acc00.StoreUnsafe(ref ys, t * Out);
+                        acc10.StoreUnsafe(ref ys, (t + 1) * Out);
+                        acc20.StoreUnsafe(ref ys, (t + 2) * Out);
+                        acc30.StoreUnsafe(ref ys, (t + 3) * Out);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float x0 = ref Unsafe.Add(ref xs, t * In);
+                        Vector512<float> acc00 = Vector512.LoadUnsafe(ref b, 0);
+                        for (nuint j = 0; j < In; j++)
+                        {
+                            ref float row = ref Unsafe.Add(ref w, j * Out);
+                            Vector512<float> wv0 = Vector512.LoadUnsafe(ref row, 0);
+                            Vector512<float> xj0 = Vector512.Create(Unsafe.Add(ref x0, j));
+                            acc00 = Vector512.FusedMultiplyAdd(wv0, xj0, acc00);
+                        }
+                        acc00.StoreUnsafe(ref ys, t * Out);
+                    }
+                }
+                Linear3x20StepsColumns(ref w, ref b, ref xs, ref ys, steps, 16);
+                return;
+            }
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // Each block of W's columns serves every step before the next block is read, so W streams from memory once.
+                // Columns 0..15.
+                {
+                    nuint t = 0;
+                    for (; t + 4 <= steps; t += 4)
+                    {
+                        ref float x0 = ref Unsafe.Add(ref xs, t * In);
+                        ref float x1 = ref Unsafe.Add(ref xs, (t + 1) * In);
+                        ref float x2 = ref Unsafe.Add(ref xs, (t + 2) * In);
+                        ref float x3 = ref Unsafe.Add(ref xs, (t + 3) * In);
+                        Vector256<float> acc00 = Vector256.LoadUnsafe(ref b, 0);
+                        Vector256<float> acc01 = Vector256.LoadUnsafe(ref b, 8);
+                        Vector256<float> acc10 = Vector256.LoadUnsafe(ref b, 0);
+                        Vector256<float> acc11 = Vector256.LoadUnsafe(ref b, 8);
+                        Vector256<float> acc20 = Vector256.LoadUnsafe(ref b, 0);
+                        Vector256<float> acc21 = Vector256.LoadUnsafe(ref b, 8);
+                        Vector256<float> acc30 = Vector256.LoadUnsafe(ref b, 0);
+                        Vector256<float> acc31 = Vector256.LoadUnsafe(ref b, 8);
+                        for (nuint j = 0; j < In; j++)
+                        {
+                            ref float row = ref Unsafe.Add(ref w, j * Out);
+                            Vector256<float> wv0 = Vector256.LoadUnsafe(ref row, 0);
+                            Vector256<float> wv1 = Vector256.LoadUnsafe(ref row, 8);
+                            Vector256<float> xj0 = Vector256.Create(Unsafe.Add(ref x0, j));
+                            acc00 = Vector256.FusedMultiplyAdd(wv0, xj0, acc00);
+                            acc01 = Vector256.FusedMultiplyAdd(wv1, xj0, acc01);
+                            Vector256<float> xj1 = Vector256.Create(Unsafe.Add(ref x1, j));
+                            acc10 = Vector256.FusedMultiplyAdd(wv0, xj1, acc10);
+                            acc11 = Vector256.FusedMultiplyAdd(wv1, xj1, acc11);
+                            Vector256<float> xj2 = Vector256.Create(Unsafe.Add(ref x2, j));
+                            acc20 = Vector256.FusedMultiplyAdd(wv0, xj2, acc20);
+                            acc21 = Vector256.FusedMultiplyAdd(wv1, xj2, acc21);
+                            Vector256<float> xj3 = Vector256.Create(Unsafe.Add(ref x3, j));
+                            acc30 = Vector256.FusedMultiplyAdd(wv0, xj3, acc30);
+                            acc31 = Vector256.FusedMultiplyAdd(wv1, xj3, acc31);
+                        }
+                        acc00.StoreUnsafe(ref ys, t * Out);
+                        acc01.StoreUnsafe(ref ys, t * Out + 8);
+                        acc10.StoreUnsafe(ref ys, (t + 1) * Out);
+                        acc11.StoreUnsafe(ref ys, (t + 1) * Out + 8);
+                        acc20.StoreUnsafe(ref ys, (t + 2) * Out);
+                        acc21.StoreUnsafe(ref ys, (t + 2) * Out + 8);
+                        acc30.StoreUnsafe(ref ys, (t + 3) * Out);
+                        acc31.StoreUnsafe(ref ys, (t + 3) * Out + 8);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float x0 = ref Unsafe.Add(ref xs, t * In);
+                        Vector256<float> acc00 = Vector256.LoadUnsafe(ref b, 0);
+                        Vector256<float> acc01 = Vector256.LoadUnsafe(ref b, 8);
+                        for (nuint j = 0; j < In; j++)
+                        {
+                            ref float row = ref Unsafe.Add(ref w, j * Out);
+                            Vector256<float> wv0 = Vector256.LoadUnsafe(ref row, 0);
+                            Vector256<float> wv1 = Vector256.LoadUnsafe(ref row, 8);
+                            Vector256<float> xj0 = Vector256.Create(Unsafe.Add(ref x0, j));
+                            acc00 = Vector256.FusedMultiplyAdd(wv0, xj0, acc00);
+                            acc01 = Vector256.FusedMultiplyAdd(wv1, xj0, acc01);
+                        }
+                        acc00.StoreUnsafe(ref ys, t * Out);
+                        acc01.StoreUnsafe(ref ys, t * Out + 8);
+                    }
+                }
+                Linear3x20StepsColumns(ref w, ref b, ref xs, ref ys, steps, 16);
+                return;
+            }
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // Each block of W's columns serves every step before the next block is read, so W streams from memory once.
+                for (nuint o = 0; o < 16; o += 8)
+                {
+                    nuint t = 0;
+                    for (; t + 4 <= steps; t += 4)
+                    {
+                        ref float x0 = ref Unsafe.Add(ref xs, t * In);
+                        ref float x1 = ref Unsafe.Add(ref xs, (t + 1) * In);
+                        ref float x2 = ref Unsafe.Add(ref xs, (t + 2) * In);
+                        ref float x3 = ref Unsafe.Add(ref xs, (t + 3) * In);
+                        Vector128<float> acc00 = Vector128.LoadUnsafe(ref b, o);
+                        Vector128<float> acc01 = Vector128.LoadUnsafe(ref b, o + 4);
+                        Vector128<float> acc10 = Vector128.LoadUnsafe(ref b, o);
+                        Vector128<float> acc11 = Vector128.LoadUnsafe(ref b, o + 4);
+                        Vector128<float> acc20 = Vector128.LoadUnsafe(ref b, o);
+                        Vector128<float> acc21 = Vector128.LoadUnsafe(ref b, o + 4);
+                        Vector128<float> acc30 = Vector128.LoadUnsafe(ref b, o);
+                        Vector128<float> acc31 = Vector128.LoadUnsafe(ref b, o + 4);
+                        for (nuint j = 0; j < In; j++)
+                        {
+                            ref float row = ref Unsafe.Add(ref w, j * Out + o);
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row, 0);
+                            Vector128<float> wv1 = Vector128.LoadUnsafe(ref row, 4);
+                            Vector128<float> xj0 = Vector128.Create(Unsafe.Add(ref x0, j));
+                            acc00 = Vector128.FusedMultiplyAdd(wv0, xj0, acc00);
+                            acc01 = Vector128.FusedMultiplyAdd(wv1, xj0, acc01);
+                            Vector128<float> xj1 = Vector128.Create(Unsafe.Add(ref x1, j));
+                            acc10 = Vector128.FusedMultiplyAdd(wv0, xj1, acc10);
+                            acc11 = Vector128.FusedMultiplyAdd(wv1, xj1, acc11);
+                            Vector128<float> xj2 = Vector128.Create(Unsafe.Add(ref x2, j));
+                            acc20 = Vector128.FusedMultiplyAdd(wv0, xj2, acc20);
+                            acc21 = Vector128.FusedMultiplyAdd(wv1, xj2, acc21);
+                            Vector128<float> xj3 = Vector128.Create(Unsafe.Add(ref x3, j));
+                            acc30 = Vector128.FusedMultiplyAdd(wv0, xj3, acc30);
+                            acc31 = Vector128.FusedMultiplyAdd(wv1, xj3, acc31);
+                        }
+                        acc00.StoreUnsafe(ref ys, t * Out + o);
+                        acc01.StoreUnsafe(ref ys, t * Out + o + 4);
+                        acc10.StoreUnsafe(ref ys, (t + 1) * Out + o);
+                        acc11.StoreUnsafe(ref ys, (t + 1) * Out + o + 4);
+                        acc20.StoreUnsafe(ref ys, (t + 2) * Out + o);
+                        acc21.StoreUnsafe(ref ys, (t + 2) * Out + o + 4);
+                        acc30.StoreUnsafe(ref ys, (t + 3) * Out + o);
+                        acc31.StoreUnsafe(ref ys, (t + 3) * Out + o + 4);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float x0 = ref Unsafe.Add(ref xs, t * In);
+                        Vector128<float> acc00 = Vector128.LoadUnsafe(ref b, o);
+                        Vector128<float> acc01 = Vector128.LoadUnsafe(ref b, o + 4);
+                        for (nuint j = 0; j < In; j++)
+                        {
+                            ref float row = ref Unsafe.Add(ref w, j * Out + o);
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row, 0);
+                            Vector128<float> wv1 = Vector128.LoadUnsafe(ref row, 4);
+                            Vector128<float> xj0 = Vector128.Create(Unsafe.Add(ref x0, j));
+                            acc00 = Vector128.FusedMultiplyAdd(wv0, xj0, acc00);
+                            acc01 = Vector128.FusedMultiplyAdd(wv1, xj0, acc01);
+                        }
+                        acc00.StoreUnsafe(ref ys, t * Out + o);
+                        acc01.StoreUnsafe(ref ys, t * Out + o + 4);
+                    }
+                }
+                // Columns 16..19.
+                {
+                    nuint t = 0;
+                    for (; t + 4 <= steps; t += 4)
+                    {
+                        ref float x0 = ref Unsafe.Add(ref xs, t * In);
+                        ref float x1 = ref Unsafe.Add(ref xs, (t + 1) * In);
+                        ref float x2 = ref Unsafe.Add(ref xs, (t + 2) * In);
+                        ref float x3 = ref Unsafe.Add(ref xs, (t + 3) * In);
+                        Vector128<float> acc00 = Vector128.LoadUnsafe(ref b, 16);
+                        Vector128<float> acc10 = Vector128.LoadUnsafe(ref b, 16);
+                        Vector128<float> acc20 = Vector128.LoadUnsafe(ref b, 16);
+                        Vector128<float> acc30 = Vector128.LoadUnsafe(ref b, 16);
+                        for (nuint j = 0; j < In; j++)
+                        {
+                            ref float row = ref Unsafe.Add(ref w, j * Out + 16);
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row, 0);
+                            Vector128<float> xj0 = Vector128.Create(Unsafe.Add(ref x0, j));
+                            acc00 = Vector128.FusedMultiplyAdd(wv0, xj0, acc00);
+                            Vector128<float> xj1 = Vector128.Create(Unsafe.Add(ref x1, j));
+                            acc10 = Vector128.FusedMultiplyAdd(wv0, xj1, acc10);
+                            Vector128<float> xj2 = Vector128.Create(Unsafe.Add(ref x2, j));
+                            acc20 = Vector128.FusedMultiplyAdd(wv0, xj2, acc20);
+                            Vector128<float> xj3 = Vector128.Create(Unsafe.Add(ref x3, j));
+                            acc30 = Vector128.FusedMultiplyAdd(wv0, xj3, acc30);
+                        }
+                        acc00.StoreUnsafe(ref ys, t * Out + 16);
+                        acc10.StoreUnsafe(ref ys, (t + 1) * Out + 16);
+                        acc20.StoreUnsafe(ref ys, (t + 2) * Out + 16);
+                        acc30.StoreUnsafe(ref ys, (t + 3) * Out + 16);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float x0 = ref Unsafe.Add(ref xs, t * In);
+                        Vector128<float> acc00 = Vector128.LoadUnsafe(ref b, 16);
+                        for (nuint j = 0; j < In; j++)
+                        {
+                            ref float row = ref Unsafe.Add(ref w, j * Out + 16);
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row, 0);
+                            Vector128<float> xj0 = Vector128.Create(Unsafe.Add(ref x0, j));
+                            acc00 = Vector128.FusedMultiplyAdd(wv0, xj0, acc00);
+                        }
+                        acc00.StoreUnsafe(ref ys, t * Out + 16);
+                    }
+                }
+                return;
+            }
+            // No SIMD: one output at a time.
+            Linear3x20StepsColumns(ref w, ref b, ref xs, ref ys, steps, 0);
+        }
+
+        /// <summary>Outputs <paramref name="start"/>..19 of <see cref="Linear3x20Steps"/> for every step, one at a time.</summary>
+        private static void Linear3x20StepsColumns(ref float w, ref float b, ref float xs, ref float ys, nuint steps, nuint start)
+        {
+            const int In = 3, Out = 20;
+            for (nuint t = 0; t < steps; t++)
+            {
+                for (nuint o = start; o < Out; o++)
+                {
+                    float sum = Unsafe.Add(ref b, o);
+                    for (nuint j = 0; j < In; j++)
+                    {
+                        sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), Unsafe.Add(ref xs, t * In + j), sum);
+                    }
+                    Unsafe.Add(ref ys, t * Out + o) = sum;
+                }
+            }
+        }
+
         /// <summary>Weight gradients of <c>Linear3x20</c> over the <paramref name="rows"/> steps of x and dy: dW += Σ_t x_t dy_t^T, db += Σ_t dy_t, summed in step order. One pass over dW.</summary>
         public static void Linear3x20StepsWeightBackward(Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int rows)
         {
@@ -922,6 +1184,256 @@ partial class TinyBidirectional
                     Unsafe.Add(ref dw, j * Out + o) = sum;
                 }
             }
+        }
+
+        /// <summary>Input gradients of <see cref="Linear3x20Steps"/> for each of the <paramref name="rows"/> steps of dy: dx_t += W^T dy_t.</summary>
+        public static void Linear3x20StepsInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx, int rows)
+        {
+            const int In = 3, Out = 20;
+            nuint steps = (nuint)rows;
+            ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));
+            ref float dys = ref MemoryMarshal.GetReference(dy.Slice(0, rows * Out));
+            ref float dxs = ref MemoryMarshal.GetReference(dx.Slice(0, rows * In));
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // A tile of W's rows stays in L1 while every step's dy passes over it.
+                // Weight rows 0..2.
+                {
+                    nuint t = 0;
+                    for (; t + 4 <= steps; t += 4)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 0 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 1 * Out);
+                        ref float row2 = ref Unsafe.Add(ref w, 2 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
+                        ref float dyRow2 = ref Unsafe.Add(ref dys, (t + 2) * Out);
+                        ref float dyRow3 = ref Unsafe.Add(ref dys, (t + 3) * Out);
+                        Vector512<float> dot00 = Vector512<float>.Zero;
+                        Vector512<float> dot01 = Vector512<float>.Zero;
+                        Vector512<float> dot02 = Vector512<float>.Zero;
+                        Vector512<float> dot10 = Vector512<float>.Zero;
+                        Vector512<float> dot11 = Vector512<float>.Zero;
+                        Vector512<float> dot12 = Vector512<float>.Zero;
+                        Vector512<float> dot20 = Vector512<float>.Zero;
+                        Vector512<float> dot21 = Vector512<float>.Zero;
+                        Vector512<float> dot22 = Vector512<float>.Zero;
+                        Vector512<float> dot30 = Vector512<float>.Zero;
+                        Vector512<float> dot31 = Vector512<float>.Zero;
+                        Vector512<float> dot32 = Vector512<float>.Zero;
+                        for (nuint o = 0; o < 16; o += 16)
+                        {
+                            Vector512<float> wv0 = Vector512.LoadUnsafe(ref row0, o);
+                            Vector512<float> wv1 = Vector512.LoadUnsafe(ref row1, o);
+                            Vector512<float> wv2 = Vector512.LoadUnsafe(ref row2, o);
+                            Vector512<float> dy0 = Vector512.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector512.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector512.FusedMultiplyAdd(wv1, dy0, dot01);
+                            dot02 = Vector512.FusedMultiplyAdd(wv2, dy0, dot02);
+                            Vector512<float> dy1 = Vector512.LoadUnsafe(ref dyRow1, o);
+                            dot10 = Vector512.FusedMultiplyAdd(wv0, dy1, dot10);
+                            dot11 = Vector512.FusedMultiplyAdd(wv1, dy1, dot11);
+                            dot12 = Vector512.FusedMultiplyAdd(wv2, dy1, dot12);
+                            Vector512<float> dy2 = Vector512.LoadUnsafe(ref dyRow2, o);
+                            dot20 = Vector512.FusedMultiplyAdd(wv0, dy2, dot20);
+                            dot21 = Vector512.FusedMultiplyAdd(wv1, dy2, dot21);
+                            dot22 = Vector512.FusedMultiplyAdd(wv2, dy2, dot22);
+                            Vector512<float> dy3 = Vector512.LoadUnsafe(ref dyRow3, o);
+                            dot30 = Vector512.FusedMultiplyAdd(wv0, dy3, dot30);
+                            dot31 = Vector512.FusedMultiplyAdd(wv1, dy3, dot31);
+                            dot32 = Vector512.FusedMultiplyAdd(wv2, dy3, dot32);
+                        }
+                        Unsafe.Add(ref dxs, t * In) += Vector512.Sum(dot00) + Linear3x20StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 1) += Vector512.Sum(dot01) + Linear3x20StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 2) += Vector512.Sum(dot02) + Linear3x20StepsInputBackwardColumns(ref row2, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In) += Vector512.Sum(dot10) + Linear3x20StepsInputBackwardColumns(ref row0, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 1) += Vector512.Sum(dot11) + Linear3x20StepsInputBackwardColumns(ref row1, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 2) += Vector512.Sum(dot12) + Linear3x20StepsInputBackwardColumns(ref row2, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 2) * In) += Vector512.Sum(dot20) + Linear3x20StepsInputBackwardColumns(ref row0, ref dyRow2, 16);
+                        Unsafe.Add(ref dxs, (t + 2) * In + 1) += Vector512.Sum(dot21) + Linear3x20StepsInputBackwardColumns(ref row1, ref dyRow2, 16);
+                        Unsafe.Add(ref dxs, (t + 2) * In + 2) += Vector512.Sum(dot22) + Linear3x20StepsInputBackwardColumns(ref row2, ref dyRow2, 16);
+                        Unsafe.Add(ref dxs, (t + 3) * In) += Vector512.Sum(dot30) + Linear3x20StepsInputBackwardColumns(ref row0, ref dyRow3, 16);
+                        Unsafe.Add(ref dxs, (t + 3) * In + 1) += Vector512.Sum(dot31) + Linear3x20StepsInputBackwardColumns(ref row1, ref dyRow3, 16);
+                        Unsafe.Add(ref dxs, (t + 3) * In + 2) += Vector512.Sum(dot32) + Linear3x20StepsInputBackwardColumns(ref row2, ref dyRow3, 16);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 0 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 1 * Out);
+                        ref float row2 = ref Unsafe.Add(ref w, 2 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        Vector512<float> dot00 = Vector512<float>.Zero;
+                        Vector512<float> dot01 = Vector512<float>.Zero;
+                        Vector512<float> dot02 = Vector512<float>.Zero;
+                        for (nuint o = 0; o < 16; o += 16)
+                        {
+                            Vector512<float> wv0 = Vector512.LoadUnsafe(ref row0, o);
+                            Vector512<float> wv1 = Vector512.LoadUnsafe(ref row1, o);
+                            Vector512<float> wv2 = Vector512.LoadUnsafe(ref row2, o);
+                            Vector512<float> dy0 = Vector512.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector512.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector512.FusedMultiplyAdd(wv1, dy0, dot01);
+                            dot02 = Vector512.FusedMultiplyAdd(wv2, dy0, dot02);
+                        }
+                        Unsafe.Add(ref dxs, t * In) += Vector512.Sum(dot00) + Linear3x20StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 1) += Vector512.Sum(dot01) + Linear3x20StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 2) += Vector512.Sum(dot02) + Linear3x20StepsInputBackwardColumns(ref row2, ref dyRow0, 16);
+                    }
+                }
+                return;
+            }
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // A tile of W's rows stays in L1 while every step's dy passes over it.
+                // Weight rows 0..2.
+                {
+                    nuint t = 0;
+                    for (; t + 2 <= steps; t += 2)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 0 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 1 * Out);
+                        ref float row2 = ref Unsafe.Add(ref w, 2 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
+                        Vector256<float> dot00 = Vector256<float>.Zero;
+                        Vector256<float> dot01 = Vector256<float>.Zero;
+                        Vector256<float> dot02 = Vector256<float>.Zero;
+                        Vector256<float> dot10 = Vector256<float>.Zero;
+                        Vector256<float> dot11 = Vector256<float>.Zero;
+                        Vector256<float> dot12 = Vector256<float>.Zero;
+                        for (nuint o = 0; o < 16; o += 8)
+                        {
+                            Vector256<float> wv0 = Vector256.LoadUnsafe(ref row0, o);
+                            Vector256<float> wv1 = Vector256.LoadUnsafe(ref row1, o);
+                            Vector256<float> wv2 = Vector256.LoadUnsafe(ref row2, o);
+                            Vector256<float> dy0 = Vector256.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector256.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector256.FusedMultiplyAdd(wv1, dy0, dot01);
+                            dot02 = Vector256.FusedMultiplyAdd(wv2, dy0, dot02);
+                            Vector256<float> dy1 = Vector256.LoadUnsafe(ref dyRow1, o);
+                            dot10 = Vector256.FusedMultiplyAdd(wv0, dy1, dot10);
+                            dot11 = Vector256.FusedMultiplyAdd(wv1, dy1, dot11);
+                            dot12 = Vector256.FusedMultiplyAdd(wv2, dy1, dot12);
+                        }
+                        Unsafe.Add(ref dxs, t * In) += Vector256.Sum(dot00) + Linear3x20StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 1) += Vector256.Sum(dot01) + Linear3x20StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 2) += Vector256.Sum(dot02) + Linear3x20StepsInputBackwardColumns(ref row2, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In) += Vector256.Sum(dot10) + Linear3x20StepsInputBackwardColumns(ref row0, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 1) += Vector256.Sum(dot11) + Linear3x20StepsInputBackwardColumns(ref row1, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 2) += Vector256.Sum(dot12) + Linear3x20StepsInputBackwardColumns(ref row2, ref dyRow1, 16);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 0 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 1 * Out);
+                        ref float row2 = ref Unsafe.Add(ref w, 2 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        Vector256<float> dot00 = Vector256<float>.Zero;
+                        Vector256<float> dot01 = Vector256<float>.Zero;
+                        Vector256<float> dot02 = Vector256<float>.Zero;
+                        for (nuint o = 0; o < 16; o += 8)
+                        {
+                            Vector256<float> wv0 = Vector256.LoadUnsafe(ref row0, o);
+                            Vector256<float> wv1 = Vector256.LoadUnsafe(ref row1, o);
+                            Vector256<float> wv2 = Vector256.LoadUnsafe(ref row2, o);
+                            Vector256<float> dy0 = Vector256.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector256.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector256.FusedMultiplyAdd(wv1, dy0, dot01);
+                            dot02 = Vector256.FusedMultiplyAdd(wv2, dy0, dot02);
+                        }
+                        Unsafe.Add(ref dxs, t * In) += Vector256.Sum(dot00) + Linear3x20StepsInputBackwardColumns(ref row0, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 1) += Vector256.Sum(dot01) + Linear3x20StepsInputBackwardColumns(ref row1, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 2) += Vector256.Sum(dot02) + Linear3x20StepsInputBackwardColumns(ref row2, ref dyRow0, 16);
+                    }
+                }
+                return;
+            }
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // A tile of W's rows stays in L1 while every step's dy passes over it.
+                // Weight rows 0..2.
+                {
+                    nuint t = 0;
+                    for (; t + 2 <= steps; t += 2)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 0 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 1 * Out);
+                        ref float row2 = ref Unsafe.Add(ref w, 2 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
+                        Vector128<float> dot00 = Vector128<float>.Zero;
+                        Vector128<float> dot01 = Vector128<float>.Zero;
+                        Vector128<float> dot02 = Vector128<float>.Zero;
+                        Vector128<float> dot10 = Vector128<float>.Zero;
+                        Vector128<float> dot11 = Vector128<float>.Zero;
+                        Vector128<float> dot12 = Vector128<float>.Zero;
+                        for (nuint o = 0; o < 20; o += 4)
+                        {
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row0, o);
+                            Vector128<float> wv1 = Vector128.LoadUnsafe(ref row1, o);
+                            Vector128<float> wv2 = Vector128.LoadUnsafe(ref row2, o);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector128.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector128.FusedMultiplyAdd(wv1, dy0, dot01);
+                            dot02 = Vector128.FusedMultiplyAdd(wv2, dy0, dot02);
+                            Vector128<float> dy1 = Vector128.LoadUnsafe(ref dyRow1, o);
+                            dot10 = Vector128.FusedMultiplyAdd(wv0, dy1, dot10);
+                            dot11 = Vector128.FusedMultiplyAdd(wv1, dy1, dot11);
+                            dot12 = Vector128.FusedMultiplyAdd(wv2, dy1, dot12);
+                        }
+                        Unsafe.Add(ref dxs, t * In) += Vector128.Sum(dot00);
+                        Unsafe.Add(ref dxs, t * In + 1) += Vector128.Sum(dot01);
+                        Unsafe.Add(ref dxs, t * In + 2) += Vector128.Sum(dot02);
+                        Unsafe.Add(ref dxs, (t + 1) * In) += Vector128.Sum(dot10);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 1) += Vector128.Sum(dot11);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 2) += Vector128.Sum(dot12);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 0 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 1 * Out);
+                        ref float row2 = ref Unsafe.Add(ref w, 2 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        Vector128<float> dot00 = Vector128<float>.Zero;
+                        Vector128<float> dot01 = Vector128<float>.Zero;
+                        Vector128<float> dot02 = Vector128<float>.Zero;
+                        for (nuint o = 0; o < 20; o += 4)
+                        {
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row0, o);
+                            Vector128<float> wv1 = Vector128.LoadUnsafe(ref row1, o);
+                            Vector128<float> wv2 = Vector128.LoadUnsafe(ref row2, o);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector128.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector128.FusedMultiplyAdd(wv1, dy0, dot01);
+                            dot02 = Vector128.FusedMultiplyAdd(wv2, dy0, dot02);
+                        }
+                        Unsafe.Add(ref dxs, t * In) += Vector128.Sum(dot00);
+                        Unsafe.Add(ref dxs, t * In + 1) += Vector128.Sum(dot01);
+                        Unsafe.Add(ref dxs, t * In + 2) += Vector128.Sum(dot02);
+                    }
+                }
+                return;
+            }
+            // No SIMD.
+            for (nuint t = 0; t < steps; t++)
+            {
+                for (nuint j = 0; j < In; j++)
+                {
+                    Unsafe.Add(ref dxs, t * In + j) += Linear3x20StepsInputBackwardColumns(ref Unsafe.Add(ref w, j * Out), ref Unsafe.Add(ref dys, t * Out), 0);
+                }
+            }
+        }
+
+        /// <summary>Columns <paramref name="start"/>..19 of one dot product of <see cref="Linear3x20StepsInputBackward"/>: Σ_o W[j, o] dy[o].</summary>
+        private static float Linear3x20StepsInputBackwardColumns(ref float row, ref float dyRow, nuint start)
+        {
+            const int Out = 20;
+            float dot = 0f;
+            for (nuint o = start; o < Out; o++)
+            {
+                dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref row, o), Unsafe.Add(ref dyRow, o), dot);
+            }
+            return dot;
         }
 
         /// <summary>Weight gradients of <c>Linear5x20</c> over the <paramref name="rows"/> steps of x and dy: dW += Σ_t x_t dy_t^T, db += Σ_t dy_t, summed in step order. One pass over dW.</summary>

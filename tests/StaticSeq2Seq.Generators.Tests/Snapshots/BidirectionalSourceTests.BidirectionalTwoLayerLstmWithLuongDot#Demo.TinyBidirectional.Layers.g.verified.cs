@@ -211,6 +211,45 @@ partial class TinyBidirectional
         DenseKernels.Linear5x20StepsWeightBackward(g.Slice(EncoderWeightHh1ReverseOffset, EncoderWeightHh1ReverseLength), g.Slice(EncoderBiasHh1ReverseOffset, EncoderBiasHh1ReverseLength), a.Slice(EncoderReverseHidden1Offset + HiddenSize, steps * HiddenSize), dGatesIh, steps);
     }
 
+    /// <summary>
+    /// Decoder layer 0's input product W_ih x_t + b_ih for every step at once, before the recurrence: the embeddings of
+    /// <paramref name="inputs"/>, one token per step, dropped as <paramref name="pass"/> says, gathered into one block (steps, E),
+    /// then one matrix-matrix product into each step's gate row.
+    /// </summary>
+    private static void DecoderLayer0InputProducts(ReadOnlySpan<float> p, Span<float> a, ReadOnlySpan<int> inputs, in global::StaticSeq2Seq.TrainingPass pass)
+    {
+        int steps = inputs.Length;
+        if (pass.DropoutRate(global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream) == 0f)
+        {
+            for (int i = 0; i < steps; i++)
+            {
+                p.Slice(TargetEmbeddingOffset + inputs[i] * EmbeddingSize, EmbeddingSize).CopyTo(a.Slice(DecoderDroppedEmbeddingsOffset + i * EmbeddingSize, EmbeddingSize));
+            }
+        }
+        else
+        {
+            for (int i = 0; i < steps; i++)
+            {
+                pass.Drop(p.Slice(TargetEmbeddingOffset + inputs[i] * EmbeddingSize, EmbeddingSize), a.Slice(DecoderDroppedEmbeddingsOffset + i * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream, i);
+            }
+        }
+        DenseKernels.Linear3x20Steps(p.Slice(DecoderWeightIh0Offset, DecoderWeightIh0Length), p.Slice(DecoderBiasIh0Offset, DecoderBiasIh0Length), a.Slice(DecoderDroppedEmbeddingsOffset, steps * EmbeddingSize), a.Slice(DecoderGates0Offset, steps * GateSize), steps);
+    }
+
+    /// <summary>Decoder layer 0 (LSTM), step i, forward: reads its input product W_ih x + b_ih (written by <see cref="DecoderLayer0InputProducts"/>) and state slot i (h and c), writes state slot i + 1.</summary>
+    private static void DecoderLayer0ForwardFromInputProducts(ReadOnlySpan<float> p, Span<float> a, int i)
+    {
+        ReadOnlySpan<float> h = a.Slice(DecoderHidden0Offset + i * HiddenSize, HiddenSize);
+        Span<float> hNext = a.Slice(DecoderHidden0Offset + (i + 1) * HiddenSize, HiddenSize);
+        Span<float> gatesHh = a.Slice(GatesHhOffset, GateSize);
+        ReadOnlySpan<float> c = a.Slice(DecoderCell0Offset + i * HiddenSize, HiddenSize);
+        Span<float> cNext = a.Slice(DecoderCell0Offset + (i + 1) * HiddenSize, HiddenSize);
+        Span<float> gates = a.Slice(DecoderGates0Offset + i * GateSize, GateSize);
+        // gates already holds W_ih x + b_ih: DecoderLayer0InputProducts wrote every step's before the recurrence.
+        DenseKernels.Linear5x20(p.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), p.Slice(DecoderBiasHh0Offset, DecoderBiasHh0Length), h, gatesHh);
+        LstmGatesForward(gates, gatesHh, c, cNext, hNext);
+    }
+
     /// <summary>Decoder layer 0 (LSTM), step i, forward: reads x (E) and state slot i (h and c), writes state slot i + 1.</summary>
     private static void DecoderLayer0Forward(ReadOnlySpan<float> p, Span<float> a, ReadOnlySpan<float> x, int i)
     {
@@ -227,9 +266,9 @@ partial class TinyBidirectional
 
     /// <summary>
     /// Decoder layer 0, step i, backward: turns dL/dh' (DHidden0) and dL/dc' (DCell0) into dL/dh and dL/dc of the previous step (written back to DHidden0 and DCell0),
-    /// keeps the step's gate gradients for <see cref="DecoderLayer0WeightsBackward"/>, and adds dL/dx into <paramref name="dx"/>.
+    /// and keeps the step's gate gradients for <see cref="DecoderLayer0WeightsBackward"/> and <see cref="DecoderLayer0InputsBackward"/>.
     /// </summary>
-    private static void DecoderLayer0Backward(ReadOnlySpan<float> p, Span<float> a, Span<float> dx, int i)
+    private static void DecoderLayer0Backward(ReadOnlySpan<float> p, Span<float> a, int i)
     {
         ReadOnlySpan<float> c = a.Slice(DecoderCell0Offset + i * HiddenSize, HiddenSize);
         ReadOnlySpan<float> cNext = a.Slice(DecoderCell0Offset + (i + 1) * HiddenSize, HiddenSize);
@@ -242,9 +281,8 @@ partial class TinyBidirectional
         // Both pre-activations share one gradient: every gate reads gi + gh.
         LstmGatesBackward(dh, dc, gates, c, cNext, dGatesIh, dcPrevious);
         dhPrevious.Clear();
-        // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
+        // The recurrence needs dL/dh now, which reads W_hh only; dL/dx and the weight gradients wait for all steps.
         DenseKernels.Linear5x20StepInputBackward(p.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), dGatesIh, dhPrevious);
-        DenseKernels.Linear3x20StepInputBackward(p.Slice(DecoderWeightIh0Offset, DecoderWeightIh0Length), dGatesIh, dx);
         dhPrevious.CopyTo(dh);
         dcPrevious.CopyTo(dc);
     }
@@ -259,6 +297,31 @@ partial class TinyBidirectional
         DenseKernels.Linear3x20StepsWeightBackward(g.Slice(DecoderWeightIh0Offset, DecoderWeightIh0Length), g.Slice(DecoderBiasIh0Offset, DecoderBiasIh0Length), inputs, dGatesIh, steps);
         // Step i read the state in slot i.
         DenseKernels.Linear5x20StepsWeightBackward(g.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), g.Slice(DecoderBiasHh0Offset, DecoderBiasHh0Length), a.Slice(DecoderHidden0Offset, steps * HiddenSize), dGatesIh, steps);
+    }
+
+    /// <summary>
+    /// Decoder layer 0's dL/dx over all <paramref name="steps"/> at once, from the gate gradients its steps kept: dX = dGatesIh W_ih^T,
+    /// then each row, through the forward pass's dropout mask, into its token's embedding gradient.
+    /// </summary>
+    private static void DecoderLayer0InputsBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<int> tokens, int steps, in global::StaticSeq2Seq.TrainingPass pass)
+    {
+        Span<float> dInputs = a.Slice(DecoderDInputs0Offset, steps * EmbeddingSize);
+        dInputs.Clear();
+        DenseKernels.Linear3x20StepsInputBackward(p.Slice(DecoderWeightIh0Offset, DecoderWeightIh0Length), a.Slice(DecoderDGatesIh0Offset, steps * GateSize), dInputs, steps);
+        bool dropped = pass.DropoutRate(global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream) != 0f;
+        for (int i = 0; i < steps; i++)
+        {
+            Span<float> dEmbedding = g.Slice(TargetEmbeddingOffset + tokens[DecoderInputsOffset + i] * EmbeddingSize, EmbeddingSize);
+            ReadOnlySpan<float> dInput = a.Slice(DecoderDInputs0Offset + i * EmbeddingSize, EmbeddingSize);
+            if (dropped)
+            {
+                pass.AddDroppedGradient(dInput, dEmbedding, global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream, i);
+            }
+            else
+            {
+                TensorPrimitives.Add(dEmbedding, dInput, dEmbedding);
+            }
+        }
     }
 
     /// <summary>Decoder layer 1 (LSTM), step i, forward: reads x (H) and state slot i (h and c), writes state slot i + 1.</summary>
@@ -555,16 +618,22 @@ partial class TinyBidirectional
         LuongForward(p, a, i, sourceLength);
     }
 
-    /// <summary>Decoder step i backward: Luong attention first (it came last), then the layers, top first, each dL/dx through its dropout mask.</summary>
-    private static void DecoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int token, int i, int sourceLength, in global::StaticSeq2Seq.TrainingPass pass)
+    /// <summary>Decoder step i through all 2 layers, then Luong attention from the top layer's new state: the output reads h~; layer 0's embedding product is <see cref="DecoderLayer0InputProducts"/>'s.</summary>
+    private static void DecoderStepForwardFromInputProducts(ReadOnlySpan<float> p, Span<float> a, int i, int sourceLength, in global::StaticSeq2Seq.TrainingPass pass)
+    {
+        DecoderLayer0ForwardFromInputProducts(p, a, i);
+        DecoderLayer1Forward(p, a, pass.Drop(a.Slice(DecoderHidden0Offset + (i + 1) * HiddenSize, HiddenSize), a.Slice(DecoderDroppedOutputs0Offset + i * HiddenSize, HiddenSize), global::StaticSeq2Seq.DropoutMask.DecoderLayerOutputStream(0), i), i);
+        LuongForward(p, a, i, sourceLength);
+    }
+
+    /// <summary>Decoder step i backward: Luong attention first (it came last), then the layers, top first, each upper layer's dL/dx through its dropout mask (layer 0's waits for all steps).</summary>
+    private static void DecoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int i, int sourceLength, in global::StaticSeq2Seq.TrainingPass pass)
     {
         LuongBackward(p, g, a, i, sourceLength);
         Span<float> dInput1 = pass.GradientTarget(a.Slice(DHidden0Offset, HiddenSize), a.Slice(DDroppedInputOffset, HiddenSize), global::StaticSeq2Seq.DropoutMask.DecoderLayerOutputStream(0));
         DecoderLayer1Backward(p, a, dInput1, i);
         pass.AddDroppedGradient(dInput1, a.Slice(DHidden0Offset, HiddenSize), global::StaticSeq2Seq.DropoutMask.DecoderLayerOutputStream(0), i);
-        Span<float> dInput0 = pass.GradientTarget(g.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), a.Slice(DDroppedInputOffset, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream);
-        DecoderLayer0Backward(p, a, dInput0, i);
-        pass.AddDroppedGradient(dInput0, g.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream, i);
+        DecoderLayer0Backward(p, a, i);
     }
 
     /// <summary>Decoder weight gradients over all <paramref name="steps"/> decoder steps, from the gate gradients the steps' backward kept.</summary>
@@ -580,6 +649,7 @@ partial class TinyBidirectional
             }
         }
         DecoderLayer0WeightsBackward(g, a, embeddings, steps);
+        DecoderLayer0InputsBackward(p, g, a, tokens, steps, pass);
         // Layer 1 read layer 0's new states, slots 1..steps, or their copies as dropout left them.
         DecoderLayer1WeightsBackward(g, a, pass.DroppedInput(a.Slice(DecoderHidden0Offset + HiddenSize, steps * HiddenSize), a.Slice(DecoderDroppedOutputs0Offset, steps * HiddenSize), global::StaticSeq2Seq.DropoutMask.DecoderLayerOutputStream(0)), steps);
     }

@@ -18,7 +18,7 @@ namespace Demo;
 /// ○ Target embedding: 6 tokens → E = 3; decoder input SOS, then the previous token
 /// ○ Attention: Luong (dot) over the encoder outputs k_j, from the decoder's new top state; output reads tanh(W_c [context ; h] + b_c)
 /// ○ Output: Linear H = 5 → 6, softmax; up to 2 tokens and EOS
-/// ○ 1,968 parameter floats (7.7 KiB), workspace 1,664 floats (6.5 KiB)
+/// ○ 1,968 parameter floats (7.7 KiB), workspace 1,680 floats (6.6 KiB)
 /// </code>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("StaticSeq2Seq", "%VERSION%")]
@@ -43,7 +43,7 @@ partial class TinyBidirectional : global::StaticSeq2Seq.ISeq2SeqModel
     /// <summary>Floats in the flat parameter buffer, alignment padding included.</summary>
     public const int ParameterCount = 1968;
     /// <summary>Floats of activations a workspace holds.</summary>
-    public const int WorkspaceFloats = 1664;
+    public const int WorkspaceFloats = 1680;
     /// <summary>Token ids a workspace holds.</summary>
     public const int WorkspaceTokens = 9;
     /// <summary>How the decoder attends to the encoder's states.</summary>
@@ -151,19 +151,20 @@ partial class TinyBidirectional : global::StaticSeq2Seq.ISeq2SeqModel
     private const int EncoderReverseDGatesIh0Offset = 1200; // backward: dL/d(W_ih x + b_ih) of encoder reverse layer 0 at each step (MaxSourceLength, G)
     private const int EncoderReverseDGatesIh1Offset = 1264; // backward: dL/d(W_ih x + b_ih) of encoder reverse layer 1 at each step (MaxSourceLength, G)
     private const int DecoderDGatesIh0Offset = 1328; // backward: dL/d(W_ih x + b_ih) of decoder layer 0 at each step (MaxTargetLength + 1, G)
-    private const int DecoderDGatesIh1Offset = 1392; // backward: dL/d(W_ih x + b_ih) of decoder layer 1 at each step (MaxTargetLength + 1, G)
-    private const int DHidden0Offset = 1456; // backward: dL/dh of layer 0 at the current step (H)
-    private const int DHidden1Offset = 1472; // backward: dL/dh of layer 1 at the current step (H)
-    private const int DCell0Offset = 1488; // backward: dL/dc of layer 0 at the current step (H)
-    private const int DCell1Offset = 1504; // backward: dL/dc of layer 1 at the current step (H)
-    private const int DHiddenPreviousOffset = 1520; // backward scratch: dL/dh of the previous step (H)
-    private const int DCellPreviousOffset = 1536; // backward scratch: dL/dc of the previous step (H)
-    private const int DLogitsOffset = 1552; // backward: dL/dlogits of each decoder step (MaxTargetLength + 1, TargetVocabularySize)
-    private const int DOutputInputsOffset = 1584; // backward: dL/d(the output projection's input) of each decoder step (MaxTargetLength + 1, H)
-    private const int DEncoderOutputsOffset = 1600; // backward: dL/dk_j of each encoder top-layer state, over all decoder steps (MaxSourceLength, H)
-    private const int DAttentionScoresOffset = 1616; // backward scratch: dL/dweights, then dL/dscores, of one step (MaxSourceLength)
-    private const int DAttentionalHiddenOffset = 1632; // backward scratch: dL/dh~ (H)
-    private const int DAttentionCombinedOffset = 1648; // backward scratch: dL/d[context ; h] (2H)
+    private const int DecoderDInputs0Offset = 1392; // backward: dL/dx of decoder layer 0 at each step, before dropout's mask (MaxTargetLength + 1, E)
+    private const int DecoderDGatesIh1Offset = 1408; // backward: dL/d(W_ih x + b_ih) of decoder layer 1 at each step (MaxTargetLength + 1, G)
+    private const int DHidden0Offset = 1472; // backward: dL/dh of layer 0 at the current step (H)
+    private const int DHidden1Offset = 1488; // backward: dL/dh of layer 1 at the current step (H)
+    private const int DCell0Offset = 1504; // backward: dL/dc of layer 0 at the current step (H)
+    private const int DCell1Offset = 1520; // backward: dL/dc of layer 1 at the current step (H)
+    private const int DHiddenPreviousOffset = 1536; // backward scratch: dL/dh of the previous step (H)
+    private const int DCellPreviousOffset = 1552; // backward scratch: dL/dc of the previous step (H)
+    private const int DLogitsOffset = 1568; // backward: dL/dlogits of each decoder step (MaxTargetLength + 1, TargetVocabularySize)
+    private const int DOutputInputsOffset = 1600; // backward: dL/d(the output projection's input) of each decoder step (MaxTargetLength + 1, H)
+    private const int DEncoderOutputsOffset = 1616; // backward: dL/dk_j of each encoder top-layer state, over all decoder steps (MaxSourceLength, H)
+    private const int DAttentionScoresOffset = 1632; // backward scratch: dL/dweights, then dL/dscores, of one step (MaxSourceLength)
+    private const int DAttentionalHiddenOffset = 1648; // backward scratch: dL/dh~ (H)
+    private const int DAttentionCombinedOffset = 1664; // backward scratch: dL/d[context ; h] (2H)
 
     // Workspace tokens: offset of each buffer.
     private const int SourceTokensOffset = 0; // the source of the last forward pass (MaxSourceLength)

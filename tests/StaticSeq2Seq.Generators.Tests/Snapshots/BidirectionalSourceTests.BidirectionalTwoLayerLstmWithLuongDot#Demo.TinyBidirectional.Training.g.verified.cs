@@ -55,10 +55,12 @@ partial class TinyBidirectional
         float loss = 0f;
         if (teacherForced)
         {
-            // The inputs are known: run the recurrence, then project every step's output in one matrix-matrix product.
+            // The inputs are known: layer 0's input products from the embeddings of every step in one product, then the
+            // recurrence, then every step's output projection in one matrix-matrix product.
+            DecoderLayer0InputProducts(p, a, inputs, pass);
             for (int i = 0; i < steps; i++)
             {
-                DecoderStepForward(p, a, inputs[i], i, source.Length, pass);
+                DecoderStepForwardFromInputProducts(p, a, i, source.Length, pass);
             }
             loss = OutputsForward(p, a, steps, targets);
         }
@@ -107,7 +109,7 @@ partial class TinyBidirectional
         for (int i = workspace.DecoderSteps - 1; i >= 0; i--)
         {
             a.Slice(DOutputInputsOffset + i * HiddenSize, HiddenSize).CopyTo(a.Slice(DAttentionalHiddenOffset, HiddenSize));
-            DecoderStepBackward(p, g, a, tokens[DecoderInputsOffset + i], i, workspace.SourceLength, pass);
+            DecoderStepBackward(p, g, a, i, workspace.SourceLength, pass);
         }
         // Every step kept its gate gradients: each layer's weight gradients gather over all of them at once.
         DecoderWeightsBackward(p, g, a, tokens, workspace.DecoderSteps, pass);

@@ -332,7 +332,7 @@ partial class TinyGru
     }
 
     /// <summary>Encoder step t backward: layer 0's dL/dx waits for all steps (<see cref="EncoderLayer0InputsBackward"/>).</summary>
-    private static void EncoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int token, int t, in global::StaticSeq2Seq.TrainingPass pass)
+    private static void EncoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int t, in global::StaticSeq2Seq.TrainingPass pass)
     {
         EncoderLayer0Backward(p, a, t);
     }
@@ -358,7 +358,7 @@ partial class TinyGru
     }
 
     /// <summary>Decoder step i backward: layer 0's dL/dx waits for all steps (<see cref="DecoderLayer0InputsBackward"/>).</summary>
-    private static void DecoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int token, int i, in global::StaticSeq2Seq.TrainingPass pass)
+    private static void DecoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int i, in global::StaticSeq2Seq.TrainingPass pass)
     {
         DecoderLayer0Backward(p, a, i);
     }

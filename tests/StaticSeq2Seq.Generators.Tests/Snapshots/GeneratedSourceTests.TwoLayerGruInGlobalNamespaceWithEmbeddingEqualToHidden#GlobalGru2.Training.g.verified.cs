@@ -65,8 +65,8 @@ partial class GlobalGru2
         float loss = 0f;
         if (teacherForced)
         {
-            // The inputs are known: layer 0's input products for every step in one product, then the recurrence, then every
-            // step's output projection in one matrix-matrix product.
+            // The inputs are known: layer 0's input products from the embeddings of every step in one product, then the
+            // recurrence, then every step's output projection in one matrix-matrix product.
             DecoderLayer0InputProducts(p, a, inputs, pass);
             for (int i = 0; i < steps; i++)
             {
@@ -115,14 +115,14 @@ partial class GlobalGru2
         for (int i = workspace.DecoderSteps - 1; i >= 0; i--)
         {
             TensorPrimitives.Add(a.Slice(DHidden1Offset, HiddenSize), a.Slice(DOutputInputsOffset + i * HiddenSize, HiddenSize), a.Slice(DHidden1Offset, HiddenSize));
-            DecoderStepBackward(p, g, a, tokens[DecoderInputsOffset + i], i, pass);
+            DecoderStepBackward(p, g, a, i, pass);
         }
         // Every step kept its gate gradients: each layer's weight gradients gather over all of them at once.
         DecoderWeightsBackward(p, g, a, tokens, workspace.DecoderSteps, pass);
         // The decoder started from the encoder's final states, so DHidden now holds dL/dh_T of each encoder layer.
         for (int t = workspace.SourceLength - 1; t >= 0; t--)
         {
-            EncoderStepBackward(p, g, a, tokens[SourceTokensOffset + t], t, pass);
+            EncoderStepBackward(p, g, a, t, pass);
         }
         EncoderWeightsBackward(p, g, a, tokens, workspace.SourceLength, pass);
     }

@@ -374,7 +374,7 @@ partial class TinyRnn2
     }
 
     /// <summary>Encoder step t backward, top layer first: each upper layer's dL/dx joins, through the forward pass's dropout mask, dL/dh of the layer below at the same step; layer 0's dL/dx waits for all steps (<see cref="EncoderLayer0InputsBackward"/>).</summary>
-    private static void EncoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int token, int t, in global::StaticSeq2Seq.TrainingPass pass)
+    private static void EncoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int t, in global::StaticSeq2Seq.TrainingPass pass)
     {
         Span<float> dInput1 = pass.GradientTarget(a.Slice(DHidden0Offset, HiddenSize), a.Slice(DDroppedInputOffset, HiddenSize), global::StaticSeq2Seq.DropoutMask.EncoderLayerOutputStream(0));
         EncoderLayer1Backward(p, a, dInput1, t);
@@ -407,7 +407,7 @@ partial class TinyRnn2
     }
 
     /// <summary>Decoder step i backward, top layer first: each upper layer's dL/dx joins, through the forward pass's dropout mask, dL/dh of the layer below at the same step; layer 0's dL/dx waits for all steps (<see cref="DecoderLayer0InputsBackward"/>).</summary>
-    private static void DecoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int token, int i, in global::StaticSeq2Seq.TrainingPass pass)
+    private static void DecoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int i, in global::StaticSeq2Seq.TrainingPass pass)
     {
         Span<float> dInput1 = pass.GradientTarget(a.Slice(DHidden0Offset, HiddenSize), a.Slice(DDroppedInputOffset, HiddenSize), global::StaticSeq2Seq.DropoutMask.DecoderLayerOutputStream(0));
         DecoderLayer1Backward(p, a, dInput1, i);

@@ -183,20 +183,20 @@ public sealed class StepsKernelTests
     private delegate void StepInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx);
 
     /// <summary>
-    /// The recurrent layers' input gradient of one step. Weight rows: 5 and 7 fill no tile of 8, 12 one tile and 4 rows,
+    /// The recurrent layers' input gradient of one step. Weight rows: 5 and 7 fill no tile of 8, 14 one tile and 6 rows,
     /// 48 six tiles; columns: 28 leave 12 past the last vector of 16 (4 past the last of 8), 144 fill whole vectors.
     /// </summary>
     private static (int In, int Out, StepInputBackward Kernel) GetStep(string name) => name switch
     {
-        "5x28" => (5, 28, LuongDotLstm2.DenseKernels.Linear5x28StepInputBackward),
+        "5x28" => (5, 28, BiLstm1.DenseKernels.Linear5x28StepInputBackward),
         "7x28" => (7, 28, BahdanauLstm2.DenseKernels.Linear7x28StepInputBackward),
-        "12x28" => (12, 28, BahdanauLstm2.DenseKernels.Linear12x28StepInputBackward),
+        "14x28" => (14, 28, BiLstm2.DenseKernels.Linear14x28StepInputBackward),
         "48x144" => (48, 144, WideBiGru2Bahdanau.DenseKernels.Linear48x144StepInputBackward),
         "96x144" => (96, 144, WideBiGru2Bahdanau.DenseKernels.Linear96x144StepInputBackward),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Not a kernel under test."),
     };
 
-    public static TheoryData<string> StepKernels => new() { "5x28", "7x28", "12x28", "48x144", "96x144" };
+    public static TheoryData<string> StepKernels => new() { "5x28", "7x28", "14x28", "48x144", "96x144" };
 
     [Theory]
     [MemberData(nameof(StepKernels))]
