@@ -4,7 +4,7 @@ using StaticSeq2Seq.Data;
 namespace Translate;
 
 /// <summary>
-/// How far decoding with bfloat16 weights strays from decoding with the float weights of the same parameters: the
+/// How far decoding with bfloat16 or int8 weights strays from decoding with the float weights of the same parameters: the
 /// greedy outputs compared sentence by sentence and position by position (a position past a sentence's end counts as
 /// EOS), and the logits of both along the float model's greedy path (SOS, then its tokens), so every step of both
 /// sees the same history.
@@ -74,9 +74,9 @@ internal sealed record DecodeWeightComparison(
         return new DecodeWeightComparison(validation.Count, identical, positions, agreeing, maxDifference, sumDifference / Math.Max(1, logitCount), maxLogit);
     }
 
-    public void Write(TextWriter output)
+    public void Write(TextWriter output, DecodeWeightFormat format)
     {
-        output.WriteLine($"bfloat16 against float decode weights: greedy outputs identical for {Identical:N0} of {Sentences:N0} sentences ({(double)Identical / Sentences:P1}), " +
+        output.WriteLine($"{format} against Float32 decode weights: greedy outputs identical for {Identical:N0} of {Sentences:N0} sentences ({(double)Identical / Sentences:P1}), " +
                          $"tokens agreeing at {Agreeing:N0} of {Positions:N0} positions ({(double)Agreeing / Positions:P2});");
         output.WriteLine($"  logits along the float greedy paths differ by at most {MaxLogitDifference:G3} (mean {MeanLogitDifference:G3}; the largest |logit| is {MaxLogit:G3}).");
     }

@@ -21,3 +21,13 @@ public partial class Translator;
               Layers = 1, Cell = RecurrentCell.Gru, Attention = AttentionKind.Bahdanau,
               MaxSourceLength = 10, MaxTargetLength = 12, DecodeWeights = DecodeWeightFormat.BFloat16)]
 public partial class TranslatorBFloat16;
+
+/// <summary>
+/// <see cref="Translator"/> decoding with an int8 copy of the decoder's matrices, one float scale per output row
+/// (<c>evaluate --decode-weights Int8</c>): the same shape, so the same checkpoints and parameters; training and the
+/// loss stay float.
+/// </summary>
+[Seq2SeqModel(SourceVocabularySize = 2400, TargetVocabularySize = 3800, EmbeddingSize = 128, HiddenSize = 256,
+              Layers = 1, Cell = RecurrentCell.Gru, Attention = AttentionKind.Bahdanau,
+              MaxSourceLength = 10, MaxTargetLength = 12, DecodeWeights = DecodeWeightFormat.Int8)]
+public partial class TranslatorInt8;

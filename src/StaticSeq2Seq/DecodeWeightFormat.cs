@@ -19,4 +19,17 @@ public enum DecodeWeightFormat
     /// embeddings and biases stay float; so does the decoder's per-token input table where the model has one.
     /// </summary>
     BFloat16 = 1,
+
+    /// <summary>
+    /// Decoding multiplies by an int8 copy of the same matrices as <see cref="BFloat16"/>, a quarter of the float bytes,
+    /// quantized symmetrically with one float scale per output row (<see cref="Numerics.Int8Quantization"/>: scale =
+    /// the row's largest magnitude / 127, each weight rounded to nearest, ties to even, in units of it). Only the
+    /// weights are quantized: the kernels widen each int8 weight to float, multiply-add with the float activations and
+    /// scale each output once, so every weight is off by at most half its row's scale and nothing else changes. The
+    /// copy is rebuilt as the bfloat16 one is, the first time decoding runs after the parameters may have changed,
+    /// without allocating; it costs a quarter of the parameters' memory plus a float per row. A row holding a NaN or
+    /// an infinity decodes its output as NaN. The encoder, embeddings, biases and the decoder's per-token input table
+    /// stay float.
+    /// </summary>
+    Int8 = 2,
 }

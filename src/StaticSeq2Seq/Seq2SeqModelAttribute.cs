@@ -61,7 +61,8 @@ public sealed class Seq2SeqModelAttribute : Attribute
     /// <summary>
     /// The format of the weights decoding multiplies by. Default <see cref="DecodeWeightFormat.Float32"/>;
     /// <see cref="DecodeWeightFormat.BFloat16"/> halves what a decoder step streams, for decoders whose weights
-    /// outgrow the caches, at the accuracy cost of 8-bit mantissas. Training is unaffected.
+    /// outgrow the caches, at the accuracy cost of 8-bit mantissas; <see cref="DecodeWeightFormat.Int8"/> quarters it,
+    /// at the cost of 255 levels per output row. Training is unaffected.
     /// </summary>
     public DecodeWeightFormat DecodeWeights { get; set; } = DecodeWeightFormat.Float32;
 }

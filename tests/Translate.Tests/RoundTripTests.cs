@@ -50,15 +50,18 @@ public sealed partial class RoundTripTests : IClassFixture<TinyRun>
         Assert.Matches(@"beam 5, a = 0\.6 +BLEU +[0-9.]+ +exact match", outcome.Output);
     }
 
-    [Fact]
-    public void Evaluate_with_bfloat16_decode_weights_keeps_the_float_loss_and_compares_the_decodes()
+    [Theory]
+    [InlineData("bfloat16", "BFloat16")]
+    [InlineData("int8", "Int8")]
+    public void Evaluate_with_narrower_decode_weights_keeps_the_float_loss_and_compares_the_decodes(string argument, string format)
     {
         var floatOutcome = CommandRunner.Run("", "evaluate", "--checkpoint", run.Checkpoint, "--validation-pairs", "16");
-        var outcome = CommandRunner.Run("", "evaluate", "--checkpoint", run.Checkpoint, "--validation-pairs", "16", "--decode-weights", "bfloat16");
+        var outcome = CommandRunner.Run("", "evaluate", "--checkpoint", run.Checkpoint, "--validation-pairs", "16", "--decode-weights", argument);
 
         Assert.Equal(0, outcome.ExitCode);
         Assert.Equal("", outcome.Error);
-        Assert.Contains("decoding with BFloat16 weights.", outcome.Output, StringComparison.Ordinal);
+        Assert.Contains($"decoding with {format} weights.", outcome.Output, StringComparison.Ordinal);
+        Assert.Contains($"{format} against Float32 decode weights:", outcome.Output, StringComparison.Ordinal);
         // The loss runs Forward, which stays float.
         var loss = @"Validation \(16 pairs\): loss [0-9.]+ per sentence";
         Assert.Equal(Regex.Match(floatOutcome.Output, loss).Value, Regex.Match(outcome.Output, loss).Value);
@@ -67,7 +70,7 @@ public sealed partial class RoundTripTests : IClassFixture<TinyRun>
         Assert.True(logits.Success, outcome.Output);
         var max = double.Parse(logits.Groups["max"].Value, CultureInfo.InvariantCulture);
         var scale = double.Parse(logits.Groups["scale"].Value, CultureInfo.InvariantCulture);
-        // bfloat16 keeps 8 significant bits: the logits move, but by a small part of their range.
+        // bfloat16 keeps 8 significant bits, int8 255 levels per row: the logits move, but by a small part of their range.
         Assert.True(max > 0 && max < 0.1 * scale, outcome.Output);
     }
 

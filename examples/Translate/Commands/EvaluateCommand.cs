@@ -5,7 +5,7 @@ namespace Translate.Commands;
 
 /// <summary>
 /// <c>evaluate</c>: a checkpoint's validation loss, corpus BLEU and exact match, greedy and with a beam; with bfloat16
-/// decode weights also how far its decodes stray from the float weights' (<see cref="DecodeWeightComparison"/>).
+/// or int8 decode weights also how far its decodes stray from the float weights' (<see cref="DecodeWeightComparison"/>).
 /// </summary>
 internal static class EvaluateCommand
 {
@@ -18,10 +18,14 @@ internal static class EvaluateCommand
         var corpus = TranslationCorpus.Load(TranslationCorpus.DefaultPath);
         var count = Math.Min(validationPairs ?? int.MaxValue, corpus.ValidationIndices.Length);
         var data = TrainingData.WithVocabularies(corpus, english, french, trainPairs: 0, count);
-        ISeq2SeqModel decoding = model;
-        if (decodeWeights == DecodeWeightFormat.BFloat16)
+        ISeq2SeqModel decoding = decodeWeights switch
         {
-            decoding = new TranslatorBFloat16();
+            DecodeWeightFormat.BFloat16 => new TranslatorBFloat16(),
+            DecodeWeightFormat.Int8 => new TranslatorInt8(),
+            _ => model,
+        };
+        if (decoding != model)
+        {
             model.Parameters.CopyTo(decoding.Parameters);
         }
         var report = ValidationReport.Measure(decoding, decoding.CreateWorkspace(), data.Validation, data.ValidationReferences, french, beamWidth);
@@ -31,7 +35,7 @@ internal static class EvaluateCommand
         report.Write(context.Output);
         if (decoding != model)
         {
-            DecodeWeightComparison.Measure(model, decoding, data.Validation).Write(context.Output);
+            DecodeWeightComparison.Measure(model, decoding, data.Validation).Write(context.Output, decodeWeights);
         }
         return 0;
     }

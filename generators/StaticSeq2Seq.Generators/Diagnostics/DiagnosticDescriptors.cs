@@ -109,11 +109,11 @@ internal static class DiagnosticDescriptors
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true);
 
-    /// <summary>"DecodeWeights is {0}, which is not a DecodeWeightFormat; use DecodeWeightFormat.Float32 or DecodeWeightFormat.BFloat16"</summary>
+    /// <summary>"DecodeWeights is {0}, which is not a DecodeWeightFormat; use DecodeWeightFormat.Float32, DecodeWeightFormat.BFloat16 or DecodeWeightFormat.Int8"</summary>
     public static readonly DiagnosticDescriptor UnknownDecodeWeightFormat = new(
         id: "S2S0012",
         title: "Unknown decode weight format",
-        messageFormat: "DecodeWeights is {0}, which is not a DecodeWeightFormat; use DecodeWeightFormat.Float32 or DecodeWeightFormat.BFloat16",
+        messageFormat: "DecodeWeights is {0}, which is not a DecodeWeightFormat; use DecodeWeightFormat.Float32, DecodeWeightFormat.BFloat16 or DecodeWeightFormat.Int8",
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true);

@@ -5,27 +5,16 @@ namespace StaticSeq2Seq.Generators.Emit;
 
 /// <summary>
 /// Emits, for a model declared with <c>DecodeWeights = DecodeWeightFormat.BFloat16</c>, the bfloat16 copy of the
-/// weights decoding multiplies by (<see cref="BFloat16DecodeRule"/>), its rebuild on the parameter
+/// weights decoding multiplies by (<see cref="DecodeWeightsRule"/>), its rebuild on the parameter
 /// version, and the decoding overloads of the decoder's forward functions that read it. Greedy and step-wise
 /// decoding take the copy through <c>CurrentDecodeWeights</c>, as they take the decoder input table; training,
 /// <c>Forward</c> and <c>ComputeLogits</c> keep the float functions.
 /// </summary>
 internal static class BFloat16DecodeEmitter
 {
-    /// <summary>Declares <c>p16</c> in a decoding entry point, after its argument checks, when the model decodes in bfloat16.</summary>
-    public static void EmitWeightsLocal(CodeWriter w, ModelPlan plan)
-    {
-        if (plan.Shape.DecodesInBFloat16)
-        {
-            w.Line("ReadOnlySpan<ushort> p16 = CurrentDecodeWeights();");
-        }
-    }
-
     public static void Emit(CodeWriter w, ModelPlan plan)
     {
-        var shape = plan.Shape;
-        var weights = WeightSource.BFloat16;
-        w.Line($"// Decoding multiplies by bfloat16 copies of {string.Join(", ", plan.BFloat16Tensors)}: the matrices a decoder step streams,");
+        w.Line($"// Decoding multiplies by bfloat16 copies of {string.Join(", ", plan.DecodeWeightTensors)}: the matrices a decoder step streams,");
         w.Line("// at half the bytes. They sit at the parameters' offsets in a buffer of half the parameters' size (the other tensors'");
         w.Line("// places stay unused) and are rounded to nearest, ties to even, from the float parameters.");
         w.Line("private readonly global::StaticSeq2Seq.Parameters.AlignedBuffer decodeWeights = new(ParameterCount / 2);");
@@ -41,30 +30,12 @@ internal static class BFloat16DecodeEmitter
         {
             w.Line("ReadOnlySpan<float> p = parameterBuffer.Span;");
             w.Line("Span<ushort> p16 = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, ushort>(decodeWeights.Span);");
-            foreach (var tensor in plan.BFloat16Tensors)
+            foreach (var tensor in plan.DecodeWeightTensors)
             {
                 w.Line($"global::StaticSeq2Seq.Numerics.BFloat16Rounding.Round({Slices.Parameter(tensor)}, p16.Slice({tensor}Offset, {tensor}Length));");
             }
         });
         w.Line();
-        w.Line("// The decoding overloads: the float functions of the same names, reading the weight matrices from p16.");
-        w.Line();
-        if (!plan.DecoderInputTable)
-        {
-            LayerEmitter.EmitDecoderStepForward(w, shape, weights);
-            w.Line();
-        }
-        // With a decoder input table, layer 0's overload reads the table; DecoderInputTableEmitter writes it.
-        for (var layer = plan.DecoderInputTable ? 1 : 0; layer < shape.Layers; layer++)
-        {
-            LayerEmitter.EmitDecoderLayerForward(w, shape, layer, weights);
-            w.Line();
-        }
-        if (shape.HasAttention)
-        {
-            AttentionEmitter.EmitStepAttentionForward(w, shape, weights);
-            w.Line();
-        }
-        OutputEmitter.EmitDecoderLogits(w, plan, weights);
+        DecodeWeightsEmitter.EmitOverloads(w, plan);
     }
 }

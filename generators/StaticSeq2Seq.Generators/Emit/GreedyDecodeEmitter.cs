@@ -18,7 +18,7 @@ internal static class GreedyDecodeEmitter
             w.Line("global::StaticSeq2Seq.ModelInputGuard.CheckLength(output.Length, MaxTargetLength, nameof(output));");
             w.Line("ReadOnlySpan<float> p = parameterBuffer.Span;");
             DecoderInputTableEmitter.EmitTableLocal(w, plan);
-            BFloat16DecodeEmitter.EmitWeightsLocal(w, plan);
+            DecodeWeightsEmitter.EmitWeightsLocal(w, plan);
             w.Line("Span<float> a = workspace.Floats;");
             w.Line("workspace.HoldsForwardPass = false;");
             w.Line($"EncodeSource(p, a, workspace.Tokens, source, {DropoutEmitter.NoDropout});");

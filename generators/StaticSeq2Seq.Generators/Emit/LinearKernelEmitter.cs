@@ -44,7 +44,8 @@ internal static class LinearKernelEmitter
                 }
                 using (w.Block($"if ({width.Type}.IsHardwareAccelerated)"))
                 {
-                    EmitForwardPath(w, kernel, width, vectors);
+                    EmitForwardPath(w, kernel, width, vectors, (count, offset) => EmitForwardBlock(w, kernel, width, count, offset),
+                        $"{ForwardColumns(kernel)}(ref w, {BiasArgument(kernel)}ref xs, ref ys, ");
                     w.Line("return;");
                 }
             }
@@ -68,7 +69,12 @@ internal static class LinearKernelEmitter
         }
     }
 
-    private static void EmitForwardPath(CodeWriter w, LinearKernelPlan kernel, VectorWidth width, int vectors)
+    /// <summary>
+    /// One width's forward path over the column blocks: whole blocks of <see cref="ForwardBlock"/> vectors, then the
+    /// vectors that do not fill one, each written by <paramref name="block"/> (vectors, first output), then the scalar
+    /// columns through <paramref name="columnsCall"/>, completed with the first column. The int8 kernel shares it.
+    /// </summary>
+    public static void EmitForwardPath(CodeWriter w, LinearKernelPlan kernel, VectorWidth width, int vectors, Action<int, string> block, string columnsCall)
     {
         var fullBlocks = vectors / ForwardBlock;
         var rest = vectors % ForwardBlock;
@@ -79,14 +85,14 @@ internal static class LinearKernelEmitter
             w.Line($"// Outputs 0..{blockFloats - 1}.");
             using (w.Block(""))
             {
-                EmitForwardBlock(w, kernel, width, ForwardBlock, "0");
+                block(ForwardBlock, "0");
             }
         }
         else if (fullBlocks > 1)
         {
             using (w.Block($"for (nuint o = 0; o < {fullBlocks * blockFloats}; o += {blockFloats})"))
             {
-                EmitForwardBlock(w, kernel, width, ForwardBlock, "o");
+                block(ForwardBlock, "o");
             }
         }
         if (rest > 0)
@@ -95,13 +101,13 @@ internal static class LinearKernelEmitter
             w.Line($"// Outputs {start}..{start + rest * width.Floats - 1}.");
             using (w.Block(""))
             {
-                EmitForwardBlock(w, kernel, width, rest, start.ToString());
+                block(rest, start.ToString());
             }
         }
         var tailStart = vectors * width.Floats;
         if (tailStart < kernel.Out)
         {
-            w.Line($"{ForwardColumns(kernel)}(ref w, {BiasArgument(kernel)}ref xs, ref ys, {tailStart});");
+            w.Line($"{columnsCall}{tailStart});");
         }
     }
 

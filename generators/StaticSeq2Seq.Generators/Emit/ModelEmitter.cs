@@ -22,7 +22,7 @@ internal static class ModelEmitter
         File(plan, "Training", [SystemNamespace, TensorsNamespace], w => TrainingEmitter.Emit(w, plan)),
         File(plan, "Decode.Greedy", [SystemNamespace, TensorsNamespace], w => GreedyDecodeEmitter.Emit(w, plan)),
         File(plan, "Decode.Step", [SystemNamespace], w => StepDecodeEmitter.Emit(w, plan)),
-        .. BFloat16DecodeFile(plan),
+        .. DecodeWeightsFile(plan),
         File(plan, "Kernels", [SystemNamespace, TensorsNamespace, "System.Runtime.CompilerServices", "System.Runtime.InteropServices", "System.Runtime.Intrinsics", "System.Runtime.Intrinsics.X86"], w => EmitKernels(w, plan)),
     ];
 
@@ -31,10 +31,13 @@ internal static class ModelEmitter
         ? [File(plan, "Attention", [SystemNamespace, TensorsNamespace], w => AttentionEmitter.Emit(w, plan))]
         : [];
 
-    /// <summary>The bfloat16 copy of the decoding weights and the decoding code that reads it, for a model that decodes in bfloat16.</summary>
-    private static GeneratedFile[] BFloat16DecodeFile(ModelPlan plan) => plan.Shape.DecodesInBFloat16
-        ? [File(plan, "Decode.BFloat16", [SystemNamespace, TensorsNamespace], w => BFloat16DecodeEmitter.Emit(w, plan))]
-        : [];
+    /// <summary>The bfloat16 or int8 copy of the decoding weights and the decoding code that reads it, for a model that decodes from one.</summary>
+    private static GeneratedFile[] DecodeWeightsFile(ModelPlan plan) => plan.Shape.DecodeWeights switch
+    {
+        DecodeWeightFormat.BFloat16 => [File(plan, "Decode.BFloat16", [SystemNamespace, TensorsNamespace], w => BFloat16DecodeEmitter.Emit(w, plan))],
+        DecodeWeightFormat.Int8 => [File(plan, "Decode.Int8", [SystemNamespace, TensorsNamespace], w => Int8DecodeEmitter.Emit(w, plan))],
+        _ => [],
+    };
 
     private const string SystemNamespace = "System";
     private const string TensorsNamespace = "System.Numerics.Tensors";
@@ -103,10 +106,17 @@ internal static class ModelEmitter
                     LinearKernelEmitter.EmitBackward(w, kernel);
                 }
             }
-            foreach (var kernel in plan.BFloat16Kernels)
+            foreach (var kernel in plan.DecodeWeightKernels)
             {
                 w.Line();
-                BFloat16KernelEmitter.EmitForward(w, kernel);
+                if (plan.Shape.DecodesInInt8)
+                {
+                    Int8KernelEmitter.EmitForward(w, kernel);
+                }
+                else
+                {
+                    BFloat16KernelEmitter.EmitForward(w, kernel);
+                }
             }
             foreach (var kernel in plan.StepsKernels)
             {

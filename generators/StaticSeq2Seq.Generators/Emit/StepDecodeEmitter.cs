@@ -52,7 +52,7 @@ internal static class StepDecodeEmitter
             w.Line("global::StaticSeq2Seq.ModelInputGuard.CheckToken(token, TargetVocabularySize, nameof(token));");
             w.Line("ReadOnlySpan<float> p = parameterBuffer.Span;");
             DecoderInputTableEmitter.EmitTableLocal(w, plan);
-            BFloat16DecodeEmitter.EmitWeightsLocal(w, plan);
+            DecodeWeightsEmitter.EmitWeightsLocal(w, plan);
             w.Line("Span<float> a = workspace.Floats;");
             w.Line("workspace.HoldsForwardPass = false;");
             w.Line("// The hypothesis's state goes into slot 0 of each layer; the step writes slot 1.");

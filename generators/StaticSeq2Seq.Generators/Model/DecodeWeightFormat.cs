@@ -5,4 +5,5 @@ internal enum DecodeWeightFormat
 {
     Float32 = 0,
     BFloat16 = 1,
+    Int8 = 2,
 }

@@ -24,8 +24,8 @@ namespace StaticSeq2Seq.Generators.Model;
 /// after the other, forward and backward (dL/dx and dL/dh of each step), but whose weight gradients gather over all steps afterwards.</param>
 /// <param name="StepInputBackwardKernels">The recurrent layers' sizes, which get the input gradient of one step (dL/dx and dL/dh inside the recurrence).</param>
 /// <param name="DecoderInputTable">Decoding reads the decoder's first-layer input product from a per-token table (<c>DecoderInputTableRule</c>).</param>
-/// <param name="BFloat16Tensors">Identifiers of the tensors decoding reads from a bfloat16 copy (<c>BFloat16DecodeRule</c>); empty for float decoding.</param>
-/// <param name="BFloat16Kernels">Dense kernels also emitted with bfloat16 weights for those tensors.</param>
+/// <param name="DecodeWeightTensors">Identifiers of the tensors decoding reads from a bfloat16 or int8 copy (<c>DecodeWeightsRule</c>); empty for float decoding.</param>
+/// <param name="DecodeWeightKernels">Dense kernels also emitted with bfloat16 or int8 weights for those tensors.</param>
 internal sealed record ModelPlan(
     string? Namespace,
     string ClassName,
@@ -43,14 +43,14 @@ internal sealed record ModelPlan(
     EquatableArray<LinearKernelPlan> StepsBackwardKernels,
     EquatableArray<LinearKernelPlan> StepInputBackwardKernels,
     bool DecoderInputTable,
-    EquatableArray<string> BFloat16Tensors,
-    EquatableArray<LinearKernelPlan> BFloat16Kernels)
+    EquatableArray<string> DecodeWeightTensors,
+    EquatableArray<LinearKernelPlan> DecodeWeightKernels)
 {
     /// <summary>
     /// The model keeps a version of its parameters, bumped whenever they are handed out for writing, because decoding
-    /// reads something derived from them (the decoder input table, the bfloat16 weights) that must then be rebuilt.
+    /// reads something derived from them (the decoder input table, the bfloat16 or int8 weights) that must then be rebuilt.
     /// </summary>
-    public bool TracksParameterVersion => DecoderInputTable || Shape.DecodesInBFloat16;
+    public bool TracksParameterVersion => DecoderInputTable || Shape.DecodesFromCopy;
 
     /// <summary>
     /// The class name as C# source spells it: a keyword such as <c>event</c> needs its <c>@</c>; a name of lower-case ASCII
@@ -115,4 +115,7 @@ internal sealed record LinearKernelPlan(int In, int Out, bool HasBias = true)
 
     /// <summary>The forward kernel with bfloat16 weights that decoding runs (<c>DecodeWeightFormat.BFloat16</c>).</summary>
     public string BFloat16ForwardName => ForwardName + "BFloat16";
+
+    /// <summary>The forward kernel with int8 weights and per-output scales that decoding runs (<c>DecodeWeightFormat.Int8</c>).</summary>
+    public string Int8ForwardName => ForwardName + "Int8";
 }

@@ -22,6 +22,12 @@ internal sealed record ModelShape(
     /// <summary>Decoding multiplies by a bfloat16 copy of the decoder's weight matrices.</summary>
     public bool DecodesInBFloat16 => DecodeWeights == DecodeWeightFormat.BFloat16;
 
+    /// <summary>Decoding multiplies by an int8 copy of the decoder's weight matrices, with a float scale per output row.</summary>
+    public bool DecodesInInt8 => DecodeWeights == DecodeWeightFormat.Int8;
+
+    /// <summary>Decoding multiplies by a narrower copy of the decoder's weight matrices (<c>DecodeWeightsRule</c>).</summary>
+    public bool DecodesFromCopy => DecodeWeights != DecodeWeightFormat.Float32;
+
     /// <summary>Width of the decoder's layer-0 input: the embedding, and with Bahdanau attention the context beside it.</summary>
     public int DecoderInputSize => Attention == AttentionKind.Bahdanau ? EmbeddingSize + HiddenSize : EmbeddingSize;
 

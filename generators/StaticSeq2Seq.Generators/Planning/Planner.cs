@@ -90,8 +90,8 @@ internal static class Planner
         var decoderInputTable = DecoderInputTableRule.Applies(shape);
         return new ModelPlan(spec.Namespace, spec.ClassName, spec.Keyword, shape, tensors.ToEquatableArray(), parameterCount,
             buffers, workspaceFloats, tokenBuffers, workspaceTokens, linearKernels, forwardOnly, stepsKernels,
-            stepsBackward, perStepBackward.Concat(query).Distinct().ToEquatableArray(), decoderInputTable, BFloat16DecodeRule.Tensors(shape, decoderInputTable).ToEquatableArray(),
-            BFloat16DecodeRule.Kernels(shape, decoderInputTable).ToEquatableArray());
+            stepsBackward, perStepBackward.Concat(query).Distinct().ToEquatableArray(), decoderInputTable, DecodeWeightsRule.Tensors(shape, decoderInputTable).ToEquatableArray(),
+            DecodeWeightsRule.Kernels(shape, decoderInputTable).ToEquatableArray());
     }
 
     private static (EquatableArray<BufferPlan> Buffers, int Length) Place(IReadOnlyList<WorkspaceCatalog.Entry> entries, bool align)

@@ -88,8 +88,8 @@ public sealed class GeneratorPropertyTests(ITestOutputHelper output)
         var errors = compiler.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         Assert.True(errors.Count == 0, $"A valid declaration does not compile:\n{GeneratorHarness.Describe(errors)}");
         var attention = declaration.Arguments.FirstOrDefault(a => a.Name == "Attention")?.Value ?? 0;
-        var bfloat16 = declaration.Arguments.FirstOrDefault(a => a.Name == "DecodeWeights")?.Value ?? 0;
-        var expectedFiles = 6 + (attention == 0 ? 0 : 1) + (bfloat16 == 0 ? 0 : 1) + (declaration.SecondModel ? 6 : 0);
+        var decodeWeights = declaration.Arguments.FirstOrDefault(a => a.Name == "DecodeWeights")?.Value ?? 0;
+        var expectedFiles = 6 + (attention == 0 ? 0 : 1) + (decodeWeights == 0 ? 0 : 1) + (declaration.SecondModel ? 6 : 0);
         Assert.Equal(expectedFiles, run.Sources.Length);
         var typeName = declaration.Namespace.Name is { } ns ? $"{MetadataName(ns)}.{MetadataName(declaration.ClassName)}" : MetadataName(declaration.ClassName);
         var model = run.Output.GetTypeByMetadataName(typeName);

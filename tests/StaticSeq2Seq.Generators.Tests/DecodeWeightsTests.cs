@@ -3,12 +3,12 @@ using StaticSeq2Seq.Generators.Tests.Infrastructure;
 namespace StaticSeq2Seq.Generators.Tests;
 
 /// <summary>
-/// The <c>DecodeWeights</c> argument through the real analyzer and generator: a bfloat16 model's whole source as a
-/// baseline (the Decode.BFloat16 file with the copy and the decoding overloads, the bfloat16 kernels, the decoding
-/// entry points that read them), every attention kind generated and compiling cleanly in bfloat16, and a value that
-/// is not a <c>DecodeWeightFormat</c> reported as S2S0012 at the argument.
+/// The <c>DecodeWeights</c> argument through the real analyzer and generator: a bfloat16 and an int8 model's source as
+/// baselines (the Decode.BFloat16 or Decode.Int8 file with the copy and the decoding overloads, the copy's kernels, the
+/// decoding entry points that read them), every attention kind generated and compiling cleanly in each format, and a
+/// value that is not a <c>DecodeWeightFormat</c> reported as S2S0012 at the argument.
 /// </summary>
-public sealed class BFloat16DecodeTests
+public sealed class DecodeWeightsTests
 {
     private const string ValidArguments =
         "SourceVocabularySize = 7, TargetVocabularySize = 7, EmbeddingSize = 5, HiddenSize = 6, MaxSourceLength = 4, MaxTargetLength = 4";
@@ -18,7 +18,13 @@ public sealed class BFloat16DecodeTests
     /// and attention are the float model's files character for character; the files decoding changes are snapshots.
     /// </summary>
     [Fact]
-    public void BahdanauGruDecodingInBFloat16()
+    public void BahdanauGruDecodingInBFloat16() => MatchBahdanauGru("BFloat16");
+
+    /// <summary>The same model decoding in int8: the Decode.Int8 file with the row scales, and the int8 kernels.</summary>
+    [Fact]
+    public void BahdanauGruDecodingInInt8() => MatchBahdanauGru("Int8");
+
+    private static void MatchBahdanauGru(string format, [System.Runtime.CompilerServices.CallerMemberName] string test = "")
     {
         const string Declaration = """
             using StaticSeq2Seq;
@@ -28,20 +34,20 @@ public sealed class BFloat16DecodeTests
             [Seq2SeqModel(SourceVocabularySize = 7, TargetVocabularySize = 7, EmbeddingSize = 5, HiddenSize = 6,
                           Layers = 1, Cell = RecurrentCell.Gru, MaxSourceLength = 4, MaxTargetLength = 3,
                           Attention = AttentionKind.Bahdanau{0})]
-            public partial class TinyBFloat16;
+            public partial class Tiny{1};
             """;
-        var run = GeneratorHarness.Run(Declaration.Replace("{0}", ", DecodeWeights = DecodeWeightFormat.BFloat16", StringComparison.Ordinal));
-        var floatRun = GeneratorHarness.Run(Declaration.Replace("{0}", "", StringComparison.Ordinal));
+        var run = GeneratorHarness.Run(Declaration.Replace("{0}", $", DecodeWeights = DecodeWeightFormat.{format}", StringComparison.Ordinal).Replace("{1}", format, StringComparison.Ordinal));
+        var floatRun = GeneratorHarness.Run(Declaration.Replace("{0}", "", StringComparison.Ordinal).Replace("{1}", format, StringComparison.Ordinal));
 
         run.AssertCompilesCleanly();
         Assert.Equal(
-            new[] { "Attention", "Decode.BFloat16", "Decode.Greedy", "Decode.Step", "Kernels", "Layers", "Model", "Training" }.Select(concern => $"Demo.TinyBFloat16.{concern}.g.cs"),
+            new[] { "Attention", $"Decode.{format}", "Decode.Greedy", "Decode.Step", "Kernels", "Layers", "Model", "Training" }.Order(StringComparer.Ordinal).Select(concern => $"Demo.Tiny{format}.{concern}.g.cs"),
             run.Sources.Select(s => s.HintName).Order(StringComparer.Ordinal));
-        foreach (var unchanged in new[] { "Attention", "Layers", "Training" }.Select(concern => $"Demo.TinyBFloat16.{concern}.g.cs"))
+        foreach (var unchanged in new[] { "Attention", "Layers", "Training" }.Select(concern => $"Demo.Tiny{format}.{concern}.g.cs"))
         {
             Assert.Equal(Text(floatRun, unchanged), Text(run, unchanged));
         }
-        Snapshots.Match(run, hintNames: new[] { "Decode.BFloat16", "Decode.Greedy", "Decode.Step", "Kernels", "Model" }.Select(concern => $"Demo.TinyBFloat16.{concern}.g.cs").ToHashSet(StringComparer.Ordinal));
+        Snapshots.Match(run, testMethod: test, hintNames: new[] { $"Decode.{format}", "Decode.Greedy", "Decode.Step", "Kernels", "Model" }.Select(concern => $"Demo.Tiny{format}.{concern}.g.cs").ToHashSet(StringComparer.Ordinal));
     }
 
     private static string Text(GeneratorRun run, string hintName) => run.Sources.Single(s => s.HintName == hintName).SourceText.ToString();
@@ -52,7 +58,11 @@ public sealed class BFloat16DecodeTests
     [InlineData("LuongDot", "BFloat16", 8)]
     [InlineData("LuongGeneral", "BFloat16", 8)]
     [InlineData("Bahdanau", "BFloat16", 8)]
-    public async Task EveryAttentionKind_InBFloat16_ReportsNothingAndCompiles(string kind, string format, int files)
+    [InlineData("None", "Int8", 7)]
+    [InlineData("LuongDot", "Int8", 8)]
+    [InlineData("LuongGeneral", "Int8", 8)]
+    [InlineData("Bahdanau", "Int8", 8)]
+    public async Task EveryAttentionKind_InEachFormat_ReportsNothingAndCompiles(string kind, string format, int files)
     {
         var (diagnostics, run) = await DiagnosticTests.AnalyzeAndGenerate($$"""
             using StaticSeq2Seq;
@@ -63,12 +73,12 @@ public sealed class BFloat16DecodeTests
 
         Assert.Empty(diagnostics);
         Assert.Equal(files, run.Sources.Length);
-        Assert.Equal(format == "BFloat16", run.Sources.Any(s => s.HintName == "Demo.Model.Decode.BFloat16.g.cs"));
+        Assert.Equal(format != "Float32", run.Sources.Any(s => s.HintName == $"Demo.Model.Decode.{format}.g.cs"));
         run.AssertCompilesCleanly();
     }
 
     [Theory]
-    [InlineData("(DecodeWeightFormat)2", "2")]
+    [InlineData("(DecodeWeightFormat)3", "3")]
     [InlineData("(DecodeWeightFormat)(-1)", "-1")]
     public async Task S2S0012_UndefinedDecodeWeightFormat(string expression, string value)
     {
@@ -80,6 +90,6 @@ public sealed class BFloat16DecodeTests
             """);
 
         DiagnosticTests.AssertDiagnostic(diagnostic, "S2S0012", $"DecodeWeights = {expression}",
-            $"DecodeWeights is {value}", "not a DecodeWeightFormat", "DecodeWeightFormat.Float32", "DecodeWeightFormat.BFloat16");
+            $"DecodeWeights is {value}", "not a DecodeWeightFormat", "DecodeWeightFormat.Float32", "DecodeWeightFormat.BFloat16", "DecodeWeightFormat.Int8");
     }
 }

@@ -5,21 +5,21 @@ using StaticSeq2Seq.Generators.Model;
 namespace StaticSeq2Seq.Generators.Planning;
 
 /// <summary>
-/// Decides what a model declared with <c>DecodeWeights = DecodeWeightFormat.BFloat16</c> decodes from a bfloat16 copy:
-/// the weight matrices a decoder step multiplies by. Those are what a step streams from memory once per token, and a
+/// Decides what a model declared with <c>DecodeWeights = DecodeWeightFormat.BFloat16</c> or <c>DecodeWeightFormat.Int8</c>
+/// decodes from a narrower copy: the weight matrices a decoder step multiplies by. Those are what a step streams from memory once per token, and a
 /// step's matrices together outgrow L2 first. The encoder's stay float: its steps run back to back over the same
 /// matrices, which stay in L2 (configuration M's are 1.2 MB), where widening costs more than the bytes it saves (M's
 /// greedy decode with the encoder in bfloat16 too measured 2,134 µs, with the decoder's matrices alone 2,003 µs, all
-/// float 3,583 µs). The keys' projection runs once per source; biases, embeddings and V_a are vectors a step reads a
+/// float 3,583 µs). Int8 covers the same matrices for the same reason. The keys' projection runs once per source; biases, embeddings and V_a are vectors a step reads a
 /// row of; all of these stay float. A decoder input table
 /// (<see cref="DecoderInputTableRule"/>) stays float too: it replaces layer 0's input matrix, which then needs no copy.
 /// </summary>
-internal static class BFloat16DecodeRule
+internal static class DecodeWeightsRule
 {
-    /// <summary>The identifiers of the tensors decoding reads in bfloat16, in buffer order; none for a float model.</summary>
+    /// <summary>The identifiers of the tensors decoding reads from the copy, in buffer order; none for a float model.</summary>
     public static IReadOnlyList<string> Tensors(ModelShape shape, bool decoderInputTable)
     {
-        if (!shape.DecodesInBFloat16)
+        if (!shape.DecodesFromCopy)
         {
             return [];
         }
@@ -45,10 +45,10 @@ internal static class BFloat16DecodeRule
         return tensors;
     }
 
-    /// <summary>The dense kernels those tensors go through, each emitted once more with bfloat16 weights; none for a float model.</summary>
+    /// <summary>The dense kernels those tensors go through, each emitted once more with the copy's weights; none for a float model.</summary>
     public static IReadOnlyList<LinearKernelPlan> Kernels(ModelShape shape, bool decoderInputTable)
     {
-        if (!shape.DecodesInBFloat16)
+        if (!shape.DecodesFromCopy)
         {
             return [];
         }

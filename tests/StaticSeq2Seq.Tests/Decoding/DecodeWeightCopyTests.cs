@@ -11,29 +11,39 @@ using Xunit;
 namespace StaticSeq2Seq.Tests.Decoding;
 
 /// <summary>
-/// Models declared with <c>DecodeWeights = DecodeWeightFormat.BFloat16</c> decode as the double-precision reference
-/// does with the decoder's matrices rounded to bfloat16 (the recurrent weights, except layer 0's input weights where
-/// the model reads them from its float input table, the attention's W_a or W_c and the output projection) and every
-/// other tensor, the encoder's included, as it is. Each check first makes sure that rounding moves the reference's
-/// logits by far more than the tolerance, so decoding with the float weights, or with a stale copy, could not pass.
+/// Models that decode from a narrower copy of the decoder's matrices (the recurrent weights, except layer 0's input
+/// weights where the model reads them from its float input table, the attention's W_a or W_c and the output
+/// projection) decode as the double-precision reference does with those matrices narrowed as the format narrows them
+/// (<see cref="Narrow"/>) and every other tensor, the encoder's included, as it is. Each check first makes sure that
+/// narrowing moves the reference's logits by far more than the tolerance, so decoding with the float weights, or with
+/// a stale copy, could not pass. The models decode in bfloat16 (rounded to nearest, ties to even) or in int8 (per output
+/// row, scale = max |w| / 127, q = round(w / scale), ties to even; the reference multiplies by q * scale).
 /// </summary>
-public sealed class BFloat16DecodingTests
+public sealed class DecodeWeightCopyTests
 {
     private const double Tolerance = 1e-4;
     private const double ClearChange = 1e-2;
 
-    private sealed record Case(Func<ISeq2SeqModel> Create, AttentionKind Attention, bool HasInputTable);
+    private sealed record Case(Func<ISeq2SeqModel> Create, AttentionKind Attention, bool HasInputTable, DecodeWeightFormat Format);
 
     private static Case Get(string name) => name switch
     {
-        nameof(BFloat16BahdanauGru2) => new(() => new BFloat16BahdanauGru2(), AttentionKind.Bahdanau, HasInputTable: false),
-        nameof(BFloat16LuongLstm2) => new(() => new BFloat16LuongLstm2(), AttentionKind.LuongDot, HasInputTable: true),
-        nameof(BFloat16Gru) => new(() => new BFloat16Gru(), AttentionKind.None, HasInputTable: true),
-        nameof(BFloat16BidirectionalBahdanauLstm2) => new(() => new BFloat16BidirectionalBahdanauLstm2(), AttentionKind.Bahdanau, HasInputTable: false),
-        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Not a bfloat16 test model."),
+        nameof(BFloat16BahdanauGru2) => new(() => new BFloat16BahdanauGru2(), AttentionKind.Bahdanau, HasInputTable: false, DecodeWeightFormat.BFloat16),
+        nameof(BFloat16LuongLstm2) => new(() => new BFloat16LuongLstm2(), AttentionKind.LuongDot, HasInputTable: true, DecodeWeightFormat.BFloat16),
+        nameof(BFloat16Gru) => new(() => new BFloat16Gru(), AttentionKind.None, HasInputTable: true, DecodeWeightFormat.BFloat16),
+        nameof(BFloat16BidirectionalBahdanauLstm2) => new(() => new BFloat16BidirectionalBahdanauLstm2(), AttentionKind.Bahdanau, HasInputTable: false, DecodeWeightFormat.BFloat16),
+        nameof(Int8BahdanauGru2) => new(() => new Int8BahdanauGru2(), AttentionKind.Bahdanau, HasInputTable: false, DecodeWeightFormat.Int8),
+        nameof(Int8LuongGeneralLstm2) => new(() => new Int8LuongGeneralLstm2(), AttentionKind.LuongGeneral, HasInputTable: true, DecodeWeightFormat.Int8),
+        nameof(Int8Gru) => new(() => new Int8Gru(), AttentionKind.None, HasInputTable: true, DecodeWeightFormat.Int8),
+        nameof(Int8BidirectionalBahdanauLstm2) => new(() => new Int8BidirectionalBahdanauLstm2(), AttentionKind.Bahdanau, HasInputTable: false, DecodeWeightFormat.Int8),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Not a test model that decodes from a copy."),
     };
 
-    private static readonly string[] Names = [nameof(BFloat16BahdanauGru2), nameof(BFloat16LuongLstm2), nameof(BFloat16Gru), nameof(BFloat16BidirectionalBahdanauLstm2)];
+    private static readonly string[] Names =
+    [
+        nameof(BFloat16BahdanauGru2), nameof(BFloat16LuongLstm2), nameof(BFloat16Gru), nameof(BFloat16BidirectionalBahdanauLstm2),
+        nameof(Int8BahdanauGru2), nameof(Int8LuongGeneralLstm2), nameof(Int8Gru), nameof(Int8BidirectionalBahdanauLstm2),
+    ];
 
     public static TheoryData<string> Models => new(Names);
 
@@ -52,20 +62,20 @@ public sealed class BFloat16DecodingTests
 
     [Theory]
     [MemberData(nameof(Models))]
-    public void Greedy_and_step_wise_decoding_equal_the_reference_with_rounded_weights(string name)
+    public void Greedy_and_step_wise_decoding_equal_the_reference_with_narrowed_weights(string name)
     {
         var test = Get(name);
         var model = test.Create();
         var workspace = model.CreateWorkspace();
         var random = new Random(7);
         var decoded = new int[model.Shape.MaxTargetLength];
-        double roundingEffect = 0;
+        double narrowingEffect = 0;
         var greedyCompared = 0;
         for (var seed = 1UL; seed <= 3; seed++)
         {
             model.InitializeParameters(seed);
             Scale(model.Parameters, 3f);
-            var rounded = RoundedReference(model, test);
+            var narrowed = NarrowedReference(model, test);
             var exact = AttentionReference.FromModel(model, test.Attention);
             for (var trial = 0; trial < 8; trial++)
             {
@@ -73,7 +83,7 @@ public sealed class BFloat16DecodingTests
                 var count = model.DecodeGreedy(workspace, source, decoded);
                 var tokens = decoded[..count];
 
-                var (expectedTokens, _, margins) = rounded.DecodeGreedy(source);
+                var (expectedTokens, _, margins) = narrowed.DecodeGreedy(source);
                 if (margins.All(m => m > Tolerance))
                 {
                     Assert.Equal(expectedTokens, tokens);
@@ -81,7 +91,7 @@ public sealed class BFloat16DecodingTests
                 }
 
                 int[] inputs = [SpecialTokens.Sos, .. tokens.Take(model.Shape.MaxTargetLength - 1)];
-                var expected = rounded.StepLogits(source, inputs);
+                var expected = narrowed.StepLogits(source, inputs);
                 var unrounded = exact.StepLogits(source, inputs);
                 var actual = StepLogits(model, workspace, source, inputs);
                 for (var i = 0; i < inputs.Length; i++)
@@ -89,20 +99,20 @@ public sealed class BFloat16DecodingTests
                     for (var v = 0; v < expected[i].Length; v++)
                     {
                         Assert.True(Math.Abs(actual[i][v] - expected[i][v]) <= Tolerance * (1 + Math.Abs(expected[i][v])),
-                            $"{name}, seed {seed}, step {i}, logit {v}: {actual[i][v]} against the rounded reference's {expected[i][v]}.");
-                        // How many times this logit's tolerance rounding moved it.
-                        roundingEffect = Math.Max(roundingEffect, Math.Abs(unrounded[i][v] - expected[i][v]) / (Tolerance * (1 + Math.Abs(expected[i][v]))));
+                            $"{name}, seed {seed}, step {i}, logit {v}: {actual[i][v]} against the narrowed reference's {expected[i][v]}.");
+                        // How many times this logit's tolerance narrowing moved it.
+                        narrowingEffect = Math.Max(narrowingEffect, Math.Abs(unrounded[i][v] - expected[i][v]) / (Tolerance * (1 + Math.Abs(expected[i][v]))));
                     }
                 }
             }
         }
-        Assert.True(roundingEffect > 10, $"Rounding moved the reference's logits by at most {roundingEffect:F1} times their tolerance; float decoding could go unseen.");
+        Assert.True(narrowingEffect > 10, $"Narrowing moved the reference's logits by at most {narrowingEffect:F1} times their tolerance; float decoding could go unseen.");
         Assert.True(greedyCompared >= 12, $"Only {greedyCompared} of 24 greedy decodes had clear margins to compare.");
     }
 
     [Theory]
     [MemberData(nameof(ModelsAndChanges))]
-    public void The_rounded_weights_follow_a_change_of_the_parameters(string name, string change)
+    public void The_narrowed_weights_follow_a_change_of_the_parameters(string name, string change)
     {
         var test = Get(name);
         var model = test.Create();
@@ -113,7 +123,7 @@ public sealed class BFloat16DecodingTests
 
         Change(model, change);
 
-        var expected = RoundedReference(model, test).StepLogits(source, [SpecialTokens.Sos])[0];
+        var expected = NarrowedReference(model, test).StepLogits(source, [SpecialTokens.Sos])[0];
         var moved = expected.Select((e, v) => Math.Abs(e - before[v])).Max();
         Assert.True(moved > ClearChange, $"The {change} moved the first logits by only {moved:E2}; a stale copy would go unseen.");
         var actual = StepLogits(model, workspace, source, [SpecialTokens.Sos])[0];
@@ -122,7 +132,7 @@ public sealed class BFloat16DecodingTests
         for (var v = 0; v < expected.Length; v++)
         {
             Assert.True(Math.Abs(actual[v] - expected[v]) <= Tolerance * (1 + Math.Abs(expected[v])),
-                $"{name} after a {change}, logit {v}: {actual[v]} against the rounded reference's {expected[v]}.");
+                $"{name} after a {change}, logit {v}: {actual[v]} against the narrowed reference's {expected[v]}.");
         }
     }
 
@@ -163,7 +173,7 @@ public sealed class BFloat16DecodingTests
             case "checkpoint load":
                 var saved = (ISeq2SeqModel)Activator.CreateInstance(model.GetType())!;
                 saved.InitializeParameters(11);
-                var path = Path.Combine(Path.GetTempPath(), $"bfloat16-decoding-{Guid.NewGuid():N}.safetensors");
+                var path = Path.Combine(Path.GetTempPath(), $"decode-weights-{Guid.NewGuid():N}.safetensors");
                 try
                 {
                     Checkpoint.Save(path, saved);
@@ -187,8 +197,8 @@ public sealed class BFloat16DecodingTests
         }
     }
 
-    /// <summary>The reference of the model's parameters, with the matrices the model decodes in bfloat16 rounded as the model rounds them.</summary>
-    private static AttentionReference RoundedReference(ISeq2SeqModel model, Case test)
+    /// <summary>The reference of the model's parameters, with the matrices the model decodes from its copy narrowed as the copy narrows them.</summary>
+    private static AttentionReference NarrowedReference(ISeq2SeqModel model, Case test)
     {
         var reference = AttentionReference.FromModel(model, test.Attention);
         var names = new List<string> { "decoder.out.weight" };
@@ -211,13 +221,40 @@ public sealed class BFloat16DecodingTests
         }
         foreach (var name in names)
         {
-            var weights = reference.Weights[name];
-            for (var i = 0; i < weights.Length; i++)
-            {
-                weights[i] = BFloat16Rounding.Widen(BFloat16Rounding.Round((float)weights[i]));
-            }
+            var shape = model.Layout[name].Shape;
+            Narrow(reference.Weights[name], shape[0], shape[1], test.Format);
         }
         return reference;
+    }
+
+    /// <summary>
+    /// Replaces each weight of a matrix in PyTorch's (rows, columns) order by the float the model's copy stands for:
+    /// its bfloat16 rounding, or q * scale of its row's int8 quantization.
+    /// </summary>
+    private static void Narrow(double[] weights, int rows, int columns, DecodeWeightFormat format)
+    {
+        for (var row = 0; row < rows; row++)
+        {
+            var values = weights.AsSpan(row * columns, columns);
+            if (format == DecodeWeightFormat.BFloat16)
+            {
+                for (var j = 0; j < columns; j++)
+                {
+                    values[j] = BFloat16Rounding.Widen(BFloat16Rounding.Round((float)values[j]));
+                }
+                continue;
+            }
+            double largest = 0;
+            foreach (var value in values)
+            {
+                largest = Math.Max(largest, Math.Abs(value));
+            }
+            var scale = Int8Quantization.RowScale((float)largest);
+            for (var j = 0; j < columns; j++)
+            {
+                values[j] = Int8Quantization.Quantize((float)values[j], scale) * (double)scale;
+            }
+        }
     }
 
     /// <summary>The logits of each step of step-wise decoding (what beam search runs) reading <paramref name="inputs"/> in turn.</summary>
