@@ -42,6 +42,8 @@ public sealed class ComparisonTable(IReadOnlyList<BenchmarkReport> reports, IRea
             Row($"{config} greedy decode, per token, median", Median(greedy) * perToken, peer.Greedy.Median * perToken, Median(onnx) * perToken);
             var greedyBFloat16 = Find(typeof(DecodeAndTrainBenchmarks), nameof(DecodeAndTrainBenchmarks.GreedyDecodeBFloat16), config);
             Row($"{config} greedy decode with bfloat16 weights (peers fp32), per token, median", Median(greedyBFloat16) * perToken, peer.Greedy.Median * perToken, Median(onnx) * perToken);
+            var greedyInt8 = Find(typeof(DecodeAndTrainBenchmarks), nameof(DecodeAndTrainBenchmarks.GreedyDecodeInt8), config);
+            Row($"{config} greedy decode with int8 weights (peers fp32), per token, median", Median(greedyInt8) * perToken, peer.Greedy.Median * perToken, Median(onnx) * perToken);
             Row($"{config} beam 4 decode, per sequence, median", Median(beam), peer.Beam.Median, null);
             Row($"{config} beam 4 decode, per sequence, p95", P95(beam), peer.Beam.P95, null);
             Row($"{config} beam 4 decode, per token, median", Median(beam) * perToken, peer.Beam.Median * perToken, null);
@@ -89,6 +91,8 @@ public sealed class ComparisonTable(IReadOnlyList<BenchmarkReport> reports, IRea
                 targets.Add(AtMost("M greedy decode (fp32) per token, x the L3 weight-streaming floor", step / floorL3, 1.3));
                 var greedyBFloat16 = Median(Find(typeof(DecodeAndTrainBenchmarks), nameof(DecodeAndTrainBenchmarks.GreedyDecodeBFloat16), config));
                 targets.Add(AtLeast("M greedy decode with bf16 weights, x faster than PyTorch fp32", peer.Greedy.Median / greedyBFloat16, 6));
+                var greedyInt8 = Median(Find(typeof(DecodeAndTrainBenchmarks), nameof(DecodeAndTrainBenchmarks.GreedyDecodeInt8), config));
+                targets.Add(AtLeast("M greedy decode with int8 weights, x faster than PyTorch fp32", peer.Greedy.Median / greedyInt8, 6));
             }
         }
         Line();

@@ -5,13 +5,15 @@ namespace StaticSeq2Seq.Benchmarks;
 /// <summary>One of the fixed benchmark configurations: its model, its inputs, and the work one operation does.</summary>
 public sealed class Configuration
 {
-    private Configuration(string name, Func<ISeq2SeqModel> create, Func<ISeq2SeqModel> createBFloat16)
+    private Configuration(string name, Func<ISeq2SeqModel> create, Func<ISeq2SeqModel> createBFloat16, Func<ISeq2SeqModel> createInt8)
     {
         Name = name;
         Model = create();
         Model.InitializeParameters(seed: 7);
         BFloat16Model = createBFloat16();
         Model.Parameters.CopyTo(BFloat16Model.Parameters);
+        Int8Model = createInt8();
+        Model.Parameters.CopyTo(Int8Model.Parameters);
         var shape = Model.Shape;
         var random = new SeededRandom(11);
         Source = new int[shape.MaxSourceLength];
@@ -36,6 +38,9 @@ public sealed class Configuration
     /// <summary>The same model and parameters, declared to decode with bfloat16 weights.</summary>
     public ISeq2SeqModel BFloat16Model { get; }
 
+    /// <summary>The same model and parameters, declared to decode with int8 weights.</summary>
+    public ISeq2SeqModel Int8Model { get; }
+
     /// <summary>A source of the maximum length, ids drawn from seed 11 outside the special tokens.</summary>
     public int[] Source { get; }
 
@@ -48,8 +53,8 @@ public sealed class Configuration
     /// <summary>The configurations by name.</summary>
     public static Configuration Create(string name) => name switch
     {
-        "S" => new Configuration(name, static () => new ModelS(), static () => new ModelSBFloat16()),
-        "M" => new Configuration(name, static () => new ModelM(), static () => new ModelMBFloat16()),
+        "S" => new Configuration(name, static () => new ModelS(), static () => new ModelSBFloat16(), static () => new ModelSInt8()),
+        "M" => new Configuration(name, static () => new ModelM(), static () => new ModelMBFloat16(), static () => new ModelMInt8()),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "The configurations are S and M."),
     };
 }

@@ -27,3 +27,15 @@ public partial class ModelSBFloat16;
               Layers = 1, Cell = RecurrentCell.Gru, Attention = AttentionKind.Bahdanau,
               MaxSourceLength = 20, MaxTargetLength = 20, DecodeWeights = DecodeWeightFormat.BFloat16)]
 public partial class ModelMBFloat16;
+
+/// <summary>Configuration S decoding with int8 weights (<see cref="DecodeWeightFormat.Int8"/>).</summary>
+[Seq2SeqModel(SourceVocabularySize = 64, TargetVocabularySize = 64, EmbeddingSize = 32, HiddenSize = 64,
+              Layers = 1, Cell = RecurrentCell.Gru, MaxSourceLength = 16, MaxTargetLength = 16,
+              DecodeWeights = DecodeWeightFormat.Int8)]
+public partial class ModelSInt8;
+
+/// <summary>Configuration M decoding with int8 weights (<see cref="DecodeWeightFormat.Int8"/>).</summary>
+[Seq2SeqModel(SourceVocabularySize = 2000, TargetVocabularySize = 2000, EmbeddingSize = 128, HiddenSize = 256,
+              Layers = 1, Cell = RecurrentCell.Gru, Attention = AttentionKind.Bahdanau,
+              MaxSourceLength = 20, MaxTargetLength = 20, DecodeWeights = DecodeWeightFormat.Int8)]
+public partial class ModelMInt8;
