@@ -50,12 +50,12 @@ internal sealed class BatchGradients : IDisposable
     private AlignedBuffer? batchSum;
 
     private Thread[]? workers;
-    private SemaphoreSlim[]? batchReady;
+    private SpinThenBlockSemaphore[]? batchReady;
     // Released once by each worker when it has no chunk left. A semaphore makes its lock when it is made, where a
     // CountdownEvent makes its lock on the first wait that blocks, which can come long after warm-up.
-    private SemaphoreSlim? workerDone;
+    private SpinThenBlockSemaphore? workerDone;
     // Released once for every thread of the batch by whichever thread finishes the batch's last chunk.
-    private SemaphoreSlim? chunksFinished;
+    private SpinThenBlockSemaphore? chunksFinished;
     private ExceptionDispatchInfo? firstError;
     private int firstErrorChunk;
     private volatile bool disposed;
@@ -272,15 +272,15 @@ internal sealed class BatchGradients : IDisposable
         {
             return;
         }
-        batchReady = new SemaphoreSlim[threads - 1];
-        workerDone = new SemaphoreSlim(0);
-        chunksFinished = new SemaphoreSlim(0);
+        batchReady = new SpinThenBlockSemaphore[threads - 1];
+        workerDone = new SpinThenBlockSemaphore();
+        chunksFinished = new SpinThenBlockSemaphore();
         workers = new Thread[threads - 1];
         for (var w = 0; w < workers.Length; w++)
         {
             var index = w;
             workspaces[index + 1] = model.CreateWorkspace();
-            batchReady[index] = new SemaphoreSlim(0);
+            batchReady[index] = new SpinThenBlockSemaphore();
             workers[index] = new Thread(() => Work(index)) { IsBackground = true, Name = $"StaticSeq2Seq training worker {index + 1}" };
             workers[index].Start();
         }
