@@ -98,15 +98,12 @@ internal static class AttentionEmitter
         var bahdanau = shape.Attention == AttentionKind.Bahdanau;
         var kernel = KeyKernel(shape);
         w.Line(bahdanau
-            ? "/// <summary>Bahdanau keys, once per source: key_j = U_a k_j + b_Ua for every real source position j.</summary>"
-            : "/// <summary>Luong general keys, once per source: key_j = W_a k_j for every real source position j, so score_j = h · key_j.</summary>");
+            ? "/// <summary>Bahdanau keys, once per source: key_j = U_a k_j + b_Ua for every real source position j, in one matrix-matrix product.</summary>"
+            : "/// <summary>Luong general keys, once per source: key_j = W_a k_j for every real source position j, in one matrix-matrix product, so score_j = h · key_j.</summary>");
         using (w.Block("private static void AttentionKeysForward(ReadOnlySpan<float> p, Span<float> a, int sourceLength)"))
         {
-            using (w.Block("for (int j = 0; j < sourceLength; j++)"))
-            {
-                var weight = bahdanau ? $"{Slices.Parameter("AttentionUaWeight")}, {Slices.Parameter("AttentionUaBias")}" : Slices.Parameter("AttentionWaWeight");
-                w.Line($"DenseKernels.{kernel.ForwardName}({weight}, {EncoderOutput(shape, "j")}, {Slices.Activation("AttentionKeys", "j", "HiddenSize")});");
-            }
+            var weight = bahdanau ? $"{Slices.Parameter("AttentionUaWeight")}, {Slices.Parameter("AttentionUaBias")}" : Slices.Parameter("AttentionWaWeight");
+            w.Line($"DenseKernels.{StepsKernelEmitter.ForwardName(kernel)}({weight}, {EncoderOutputs(shape)}, a.Slice(AttentionKeysOffset, sourceLength * HiddenSize), sourceLength);");
         }
     }
 
@@ -116,19 +113,18 @@ internal static class AttentionEmitter
         var kernel = KeyKernel(shape);
         w.Line("/// <summary>");
         w.Line(bahdanau
-            ? "/// Backward of <see cref=\"AttentionKeysForward\"/>, once per source: dU_a += dkey_j k_j^T, db_Ua += dkey_j, dL/dk_j += U_a^T dkey_j,"
-            : "/// Backward of <see cref=\"AttentionKeysForward\"/>, once per source: dW_a += dkey_j k_j^T, dL/dk_j += W_a^T dkey_j,");
-        w.Line("/// with dkey_j (DAttentionKeys) summed over every decoder step.");
+            ? "/// Backward of <see cref=\"AttentionKeysForward\"/>, once per source: dU_a += Σ_j k_j dkey_j^T, db_Ua += Σ_j dkey_j, dL/dk_j += U_a^T dkey_j,"
+            : "/// Backward of <see cref=\"AttentionKeysForward\"/>, once per source: dW_a += Σ_j k_j dkey_j^T, dL/dk_j += W_a^T dkey_j,");
+        w.Line("/// with dkey_j (DAttentionKeys) summed over every decoder step: one pass over the weight gradient for all source positions.");
         w.Line("/// </summary>");
         using (w.Block("private static void AttentionKeysBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int sourceLength)"))
         {
-            using (w.Block("for (int j = 0; j < sourceLength; j++)"))
-            {
-                var weight = bahdanau
-                    ? $"{Slices.Parameter("AttentionUaWeight")}, {Slices.Gradient("AttentionUaWeight")}, {Slices.Gradient("AttentionUaBias")}"
-                    : $"{Slices.Parameter("AttentionWaWeight")}, {Slices.Gradient("AttentionWaWeight")}";
-                w.Line($"DenseKernels.{kernel.BackwardName}({weight}, {EncoderOutput(shape, "j")}, {Slices.Activation("DAttentionKeys", "j", "HiddenSize")}, {Slices.Activation("DEncoderOutputs", "j", "HiddenSize")});");
-            }
+            var (weight, gradient) = bahdanau
+                ? (Slices.Parameter("AttentionUaWeight"), $"{Slices.Gradient("AttentionUaWeight")}, {Slices.Gradient("AttentionUaBias")}")
+                : (Slices.Parameter("AttentionWaWeight"), Slices.Gradient("AttentionWaWeight"));
+            w.Line("ReadOnlySpan<float> dKeys = a.Slice(DAttentionKeysOffset, sourceLength * HiddenSize);");
+            w.Line($"DenseKernels.{StepsKernelEmitter.WeightBackwardName(kernel)}({gradient}, {EncoderOutputs(shape)}, dKeys, sourceLength);");
+            w.Line($"DenseKernels.{StepsKernelEmitter.InputBackwardName(kernel)}({weight}, dKeys, a.Slice(DEncoderOutputsOffset, sourceLength * HiddenSize), sourceLength);");
         }
     }
 
@@ -479,9 +475,4 @@ internal static class AttentionEmitter
     private static string EncoderOutputs(ModelShape shape) => shape.BidirectionalEncoder
         ? "a.Slice(EncoderOutputsOffset, sourceLength * HiddenSize)"
         : $"a.Slice(EncoderHidden{shape.Layers - 1}Offset + HiddenSize, sourceLength * HiddenSize)";
-
-    /// <summary>The encoder output k at source position <paramref name="position"/>, a row of <see cref="EncoderOutputs"/>.</summary>
-    private static string EncoderOutput(ModelShape shape, string position) => shape.BidirectionalEncoder
-        ? Slices.Activation("EncoderOutputs", position, "HiddenSize")
-        : Slices.Activation($"EncoderHidden{shape.Layers - 1}", $"({position} + 1)", "HiddenSize");
 }

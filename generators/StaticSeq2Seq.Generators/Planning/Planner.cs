@@ -42,16 +42,21 @@ internal static class Planner
             // The decoder's first layer reads [embedding ; context].
             recurrent.Add(new(shape.DecoderInputSize, shape.GateSize));
         }
-        // Attention runs step by step, forward and backward.
+        // Attention's per-step products: Bahdanau's W_a q, forward only (its backward takes dL/dq through the one-step
+        // kernel and gathers dW_a over all steps), and Luong's W_c [c ; h], forward and backward. The projected keys
+        // (Bahdanau's U_a, Luong general's W_a) depend on the source alone: all source positions in one product each way.
+        var query = new List<LinearKernelPlan>();
         var attention = new List<LinearKernelPlan>();
+        var keys = new List<LinearKernelPlan>();
         switch (shape.Attention)
         {
             case AttentionKind.Bahdanau:
                 // W_a and U_a are (H, H) with biases.
-                attention.Add(new(shape.HiddenSize, shape.HiddenSize));
+                query.Add(new(shape.HiddenSize, shape.HiddenSize));
+                keys.Add(new(shape.HiddenSize, shape.HiddenSize));
                 break;
             case AttentionKind.LuongGeneral:
-                attention.Add(new(shape.HiddenSize, shape.HiddenSize, HasBias: false));
+                keys.Add(new(shape.HiddenSize, shape.HiddenSize, HasBias: false));
                 attention.Add(new(2 * shape.HiddenSize, shape.HiddenSize));
                 break;
             case AttentionKind.LuongDot:
@@ -79,12 +84,11 @@ internal static class Planner
         {
             perStepBackward.Add(new(shape.EncoderUpperInputSize, shape.GateSize));
         }
-        var linearKernels = perStepForward.Concat(attention).Append(output).Distinct().ToEquatableArray();
-        // Only attention calls a per-step backward: the output projection's and the recurrent layers' run over all steps.
+        var linearKernels = perStepForward.Concat(query).Concat(attention).Append(output).Distinct().ToEquatableArray();
+        // Only Luong's W_c calls a per-step backward: the output projection's, the recurrent layers' and the keys' run over all steps.
         var forwardOnly = linearKernels.Where(kernel => !attention.Contains(kernel)).ToEquatableArray();
-        var stepsKernels = new[] { output, embedding }.Distinct().ToEquatableArray();
+        var stepsKernels = new[] { output, embedding }.Concat(keys).Distinct().ToEquatableArray();
         // Bahdanau's W_a gathers its gradient over all decoder steps too, each step taking dL/dq only.
-        LinearKernelPlan[] query = shape.Attention == AttentionKind.Bahdanau ? [new(shape.HiddenSize, shape.HiddenSize)] : [];
         var stepsBackward = recurrent.Concat(query).Distinct().Where(kernel => !stepsKernels.Contains(kernel)).ToEquatableArray();
 
         var decoderInputTable = DecoderInputTableRule.Applies(shape);

@@ -31,25 +31,21 @@ partial class TinyBahdanau
         return workspace.Floats.Slice(AttentionWeightsOffset, workspace.SourceLength);
     }
 
-    /// <summary>Bahdanau keys, once per source: key_j = U_a k_j + b_Ua for every real source position j.</summary>
+    /// <summary>Bahdanau keys, once per source: key_j = U_a k_j + b_Ua for every real source position j, in one matrix-matrix product.</summary>
     private static void AttentionKeysForward(ReadOnlySpan<float> p, Span<float> a, int sourceLength)
     {
-        for (int j = 0; j < sourceLength; j++)
-        {
-            DenseKernels.Linear6x6(p.Slice(AttentionUaWeightOffset, AttentionUaWeightLength), p.Slice(AttentionUaBiasOffset, AttentionUaBiasLength), a.Slice(EncoderHidden0Offset + (j + 1) * HiddenSize, HiddenSize), a.Slice(AttentionKeysOffset + j * HiddenSize, HiddenSize));
-        }
+        DenseKernels.Linear6x6Steps(p.Slice(AttentionUaWeightOffset, AttentionUaWeightLength), p.Slice(AttentionUaBiasOffset, AttentionUaBiasLength), a.Slice(EncoderHidden0Offset + HiddenSize, sourceLength * HiddenSize), a.Slice(AttentionKeysOffset, sourceLength * HiddenSize), sourceLength);
     }
 
     /// <summary>
-    /// Backward of <see cref="AttentionKeysForward"/>, once per source: dU_a += dkey_j k_j^T, db_Ua += dkey_j, dL/dk_j += U_a^T dkey_j,
-    /// with dkey_j (DAttentionKeys) summed over every decoder step.
+    /// Backward of <see cref="AttentionKeysForward"/>, once per source: dU_a += Σ_j k_j dkey_j^T, db_Ua += Σ_j dkey_j, dL/dk_j += U_a^T dkey_j,
+    /// with dkey_j (DAttentionKeys) summed over every decoder step: one pass over the weight gradient for all source positions.
     /// </summary>
     private static void AttentionKeysBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int sourceLength)
     {
-        for (int j = 0; j < sourceLength; j++)
-        {
-            DenseKernels.Linear6x6Backward(p.Slice(AttentionUaWeightOffset, AttentionUaWeightLength), g.Slice(AttentionUaWeightOffset, AttentionUaWeightLength), g.Slice(AttentionUaBiasOffset, AttentionUaBiasLength), a.Slice(EncoderHidden0Offset + (j + 1) * HiddenSize, HiddenSize), a.Slice(DAttentionKeysOffset + j * HiddenSize, HiddenSize), a.Slice(DEncoderOutputsOffset + j * HiddenSize, HiddenSize));
-        }
+        ReadOnlySpan<float> dKeys = a.Slice(DAttentionKeysOffset, sourceLength * HiddenSize);
+        DenseKernels.Linear6x6StepsWeightBackward(g.Slice(AttentionUaWeightOffset, AttentionUaWeightLength), g.Slice(AttentionUaBiasOffset, AttentionUaBiasLength), a.Slice(EncoderHidden0Offset + HiddenSize, sourceLength * HiddenSize), dKeys, sourceLength);
+        DenseKernels.Linear6x6StepsInputBackward(p.Slice(AttentionUaWeightOffset, AttentionUaWeightLength), dKeys, a.Slice(DEncoderOutputsOffset, sourceLength * HiddenSize), sourceLength);
     }
 
     /// <summary>

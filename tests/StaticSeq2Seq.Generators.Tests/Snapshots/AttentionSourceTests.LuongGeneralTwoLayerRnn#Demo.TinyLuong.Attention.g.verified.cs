@@ -31,25 +31,21 @@ partial class TinyLuong
         return workspace.Floats.Slice(AttentionWeightsOffset, workspace.SourceLength);
     }
 
-    /// <summary>Luong general keys, once per source: key_j = W_a k_j for every real source position j, so score_j = h · key_j.</summary>
+    /// <summary>Luong general keys, once per source: key_j = W_a k_j for every real source position j, in one matrix-matrix product, so score_j = h · key_j.</summary>
     private static void AttentionKeysForward(ReadOnlySpan<float> p, Span<float> a, int sourceLength)
     {
-        for (int j = 0; j < sourceLength; j++)
-        {
-            DenseKernels.Linear5x5NoBias(p.Slice(AttentionWaWeightOffset, AttentionWaWeightLength), a.Slice(EncoderHidden1Offset + (j + 1) * HiddenSize, HiddenSize), a.Slice(AttentionKeysOffset + j * HiddenSize, HiddenSize));
-        }
+        DenseKernels.Linear5x5NoBiasSteps(p.Slice(AttentionWaWeightOffset, AttentionWaWeightLength), a.Slice(EncoderHidden1Offset + HiddenSize, sourceLength * HiddenSize), a.Slice(AttentionKeysOffset, sourceLength * HiddenSize), sourceLength);
     }
 
     /// <summary>
-    /// Backward of <see cref="AttentionKeysForward"/>, once per source: dW_a += dkey_j k_j^T, dL/dk_j += W_a^T dkey_j,
-    /// with dkey_j (DAttentionKeys) summed over every decoder step.
+    /// Backward of <see cref="AttentionKeysForward"/>, once per source: dW_a += Σ_j k_j dkey_j^T, dL/dk_j += W_a^T dkey_j,
+    /// with dkey_j (DAttentionKeys) summed over every decoder step: one pass over the weight gradient for all source positions.
     /// </summary>
     private static void AttentionKeysBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int sourceLength)
     {
-        for (int j = 0; j < sourceLength; j++)
-        {
-            DenseKernels.Linear5x5NoBiasBackward(p.Slice(AttentionWaWeightOffset, AttentionWaWeightLength), g.Slice(AttentionWaWeightOffset, AttentionWaWeightLength), a.Slice(EncoderHidden1Offset + (j + 1) * HiddenSize, HiddenSize), a.Slice(DAttentionKeysOffset + j * HiddenSize, HiddenSize), a.Slice(DEncoderOutputsOffset + j * HiddenSize, HiddenSize));
-        }
+        ReadOnlySpan<float> dKeys = a.Slice(DAttentionKeysOffset, sourceLength * HiddenSize);
+        DenseKernels.Linear5x5NoBiasStepsWeightBackward(g.Slice(AttentionWaWeightOffset, AttentionWaWeightLength), a.Slice(EncoderHidden1Offset + HiddenSize, sourceLength * HiddenSize), dKeys, sourceLength);
+        DenseKernels.Linear5x5NoBiasStepsInputBackward(p.Slice(AttentionWaWeightOffset, AttentionWaWeightLength), dKeys, a.Slice(DEncoderOutputsOffset, sourceLength * HiddenSize), sourceLength);
     }
 
     /// <summary>

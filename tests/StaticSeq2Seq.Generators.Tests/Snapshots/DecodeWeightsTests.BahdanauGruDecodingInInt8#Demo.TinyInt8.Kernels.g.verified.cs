@@ -246,53 +246,6 @@ partial class TinyInt8
             }
         }
 
-        /// <summary>Backward of <see cref="Linear6x6"/>: dW += x dy^T, db += dy, dx += W^T dy (gradients accumulate).</summary>
-        public static void Linear6x6Backward(ReadOnlySpan<float> weight, Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
-        {
-            const int In = 6, Out = 6;
-            ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));
-            ref float dw = ref MemoryMarshal.GetReference(dWeight.Slice(0, In * Out));
-            ref float xs = ref MemoryMarshal.GetReference(x.Slice(0, In));
-            ref float dys = ref MemoryMarshal.GetReference(dy.Slice(0, Out));
-            ref float dxs = ref MemoryMarshal.GetReference(dx.Slice(0, In));
-            TensorPrimitives.Add(dBias.Slice(0, Out), dy.Slice(0, Out), dBias.Slice(0, Out));
-            if (Vector128.IsHardwareAccelerated)
-            {
-                for (nuint j = 0; j < In; j++)
-                {
-                    Vector128<float> xj = Vector128.Create(Unsafe.Add(ref xs, j));
-                    ref float row = ref Unsafe.Add(ref w, j * Out);
-                    ref float dRow = ref Unsafe.Add(ref dw, j * Out);
-                    Vector128<float> dot0 = Vector128<float>.Zero;
-                    // 1 vector of 4 per row, 1 at a time.
-                    Vector128<float> dy0 = Vector128.LoadUnsafe(ref dys, 0);
-                    Vector128.FusedMultiplyAdd(dy0, xj, Vector128.LoadUnsafe(ref dRow, 0)).StoreUnsafe(ref dRow, 0);
-                    dot0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref row, 0), dy0, dot0);
-                    Unsafe.Add(ref dxs, j) += Vector128.Sum(dot0) + Linear6x6BackwardColumns(ref row, ref dRow, ref dys, Unsafe.Add(ref xs, j), 4);
-                }
-                return;
-            }
-            // No SIMD.
-            for (nuint j = 0; j < In; j++)
-            {
-                Unsafe.Add(ref dxs, j) += Linear6x6BackwardColumns(ref Unsafe.Add(ref w, j * Out), ref Unsafe.Add(ref dw, j * Out), ref dys, Unsafe.Add(ref xs, j), 0);
-            }
-        }
-
-        /// <summary>Columns <paramref name="start"/>..5 of one row of <see cref="Linear6x6Backward"/>: updates dW's row and returns its part of (W^T dy)_j.</summary>
-        private static float Linear6x6BackwardColumns(ref float row, ref float dRow, ref float dys, float xj, nuint start)
-        {
-            const int Out = 6;
-            float dot = 0f;
-            for (nuint o = start; o < Out; o++)
-            {
-                float dyo = Unsafe.Add(ref dys, o);
-                Unsafe.Add(ref dRow, o) = MathF.FusedMultiplyAdd(dyo, xj, Unsafe.Add(ref dRow, o));
-                dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref row, o), dyo, dot);
-            }
-            return dot;
-        }
-
         /// <summary>y = W x + b for W of shape (7, 6), stored transposed as (6, 7).</summary>
         public static void Linear6x7(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> x, Span<float> y)
         {
@@ -1799,6 +1752,336 @@ partial class TinyInt8
             return dot;
         }
 
+        /// <summary>y_t = W x_t + b for each of the <paramref name="rows"/> rows of x (rows, 6) into y (rows, 6): the per-step <c>Linear6x6</c> for every step at once, the same fused multiply-adds in the same order.</summary>
+        public static void Linear6x6Steps(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> x, Span<float> y, int rows)
+        {
+            const int In = 6, Out = 6;
+            nuint steps = (nuint)rows;
+            ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));
+            ref float b = ref MemoryMarshal.GetReference(bias.Slice(0, Out));
+            ref float xs = ref MemoryMarshal.GetReference(x.Slice(0, rows * In));
+            ref float ys = ref MemoryMarshal.GetReference(y.Slice(0, rows * Out));
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // Each block of W's columns serves every step before the next block is read, so W streams from memory once.
+                // Columns 0..3.
+                {
+                    nuint t = 0;
+                    for (; t + 4 <= steps; t += 4)
+                    {
+                        ref float x0 = ref Unsafe.Add(ref xs, t * In);
+                        ref float x1 = ref Unsafe.Add(ref xs, (t + 1) * In);
+                        ref float x2 = ref Unsafe.Add(ref xs, (t + 2) * In);
+                        ref float x3 = ref Unsafe.Add(ref xs, (t + 3) * In);
+                        Vector128<float> acc00 = Vector128.LoadUnsafe(ref b, 0);
+                        Vector128<float> acc10 = Vector128.LoadUnsafe(ref b, 0);
+                        Vector128<float> acc20 = Vector128.LoadUnsafe(ref b, 0);
+                        Vector128<float> acc30 = Vector128.LoadUnsafe(ref b, 0);
+                        for (nuint j = 0; j < In; j++)
+                        {
+                            ref float row = ref Unsafe.Add(ref w, j * Out);
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row, 0);
+                            Vector128<float> xj0 = Vector128.Create(Unsafe.Add(ref x0, j));
+                            acc00 = Vector128.FusedMultiplyAdd(wv0, xj0, acc00);
+                            Vector128<float> xj1 = Vector128.Create(Unsafe.Add(ref x1, j));
+                            acc10 = Vector128.FusedMultiplyAdd(wv0, xj1, acc10);
+                            Vector128<float> xj2 = Vector128.Create(Unsafe.Add(ref x2, j));
+                            acc20 = Vector128.FusedMultiplyAdd(wv0, xj2, acc20);
+                            Vector128<float> xj3 = Vector128.Create(Unsafe.Add(ref x3, j));
+                            acc30 = Vector128.FusedMultiplyAdd(wv0, xj3, acc30);
+                        }
+                        acc00.StoreUnsafe(ref ys, t * Out);
+                        acc10.StoreUnsafe(ref ys, (t + 1) * Out);
+                        acc20.StoreUnsafe(ref ys, (t + 2) * Out);
+                        acc30.StoreUnsafe(ref ys, (t + 3) * Out);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float x0 = ref Unsafe.Add(ref xs, t * In);
+                        Vector128<float> acc00 = Vector128.LoadUnsafe(ref b, 0);
+                        for (nuint j = 0; j < In; j++)
+                        {
+                            ref float row = ref Unsafe.Add(ref w, j * Out);
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row, 0);
+                            Vector128<float> xj0 = Vector128.Create(Unsafe.Add(ref x0, j));
+                            acc00 = Vector128.FusedMultiplyAdd(wv0, xj0, acc00);
+                        }
+                        acc00.StoreUnsafe(ref ys, t * Out);
+                    }
+                }
+                Linear6x6StepsColumns(ref w, ref b, ref xs, ref ys, steps, 4);
+                return;
+            }
+            // No SIMD: one output at a time.
+            Linear6x6StepsColumns(ref w, ref b, ref xs, ref ys, steps, 0);
+        }
+
+        /// <summary>Outputs <paramref name="start"/>..5 of <see cref="Linear6x6Steps"/> for every step, one at a time.</summary>
+        private static void Linear6x6StepsColumns(ref float w, ref float b, ref float xs, ref float ys, nuint steps, nuint start)
+        {
+            const int In = 6, Out = 6;
+            for (nuint t = 0; t < steps; t++)
+            {
+                for (nuint o = start; o < Out; o++)
+                {
+                    float sum = Unsafe.Add(ref b, o);
+                    for (nuint j = 0; j < In; j++)
+                    {
+                        sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), Unsafe.Add(ref xs, t * In + j), sum);
+                    }
+                    Unsafe.Add(ref ys, t * Out + o) = sum;
+                }
+            }
+        }
+
+        /// <summary>Weight gradients of <c>Linear6x6</c> over the <paramref name="rows"/> steps of x and dy: dW += Σ_t x_t dy_t^T, db += Σ_t dy_t, summed in step order. One pass over dW.</summary>
+        public static void Linear6x6StepsWeightBackward(Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int rows)
+        {
+            const int In = 6, Out = 6;
+            nuint steps = (nuint)rows;
+            ref float dw = ref MemoryMarshal.GetReference(dWeight.Slice(0, In * Out));
+            ref float xs = ref MemoryMarshal.GetReference(x.Slice(0, rows * In));
+            ref float dys = ref MemoryMarshal.GetReference(dy.Slice(0, rows * Out));
+            for (int t = 0; t < rows; t++)
+            {
+                TensorPrimitives.Add(dBias.Slice(0, Out), dy.Slice(t * Out, Out), dBias.Slice(0, Out));
+            }
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // A block of dy's columns for every step stays in L1 while the tiles of dW's rows pass over it.
+                // Columns 0..3.
+                {
+                    // Weight rows 0..3.
+                    {
+                        ref float dRow0 = ref Unsafe.Add(ref dw, 0 * Out);
+                        Vector128<float> acc00 = Vector128.LoadUnsafe(ref dRow0, 0);
+                        ref float dRow1 = ref Unsafe.Add(ref dw, 1 * Out);
+                        Vector128<float> acc10 = Vector128.LoadUnsafe(ref dRow1, 0);
+                        ref float dRow2 = ref Unsafe.Add(ref dw, 2 * Out);
+                        Vector128<float> acc20 = Vector128.LoadUnsafe(ref dRow2, 0);
+                        ref float dRow3 = ref Unsafe.Add(ref dw, 3 * Out);
+                        Vector128<float> acc30 = Vector128.LoadUnsafe(ref dRow3, 0);
+                        for (nuint t = 0; t < steps; t++)
+                        {
+                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out);
+                            ref float xRow = ref Unsafe.Add(ref xs, t * In);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow, 0);
+                            Vector128<float> x0 = Vector128.Create(Unsafe.Add(ref xRow, 0));
+                            acc00 = Vector128.FusedMultiplyAdd(dy0, x0, acc00);
+                            Vector128<float> x1 = Vector128.Create(Unsafe.Add(ref xRow, 1));
+                            acc10 = Vector128.FusedMultiplyAdd(dy0, x1, acc10);
+                            Vector128<float> x2 = Vector128.Create(Unsafe.Add(ref xRow, 2));
+                            acc20 = Vector128.FusedMultiplyAdd(dy0, x2, acc20);
+                            Vector128<float> x3 = Vector128.Create(Unsafe.Add(ref xRow, 3));
+                            acc30 = Vector128.FusedMultiplyAdd(dy0, x3, acc30);
+                        }
+                        acc00.StoreUnsafe(ref dRow0, 0);
+                        acc10.StoreUnsafe(ref dRow1, 0);
+                        acc20.StoreUnsafe(ref dRow2, 0);
+                        acc30.StoreUnsafe(ref dRow3, 0);
+                    }
+                    // Weight rows 4..5.
+                    {
+                        ref float dRow0 = ref Unsafe.Add(ref dw, 4 * Out);
+                        Vector128<float> acc00 = Vector128.LoadUnsafe(ref dRow0, 0);
+                        ref float dRow1 = ref Unsafe.Add(ref dw, 5 * Out);
+                        Vector128<float> acc10 = Vector128.LoadUnsafe(ref dRow1, 0);
+                        for (nuint t = 0; t < steps; t++)
+                        {
+                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out);
+                            ref float xRow = ref Unsafe.Add(ref xs, t * In + 4);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow, 0);
+                            Vector128<float> x0 = Vector128.Create(Unsafe.Add(ref xRow, 0));
+                            acc00 = Vector128.FusedMultiplyAdd(dy0, x0, acc00);
+                            Vector128<float> x1 = Vector128.Create(Unsafe.Add(ref xRow, 1));
+                            acc10 = Vector128.FusedMultiplyAdd(dy0, x1, acc10);
+                        }
+                        acc00.StoreUnsafe(ref dRow0, 0);
+                        acc10.StoreUnsafe(ref dRow1, 0);
+                    }
+                }
+                Linear6x6StepsWeightBackwardColumns(ref dw, ref xs, ref dys, steps, 4);
+                return;
+            }
+            // No SIMD.
+            Linear6x6StepsWeightBackwardColumns(ref dw, ref xs, ref dys, steps, 0);
+        }
+
+        /// <summary>Columns <paramref name="start"/>..5 of <see cref="Linear6x6StepsWeightBackward"/>, one at a time.</summary>
+        private static void Linear6x6StepsWeightBackwardColumns(ref float dw, ref float xs, ref float dys, nuint steps, nuint start)
+        {
+            const int In = 6, Out = 6;
+            for (nuint j = 0; j < In; j++)
+            {
+                for (nuint o = start; o < Out; o++)
+                {
+                    float sum = Unsafe.Add(ref dw, j * Out + o);
+                    for (nuint t = 0; t < steps; t++)
+                    {
+                        sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref dys, t * Out + o), Unsafe.Add(ref xs, t * In + j), sum);
+                    }
+                    Unsafe.Add(ref dw, j * Out + o) = sum;
+                }
+            }
+        }
+
+        /// <summary>Input gradients of <see cref="Linear6x6Steps"/> for each of the <paramref name="rows"/> steps of dy: dx_t += W^T dy_t.</summary>
+        public static void Linear6x6StepsInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx, int rows)
+        {
+            const int In = 6, Out = 6;
+            nuint steps = (nuint)rows;
+            ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));
+            ref float dys = ref MemoryMarshal.GetReference(dy.Slice(0, rows * Out));
+            ref float dxs = ref MemoryMarshal.GetReference(dx.Slice(0, rows * In));
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // A tile of W's rows stays in L1 while every step's dy passes over it.
+                // Weight rows 0..3.
+                {
+                    nuint t = 0;
+                    for (; t + 2 <= steps; t += 2)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 0 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 1 * Out);
+                        ref float row2 = ref Unsafe.Add(ref w, 2 * Out);
+                        ref float row3 = ref Unsafe.Add(ref w, 3 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
+                        Vector128<float> dot00 = Vector128<float>.Zero;
+                        Vector128<float> dot01 = Vector128<float>.Zero;
+                        Vector128<float> dot02 = Vector128<float>.Zero;
+                        Vector128<float> dot03 = Vector128<float>.Zero;
+                        Vector128<float> dot10 = Vector128<float>.Zero;
+                        Vector128<float> dot11 = Vector128<float>.Zero;
+                        Vector128<float> dot12 = Vector128<float>.Zero;
+                        Vector128<float> dot13 = Vector128<float>.Zero;
+                        for (nuint o = 0; o < 4; o += 4)
+                        {
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row0, o);
+                            Vector128<float> wv1 = Vector128.LoadUnsafe(ref row1, o);
+                            Vector128<float> wv2 = Vector128.LoadUnsafe(ref row2, o);
+                            Vector128<float> wv3 = Vector128.LoadUnsafe(ref row3, o);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector128.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector128.FusedMultiplyAdd(wv1, dy0, dot01);
+                            dot02 = Vector128.FusedMultiplyAdd(wv2, dy0, dot02);
+                            dot03 = Vector128.FusedMultiplyAdd(wv3, dy0, dot03);
+                            Vector128<float> dy1 = Vector128.LoadUnsafe(ref dyRow1, o);
+                            dot10 = Vector128.FusedMultiplyAdd(wv0, dy1, dot10);
+                            dot11 = Vector128.FusedMultiplyAdd(wv1, dy1, dot11);
+                            dot12 = Vector128.FusedMultiplyAdd(wv2, dy1, dot12);
+                            dot13 = Vector128.FusedMultiplyAdd(wv3, dy1, dot13);
+                        }
+                        Unsafe.Add(ref dxs, t * In) += Vector128.Sum(dot00) + Linear6x6StepsInputBackwardColumns(ref row0, ref dyRow0, 4);
+                        Unsafe.Add(ref dxs, t * In + 1) += Vector128.Sum(dot01) + Linear6x6StepsInputBackwardColumns(ref row1, ref dyRow0, 4);
+                        Unsafe.Add(ref dxs, t * In + 2) += Vector128.Sum(dot02) + Linear6x6StepsInputBackwardColumns(ref row2, ref dyRow0, 4);
+                        Unsafe.Add(ref dxs, t * In + 3) += Vector128.Sum(dot03) + Linear6x6StepsInputBackwardColumns(ref row3, ref dyRow0, 4);
+                        Unsafe.Add(ref dxs, (t + 1) * In) += Vector128.Sum(dot10) + Linear6x6StepsInputBackwardColumns(ref row0, ref dyRow1, 4);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 1) += Vector128.Sum(dot11) + Linear6x6StepsInputBackwardColumns(ref row1, ref dyRow1, 4);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 2) += Vector128.Sum(dot12) + Linear6x6StepsInputBackwardColumns(ref row2, ref dyRow1, 4);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 3) += Vector128.Sum(dot13) + Linear6x6StepsInputBackwardColumns(ref row3, ref dyRow1, 4);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 0 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 1 * Out);
+                        ref float row2 = ref Unsafe.Add(ref w, 2 * Out);
+                        ref float row3 = ref Unsafe.Add(ref w, 3 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        Vector128<float> dot00 = Vector128<float>.Zero;
+                        Vector128<float> dot01 = Vector128<float>.Zero;
+                        Vector128<float> dot02 = Vector128<float>.Zero;
+                        Vector128<float> dot03 = Vector128<float>.Zero;
+                        for (nuint o = 0; o < 4; o += 4)
+                        {
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row0, o);
+                            Vector128<float> wv1 = Vector128.LoadUnsafe(ref row1, o);
+                            Vector128<float> wv2 = Vector128.LoadUnsafe(ref row2, o);
+                            Vector128<float> wv3 = Vector128.LoadUnsafe(ref row3, o);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector128.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector128.FusedMultiplyAdd(wv1, dy0, dot01);
+                            dot02 = Vector128.FusedMultiplyAdd(wv2, dy0, dot02);
+                            dot03 = Vector128.FusedMultiplyAdd(wv3, dy0, dot03);
+                        }
+                        Unsafe.Add(ref dxs, t * In) += Vector128.Sum(dot00) + Linear6x6StepsInputBackwardColumns(ref row0, ref dyRow0, 4);
+                        Unsafe.Add(ref dxs, t * In + 1) += Vector128.Sum(dot01) + Linear6x6StepsInputBackwardColumns(ref row1, ref dyRow0, 4);
+                        Unsafe.Add(ref dxs, t * In + 2) += Vector128.Sum(dot02) + Linear6x6StepsInputBackwardColumns(ref row2, ref dyRow0, 4);
+                        Unsafe.Add(ref dxs, t * In + 3) += Vector128.Sum(dot03) + Linear6x6StepsInputBackwardColumns(ref row3, ref dyRow0, 4);
+                    }
+                }
+                // Weight rows 4..5.
+                {
+                    nuint t = 0;
+                    for (; t + 2 <= steps; t += 2)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 4 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 5 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
+                        Vector128<float> dot00 = Vector128<float>.Zero;
+                        Vector128<float> dot01 = Vector128<float>.Zero;
+                        Vector128<float> dot10 = Vector128<float>.Zero;
+                        Vector128<float> dot11 = Vector128<float>.Zero;
+                        for (nuint o = 0; o < 4; o += 4)
+                        {
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row0, o);
+                            Vector128<float> wv1 = Vector128.LoadUnsafe(ref row1, o);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector128.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector128.FusedMultiplyAdd(wv1, dy0, dot01);
+                            Vector128<float> dy1 = Vector128.LoadUnsafe(ref dyRow1, o);
+                            dot10 = Vector128.FusedMultiplyAdd(wv0, dy1, dot10);
+                            dot11 = Vector128.FusedMultiplyAdd(wv1, dy1, dot11);
+                        }
+                        Unsafe.Add(ref dxs, t * In + 4) += Vector128.Sum(dot00) + Linear6x6StepsInputBackwardColumns(ref row0, ref dyRow0, 4);
+                        Unsafe.Add(ref dxs, t * In + 5) += Vector128.Sum(dot01) + Linear6x6StepsInputBackwardColumns(ref row1, ref dyRow0, 4);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 4) += Vector128.Sum(dot10) + Linear6x6StepsInputBackwardColumns(ref row0, ref dyRow1, 4);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 5) += Vector128.Sum(dot11) + Linear6x6StepsInputBackwardColumns(ref row1, ref dyRow1, 4);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 4 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 5 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        Vector128<float> dot00 = Vector128<float>.Zero;
+                        Vector128<float> dot01 = Vector128<float>.Zero;
+                        for (nuint o = 0; o < 4; o += 4)
+                        {
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row0, o);
+                            Vector128<float> wv1 = Vector128.LoadUnsafe(ref row1, o);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector128.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector128.FusedMultiplyAdd(wv1, dy0, dot01);
+                        }
+                        Unsafe.Add(ref dxs, t * In + 4) += Vector128.Sum(dot00) + Linear6x6StepsInputBackwardColumns(ref row0, ref dyRow0, 4);
+                        Unsafe.Add(ref dxs, t * In + 5) += Vector128.Sum(dot01) + Linear6x6StepsInputBackwardColumns(ref row1, ref dyRow0, 4);
+                    }
+                }
+                return;
+            }
+            // No SIMD.
+            for (nuint t = 0; t < steps; t++)
+            {
+                for (nuint j = 0; j < In; j++)
+                {
+                    Unsafe.Add(ref dxs, t * In + j) += Linear6x6StepsInputBackwardColumns(ref Unsafe.Add(ref w, j * Out), ref Unsafe.Add(ref dys, t * Out), 0);
+                }
+            }
+        }
+
+        /// <summary>Columns <paramref name="start"/>..5 of one dot product of <see cref="Linear6x6StepsInputBackward"/>: Σ_o W[j, o] dy[o].</summary>
+        private static float Linear6x6StepsInputBackwardColumns(ref float row, ref float dyRow, nuint start)
+        {
+            const int Out = 6;
+            float dot = 0f;
+            for (nuint o = start; o < Out; o++)
+            {
+                dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref row, o), Unsafe.Add(ref dyRow, o), dot);
+            }
+            return dot;
+        }
+
         /// <summary>Weight gradients of <c>Linear6x18</c> over the <paramref name="rows"/> steps of x and dy: dW += Σ_t x_t dy_t^T, db += Σ_t dy_t, summed in step order. One pass over dW.</summary>
         public static void Linear6x18StepsWeightBackward(Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int rows)
         {
@@ -2296,97 +2579,6 @@ partial class TinyInt8
         private static void Linear11x18StepsWeightBackwardColumns(ref float dw, ref float xs, ref float dys, nuint steps, nuint start)
         {
             const int In = 11, Out = 18;
-            for (nuint j = 0; j < In; j++)
-            {
-                for (nuint o = start; o < Out; o++)
-                {
-                    float sum = Unsafe.Add(ref dw, j * Out + o);
-                    for (nuint t = 0; t < steps; t++)
-                    {
-                        sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref dys, t * Out + o), Unsafe.Add(ref xs, t * In + j), sum);
-                    }
-                    Unsafe.Add(ref dw, j * Out + o) = sum;
-                }
-            }
-        }
-
-        /// <summary>Weight gradients of <c>Linear6x6</c> over the <paramref name="rows"/> steps of x and dy: dW += Σ_t x_t dy_t^T, db += Σ_t dy_t, summed in step order. One pass over dW.</summary>
-        public static void Linear6x6StepsWeightBackward(Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int rows)
-        {
-            const int In = 6, Out = 6;
-            nuint steps = (nuint)rows;
-            ref float dw = ref MemoryMarshal.GetReference(dWeight.Slice(0, In * Out));
-            ref float xs = ref MemoryMarshal.GetReference(x.Slice(0, rows * In));
-            ref float dys = ref MemoryMarshal.GetReference(dy.Slice(0, rows * Out));
-            for (int t = 0; t < rows; t++)
-            {
-                TensorPrimitives.Add(dBias.Slice(0, Out), dy.Slice(t * Out, Out), dBias.Slice(0, Out));
-            }
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // A block of dy's columns for every step stays in L1 while the tiles of dW's rows pass over it.
-                // Columns 0..3.
-                {
-                    // Weight rows 0..3.
-                    {
-                        ref float dRow0 = ref Unsafe.Add(ref dw, 0 * Out);
-                        Vector128<float> acc00 = Vector128.LoadUnsafe(ref dRow0, 0);
-                        ref float dRow1 = ref Unsafe.Add(ref dw, 1 * Out);
-                        Vector128<float> acc10 = Vector128.LoadUnsafe(ref dRow1, 0);
-                        ref float dRow2 = ref Unsafe.Add(ref dw, 2 * Out);
-                        Vector128<float> acc20 = Vector128.LoadUnsafe(ref dRow2, 0);
-                        ref float dRow3 = ref Unsafe.Add(ref dw, 3 * Out);
-                        Vector128<float> acc30 = Vector128.LoadUnsafe(ref dRow3, 0);
-                        for (nuint t = 0; t < steps; t++)
-                        {
-                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out);
-                            ref float xRow = ref Unsafe.Add(ref xs, t * In);
-                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow, 0);
-                            Vector128<float> x0 = Vector128.Create(Unsafe.Add(ref xRow, 0));
-                            acc00 = Vector128.FusedMultiplyAdd(dy0, x0, acc00);
-                            Vector128<float> x1 = Vector128.Create(Unsafe.Add(ref xRow, 1));
-                            acc10 = Vector128.FusedMultiplyAdd(dy0, x1, acc10);
-                            Vector128<float> x2 = Vector128.Create(Unsafe.Add(ref xRow, 2));
-                            acc20 = Vector128.FusedMultiplyAdd(dy0, x2, acc20);
-                            Vector128<float> x3 = Vector128.Create(Unsafe.Add(ref xRow, 3));
-                            acc30 = Vector128.FusedMultiplyAdd(dy0, x3, acc30);
-                        }
-                        acc00.StoreUnsafe(ref dRow0, 0);
-                        acc10.StoreUnsafe(ref dRow1, 0);
-                        acc20.StoreUnsafe(ref dRow2, 0);
-                        acc30.StoreUnsafe(ref dRow3, 0);
-                    }
-                    // Weight rows 4..5.
-                    {
-                        ref float dRow0 = ref Unsafe.Add(ref dw, 4 * Out);
-                        Vector128<float> acc00 = Vector128.LoadUnsafe(ref dRow0, 0);
-                        ref float dRow1 = ref Unsafe.Add(ref dw, 5 * Out);
-                        Vector128<float> acc10 = Vector128.LoadUnsafe(ref dRow1, 0);
-                        for (nuint t = 0; t < steps; t++)
-                        {
-                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out);
-                            ref float xRow = ref Unsafe.Add(ref xs, t * In + 4);
-                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow, 0);
-                            Vector128<float> x0 = Vector128.Create(Unsafe.Add(ref xRow, 0));
-                            acc00 = Vector128.FusedMultiplyAdd(dy0, x0, acc00);
-                            Vector128<float> x1 = Vector128.Create(Unsafe.Add(ref xRow, 1));
-                            acc10 = Vector128.FusedMultiplyAdd(dy0, x1, acc10);
-                        }
-                        acc00.StoreUnsafe(ref dRow0, 0);
-                        acc10.StoreUnsafe(ref dRow1, 0);
-                    }
-                }
-                Linear6x6StepsWeightBackwardColumns(ref dw, ref xs, ref dys, steps, 4);
-                return;
-            }
-            // No SIMD.
-            Linear6x6StepsWeightBackwardColumns(ref dw, ref xs, ref dys, steps, 0);
-        }
-
-        /// <summary>Columns <paramref name="start"/>..5 of <see cref="Linear6x6StepsWeightBackward"/>, one at a time.</summary>
-        private static void Linear6x6StepsWeightBackwardColumns(ref float dw, ref float xs, ref float dys, nuint steps, nuint start)
-        {
-            const int In = 6, Out = 6;
             for (nuint j = 0; j < In; j++)
             {
                 for (nuint o = start; o < Out; o++)
