@@ -6,12 +6,12 @@ namespace StaticSeq2Seq.Generators.Planning;
 
 /// <summary>
 /// Decides what a model declared with <c>DecodeWeights = DecodeWeightFormat.BFloat16</c> or <c>DecodeWeightFormat.Int8</c>
-/// decodes from a narrower copy: the weight matrices a decoder step multiplies by. Those are what a step streams from memory once per token, and a
-/// step's matrices together outgrow L2 first. The encoder's stay float: its steps run back to back over the same
-/// matrices, which stay in L2 (configuration M's are 1.2 MB), where widening costs more than the bytes it saves (M's
-/// greedy decode with the encoder in bfloat16 too measured 2,134 µs, with the decoder's matrices alone 2,003 µs, all
-/// float 3,583 µs). Int8 covers the same matrices for the same reason. The keys' projection runs once per source; biases, embeddings and V_a are vectors a step reads a
-/// row of; all of these stay float. A decoder input table
+/// decodes from a narrower copy: the weight matrices a decoder step multiplies by. Those are what a step streams from
+/// memory once per token, and a step's matrices together outgrow L2 first. The encoder's stay float: its steps run
+/// back to back over the same matrices, which stay in L2 (configuration M's are 1.2 MB), where widening costs more than
+/// the bytes it saves (M's greedy decode with the encoder in bfloat16 too measured 2,134 µs, with the decoder's
+/// matrices alone 2,003 µs, all float 3,583 µs); int8 copies the same matrices. The keys' projection runs once per
+/// source; biases, embeddings and V_a are vectors a step reads a row of; all of these stay float. A decoder input table
 /// (<see cref="DecoderInputTableRule"/>) stays float too: it replaces layer 0's input matrix, which then needs no copy.
 /// </summary>
 internal static class DecodeWeightsRule
