@@ -19,7 +19,9 @@ namespace StaticSeq2Seq.Training;
 /// buffer, and workers (one workspace each, started on the first batch and waiting between batches) take the chunks
 /// as they come. Once every chunk is done, the threads add the chunks' buffers by slices of
 /// <see cref="FloatsPerSlice"/> parameters: whichever thread takes a slice adds, element by element, the same buffers
-/// in the same chunk order, so splitting the sum across threads changes no bit. Once warm a batch allocates nothing.
+/// in the same chunk order, so splitting the sum across threads changes no bit. The optimizer step that follows runs on
+/// the calling thread. The threads' waits within and between batches are short, so they spin briefly before they
+/// block (<see cref="SpinThenBlockSemaphore"/>). Once warm a batch allocates nothing.
 /// </remarks>
 internal sealed class BatchGradients : IDisposable
 {

@@ -62,6 +62,26 @@ public sealed class DataParallelTrainingTests
     }
 
     [Fact]
+    public void Steps_far_enough_apart_for_the_workers_to_block_between_them_give_the_bits_of_one_thread()
+    {
+        var pairs = CheckpointTestData.RandomPairs(new WideGru().Shape, 16, seed: 4);
+        var single = InitializedWideGru(3);
+        using var singleTrainer = new Seq2SeqTrainer(single);
+        var parallel = InitializedWideGru(3);
+        using var parallelTrainer = new Seq2SeqTrainer(parallel, new TrainingOptions { Threads = 3 });
+
+        for (var step = 0; step < 4; step++)
+        {
+            singleTrainer.TrainStep(pairs);
+            parallelTrainer.TrainStep(pairs);
+            // Far longer than a wait watches before it blocks, so the next step wakes blocked workers.
+            Thread.Sleep(20);
+        }
+
+        Assert.Equal(CheckpointTestData.Bits(single.Parameters), CheckpointTestData.Bits(parallel.Parameters));
+    }
+
+    [Fact]
     public void A_batch_of_one_chunk_is_summed_pair_after_pair_as_before()
     {
         var model = new QuadraticTestModel();
@@ -130,11 +150,9 @@ public sealed class DataParallelTrainingTests
     public void A_disposed_trainer_goes_on_training_on_the_calling_thread_to_the_same_bits()
     {
         var pairs = CheckpointTestData.RandomPairs(new WideGru().Shape, 16, seed: 2);
-        var single = new WideGru();
-        single.InitializeParameters(1);
+        var single = InitializedWideGru(1);
         using var singleTrainer = new Seq2SeqTrainer(single);
-        var disposed = new WideGru();
-        disposed.InitializeParameters(1);
+        var disposed = InitializedWideGru(1);
         var disposedTrainer = new Seq2SeqTrainer(disposed, new TrainingOptions { Threads = 4 });
 
         singleTrainer.TrainStep(pairs);
@@ -197,6 +215,13 @@ public sealed class DataParallelTrainingTests
             }
         }
         return sum;
+    }
+
+    private static WideGru InitializedWideGru(ulong seed)
+    {
+        var model = new WideGru();
+        model.InitializeParameters(seed);
+        return model;
     }
 
     private static ISeq2SeqModel Create(string name) => name switch
