@@ -19,9 +19,6 @@ internal static class BFloat16DecodeEmitter
         w.Line("// places stay unused) and are rounded to nearest, ties to even, from the float parameters.");
         w.Line("private readonly global::StaticSeq2Seq.Parameters.AlignedBuffer decodeWeights = new(ParameterCount / 2);");
         w.Line();
-        w.Line("private long decodeWeightsVersion = -1;");
-        w.Line("private readonly global::System.Threading.Lock decodeWeightsLock = new();");
-        w.Line();
         var copy = new DerivedCopy("decodeWeights", "ReadOnlySpan<ushort>", "CurrentDecodeWeights", "RebuildDecodeWeights",
             "global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, ushort>(decodeWeights.Span)",
             "The bfloat16 decoding weights of the current parameters, rounded again first if they may have changed since.",

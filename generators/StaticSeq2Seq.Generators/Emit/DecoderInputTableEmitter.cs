@@ -39,9 +39,6 @@ internal static class DecoderInputTableEmitter
         w.Line($"// {shape.GateSize} floats instead of the {shape.EmbeddingSize} × {shape.GateSize} input weights; rebuilding costs as many multiply-adds as {shape.TargetVocabularySize} steps' input products.");
         w.Line("private readonly global::StaticSeq2Seq.Parameters.AlignedBuffer decoderInputTable = new(TargetVocabularySize * GateSize);");
         w.Line();
-        w.Line("private long decoderInputTableVersion = -1;");
-        w.Line("private readonly global::System.Threading.Lock decoderInputTableLock = new();");
-        w.Line();
         var table = new DerivedCopy("decoderInputTable", "ReadOnlySpan<float>", "CurrentDecoderInputTable", "RebuildDecoderInputTable", "decoderInputTable.Span",
             "The decoding table of the current parameters, rebuilt first if they may have changed since it was built.",
             [

@@ -34,9 +34,6 @@ internal static class Int8DecodeEmitter
         }
         w.Line($"private readonly global::StaticSeq2Seq.Parameters.AlignedBuffer decodeScales = new({scaleFloats});");
         w.Line();
-        w.Line("private long decodeWeightsVersion = -1;");
-        w.Line("private readonly global::System.Threading.Lock decodeWeightsLock = new();");
-        w.Line();
         var copy = new DerivedCopy("decodeWeights", "ReadOnlySpan<sbyte>", "CurrentDecodeWeights", "RebuildDecodeWeights",
             "global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, sbyte>(decodeWeights.Span)",
             "The int8 decoding weights of the current parameters (their scales in decodeScales), quantized again first if they may have changed since.",

@@ -34,12 +34,15 @@ internal static class ParameterVersionEmitter
     public static string InvalidationCall(ModelPlan plan) => plan.TracksParameterVersion ? "ParametersChanged(); " : "";
 
     /// <summary>
-    /// A copy derived from the parameters, kept current: <c>{current}()</c> returns it after calling <c>{rebuild}()</c> if
-    /// the parameters may have changed since it was built; the rebuild runs <paramref name="body"/> under
-    /// <c>{name}Lock</c> and records the version it built from in <c>{name}Version</c>.
+    /// A copy derived from the parameters, kept current: <c>{name}Version</c> and <c>{name}Lock</c>, then <c>{current}()</c>,
+    /// which returns it after calling <c>{rebuild}()</c> if the parameters may have changed since it was built; the rebuild
+    /// runs <paramref name="body"/> under the lock and records the version it built from.
     /// </summary>
     public static void EmitCurrentAndRebuild(CodeWriter w, DerivedCopy copy, Action<CodeWriter> body)
     {
+        w.Line($"private long {copy.Name}Version = -1;");
+        w.Line($"private readonly global::System.Threading.Lock {copy.Name}Lock = new();");
+        w.Line();
         w.Line($"/// <summary>{copy.CurrentSummary}</summary>");
         using (w.Block($"private {copy.Type} {copy.Current}()"))
         {
@@ -71,7 +74,7 @@ internal static class ParameterVersionEmitter
 }
 
 /// <summary>How the emitted code names and describes one copy derived from the parameters.</summary>
-/// <param name="Name">The field holding it; its version and lock fields add <c>Version</c> and <c>Lock</c>.</param>
+/// <param name="Name">The field holding it; the version and lock fields <see cref="ParameterVersionEmitter.EmitCurrentAndRebuild"/> emits for it add <c>Version</c> and <c>Lock</c>.</param>
 /// <param name="Type">What the accessor returns.</param>
 /// <param name="Current">The accessor that returns it current.</param>
 /// <param name="Rebuild">The method that rebuilds it.</param>
