@@ -16,12 +16,16 @@ namespace StaticSeq2Seq.Optimization;
 /// The hyperparameters other than the learning rate are doubles, as PyTorch holds them, so that the scalars
 /// derived from them (such as <c>1 - β₁</c> and the bias corrections) round exactly as PyTorch's do.
 /// </remarks>
-public class Adam : IOptimizer
+public class Adam : IOptimizer, IElementwiseOptimizer
 {
     private readonly AlignedBuffer firstMoments;
     private readonly AlignedBuffer secondMoments;
     private long stepCount;
     private float learningRate;
+    // The scalars of the step in progress, fixed by BeginStep for every slice of it.
+    private AdamStep currentStep;
+    private float decoupledDecayFactor;
+    private float l2WeightDecay;
 
     /// <summary>Creates Adam state for <paramref name="parameterCount"/> parameters, all moments zero.</summary>
     /// <param name="parameterCount">The model's <see cref="ParameterLayout.ParameterCount"/>.</param>
@@ -113,25 +117,37 @@ public class Adam : IOptimizer
     /// <inheritdoc/>
     public void Step(Span<float> parameters, ReadOnlySpan<float> gradients)
     {
-        OptimizerGuard.CheckStepSpans(ParameterCount, parameters.Length, gradients.Length);
+        IElementwiseOptimizer sliced = this;
+        sliced.BeginStep(parameters.Length, gradients.Length);
+        sliced.StepSlice(parameters, gradients, 0);
+    }
+
+    void IElementwiseOptimizer.BeginStep(int parameterCount, int gradientCount)
+    {
+        OptimizerGuard.CheckStepSpans(ParameterCount, parameterCount, gradientCount);
         stepCount++;
 
         // The scalars are derived in double, as PyTorch derives them in Python, and rounded to float once.
         double lr = learningRate;
-        var step = new AdamStep(
+        currentStep = new AdamStep(
             firstMomentWeight: (float)(1.0 - Beta1),
             beta2: (float)Beta2,
             oneMinusBeta2: (float)(1.0 - Beta2),
             negativeStepSize: (float)-(lr / (1.0 - Math.Pow(Beta1, stepCount))),
             biasCorrection2Sqrt: (float)Math.Sqrt(1.0 - Math.Pow(Beta2, stepCount)),
             epsilon: (float)Epsilon);
+        decoupledDecayFactor = DecoupledWeightDecay && WeightDecay != 0.0 ? (float)(1.0 - lr * WeightDecay) : 1f;
+        l2WeightDecay = DecoupledWeightDecay ? 0f : (float)WeightDecay;
+    }
 
-        if (DecoupledWeightDecay && WeightDecay != 0.0)
+    void IElementwiseOptimizer.StepSlice(Span<float> parameters, ReadOnlySpan<float> gradients, int start)
+    {
+        if (decoupledDecayFactor != 1f)
         {
-            TensorPrimitives.Multiply(parameters, (float)(1.0 - lr * WeightDecay), parameters);
+            TensorPrimitives.Multiply(parameters, decoupledDecayFactor, parameters);
         }
-        var l2WeightDecay = DecoupledWeightDecay ? 0f : (float)WeightDecay;
-        step.Apply(parameters, gradients, FirstMoments, SecondMoments, l2WeightDecay);
+        var length = parameters.Length;
+        currentStep.Apply(parameters, gradients, FirstMoments.Slice(start, length), SecondMoments.Slice(start, length), l2WeightDecay);
     }
 
     /// <summary>One step's scalars and the fused element-wise update, one pass over the four buffers.</summary>

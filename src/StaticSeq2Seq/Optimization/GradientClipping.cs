@@ -25,11 +25,14 @@ public static class GradientClipping
                 "The maximum gradient norm must be a positive finite number, such as 1 or 5; to train without clipping, do not clip.");
         }
         var norm = TensorPrimitives.Norm<float>(gradients);
-        var scale = maxNorm / (norm + 1e-6f);
+        var scale = Scale(norm, maxNorm);
         if (scale < 1f)
         {
             TensorPrimitives.Multiply(gradients, scale, gradients);
         }
         return norm;
     }
+
+    /// <summary>The factor that clips gradients of Euclidean norm <paramref name="norm"/> to <paramref name="maxNorm"/>: below 1 only when they need clipping.</summary>
+    internal static float Scale(float norm, float maxNorm) => maxNorm / (norm + 1e-6f);
 }

@@ -11,11 +11,14 @@ namespace StaticSeq2Seq.Optimization;
 /// Nesterov off: the first step sets the momentum buffer to the gradient, later steps to
 /// <c>momentum × buffer + gradient</c>, and the parameters move by <c>-learningRate × buffer</c>.
 /// </summary>
-public sealed class SgdMomentum : IOptimizer
+public sealed class SgdMomentum : IOptimizer, IElementwiseOptimizer
 {
     private readonly AlignedBuffer momentumBuffer;
     private long stepCount;
     private float learningRate;
+    // The step in progress, fixed by BeginStep for every slice of it: whether it starts the momentum buffer afresh, and its rate.
+    private bool startBuffer;
+    private float negativeLearningRate;
 
     /// <summary>Creates SGD state for <paramref name="parameterCount"/> parameters.</summary>
     /// <param name="parameterCount">The model's <see cref="ParameterLayout.ParameterCount"/>.</param>
@@ -76,13 +79,23 @@ public sealed class SgdMomentum : IOptimizer
     /// <inheritdoc/>
     public void Step(Span<float> parameters, ReadOnlySpan<float> gradients)
     {
-        OptimizerGuard.CheckStepSpans(ParameterCount, parameters.Length, gradients.Length);
+        IElementwiseOptimizer sliced = this;
+        sliced.BeginStep(parameters.Length, gradients.Length);
+        sliced.StepSlice(parameters, gradients, 0);
+    }
+
+    void IElementwiseOptimizer.BeginStep(int parameterCount, int gradientCount)
+    {
+        OptimizerGuard.CheckStepSpans(ParameterCount, parameterCount, gradientCount);
         // PyTorch starts the buffer from the first gradient rather than from zero; without momentum it keeps none,
         // which starting it afresh every step reproduces.
-        var startBuffer = Momentum == 0.0 || stepCount == 0;
-        Apply(parameters, gradients, MomentumBuffer, -learningRate, (float)Momentum, (float)WeightDecay, startBuffer);
+        startBuffer = Momentum == 0.0 || stepCount == 0;
+        negativeLearningRate = -learningRate;
         stepCount++;
     }
+
+    void IElementwiseOptimizer.StepSlice(Span<float> parameters, ReadOnlySpan<float> gradients, int start) =>
+        Apply(parameters, gradients, MomentumBuffer.Slice(start, parameters.Length), negativeLearningRate, (float)Momentum, (float)WeightDecay, startBuffer);
 
     // PyTorch, per element:  d = g + wd·θ;  buf = d on the first step, else buf·momentum + d;  θ = θ + (-lr)·buf.
     // The vector and scalar paths round alike.

@@ -4,6 +4,7 @@ using System.Numerics.Tensors;
 using System.Runtime.ExceptionServices;
 using System.Threading;
 using StaticSeq2Seq.Data;
+using StaticSeq2Seq.Optimization;
 using StaticSeq2Seq.Parameters;
 
 namespace StaticSeq2Seq.Training;
@@ -16,12 +17,16 @@ namespace StaticSeq2Seq.Training;
 /// accumulated in order into a buffer of the chunk's own (the first chunk's is the batch's), and the chunks' buffers
 /// and losses are then added in chunk order, so the floating-point operations, and so the bits, are the same for
 /// 1 thread or 8. With one thread a single scratch buffer serves every chunk in turn; with more, each chunk has a
-/// buffer, and workers (one workspace each, started on the first batch and waiting between batches) take the chunks
+/// buffer, and workers (one workspace each, started on the first batch and waiting between jobs) take the chunks
 /// as they come. Once every chunk is done, the threads add the chunks' buffers by slices of
 /// <see cref="FloatsPerSlice"/> parameters: whichever thread takes a slice adds, element by element, the same buffers
-/// in the same chunk order, so splitting the sum across threads changes no bit. The optimizer step that follows runs on
-/// the calling thread. The threads' waits within and between batches are short, so they spin briefly before they
-/// block (<see cref="SpinThenBlockSemaphore"/>). Once warm a batch allocates nothing.
+/// in the same chunk order, so splitting the sum across threads changes no bit. A chunk's buffer is cleared slice by
+/// slice right after it is added, while the slice is still in cache, ready for the next batch. The thread that sums a
+/// slice also takes its sum of squares; <see cref="GradientNorm"/> adds those in slice order, on any thread count.
+/// <see cref="Step"/> then hands the optimizer's update to the same threads, slice by slice, when the optimizer is
+/// element-wise (<see cref="IElementwiseOptimizer"/>: Adam, AdamW, SgdMomentum), which again changes no bit; another
+/// optimizer steps on the calling thread. The threads' waits within and between jobs are short, so they spin briefly
+/// before they block (<see cref="SpinThenBlockSemaphore"/>). Once warm a batch allocates nothing.
 /// </remarks>
 internal sealed class BatchGradients : IDisposable
 {
@@ -50,17 +55,31 @@ internal sealed class BatchGradients : IDisposable
     private int chunksDone;
     private int nextSlice;
     private AlignedBuffer? batchSum;
+    private float[] sliceSquares = [];
+    private Job job;
+    private IElementwiseOptimizer? stepOptimizer;
+    private float stepGradientScale;
 
     private Thread[]? workers;
-    private SpinThenBlockSemaphore[]? batchReady;
-    // Released once by each worker when it has no chunk left. A semaphore makes its lock when it is made, where a
-    // CountdownEvent makes its lock on the first wait that blocks, which can come long after warm-up.
+    private SpinThenBlockSemaphore[]? jobReady;
+    // Released once by each worker when it has finished its part of a job. A semaphore makes its lock when it is made,
+    // where a CountdownEvent makes its lock on the first wait that blocks, which can come long after warm-up.
     private SpinThenBlockSemaphore? workerDone;
     // Released once for every thread of the batch by whichever thread finishes the batch's last chunk.
     private SpinThenBlockSemaphore? chunksFinished;
     private ExceptionDispatchInfo? firstError;
-    private int firstErrorChunk;
+    // The chunk of the first error, so that a batch fails as it would on one thread; failures outside chunks come last.
+    private int firstErrorOrder;
     private volatile bool disposed;
+
+    private enum Job
+    {
+        // Sum the batch's gradients: its chunks, then the chunks' buffers slice by slice.
+        Gradients,
+
+        // Take the optimizer's step slice by slice.
+        Step,
+    }
 
     /// <summary>Sums gradients of <paramref name="model"/> on <paramref name="threads"/> threads; the calling thread uses <paramref name="workspace"/>.</summary>
     public BatchGradients(ISeq2SeqModel model, Seq2SeqWorkspace workspace, int threads)
@@ -70,6 +89,12 @@ internal sealed class BatchGradients : IDisposable
         workspaces = new Seq2SeqWorkspace[threads];
         workspaces[0] = workspace;
     }
+
+    /// <summary>
+    /// The Euclidean norm of the gradients of the last <see cref="Accumulate"/>: the sums of squares of its slices of
+    /// <see cref="FloatsPerSlice"/> parameters, each in float, added in slice order in double.
+    /// </summary>
+    public float GradientNorm { get; private set; }
 
     /// <summary>The pairs of the next batch: fill the first <c>count</c> and call <see cref="Accumulate"/>.</summary>
     public Span<SequencePair> Pairs(int count)
@@ -100,11 +125,23 @@ internal sealed class BatchGradients : IDisposable
         {
             chunkLosses = new double[chunkCount];
         }
+        var sliceCount = SliceCount(gradients.Length);
+        if (sliceSquares.Length < sliceCount)
+        {
+            sliceSquares = new float[sliceCount];
+        }
         try
         {
             gradients.Span.Clear();
             // Once disposed, the workers are gone; the calling thread alone gives the same sums.
-            return threads == 1 || chunkCount == 1 || disposed ? AccumulateInTurn(gradients.Span) : AccumulateInParallel(gradients);
+            var loss = threads == 1 || chunkCount == 1 || disposed ? AccumulateInTurn(gradients.Span) : AccumulateInParallel(gradients);
+            var squares = 0.0;
+            for (var slice = 0; slice < sliceCount; slice++)
+            {
+                squares += sliceSquares[slice];
+            }
+            GradientNorm = (float)Math.Sqrt(squares);
+            return loss;
         }
         finally
         {
@@ -114,13 +151,53 @@ internal sealed class BatchGradients : IDisposable
         }
     }
 
+    /// <summary>
+    /// Multiplies <paramref name="gradients"/>, summed by the last <see cref="Accumulate"/>, by
+    /// <paramref name="gradientScale"/> (1 leaves them as they are) and takes <paramref name="optimizer"/>'s step from
+    /// them, on the batch's threads when the optimizer is element-wise.
+    /// </summary>
+    /// <exception cref="ArgumentException">The optimizer was made for another parameter count.</exception>
+    public void Step(IOptimizer optimizer, AlignedBuffer gradients, float gradientScale)
+    {
+        if (optimizer is not IElementwiseOptimizer elementwise)
+        {
+            if (gradientScale != 1f)
+            {
+                TensorPrimitives.Multiply(gradients.Span, gradientScale, gradients.Span);
+            }
+            optimizer.Step(model.Parameters, gradients.Span);
+            return;
+        }
+        elementwise.BeginStep(model.Parameters.Length, gradients.Length);
+        stepOptimizer = elementwise;
+        stepGradientScale = gradientScale;
+        batchSum = gradients;
+        nextSlice = 0;
+        try
+        {
+            if (threads == 1 || disposed || SliceCount(gradients.Length) == 1)
+            {
+                TakeStepSlices();
+            }
+            else
+            {
+                StepInParallel();
+            }
+        }
+        finally
+        {
+            batchSum = null;
+            stepOptimizer = null;
+        }
+    }
+
     /// <summary>Stops the workers; later batches are summed on the calling thread alone, to the same bits.</summary>
     public void Dispose()
     {
         disposed = true;
-        if (batchReady is not null)
+        if (jobReady is not null)
         {
-            foreach (var ready in batchReady)
+            foreach (var ready in jobReady)
             {
                 ready.Release();
             }
@@ -136,10 +213,27 @@ internal sealed class BatchGradients : IDisposable
             var scratch = chunkBuffers[0].Span;
             for (var chunk = 1; chunk < chunkCount; chunk++)
             {
-                scratch.Clear();
-                loss += AccumulateChunk(chunk, workspaces[0], scratch);
-                TensorPrimitives.Add(gradients, scratch, gradients);
+                try
+                {
+                    loss += AccumulateChunk(chunk, workspaces[0], scratch);
+                }
+                catch
+                {
+                    // The scratch buffer starts every chunk at zero.
+                    scratch.Clear();
+                    throw;
+                }
+                for (var start = 0; start < gradients.Length; start += FloatsPerSlice)
+                {
+                    var length = Math.Min(FloatsPerSlice, gradients.Length - start);
+                    AddAndClear(gradients.Slice(start, length), scratch.Slice(start, length));
+                }
             }
+        }
+        for (var slice = 0; slice < SliceCount(gradients.Length); slice++)
+        {
+            var start = slice * FloatsPerSlice;
+            sliceSquares[slice] = TensorPrimitives.SumOfSquares<float>(gradients.Slice(start, Math.Min(FloatsPerSlice, gradients.Length - start)));
         }
         return loss;
     }
@@ -152,22 +246,13 @@ internal sealed class BatchGradients : IDisposable
         nextChunk = 1;
         chunksDone = 0;
         nextSlice = 0;
-        firstError = null;
-        firstErrorChunk = int.MaxValue;
-        foreach (var ready in batchReady!)
-        {
-            ready.Release();
-        }
+        StartJob(Job.Gradients);
 
         // The calling thread takes chunk 0, straight into the batch's buffer, and then helps with the rest.
         RunChunk(0, workspaces[0], gradients.Span);
         TakeChunks(workspaces[0]);
         TakeSlices();
-        foreach (var _ in workers!)
-        {
-            workerDone!.Wait();
-        }
-        firstError?.Throw();
+        FinishJob();
 
         var loss = chunkLosses[0];
         for (var chunk = 1; chunk < chunkCount; chunk++)
@@ -177,13 +262,43 @@ internal sealed class BatchGradients : IDisposable
         return loss;
     }
 
-    // Adds the chunks' buffers into the batch's, slice by slice, once the last chunk is done. Every thread of the batch
-    // waits here once per batch, so the releases of the last chunk's thread are all taken before the next batch.
+    private void StepInParallel()
+    {
+        StartWorkers();
+        StartJob(Job.Step);
+        TakeStepSlices();
+        FinishJob();
+    }
+
+    private void StartJob(Job next)
+    {
+        job = next;
+        firstError = null;
+        firstErrorOrder = int.MaxValue;
+        foreach (var ready in jobReady!)
+        {
+            ready.Release();
+        }
+    }
+
+    // Waits for every worker's part of the job, then throws the job's first error, if any, on the calling thread.
+    private void FinishJob()
+    {
+        foreach (var _ in workers!)
+        {
+            workerDone!.Wait();
+        }
+        firstError?.Throw();
+    }
+
+    // Adds the chunks' buffers into the batch's, slice by slice, once the last chunk is done, and takes each slice's
+    // sum of squares. Every thread of the batch waits here once per batch, so the releases of the last chunk's thread
+    // are all taken before the next batch.
     private void TakeSlices()
     {
         chunksFinished!.Wait();
         var gradients = batchSum!.Span;
-        var sliceCount = (gradients.Length + FloatsPerSlice - 1) / FloatsPerSlice;
+        var sliceCount = SliceCount(gradients.Length);
         for (var slice = Interlocked.Increment(ref nextSlice) - 1; slice < sliceCount; slice = Interlocked.Increment(ref nextSlice) - 1)
         {
             var start = slice * FloatsPerSlice;
@@ -191,18 +306,45 @@ internal sealed class BatchGradients : IDisposable
             var sum = gradients.Slice(start, length);
             for (var chunk = 1; chunk < chunkCount; chunk++)
             {
-                TensorPrimitives.Add(sum, chunkBuffers[chunk - 1].Span.Slice(start, length), sum);
+                AddAndClear(sum, chunkBuffers[chunk - 1].Span.Slice(start, length));
             }
+            sliceSquares[slice] = TensorPrimitives.SumOfSquares<float>(sum);
         }
     }
+
+    // Scales and steps the slices of the parameters; element-wise, so any thread may take any slice.
+    private void TakeStepSlices()
+    {
+        var gradients = batchSum!.Span;
+        var parameters = model.Parameters;
+        var sliceCount = SliceCount(gradients.Length);
+        for (var slice = Interlocked.Increment(ref nextSlice) - 1; slice < sliceCount; slice = Interlocked.Increment(ref nextSlice) - 1)
+        {
+            var start = slice * FloatsPerSlice;
+            var length = Math.Min(FloatsPerSlice, gradients.Length - start);
+            var gradientSlice = gradients.Slice(start, length);
+            if (stepGradientScale != 1f)
+            {
+                TensorPrimitives.Multiply(gradientSlice, stepGradientScale, gradientSlice);
+            }
+            stepOptimizer!.StepSlice(parameters.Slice(start, length), gradientSlice, start);
+        }
+    }
+
+    // Chunk buffers are zero but for the chunk that is being accumulated in them: each is cleared as it is added.
+    private static void AddAndClear(Span<float> sum, Span<float> chunk)
+    {
+        TensorPrimitives.Add(sum, chunk, sum);
+        chunk.Clear();
+    }
+
+    private static int SliceCount(int parameterCount) => (parameterCount + FloatsPerSlice - 1) / FloatsPerSlice;
 
     private void TakeChunks(Seq2SeqWorkspace workspace)
     {
         for (var chunk = Interlocked.Increment(ref nextChunk) - 1; chunk < chunkCount; chunk = Interlocked.Increment(ref nextChunk) - 1)
         {
-            var buffer = chunkBuffers[chunk - 1].Span;
-            buffer.Clear();
-            RunChunk(chunk, workspace, buffer);
+            RunChunk(chunk, workspace, chunkBuffers[chunk - 1].Span);
         }
     }
 
@@ -216,20 +358,25 @@ internal sealed class BatchGradients : IDisposable
         }
         catch (Exception error)
         {
-            lock (workspaces)
-            {
-                if (chunk < firstErrorChunk)
-                {
-                    firstErrorChunk = chunk;
-                    firstError = ExceptionDispatchInfo.Capture(error);
-                }
-            }
+            RecordError(chunk, error);
         }
         finally
         {
             if (Interlocked.Increment(ref chunksDone) == chunkCount)
             {
                 chunksFinished!.Release(threads);
+            }
+        }
+    }
+
+    private void RecordError(int order, Exception error)
+    {
+        lock (workspaces)
+        {
+            if (order < firstErrorOrder || firstError is null)
+            {
+                firstErrorOrder = order;
+                firstError = ExceptionDispatchInfo.Capture(error);
             }
         }
     }
@@ -274,7 +421,7 @@ internal sealed class BatchGradients : IDisposable
         {
             return;
         }
-        batchReady = new SpinThenBlockSemaphore[threads - 1];
+        jobReady = new SpinThenBlockSemaphore[threads - 1];
         workerDone = new SpinThenBlockSemaphore();
         chunksFinished = new SpinThenBlockSemaphore();
         workers = new Thread[threads - 1];
@@ -282,7 +429,7 @@ internal sealed class BatchGradients : IDisposable
         {
             var index = w;
             workspaces[index + 1] = model.CreateWorkspace();
-            batchReady[index] = new SpinThenBlockSemaphore();
+            jobReady[index] = new SpinThenBlockSemaphore();
             workers[index] = new Thread(() => Work(index)) { IsBackground = true, Name = $"StaticSeq2Seq training worker {index + 1}" };
             workers[index].Start();
         }
@@ -290,7 +437,7 @@ internal sealed class BatchGradients : IDisposable
 
     private void Work(int index)
     {
-        var ready = batchReady![index];
+        var ready = jobReady![index];
         var workspace = workspaces[index + 1];
         while (true)
         {
@@ -299,9 +446,26 @@ internal sealed class BatchGradients : IDisposable
             {
                 return;
             }
-            TakeChunks(workspace);
-            TakeSlices();
-            workerDone!.Release();
+            try
+            {
+                if (job == Job.Gradients)
+                {
+                    TakeChunks(workspace);
+                    TakeSlices();
+                }
+                else
+                {
+                    TakeStepSlices();
+                }
+            }
+            catch (Exception error)
+            {
+                RecordError(int.MaxValue, error);
+            }
+            finally
+            {
+                workerDone!.Release();
+            }
         }
     }
 

@@ -102,7 +102,7 @@ public sealed class Seq2SeqTrainer : IDisposable
     /// <summary>The workspace the trainer's forward and backward passes use.</summary>
     public Seq2SeqWorkspace Workspace { get; }
 
-    /// <summary>The last step's gradient of the mean loss, after clipping, in the model's parameter layout.</summary>
+    /// <summary>The last step's gradient of the mean loss, after clipping (a skipped step's as summed), in the model's parameter layout.</summary>
     public ReadOnlySpan<float> Gradients => gradients.Span;
 
     /// <summary>The last step's global gradient norm, before clipping.</summary>
@@ -369,9 +369,7 @@ public sealed class Seq2SeqTrainer : IDisposable
     private float FinishStep(double totalLoss, int pairCount)
     {
         var meanLoss = totalLoss / pairCount;
-        var grads = gradients.Span;
-        var clipNorm = Options.ClipNorm;
-        var norm = clipNorm > 0f ? GradientClipping.ClipGlobalNorm(grads, clipNorm) : TensorPrimitives.Norm<float>(grads);
+        var norm = batchGradients.GradientNorm;
         LastGradientNorm = norm;
         LastStepSkipped = !double.IsFinite(meanLoss) || !float.IsFinite(norm);
         if (LastStepSkipped)
@@ -389,7 +387,9 @@ public sealed class Seq2SeqTrainer : IDisposable
         {
             Optimizer.LearningRate = schedule.LearningRateAt(StepsCompleted, EpochsCompleted, BaseLearningRate);
         }
-        Optimizer.Step(Model.Parameters, grads);
+        var clipNorm = Options.ClipNorm;
+        var clipScale = clipNorm > 0f ? GradientClipping.Scale(norm, clipNorm) : 1f;
+        batchGradients.Step(Optimizer, gradients, Math.Min(clipScale, 1f));
         StepsCompleted++;
         return (float)meanLoss;
     }

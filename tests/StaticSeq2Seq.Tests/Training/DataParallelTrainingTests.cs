@@ -9,8 +9,10 @@ namespace StaticSeq2Seq.Tests.Training;
 
 /// <summary>
 /// Training with <see cref="TrainingOptions.Threads"/> above 1 computes each batch's chunks of pairs on several threads
-/// and adds them in a fixed order: the parameters and optimizer state after a run are bit-identical for 1, 2, 3 and 8
-/// threads and across repeated runs, a bad pair fails the step as on one thread, and a warm step allocates nothing.
+/// and adds them in a fixed order, then clips and steps the parameters slice by slice on the same threads: the
+/// parameters and optimizer state after a run are bit-identical for 1, 2, 3 and 8 threads, with every optimizer, with
+/// and without clipping, and across repeated runs; a bad pair fails the step as on one thread and leaves nothing behind
+/// for the next; and a warm step allocates nothing.
 /// </summary>
 public sealed class DataParallelTrainingTests
 {
@@ -59,6 +61,129 @@ public sealed class DataParallelTrainingTests
         Assert.True(
             CheckpointTestData.Bits(expected).SequenceEqual(CheckpointTestData.Bits(trainer.Gradients)),
             $"{threads} threads summed the chunks' gradients other than chunk after chunk.");
+    }
+
+    public static TheoryData<string, float> OptimizersAndClipping => new()
+    {
+        { nameof(Adam), 1e-3f },
+        { nameof(Adam), 0f },
+        { "AdamL2", 1e-3f },
+        { nameof(AdamW), 1e-3f },
+        { nameof(SgdMomentum), 1e-3f },
+        { nameof(SgdMomentum), 0f },
+    };
+
+    [Theory]
+    [MemberData(nameof(OptimizersAndClipping))]
+    public void Every_optimizer_with_and_without_clipping_gives_the_bits_of_one_thread_on_any_thread_count(string optimizer, float clipNorm)
+    {
+        // Batches of 10 (the epoch's last of 5): chunks of 4, 4 and 2, so 8 threads have more threads than chunks.
+        // WideGru's parameters span 13 slices of the update, the last one partial.
+        var reference = TrainWith(optimizer, clipNorm, threads: 1);
+
+        foreach (var threads in new[] { 2, 3, 8 })
+        {
+            var actual = TrainWith(optimizer, clipNorm, threads);
+            Assert.True(reference.Parameters.SequenceEqual(actual.Parameters), $"{optimizer} on {threads} threads gave other parameters than on 1 thread.");
+            Assert.Equal(reference.State, actual.State);
+            Assert.Equal(reference.Norm, actual.Norm);
+        }
+        if (clipNorm > 0f)
+        {
+            Assert.True(reference.Norm > clipNorm, "The test needs steps that clip.");
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void A_clipped_step_scales_every_slice_of_the_gradients_once_by_the_clipping_factor(int threads)
+    {
+        const float ClipNorm = 1e-3f;
+        var model = InitializedWideGru(5);
+        var pairs = CheckpointTestData.RandomPairs(model.Shape, 23, seed: 6);
+        var unclipped = ChunkOrderedSum(model, pairs);
+        using var trainer = new Seq2SeqTrainer(model, new TrainingOptions { Threads = threads, ClipNorm = ClipNorm });
+
+        trainer.TrainStep(pairs);
+
+        var squares = 0.0;
+        foreach (var gradient in unclipped)
+        {
+            squares += (double)gradient * gradient;
+        }
+        Assert.Equal(Math.Sqrt(squares), trainer.LastGradientNorm, 5e-6 * Math.Sqrt(squares));
+        var scale = ClipNorm / (trainer.LastGradientNorm + 1e-6f);
+        var expected = unclipped.Select(gradient => gradient * scale).ToArray();
+        Assert.True(
+            CheckpointTestData.Bits(expected).SequenceEqual(CheckpointTestData.Bits(trainer.Gradients)),
+            $"On {threads} threads a slice of the gradients was not scaled exactly once by the clipping factor.");
+    }
+
+    [Theory]
+    [InlineData(nameof(Adam))]
+    [InlineData(nameof(AdamW))]
+    [InlineData(nameof(SgdMomentum))]
+    public void A_step_taken_slice_by_slice_on_several_threads_equals_the_optimizers_step_over_the_whole_buffer(string optimizer)
+    {
+        var model = InitializedWideGru(8);
+        var pairs = CheckpointTestData.RandomPairs(model.Shape, 16, seed: 9);
+        var expectedParameters = model.Parameters.ToArray();
+        var expectedOptimizer = CreateOptimizer(optimizer, expectedParameters.Length);
+        using var trainer = new Seq2SeqTrainer(model, new TrainingOptions { Threads = 2, ClipNorm = 0f, CreateOptimizer = count => CreateOptimizer(optimizer, count) });
+
+        for (var step = 0; step < 2; step++)
+        {
+            trainer.TrainStep(pairs);
+            expectedOptimizer.Step(expectedParameters, trainer.Gradients);
+        }
+
+        Assert.Equal(CheckpointTestData.Bits(expectedParameters), CheckpointTestData.Bits(model.Parameters));
+        Assert.Equal(
+            CheckpointTestData.OptimizerBuffers(expectedOptimizer).Select(buffer => CheckpointTestData.Bits(buffer)),
+            CheckpointTestData.OptimizerBuffers(trainer.Optimizer).Select(buffer => CheckpointTestData.Bits(buffer)));
+        Assert.Equal(2L, trainer.Optimizer.StepCount);
+    }
+
+    [Fact]
+    public void An_optimizer_of_the_users_own_steps_on_the_calling_thread_to_the_bits_of_the_built_in_one()
+    {
+        var builtIn = InitializedWideGru(4);
+        var own = InitializedWideGru(4);
+        var pairs = CheckpointTestData.RandomPairs(builtIn.Shape, 16, seed: 5);
+        var options = new TrainingOptions { Threads = 2, ClipNorm = 1e-3f };
+        using var builtInTrainer = new Seq2SeqTrainer(builtIn, options with { CreateOptimizer = count => new SgdMomentum(count, learningRate: 0.1f) });
+        using var ownTrainer = new Seq2SeqTrainer(own, options with { CreateOptimizer = count => new DelegatingOptimizer(new SgdMomentum(count, learningRate: 0.1f)) });
+
+        for (var step = 0; step < 3; step++)
+        {
+            builtInTrainer.TrainStep(pairs);
+            ownTrainer.TrainStep(pairs);
+        }
+
+        Assert.Equal(CheckpointTestData.Bits(builtIn.Parameters), CheckpointTestData.Bits(own.Parameters));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void A_failed_batch_leaves_no_trace_in_the_next_ones_gradients(int threads)
+    {
+        var model = InitializedWideGru(2);
+        var pairs = CheckpointTestData.RandomPairs(model.Shape, 16, seed: 3);
+        var bad = pairs.ToArray();
+        // In the last chunk, after the chunk's first pairs have added their gradients.
+        bad[14] = new SequencePair([model.Shape.SourceVocabularySize], [5]);
+        var expected = ChunkOrderedSum(model, pairs);
+        using var trainer = new Seq2SeqTrainer(model, new TrainingOptions { Threads = threads, ClipNorm = 0f, CreateOptimizer = count => new SgdMomentum(count, learningRate: 0f) });
+
+        Assert.ThrowsAny<ArgumentException>(() => trainer.TrainStep(bad));
+        trainer.TrainStep(pairs);
+
+        Assert.True(
+            CheckpointTestData.Bits(expected).SequenceEqual(CheckpointTestData.Bits(trainer.Gradients)),
+            $"On {threads} threads the failed batch's chunk gradients were added into the next batch's.");
     }
 
     [Fact]
@@ -187,6 +312,50 @@ public sealed class DataParallelTrainingTests
         var summary = trainer.Train(pairs);
         var moments = CheckpointTestData.OptimizerBuffers(trainer.Optimizer).Select(buffer => CheckpointTestData.Bits(buffer)).ToArray();
         return (CheckpointTestData.Bits(model.Parameters), moments, summary.TrainLoss);
+    }
+
+    private static (int[] Parameters, int[][] State, float Norm) TrainWith(string optimizer, float clipNorm, int threads)
+    {
+        var model = InitializedWideGru(21);
+        var pairs = CheckpointTestData.RandomPairs(model.Shape, 50, seed: 22);
+        var options = new TrainingOptions
+        {
+            Epochs = 1,
+            BatchSize = 10,
+            Seed = 23,
+            Threads = threads,
+            ClipNorm = clipNorm,
+            MeasureSequenceAccuracy = false,
+            CreateOptimizer = count => CreateOptimizer(optimizer, count),
+        };
+        using var trainer = new Seq2SeqTrainer(model, options);
+        trainer.Train(pairs);
+        var state = CheckpointTestData.OptimizerBuffers(trainer.Optimizer).Select(buffer => CheckpointTestData.Bits(buffer)).ToArray();
+        return (CheckpointTestData.Bits(model.Parameters), state, trainer.LastGradientNorm);
+    }
+
+    private static IOptimizer CreateOptimizer(string name, int count) => name switch
+    {
+        nameof(Adam) => new Adam(count, learningRate: 0.01f),
+        "AdamL2" => new Adam(count, learningRate: 0.01f, weightDecay: 0.1),
+        nameof(AdamW) => new AdamW(count, learningRate: 0.01f, weightDecay: 0.1),
+        _ => new SgdMomentum(count, learningRate: 0.1f, momentum: 0.9, weightDecay: 0.01),
+    };
+
+    // An optimizer the trainer knows nothing about, so it steps over the whole buffer on the calling thread.
+    private sealed class DelegatingOptimizer(IOptimizer inner) : IOptimizer
+    {
+        public int ParameterCount => inner.ParameterCount;
+
+        public float LearningRate
+        {
+            get => inner.LearningRate;
+            set => inner.LearningRate = value;
+        }
+
+        public long StepCount => inner.StepCount;
+
+        public void Step(Span<float> parameters, ReadOnlySpan<float> gradients) => inner.Step(parameters, gradients);
     }
 
     // The documented order, written out plainly: each chunk of 4 pairs accumulated pair after pair into a zeroed
