@@ -48,12 +48,9 @@ public sealed class ComparisonTable(IReadOnlyList<BenchmarkReport> reports, IRea
             Row($"{config} beam 4 decode, per sequence, p95", P95(beam), peer.Beam.P95, null);
             Row($"{config} beam 4 decode, per token, median", Median(beam) * perToken, peer.Beam.Median * perToken, null);
             Line($"| {config} training, pairs/s (batch 32, Adam) | {BatchSize / Median(train):N0} | {BatchSize / peer.TrainStep.Median:N0} | | {peer.TrainStep.Median / Median(train):F1} | |");
-            if (config == "S")
-            {
-                var oneThread = DataParallel(1);
-                var twoThreads = DataParallel(2);
-                Line($"| S training, pairs/s on 1 / 2 threads (TrainingOptions.Threads; 2-thread speed-up in the last column) | {1 / Median(oneThread):N0} / {1 / Median(twoThreads):N0} | | | | {Median(oneThread) / Median(twoThreads):F2} |");
-            }
+            var oneThread = DataParallel(config, 1);
+            var twoThreads = DataParallel(config, 2);
+            Line($"| {config} training, pairs/s on 1 / 2 threads (TrainingOptions.Threads; 2-thread speed-up in the last column) | {1 / Median(oneThread):N0} / {1 / Median(twoThreads):N0} | | | | {Median(oneThread) / Median(twoThreads):F2} |");
             var thread = allocations[config];
             Line($"| {config} allocated per greedy decode / beam decode / training step, all threads (BenchmarkDotNet) | {Bytes(greedy)} / {Bytes(beam)} / {Bytes(train)} | | {Bytes(onnx)} | | |");
             Line($"| {config} allocated per greedy decode / beam decode / training step, on the calling thread | {thread.Greedy} B / {thread.Beam} B / {thread.TrainStep} B | | {thread.OnnxGreedy} B | | |");
@@ -111,8 +108,9 @@ public sealed class ComparisonTable(IReadOnlyList<BenchmarkReport> reports, IRea
                             && r.BenchmarkCase.Descriptor.WorkloadMethod.Name == method
                             && (config is null || (string)r.BenchmarkCase.Parameters["Config"] == config));
 
-    private BenchmarkReport DataParallel(int threads) =>
+    private BenchmarkReport DataParallel(string config, int threads) =>
         reports.Single(r => r.BenchmarkCase.Descriptor.Type == typeof(DataParallelTrainingBenchmarks)
+                            && (string)r.BenchmarkCase.Parameters["Config"] == config
                             && (int)r.BenchmarkCase.Parameters["Threads"] == threads);
 
     private static double Median(BenchmarkReport report) => report.ResultStatistics!.Median / 1e9;
