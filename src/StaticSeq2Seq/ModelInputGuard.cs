@@ -53,6 +53,31 @@ public static class ModelInputGuard
         }
     }
 
+    /// <summary>Checks that every id of <paramref name="tokens"/> is below <paramref name="vocabularySize"/>; an empty span passes.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An id is negative or not below the vocabulary size.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void CheckTokens(ReadOnlySpan<int> tokens, int vocabularySize, string name)
+    {
+        foreach (var token in tokens)
+        {
+            if ((uint)token >= (uint)vocabularySize)
+            {
+                ThrowBadToken(tokens, vocabularySize, name);
+            }
+        }
+    }
+
+    /// <summary>Checks that a caller's buffer holds <paramref name="rows"/> rows of <paramref name="rowLength"/> elements.</summary>
+    /// <exception cref="ArgumentException">The buffer is too short.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void CheckRows(int actual, int rows, int rowLength, string name)
+    {
+        if (actual < (long)rows * rowLength)
+        {
+            ThrowTooFewRows(actual, rows, rowLength, name);
+        }
+    }
+
     /// <summary>Checks that <paramref name="workspace"/> holds a forward pass for a backward pass to use.</summary>
     /// <exception cref="InvalidOperationException">No forward pass has run on the workspace since it was created or last used to decode.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -114,6 +139,12 @@ public static class ModelInputGuard
     private static void ThrowNoForwardPass() =>
         throw new InvalidOperationException(
             "Backward needs the activations of a forward pass, and this workspace holds none (it is new, or a decode has reused it). Call Forward with the same workspace first.");
+
+    [DoesNotReturn]
+    private static void ThrowTooFewRows(int actual, int rows, int rowLength, string name) =>
+        throw new ArgumentException(
+            $"The {name} buffer holds {actual} elements but {rows} hypotheses need {rows} x {rowLength} = {(long)rows * rowLength}. Pass a buffer of at least that many elements, or fewer tokens.",
+            name);
 
     [DoesNotReturn]
     private static void ThrowTooShort(int actual, int required, string name) =>

@@ -84,6 +84,20 @@ internal static class OutputEmitter
         }
     }
 
+    /// <summary>
+    /// The logits of several decoder steps at once, for step-wise decoding of several hypotheses from the float
+    /// parameters: one matrix-matrix product reads W_out once for all of them.
+    /// </summary>
+    public static void EmitDecoderLogitsOfSteps(CodeWriter w, ModelPlan plan)
+    {
+        var kernel = new LinearKernelPlan(plan.Shape.HiddenSize, plan.Shape.TargetVocabularySize);
+        w.Line($"/// <summary>Logits of decoder steps 0..steps-1, one row each, from {AttentionEmitter.OutputInputName(plan.Shape)}: each row the same fused multiply-adds as <see cref=\"DecoderLogits\"/>'s, W_out read once for all.</summary>");
+        using (w.Block("private static void DecoderLogitsOfSteps(ReadOnlySpan<float> p, Span<float> a, int steps, Span<float> logits)"))
+        {
+            w.Line($"DenseKernels.{StepsKernelEmitter.ForwardName(kernel)}({Slices.Parameter("OutputWeight")}, {Slices.Parameter("OutputBias")}, {OutputInputs(plan.Shape)}, logits, steps);");
+        }
+    }
+
     public static void EmitBackward(CodeWriter w, ModelPlan plan)
     {
         var kernel = new LinearKernelPlan(plan.Shape.HiddenSize, plan.Shape.TargetVocabularySize);

@@ -4,8 +4,8 @@ namespace StaticSeq2Seq.Generators.Emit;
 
 /// <summary>
 /// Emits the step-wise decoder (<c>IStepDecoder</c>) that beam search runs on: the encoder pass that yields the
-/// initial state, and one decoder step from a caller-held state. A step borrows the decoder's slots 0 and 1 of the
-/// workspace, so it reuses exactly the layer code that training and greedy decoding run.
+/// initial state, and decoder steps from caller-held states, one hypothesis or several. A step borrows the decoder's
+/// slots of the workspace, so it reuses exactly the layer code that training and greedy decoding run.
 /// </summary>
 internal static class StepDecodeEmitter
 {
@@ -70,6 +70,96 @@ internal static class StepDecodeEmitter
             w.Line(DecoderInputTableEmitter.StepCall(plan, "0", "workspace.SourceLength"));
             EmitStateCopies(w, layers, lstm, fromSlot: "HiddenSize", toState: "nextState");
             w.Line($"DecoderLogits({WeightSource.ForDecoding(plan).Arguments}, a, 0, logits.Slice(0, TargetVocabularySize));");
+        }
+        w.Line();
+        EmitDecodeSteps(w, plan);
+        if (!plan.Shape.DecodesFromCopy)
+        {
+            w.Line();
+            OutputEmitter.EmitDecoderLogitsOfSteps(w, plan);
+        }
+    }
+
+    /// <summary>
+    /// Several hypotheses' steps in one call, run as the workspace's decoder steps 0..n-1: hypothesis k reads slot k and
+    /// writes slot k + 1, the input slot of hypothesis k + 1, so they run last first and each has read its input before
+    /// the one below overwrites it. The steps leave the outputs in the rows the training pass's output projection reads,
+    /// and one product over those rows gives every hypothesis's logits.
+    /// </summary>
+    private static void EmitDecodeSteps(CodeWriter w, ModelPlan plan)
+    {
+        var shape = plan.Shape;
+        var layers = shape.Layers;
+        var lstm = shape.Cell == CellKind.Lstm;
+        var weights = WeightSource.ForDecoding(plan);
+        w.Line("/// <summary>Hypotheses one call of <see cref=\"DecodeSteps\"/> runs together: as many as the workspace has decoder steps.</summary>");
+        w.Line("private const int HypothesesPerPass = MaxTargetLength + 1;");
+        w.Line();
+        w.Line("/// <inheritdoc/>");
+        using (w.Block("public void DecodeSteps(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, ReadOnlySpan<float> states, ReadOnlySpan<int> tokens, Span<float> nextStates, Span<float> logits, Span<float> attentionWeights)"))
+        {
+            w.Line($"global::StaticSeq2Seq.ModelInputGuard.CheckWorkspace(workspace, typeof({plan.TypeName}));");
+            w.Line("int count = tokens.Length;");
+            w.Line("global::StaticSeq2Seq.ModelInputGuard.CheckRows(states.Length, count, DecoderStateFloats, nameof(states));");
+            w.Line("global::StaticSeq2Seq.ModelInputGuard.CheckRows(nextStates.Length, count, DecoderStateFloats, nameof(nextStates));");
+            w.Line("global::StaticSeq2Seq.ModelInputGuard.CheckRows(logits.Length, count, TargetVocabularySize, nameof(logits));");
+            if (shape.HasAttention)
+            {
+                using (w.Block("if (!attentionWeights.IsEmpty)"))
+                {
+                    w.Line("global::StaticSeq2Seq.ModelInputGuard.CheckRows(attentionWeights.Length, count, MaxSourceLength, nameof(attentionWeights));");
+                }
+            }
+            w.Line("global::StaticSeq2Seq.ModelInputGuard.CheckTokens(tokens, TargetVocabularySize, nameof(tokens));");
+            w.Line("ReadOnlySpan<float> p = parameterBuffer.Span;");
+            DecoderInputTableEmitter.EmitTableLocal(w, plan);
+            DecodeWeightsEmitter.EmitWeightsLocal(w, plan);
+            w.Line("Span<float> a = workspace.Floats;");
+            w.Line("workspace.HoldsForwardPass = false;");
+            using (w.Block("for (int first = 0; first < count; first += HypothesesPerPass)"))
+            {
+                w.Line("int n = Math.Min(HypothesesPerPass, count - first);");
+                w.Line("// Last first: hypothesis k's state goes into slot k of each layer and its step writes slot k + 1, which the");
+                w.Line("// hypothesis above has already read.");
+                using (w.Block("for (int k = n - 1; k >= 0; k--)"))
+                {
+                    w.Line("int token = tokens[first + k];");
+                    w.Line("ReadOnlySpan<float> state = states.Slice((first + k) * DecoderStateFloats, DecoderStateFloats);");
+                    w.Line("Span<float> nextState = nextStates.Slice((first + k) * DecoderStateFloats, DecoderStateFloats);");
+                    for (var layer = 0; layer < layers; layer++)
+                    {
+                        w.Line($"state.Slice({layer} * HiddenSize, HiddenSize).CopyTo({Slices.Activation($"DecoderHidden{layer}", "k", "HiddenSize")});");
+                    }
+                    if (lstm)
+                    {
+                        for (var layer = 0; layer < layers; layer++)
+                        {
+                            w.Line($"state.Slice(({layers} + {layer}) * HiddenSize, HiddenSize).CopyTo({Slices.Activation($"DecoderCell{layer}", "k", "HiddenSize")});");
+                        }
+                    }
+                    w.Line(DecoderInputTableEmitter.StepCall(plan, "k", "workspace.SourceLength"));
+                    EmitStateCopies(w, layers, lstm, fromSlot: "(k + 1) * HiddenSize", toState: "nextState");
+                    if (shape.HasAttention)
+                    {
+                        using (w.Block("if (!attentionWeights.IsEmpty)"))
+                        {
+                            w.Line("a.Slice(AttentionWeightsOffset + k * MaxSourceLength, workspace.SourceLength).CopyTo(attentionWeights.Slice((first + k) * MaxSourceLength, workspace.SourceLength));");
+                        }
+                    }
+                }
+                if (shape.DecodesFromCopy)
+                {
+                    w.Line("// The narrowed output projection has no kernel over several rows: one hypothesis at a time.");
+                    using (w.Block("for (int k = 0; k < n; k++)"))
+                    {
+                        w.Line($"DecoderLogits({weights.Arguments}, a, k, logits.Slice((first + k) * TargetVocabularySize, TargetVocabularySize));");
+                    }
+                }
+                else
+                {
+                    w.Line("DecoderLogitsOfSteps(p, a, n, logits.Slice(first * TargetVocabularySize, n * TargetVocabularySize));");
+                }
+            }
         }
     }
 

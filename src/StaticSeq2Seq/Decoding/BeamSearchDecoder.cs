@@ -23,7 +23,8 @@ public sealed class BeamSearchDecoder
     private int current;
     private int liveCount;
 
-    // Each live hypothesis's next state and logits, as DecodeStep writes them, and log Σ exp(logits).
+    // Each live hypothesis's input token of this step, its next state and logits, as DecodeSteps writes them, and log Σ exp(logits).
+    private readonly int[] stepTokens;
     private readonly float[] nextStates;
     private readonly float[] logits;
     private readonly double[] logNormalizers;
@@ -79,6 +80,7 @@ public sealed class BeamSearchDecoder
         tokens = [new int[maxBeamWidth * maxLength], new int[maxBeamWidth * maxLength]];
         logProbabilities = [new double[maxBeamWidth], new double[maxBeamWidth]];
         nextStates = new float[maxBeamWidth * stateSize];
+        stepTokens = new int[maxBeamWidth];
         logits = new float[maxBeamWidth * vocabularySize];
         logNormalizers = new double[maxBeamWidth];
         // Twice the width: enough for a full beam to go on even when half the best candidates end at EOS.
@@ -222,9 +224,15 @@ public sealed class BeamSearchDecoder
     {
         for (var h = 0; h < liveCount; h++)
         {
-            var token = step == 0 ? SpecialTokens.Sos : tokens[current][h * maxLength + step - 1];
+            stepTokens[h] = step == 0 ? SpecialTokens.Sos : tokens[current][h * maxLength + step - 1];
+        }
+        // One call for the whole beam: the model reads its output projection once for every hypothesis.
+        model.DecodeSteps(workspace, states[current].AsSpan(0, liveCount * stateSize), stepTokens.AsSpan(0, liveCount),
+            nextStates.AsSpan(0, liveCount * stateSize), logits.AsSpan(0, liveCount * vocabularySize),
+            KeepsAttentionWeights ? stepWeights.AsSpan(0, liveCount * sourceWidth) : default);
+        for (var h = 0; h < liveCount; h++)
+        {
             var hypothesisLogits = logits.AsSpan(h * vocabularySize, vocabularySize);
-            model.DecodeStep(workspace, states[current].AsSpan(h * stateSize, stateSize), token, nextStates.AsSpan(h * stateSize, stateSize), hypothesisLogits);
             // log p = l − log Σ exp(l), through the largest logit so exp cannot overflow. The logits stay as they are,
             // so ranking one hypothesis's tokens compares the same floats greedy decoding's argmax does.
             var max = TensorPrimitives.Max(hypothesisLogits);
@@ -234,10 +242,6 @@ public sealed class BeamSearchDecoder
                 sum += Math.Exp(logit - max);
             }
             logNormalizers[h] = max + Math.Log(sum);
-            if (KeepsAttentionWeights)
-            {
-                model.GetStepAttentionWeights(workspace).CopyTo(stepWeights.AsSpan(h * sourceWidth, sourceWidth));
-            }
         }
     }
 

@@ -23,6 +23,21 @@ public interface IStepDecoder
     void DecodeStep(Seq2SeqWorkspace workspace, ReadOnlySpan<float> state, int token, Span<float> nextState, Span<float> logits);
 
     /// <summary>
+    /// <see cref="DecodeStep"/> for several hypotheses at once, one per token of <paramref name="tokens"/>: hypothesis k
+    /// reads the state at k × <see cref="DecoderStateSize"/> of <paramref name="states"/> and writes its next state at the
+    /// same place in <paramref name="nextStates"/>, its logits at k × (target vocabulary size) of <paramref name="logits"/>,
+    /// and, unless <paramref name="attentionWeights"/> is empty, its attention weights at k × MaxSourceLength of it (the
+    /// first source-length of them; models without attention write none). The values are those <see cref="DecodeStep"/>
+    /// gives one hypothesis at a time, bit for bit. Generated models compute the output projection of every hypothesis in
+    /// one matrix-matrix product, so the step's largest matrix is read once for all of them, not once per hypothesis.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// A buffer is too short for <paramref name="tokens"/>' count of hypotheses (<paramref name="attentionWeights"/> may be
+    /// empty), or a token is outside the target vocabulary.
+    /// </exception>
+    void DecodeSteps(Seq2SeqWorkspace workspace, ReadOnlySpan<float> states, ReadOnlySpan<int> tokens, Span<float> nextStates, Span<float> logits, Span<float> attentionWeights);
+
+    /// <summary>
     /// The attention weights of the last <see cref="DecodeStep"/> on <paramref name="workspace"/>: one per source token,
     /// summing to 1. Valid after a step; the span points into the workspace, so the next step overwrites it. Models
     /// declared without attention return an empty span.

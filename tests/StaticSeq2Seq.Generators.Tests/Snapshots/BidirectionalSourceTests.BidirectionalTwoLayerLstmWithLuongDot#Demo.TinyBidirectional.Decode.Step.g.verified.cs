@@ -59,4 +59,58 @@ partial class TinyBidirectional
         a.Slice(DecoderCell1Offset + HiddenSize, HiddenSize).CopyTo(nextState.Slice((2 + 1) * HiddenSize, HiddenSize));
         DecoderLogits(p, a, 0, logits.Slice(0, TargetVocabularySize));
     }
+
+    /// <summary>Hypotheses one call of <see cref="DecodeSteps"/> runs together: as many as the workspace has decoder steps.</summary>
+    private const int HypothesesPerPass = MaxTargetLength + 1;
+
+    /// <inheritdoc/>
+    public void DecodeSteps(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, ReadOnlySpan<float> states, ReadOnlySpan<int> tokens, Span<float> nextStates, Span<float> logits, Span<float> attentionWeights)
+    {
+        global::StaticSeq2Seq.ModelInputGuard.CheckWorkspace(workspace, typeof(TinyBidirectional));
+        int count = tokens.Length;
+        global::StaticSeq2Seq.ModelInputGuard.CheckRows(states.Length, count, DecoderStateFloats, nameof(states));
+        global::StaticSeq2Seq.ModelInputGuard.CheckRows(nextStates.Length, count, DecoderStateFloats, nameof(nextStates));
+        global::StaticSeq2Seq.ModelInputGuard.CheckRows(logits.Length, count, TargetVocabularySize, nameof(logits));
+        if (!attentionWeights.IsEmpty)
+        {
+            global::StaticSeq2Seq.ModelInputGuard.CheckRows(attentionWeights.Length, count, MaxSourceLength, nameof(attentionWeights));
+        }
+        global::StaticSeq2Seq.ModelInputGuard.CheckTokens(tokens, TargetVocabularySize, nameof(tokens));
+        ReadOnlySpan<float> p = parameterBuffer.Span;
+        ReadOnlySpan<float> inputTable = CurrentDecoderInputTable();
+        Span<float> a = workspace.Floats;
+        workspace.HoldsForwardPass = false;
+        for (int first = 0; first < count; first += HypothesesPerPass)
+        {
+            int n = Math.Min(HypothesesPerPass, count - first);
+            // Last first: hypothesis k's state goes into slot k of each layer and its step writes slot k + 1, which the
+            // hypothesis above has already read.
+            for (int k = n - 1; k >= 0; k--)
+            {
+                int token = tokens[first + k];
+                ReadOnlySpan<float> state = states.Slice((first + k) * DecoderStateFloats, DecoderStateFloats);
+                Span<float> nextState = nextStates.Slice((first + k) * DecoderStateFloats, DecoderStateFloats);
+                state.Slice(0 * HiddenSize, HiddenSize).CopyTo(a.Slice(DecoderHidden0Offset + k * HiddenSize, HiddenSize));
+                state.Slice(1 * HiddenSize, HiddenSize).CopyTo(a.Slice(DecoderHidden1Offset + k * HiddenSize, HiddenSize));
+                state.Slice((2 + 0) * HiddenSize, HiddenSize).CopyTo(a.Slice(DecoderCell0Offset + k * HiddenSize, HiddenSize));
+                state.Slice((2 + 1) * HiddenSize, HiddenSize).CopyTo(a.Slice(DecoderCell1Offset + k * HiddenSize, HiddenSize));
+                DecoderStepForwardFromTable(p, a, inputTable, token, k, workspace.SourceLength);
+                a.Slice(DecoderHidden0Offset + (k + 1) * HiddenSize, HiddenSize).CopyTo(nextState.Slice(0 * HiddenSize, HiddenSize));
+                a.Slice(DecoderHidden1Offset + (k + 1) * HiddenSize, HiddenSize).CopyTo(nextState.Slice(1 * HiddenSize, HiddenSize));
+                a.Slice(DecoderCell0Offset + (k + 1) * HiddenSize, HiddenSize).CopyTo(nextState.Slice((2 + 0) * HiddenSize, HiddenSize));
+                a.Slice(DecoderCell1Offset + (k + 1) * HiddenSize, HiddenSize).CopyTo(nextState.Slice((2 + 1) * HiddenSize, HiddenSize));
+                if (!attentionWeights.IsEmpty)
+                {
+                    a.Slice(AttentionWeightsOffset + k * MaxSourceLength, workspace.SourceLength).CopyTo(attentionWeights.Slice((first + k) * MaxSourceLength, workspace.SourceLength));
+                }
+            }
+            DecoderLogitsOfSteps(p, a, n, logits.Slice(first * TargetVocabularySize, n * TargetVocabularySize));
+        }
+    }
+
+    /// <summary>Logits of decoder steps 0..steps-1, one row each, from Luong's attentional state h~: each row the same fused multiply-adds as <see cref="DecoderLogits"/>'s, W_out read once for all.</summary>
+    private static void DecoderLogitsOfSteps(ReadOnlySpan<float> p, Span<float> a, int steps, Span<float> logits)
+    {
+        DenseKernels.Linear5x6Steps(p.Slice(OutputWeightOffset, OutputWeightLength), p.Slice(OutputBiasOffset, OutputBiasLength), a.Slice(AttentionalHiddenOffset, steps * HiddenSize), logits, steps);
+    }
 }

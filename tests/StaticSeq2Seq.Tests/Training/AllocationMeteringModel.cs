@@ -92,4 +92,7 @@ internal sealed class AllocationMeteringModel(ISeq2SeqModel inner) : ISeq2SeqMod
 
     public void DecodeStep(Seq2SeqWorkspace workspace, ReadOnlySpan<float> state, int token, Span<float> nextState, Span<float> logits) =>
         inner.DecodeStep(workspace, state, token, nextState, logits);
+
+    public void DecodeSteps(Seq2SeqWorkspace workspace, ReadOnlySpan<float> states, ReadOnlySpan<int> tokens, Span<float> nextStates, Span<float> logits, Span<float> attentionWeights) =>
+        inner.DecodeSteps(workspace, states, tokens, nextStates, logits, attentionWeights);
 }

@@ -123,4 +123,7 @@ internal sealed class QuadraticTestModel : ISeq2SeqModel
 
     public void DecodeStep(Seq2SeqWorkspace workspace, ReadOnlySpan<float> state, int token, Span<float> nextState, Span<float> logits) =>
         throw new NotSupportedException("The quadratic test model has no step-wise decoder.");
+
+    public void DecodeSteps(Seq2SeqWorkspace workspace, ReadOnlySpan<float> states, ReadOnlySpan<int> tokens, Span<float> nextStates, Span<float> logits, Span<float> attentionWeights) =>
+        throw new NotSupportedException("The quadratic test model has no step-wise decoder.");
 }
