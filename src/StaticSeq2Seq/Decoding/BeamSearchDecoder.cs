@@ -23,10 +23,12 @@ public sealed class BeamSearchDecoder
     private int current;
     private int liveCount;
 
-    // Each live hypothesis's input token of this step, its next state and logits, as DecodeSteps writes them, and log Σ exp(logits).
+    // Each live hypothesis's input token of this step, its next state and logits, as DecodeSteps writes them, and log Σ exp(logits)
+    // (exponentials: one hypothesis's exp(logits − max) at a time).
     private readonly int[] stepTokens;
     private readonly float[] nextStates;
     private readonly float[] logits;
+    private readonly float[] exponentials;
     private readonly double[] logNormalizers;
 
     // The best candidates of a step, best first: hypothesis, token and total log-probability.
@@ -82,6 +84,7 @@ public sealed class BeamSearchDecoder
         nextStates = new float[maxBeamWidth * stateSize];
         stepTokens = new int[maxBeamWidth];
         logits = new float[maxBeamWidth * vocabularySize];
+        exponentials = new float[vocabularySize];
         logNormalizers = new double[maxBeamWidth];
         // Twice the width: enough for a full beam to go on even when half the best candidates end at EOS.
         candidateHypothesis = new int[2 * maxBeamWidth];
@@ -235,14 +238,31 @@ public sealed class BeamSearchDecoder
             var hypothesisLogits = logits.AsSpan(h * vocabularySize, vocabularySize);
             // log p = l − log Σ exp(l), through the largest logit so exp cannot overflow. The logits stay as they are,
             // so ranking one hypothesis's tokens compares the same floats greedy decoding's argmax does.
+            // The exponentials are float SIMD (within an ulp or two, each at most 1), their sum double.
             var max = TensorPrimitives.Max(hypothesisLogits);
-            var sum = 0.0;
-            foreach (var logit in hypothesisLogits)
-            {
-                sum += Math.Exp(logit - max);
-            }
-            logNormalizers[h] = max + Math.Log(sum);
+            TensorPrimitives.Subtract(hypothesisLogits, max, exponentials);
+            TensorPrimitives.Exp(exponentials, exponentials);
+            logNormalizers[h] = max + Math.Log(SumInDouble(exponentials));
         }
+    }
+
+    /// <summary>Σ values in double, four running sums so the additions overlap, added pairwise at the end.</summary>
+    private static double SumInDouble(ReadOnlySpan<float> values)
+    {
+        double sum0 = 0, sum1 = 0, sum2 = 0, sum3 = 0;
+        var i = 0;
+        for (; i + 4 <= values.Length; i += 4)
+        {
+            sum0 += values[i];
+            sum1 += values[i + 1];
+            sum2 += values[i + 2];
+            sum3 += values[i + 3];
+        }
+        for (; i < values.Length; i++)
+        {
+            sum0 += values[i];
+        }
+        return (sum0 + sum1) + (sum2 + sum3);
     }
 
     /// <summary>Keeps the best 2 × width (hypothesis, token) extensions, best first, by total log-probability.</summary>
