@@ -62,7 +62,9 @@ public sealed class Seq2SeqModelAttribute : Attribute
     /// The format of the weights decoding multiplies by. Default <see cref="DecodeWeightFormat.Float32"/>;
     /// <see cref="DecodeWeightFormat.BFloat16"/> halves what a decoder step streams, for decoders whose weights
     /// outgrow the caches, at the accuracy cost of 8-bit mantissas; <see cref="DecodeWeightFormat.Int8"/> quarters it,
-    /// at the cost of 255 levels per output row. Training is unaffected.
+    /// at the cost of 255 levels per output row; <see cref="DecodeWeightFormat.Int8Dynamic"/> also quantizes each
+    /// product's input vector, so the products are integer dot products (and a one-way encoder's recurrent matrices are
+    /// read in int8 too), at the cost of 255 levels per input vector as well. Training is unaffected.
     /// </summary>
     public DecodeWeightFormat DecodeWeights { get; set; } = DecodeWeightFormat.Float32;
 }

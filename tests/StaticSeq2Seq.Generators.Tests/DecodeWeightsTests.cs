@@ -4,7 +4,7 @@ namespace StaticSeq2Seq.Generators.Tests;
 
 /// <summary>
 /// The <c>DecodeWeights</c> argument through the real analyzer and generator: a bfloat16 and an int8 model's source as
-/// baselines (the Decode.BFloat16 or Decode.Int8 file with the copy and the decoding overloads, the copy's kernels, the
+/// baselines (the Decode.BFloat16, Decode.Int8 or Decode.Int8Dynamic file with the copy and the decoding overloads, the copy's kernels, the
 /// decoding entry points that read them), every attention kind generated and compiling cleanly in each format, and a
 /// value that is not a <c>DecodeWeightFormat</c> reported as S2S0012 at the argument.
 /// </summary>
@@ -23,6 +23,13 @@ public sealed class DecodeWeightsTests
     /// <summary>The same model decoding in int8: the Decode.Int8 file with the row scales, and the int8 kernels.</summary>
     [Fact]
     public void BahdanauGruDecodingInInt8() => MatchBahdanauGru("Int8");
+
+    /// <summary>
+    /// The same model decoding with int8 weights and activations: the Decode.Int8Dynamic file with the packed copy, the
+    /// encoder's decoding overloads and the EncodeSource that runs them, and the kernels over the runtime's integer products.
+    /// </summary>
+    [Fact]
+    public void BahdanauGruDecodingInInt8Dynamic() => MatchBahdanauGru("Int8Dynamic");
 
     private static void MatchBahdanauGru(string format, [System.Runtime.CompilerServices.CallerMemberName] string test = "")
     {
@@ -62,6 +69,10 @@ public sealed class DecodeWeightsTests
     [InlineData("LuongDot", "Int8", 8)]
     [InlineData("LuongGeneral", "Int8", 8)]
     [InlineData("Bahdanau", "Int8", 8)]
+    [InlineData("None", "Int8Dynamic", 7)]
+    [InlineData("LuongDot", "Int8Dynamic", 8)]
+    [InlineData("LuongGeneral", "Int8Dynamic", 8)]
+    [InlineData("Bahdanau", "Int8Dynamic", 8)]
     public async Task EveryAttentionKind_InEachFormat_ReportsNothingAndCompiles(string kind, string format, int files)
     {
         var (diagnostics, run) = await DiagnosticTests.AnalyzeAndGenerate($$"""
@@ -78,7 +89,7 @@ public sealed class DecodeWeightsTests
     }
 
     [Theory]
-    [InlineData("(DecodeWeightFormat)3", "3")]
+    [InlineData("(DecodeWeightFormat)4", "4")]
     [InlineData("(DecodeWeightFormat)(-1)", "-1")]
     public async Task S2S0012_UndefinedDecodeWeightFormat(string expression, string value)
     {
@@ -90,6 +101,6 @@ public sealed class DecodeWeightsTests
             """);
 
         DiagnosticTests.AssertDiagnostic(diagnostic, "S2S0012", $"DecodeWeights = {expression}",
-            $"DecodeWeights is {value}", "not a DecodeWeightFormat", "DecodeWeightFormat.Float32", "DecodeWeightFormat.BFloat16", "DecodeWeightFormat.Int8");
+            $"DecodeWeights is {value}", "not a DecodeWeightFormat", "DecodeWeightFormat.Float32", "DecodeWeightFormat.BFloat16", "DecodeWeightFormat.Int8", "DecodeWeightFormat.Int8Dynamic");
     }
 }

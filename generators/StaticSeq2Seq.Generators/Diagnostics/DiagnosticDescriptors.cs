@@ -109,11 +109,11 @@ internal static class DiagnosticDescriptors
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true);
 
-    /// <summary>"DecodeWeights is {0}, which is not a DecodeWeightFormat; use DecodeWeightFormat.Float32, DecodeWeightFormat.BFloat16 or DecodeWeightFormat.Int8"</summary>
+    /// <summary>"DecodeWeights is {0}, which is not a DecodeWeightFormat; use DecodeWeightFormat.Float32, DecodeWeightFormat.BFloat16, DecodeWeightFormat.Int8 or DecodeWeightFormat.Int8Dynamic"</summary>
     public static readonly DiagnosticDescriptor UnknownDecodeWeightFormat = new(
         id: "S2S0012",
         title: "Unknown decode weight format",
-        messageFormat: "DecodeWeights is {0}, which is not a DecodeWeightFormat; use DecodeWeightFormat.Float32, DecodeWeightFormat.BFloat16 or DecodeWeightFormat.Int8",
+        messageFormat: "DecodeWeights is {0}, which is not a DecodeWeightFormat; use DecodeWeightFormat.Float32, DecodeWeightFormat.BFloat16, DecodeWeightFormat.Int8 or DecodeWeightFormat.Int8Dynamic",
         category: Category,
         defaultSeverity: DiagnosticSeverity.Error,
         isEnabledByDefault: true);

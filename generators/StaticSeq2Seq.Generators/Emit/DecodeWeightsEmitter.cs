@@ -21,15 +21,24 @@ internal static class DecodeWeightsEmitter
                 w.Line("ReadOnlySpan<sbyte> p8 = CurrentDecodeWeights();");
                 w.Line("ReadOnlySpan<float> scales = decodeScales.Span;");
                 break;
+            case DecodeWeightFormat.Int8Dynamic:
+                w.Line("ReadOnlySpan<sbyte> p8 = CurrentDecodeWeights();");
+                w.Line("ReadOnlySpan<float> scales = decodeScales.Span;");
+                w.Line("ReadOnlySpan<int> zeroPointTerms = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(decodeZeroPointTerms.Span);");
+                break;
         }
     }
+
+    /// <summary>What a decoding entry point passes <c>EncodeSource</c>: the copy where the encoder reads it (<c>DecodeWeightsRule.EncoderFromCopy</c>), else the float parameters.</summary>
+    public static string EncoderArguments(ModelPlan plan) =>
+        Planning.DecodeWeightsRule.EncoderFromCopy(plan.Shape) ? WeightSource.ForDecoding(plan).Arguments : WeightSource.Float32.Arguments;
 
     /// <summary>The decoding overloads: the float functions of the same names, reading the weight matrices from the copy.</summary>
     public static void EmitOverloads(CodeWriter w, ModelPlan plan)
     {
         var shape = plan.Shape;
         var weights = WeightSource.ForDecoding(plan);
-        w.Line($"// The decoding overloads: the float functions of the same names, reading the weight matrices from {(shape.DecodesInInt8 ? "p8 and scales" : "p16")}.");
+        w.Line($"// The decoding overloads: the float functions of the same names, reading the weight matrices from {(shape.DecodeWeights switch { DecodeWeightFormat.Int8 => "p8 and scales", DecodeWeightFormat.Int8Dynamic => "p8, scales and zeroPointTerms", _ => "p16" })}.");
         w.Line();
         if (!plan.DecoderInputTable)
         {

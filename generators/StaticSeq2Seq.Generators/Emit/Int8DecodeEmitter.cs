@@ -16,9 +16,25 @@ internal static class Int8DecodeEmitter
     /// <summary>Scale vectors start on a multiple of this many floats, a cache line, as parameter tensors do.</summary>
     private const int ScaleAlignment = 16;
 
+    /// <summary>The tensors of the copy, in buffer order.</summary>
+    public static TensorPlan[] Matrices(ModelPlan plan) =>
+        plan.DecodeWeightTensors.Select(name => plan.Tensors.Single(t => t.Identifier == name)).ToArray();
+
+    /// <summary>Emits each matrix's <c>{t}ScaleOffset</c> and <c>{t}ScaleLength</c>, one float per output row, and returns the floats they take.</summary>
+    public static int EmitRowOffsets(CodeWriter w, TensorPlan[] matrices)
+    {
+        var floats = 0;
+        foreach (var matrix in matrices)
+        {
+            w.Line($"private const int {matrix.Identifier}ScaleOffset = {floats}, {matrix.Identifier}ScaleLength = {matrix.Rows};");
+            floats += (matrix.Rows + ScaleAlignment - 1) / ScaleAlignment * ScaleAlignment;
+        }
+        return floats;
+    }
+
     public static void Emit(CodeWriter w, ModelPlan plan)
     {
-        var matrices = plan.DecodeWeightTensors.Select(name => plan.Tensors.Single(t => t.Identifier == name)).ToArray();
+        var matrices = Matrices(plan);
         w.Line($"// Decoding multiplies by int8 copies of {string.Join(", ", plan.DecodeWeightTensors)}: the matrices a decoder step streams,");
         w.Line("// at a quarter of the bytes. They sit at the parameters' offsets in a buffer of a quarter of the parameters' size (the");
         w.Line("// other tensors' places stay unused). Each output row o of a matrix W has the scale max_j |W[o, j]| / 127 and");
@@ -26,13 +42,7 @@ internal static class Int8DecodeEmitter
         w.Line("private readonly global::StaticSeq2Seq.Parameters.AlignedBuffer decodeWeights = new((ParameterCount + 3) / 4);");
         w.Line();
         w.Line("// Row scales: offset (floats, a multiple of 16) and length (the matrix's output rows) of each matrix's scales.");
-        var scaleFloats = 0;
-        foreach (var matrix in matrices)
-        {
-            w.Line($"private const int {matrix.Identifier}ScaleOffset = {scaleFloats}, {matrix.Identifier}ScaleLength = {matrix.Rows};");
-            scaleFloats += (matrix.Rows + ScaleAlignment - 1) / ScaleAlignment * ScaleAlignment;
-        }
-        w.Line($"private readonly global::StaticSeq2Seq.Parameters.AlignedBuffer decodeScales = new({scaleFloats});");
+        w.Line($"private readonly global::StaticSeq2Seq.Parameters.AlignedBuffer decodeScales = new({EmitRowOffsets(w, matrices)});");
         w.Line();
         var copy = new DerivedCopy("decodeWeights", "ReadOnlySpan<sbyte>", "CurrentDecodeWeights", "RebuildDecodeWeights",
             "global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, sbyte>(decodeWeights.Span)",

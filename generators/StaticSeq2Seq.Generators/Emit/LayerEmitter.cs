@@ -340,6 +340,20 @@ internal static class LayerEmitter
         }
     }
 
+    /// <summary>
+    /// The encoder's layers and its step through them, forward, multiplying by <paramref name="weights"/>: a one-way
+    /// encoder's, whose layer 0 reads its input product written before the recurrence.
+    /// </summary>
+    public static void EmitEncoderStepForward(CodeWriter w, ModelShape shape, WeightSource weights)
+    {
+        for (var layer = 0; layer < shape.Layers; layer++)
+        {
+            EmitLayerForward(w, shape, Side.Encoder, layer, InputProductsEmitter.Applies(shape, Side.Encoder, layer) ? InputProduct.Precomputed : InputProduct.Computed, weights);
+            w.Line();
+        }
+        EmitStackForward(w, shape, Side.Encoder, weights);
+    }
+
     /// <summary>The decoder's step through all layers, forward, multiplying by <paramref name="weights"/>.</summary>
     public static void EmitDecoderStepForward(CodeWriter w, ModelShape shape, WeightSource weights) =>
         EmitStackForward(w, shape, Side.Decoder, weights);

@@ -36,6 +36,7 @@ internal static class ModelEmitter
     {
         DecodeWeightFormat.BFloat16 => [File(plan, "Decode.BFloat16", [SystemNamespace, TensorsNamespace], w => BFloat16DecodeEmitter.Emit(w, plan))],
         DecodeWeightFormat.Int8 => [File(plan, "Decode.Int8", [SystemNamespace, TensorsNamespace], w => Int8DecodeEmitter.Emit(w, plan))],
+        DecodeWeightFormat.Int8Dynamic => [File(plan, "Decode.Int8Dynamic", [SystemNamespace, TensorsNamespace], w => Int8DynamicDecodeEmitter.Emit(w, plan))],
         _ => [],
     };
 
@@ -109,13 +110,17 @@ internal static class ModelEmitter
             foreach (var kernel in plan.DecodeWeightKernels)
             {
                 w.Line();
-                if (plan.Shape.DecodesInInt8)
+                switch (plan.Shape.DecodeWeights)
                 {
-                    Int8KernelEmitter.EmitForward(w, kernel);
-                }
-                else
-                {
-                    BFloat16KernelEmitter.EmitForward(w, kernel);
+                    case DecodeWeightFormat.Int8:
+                        Int8KernelEmitter.EmitForward(w, kernel);
+                        break;
+                    case DecodeWeightFormat.Int8Dynamic:
+                        Int8DynamicKernelEmitter.EmitForward(w, kernel);
+                        break;
+                    default:
+                        BFloat16KernelEmitter.EmitForward(w, kernel);
+                        break;
                 }
             }
             foreach (var kernel in plan.StepsKernels)

@@ -28,9 +28,13 @@ internal static class StepDecodeEmitter
             w.Line("global::StaticSeq2Seq.ModelInputGuard.CheckSequence(source, MaxSourceLength, SourceVocabularySize, nameof(source));");
             w.Line("global::StaticSeq2Seq.ModelInputGuard.CheckLength(initialState.Length, DecoderStateFloats, nameof(initialState));");
             w.Line("ReadOnlySpan<float> p = parameterBuffer.Span;");
+            if (Planning.DecodeWeightsRule.EncoderFromCopy(plan.Shape))
+            {
+                DecodeWeightsEmitter.EmitWeightsLocal(w, plan);
+            }
             w.Line("Span<float> a = workspace.Floats;");
             w.Line("workspace.HoldsForwardPass = false;");
-            w.Line($"EncodeSource(p, a, workspace.Tokens, source, {DropoutEmitter.NoDropout});");
+            w.Line($"EncodeSource({DecodeWeightsEmitter.EncoderArguments(plan)}, a, workspace.Tokens, source, {DropoutEmitter.NoDropout});");
             if (plan.Shape.HasAttention)
             {
                 w.Line("workspace.SourceLength = source.Length; // what DecodeStep's attention reads");

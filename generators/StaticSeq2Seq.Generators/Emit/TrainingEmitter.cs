@@ -10,14 +10,18 @@ internal static class TrainingEmitter
 {
     public static void Emit(CodeWriter w, ModelPlan plan)
     {
-        EmitEncodeSource(w, plan);
+        EmitEncodeSource(w, plan, WeightSource.Float32);
         w.Line();
         EmitForward(w, plan);
         w.Line();
         EmitBackward(w, plan);
     }
 
-    private static void EmitEncodeSource(CodeWriter w, ModelPlan plan)
+    /// <summary>
+    /// The encoder pass over a source; with <paramref name="weights"/> other than the float parameters, the decoding
+    /// overload whose steps read the recurrent matrices from the copy (<c>DecodeWeightsRule.EncoderFromCopy</c>).
+    /// </summary>
+    public static void EmitEncodeSource(CodeWriter w, ModelPlan plan, WeightSource weights)
     {
         var layers = plan.Shape.Layers;
         var lstm = plan.Shape.Cell == CellKind.Lstm;
@@ -28,8 +32,9 @@ internal static class TrainingEmitter
             (false, true) => "each layer's final (h, c)",
             _ => "each layer's final state",
         };
-        w.Line($"/// <summary>Runs the encoder over <paramref name=\"source\"/> and hands {handed} to the decoder's slot 0.</summary>");
-        using (w.Block("private static void EncodeSource(ReadOnlySpan<float> p, Span<float> a, Span<int> tokens, ReadOnlySpan<int> source, in global::StaticSeq2Seq.TrainingPass pass)"))
+        var fromCopy = weights != WeightSource.Float32 ? ", its steps multiplying by the decoding copy," : "";
+        w.Line($"/// <summary>Runs the encoder over <paramref name=\"source\"/>{fromCopy} and hands {handed} to the decoder's slot 0.</summary>");
+        using (w.Block($"private static void EncodeSource({weights.Parameters}, Span<float> a, Span<int> tokens, ReadOnlySpan<int> source, in global::StaticSeq2Seq.TrainingPass pass)"))
         {
             if (plan.Shape.BidirectionalEncoder)
             {
@@ -51,7 +56,7 @@ internal static class TrainingEmitter
             using (w.Block("for (int t = 0; t < source.Length; t++)"))
             {
                 w.Line("tokens[SourceTokensOffset + t] = source[t];");
-                w.Line("EncoderStepForward(p, a, source[t], t, pass);");
+                w.Line($"EncoderStepForward({weights.Arguments}, a, source[t], t, pass);");
             }
             EmitKeysForward(w, plan);
             w.Line(lstm

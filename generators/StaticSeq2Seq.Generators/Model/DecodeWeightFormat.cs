@@ -6,4 +6,5 @@ internal enum DecodeWeightFormat
     Float32 = 0,
     BFloat16 = 1,
     Int8 = 2,
+    Int8Dynamic = 3,
 }

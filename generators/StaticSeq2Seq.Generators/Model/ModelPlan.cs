@@ -118,4 +118,7 @@ internal sealed record LinearKernelPlan(int In, int Out, bool HasBias = true)
 
     /// <summary>The forward kernel with int8 weights and per-output scales that decoding runs (<c>DecodeWeightFormat.Int8</c>).</summary>
     public string Int8ForwardName => ForwardName + "Int8";
+
+    /// <summary>The forward kernel with packed int8 weights and int8 activations that decoding runs (<c>DecodeWeightFormat.Int8Dynamic</c>).</summary>
+    public string Int8DynamicForwardName => ForwardName + "Int8Dynamic";
 }

@@ -25,6 +25,9 @@ internal sealed record ModelShape(
     /// <summary>Decoding multiplies by an int8 copy of the decoder's weight matrices, with a float scale per output row.</summary>
     public bool DecodesInInt8 => DecodeWeights == DecodeWeightFormat.Int8;
 
+    /// <summary>Decoding multiplies by an int8 copy packed for integer dot products, quantizing each product's input vector too.</summary>
+    public bool DecodesInInt8Dynamic => DecodeWeights == DecodeWeightFormat.Int8Dynamic;
+
     /// <summary>Decoding multiplies by a narrower copy of the decoder's weight matrices (<c>DecodeWeightsRule</c>).</summary>
     public bool DecodesFromCopy => DecodeWeights != DecodeWeightFormat.Float32;
 

@@ -59,7 +59,7 @@ internal static class SpecValidator
         {
             problems.Add(new SpecProblem(DiagnosticDescriptors.UnknownAttention, "Attention", [attention]));
         }
-        if (arguments.DecodeWeights is { } format && format is not ((int)DecodeWeightFormat.Float32 or (int)DecodeWeightFormat.BFloat16 or (int)DecodeWeightFormat.Int8))
+        if (arguments.DecodeWeights is { } format && format is not ((int)DecodeWeightFormat.Float32 or (int)DecodeWeightFormat.BFloat16 or (int)DecodeWeightFormat.Int8 or (int)DecodeWeightFormat.Int8Dynamic))
         {
             problems.Add(new SpecProblem(DiagnosticDescriptors.UnknownDecodeWeightFormat, "DecodeWeights", [format]));
         }

@@ -59,12 +59,36 @@ public static class Int8Quantization
                 $"A ({outputs}, {inputs}) matrix has {count} weights but the weights span holds {transposedWeight.Length} and the quantized span {quantized.Length}; pass spans of at least {count}.",
                 nameof(transposedWeight));
         }
-        if (scales.Length < outputs)
+        CheckRows(scales.Length, outputs, "scales", nameof(scales));
+        RowScales(transposedWeight, inputs, outputs, scales);
+        for (int j = 0; j < inputs; j++)
+        {
+            ReadOnlySpan<float> row = transposedWeight.Slice(j * outputs, outputs);
+            Span<sbyte> target = quantized.Slice(j * outputs, outputs);
+            for (int o = 0; o < outputs; o++)
+            {
+                target[o] = Quantize(row[o], scales[o]);
+            }
+        }
+    }
+
+    /// <summary>Throws unless a span of <paramref name="length"/> <paramref name="what"/> holds one per output row.</summary>
+    internal static void CheckRows(int length, int outputs, string what, string parameter)
+    {
+        if (length < outputs)
         {
             throw new ArgumentException(
-                $"A matrix of {outputs} output rows needs {outputs} scales but the scales span holds {scales.Length}; pass one at least {outputs} long.",
-                nameof(scales));
+                $"A matrix of {outputs} output rows needs {outputs} {what} but the {what} span holds {length}; pass one at least {outputs} long.",
+                parameter);
         }
+    }
+
+    /// <summary>
+    /// Writes each output row's scale (<see cref="RowScale"/> of its largest magnitude) into <paramref name="scales"/>,
+    /// from W given transposed as (inputs, outputs); one pass over the matrix.
+    /// </summary>
+    internal static void RowScales(ReadOnlySpan<float> transposedWeight, int inputs, int outputs, Span<float> scales)
+    {
         scales = scales[..outputs];
         scales.Clear();
         for (int j = 0; j < inputs; j++)
@@ -79,15 +103,6 @@ public static class Int8Quantization
         for (int o = 0; o < outputs; o++)
         {
             scales[o] = RowScale(scales[o]);
-        }
-        for (int j = 0; j < inputs; j++)
-        {
-            ReadOnlySpan<float> row = transposedWeight.Slice(j * outputs, outputs);
-            Span<sbyte> target = quantized.Slice(j * outputs, outputs);
-            for (int o = 0; o < outputs; o++)
-            {
-                target[o] = Quantize(row[o], scales[o]);
-            }
         }
     }
 }

@@ -113,7 +113,7 @@ internal static class DeclarationGen
             Optional(EnumArgument("Cell", "RecurrentCell", ["Rnn", "Gru", "Lstm"], "AttentionKind.None"), 50),
             Gen.Select(
                 Optional(EnumArgument("Attention", "AttentionKind", ["None", "LuongDot", "LuongGeneral", "Bahdanau"], "RecurrentCell.Gru"), 40),
-                Optional(EnumArgument("DecodeWeights", "DecodeWeightFormat", ["Float32", "BFloat16", "Int8"], "AttentionKind.None"), 20)),
+                Optional(EnumArgument("DecodeWeights", "DecodeWeightFormat", ["Float32", "BFloat16", "Int8", "Int8Dynamic"], "AttentionKind.None"), 20)),
             (source, target, widths, lengths, cell, enums) =>
                 new[] { source, target, widths.Item1, widths.Item2, widths.Item3, lengths.Item1, lengths.Item2, cell, enums.Item1, enums.Item2 }
                     .OfType<Argument>().ToArray())
@@ -192,7 +192,7 @@ internal static class DeclarationGen
             Optional(DefinedMember("Cell", "RecurrentCell", ["Rnn", "Gru", "Lstm"]), 60),
             Gen.Select(
                 Optional(DefinedMember("Attention", "AttentionKind", ["None", "LuongDot", "LuongGeneral", "Bahdanau"]), 50),
-                Optional(DefinedMember("DecodeWeights", "DecodeWeightFormat", ["Float32", "BFloat16", "Int8"]), 30)),
+                Optional(DefinedMember("DecodeWeights", "DecodeWeightFormat", ["Float32", "BFloat16", "Int8", "Int8Dynamic"]), 30)),
             (source, target, widths, lengths, cell, enums) =>
                 new[] { source, target, widths.Item1, widths.Item2, widths.Item3, lengths.Item1, lengths.Item2, cell, enums.Item1, enums.Item2 }
                     .OfType<Argument>().ToArray());

@@ -159,7 +159,7 @@ internal static class DeclarationOracle
         CheckRange(values, defects, "MaxTargetLength", 1, 1024, "S2S0006");
         CheckRange(values, defects, "Cell", 0, 2, "S2S0007");
         CheckRange(values, defects, "Attention", 0, 3, "S2S0009");
-        CheckRange(values, defects, "DecodeWeights", 0, 2, "S2S0012");
+        CheckRange(values, defects, "DecodeWeights", 0, 3, "S2S0012");
         if (AttentionMemberNames.Contains(declaration.ClassName) && declaration.Defect != SyntaxDefect.MissingName
             && values.GetValueOrDefault("Attention") != 0)
         {

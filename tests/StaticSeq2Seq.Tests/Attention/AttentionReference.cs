@@ -366,9 +366,19 @@ internal sealed class AttentionReference
 
     private double[] Row(string name, int token, int width) => Weights[name].AsSpan(token * width, width).ToArray();
 
+    /// <summary>
+    /// Weights whose products first replace their input x by <see cref="QuantizedInputs"/>'s function of it (what decoding
+    /// with int8 activations multiplies by); null (the default) leaves every input as it is.
+    /// </summary>
+    public (IReadOnlySet<string> Weights, Func<double[], double[]> Quantize)? QuantizedInputs { get; set; }
+
     /// <summary>y = W x + b for W of shape (rows, columns), row-major; no bias when <paramref name="bias"/> is null.</summary>
     private double[] Affine(string weight, string? bias, int rows, int columns, double[] x)
     {
+        if (QuantizedInputs is { } quantized && quantized.Weights.Contains(weight))
+        {
+            x = quantized.Quantize(x);
+        }
         var w = Weights[weight];
         var y = new double[rows];
         for (var r = 0; r < rows; r++)

@@ -17,7 +17,9 @@ namespace StaticSeq2Seq.Tests.Decoding;
 /// (<see cref="Narrow"/>) and every other tensor, the encoder's included, as it is. Each check first makes sure that
 /// narrowing moves the reference's logits by far more than the tolerance, so decoding with the float weights, or with
 /// a stale copy, could not pass. The models decode in bfloat16 (rounded to nearest, ties to even) or in int8 (per output
-/// row, scale = max |w| / 127, q = round(w / scale), ties to even; the reference multiplies by q * scale).
+/// row, scale = max |w| / 127, q = round(w / scale), ties to even; the reference multiplies by q * scale). With int8
+/// activations too, a one-way encoder's W_hh of every layer and W_ih above the first are narrowed as well, and each
+/// narrowed matrix's input vector is quantized the same way with one scale for the whole vector before the product.
 /// </summary>
 public sealed class DecodeWeightCopyTests
 {
@@ -36,6 +38,9 @@ public sealed class DecodeWeightCopyTests
         nameof(Int8LuongGeneralLstm2) => new(() => new Int8LuongGeneralLstm2(), AttentionKind.LuongGeneral, HasInputTable: true, DecodeWeightFormat.Int8),
         nameof(Int8Gru) => new(() => new Int8Gru(), AttentionKind.None, HasInputTable: true, DecodeWeightFormat.Int8),
         nameof(Int8BidirectionalBahdanauLstm2) => new(() => new Int8BidirectionalBahdanauLstm2(), AttentionKind.Bahdanau, HasInputTable: false, DecodeWeightFormat.Int8),
+        nameof(Int8DynamicBahdanauGru2) => new(() => new Int8DynamicBahdanauGru2(), AttentionKind.Bahdanau, HasInputTable: false, DecodeWeightFormat.Int8Dynamic),
+        nameof(Int8DynamicLuongGeneralLstm2) => new(() => new Int8DynamicLuongGeneralLstm2(), AttentionKind.LuongGeneral, HasInputTable: true, DecodeWeightFormat.Int8Dynamic),
+        nameof(Int8DynamicBidirectionalBahdanauLstm2) => new(() => new Int8DynamicBidirectionalBahdanauLstm2(), AttentionKind.Bahdanau, HasInputTable: false, DecodeWeightFormat.Int8Dynamic),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Not a test model that decodes from a copy."),
     };
 
@@ -43,6 +48,7 @@ public sealed class DecodeWeightCopyTests
     [
         nameof(BFloat16BahdanauGru2), nameof(BFloat16LuongLstm2), nameof(BFloat16Gru), nameof(BFloat16BidirectionalBahdanauLstm2),
         nameof(Int8BahdanauGru2), nameof(Int8LuongGeneralLstm2), nameof(Int8Gru), nameof(Int8BidirectionalBahdanauLstm2),
+        nameof(Int8DynamicBahdanauGru2), nameof(Int8DynamicLuongGeneralLstm2), nameof(Int8DynamicBidirectionalBahdanauLstm2),
     ];
 
     public static TheoryData<string> Models => new(Names);
@@ -219,10 +225,25 @@ public sealed class DecodeWeightCopyTests
                 names.Add("decoder.attention.Wc.weight");
                 break;
         }
+        if (test.Format == DecodeWeightFormat.Int8Dynamic && !model.Shape.BidirectionalEncoder)
+        {
+            for (var layer = 0; layer < model.Shape.Layers; layer++)
+            {
+                if (layer > 0)
+                {
+                    names.Add($"encoder.rnn.weight_ih_l{layer}");
+                }
+                names.Add($"encoder.rnn.weight_hh_l{layer}");
+            }
+        }
         foreach (var name in names)
         {
             var shape = model.Layout[name].Shape;
             Narrow(reference.Weights[name], shape[0], shape[1], test.Format);
+        }
+        if (test.Format == DecodeWeightFormat.Int8Dynamic)
+        {
+            reference.QuantizedInputs = (names.ToHashSet(StringComparer.Ordinal), QuantizeInput);
         }
         return reference;
     }
@@ -255,6 +276,13 @@ public sealed class DecodeWeightCopyTests
                 values[j] = Int8Quantization.Quantize((float)values[j], scale) * (double)scale;
             }
         }
+    }
+
+    /// <summary>An input vector as the product with int8 activations reads it: q * scale with scale = max |x| / 127 and q = round(x / scale), ties to even.</summary>
+    private static double[] QuantizeInput(double[] x)
+    {
+        var scale = Int8Quantization.RowScale((float)x.Max(Math.Abs));
+        return x.Select(value => Int8Quantization.Quantize((float)value, scale) * (double)scale).ToArray();
     }
 
     /// <summary>The logits of each step of step-wise decoding (what beam search runs) reading <paramref name="inputs"/> in turn.</summary>

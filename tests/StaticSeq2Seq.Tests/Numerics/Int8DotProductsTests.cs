@@ -1,0 +1,211 @@
+using StaticSeq2Seq.Numerics;
+using StaticSeq2Seq.Tests.Models;
+using Xunit;
+
+namespace StaticSeq2Seq.Tests.Numerics;
+
+/// <summary>
+/// Int8 weights with int8 activations (<see cref="DecodeWeightFormat.Int8Dynamic"/>): the packing against the plain
+/// row quantization, the activations' quantization against its definition, and the generated kernels on sizes that fill
+/// blocks of 64 outputs, single vectors of 8 and 4 and scalar tails, with inputs that are and are not a multiple of
+/// four (72 × 144, 48 × 144, 48 × 48, 48 × 37, 7 × 28, 14 × 7, 7 × 13). The integer sums are exact, so each output must
+/// be, to the bit, one fused multiply-add of the exact sum with scale · xScale and the bias, written out here plainly,
+/// on whichever path (AVX-VNNI, AVX2, SSE4.1, scalar) the machine and the DOTNET_ environment variables select; and
+/// within float rounding of the double loop over the dequantized weights and activations.
+/// </summary>
+public sealed class Int8DotProductsTests
+{
+    private delegate void Forward(ReadOnlySpan<sbyte> weight, ReadOnlySpan<float> scale, ReadOnlySpan<int> zeroPointTerms, ReadOnlySpan<float> bias, ReadOnlySpan<float> x, Span<float> y);
+
+    private sealed record Kernel(int In, int Out, Forward Forward);
+
+    private static Kernel Get(string name) => name switch
+    {
+        "72x144" => new(72, 144, Int8DynamicBahdanauGru2.DenseKernels.Linear72x144Int8Dynamic),
+        "48x144" => new(48, 144, Int8DynamicBahdanauGru2.DenseKernels.Linear48x144Int8Dynamic),
+        "48x48" => new(48, 48, Int8DynamicBahdanauGru2.DenseKernels.Linear48x48Int8Dynamic),
+        "48x37" => new(48, 37, Int8DynamicBahdanauGru2.DenseKernels.Linear48x37Int8Dynamic),
+        "7x28" => new(7, 28, Int8DynamicLuongGeneralLstm2.DenseKernels.Linear7x28Int8Dynamic),
+        "14x7" => new(14, 7, Int8DynamicLuongGeneralLstm2.DenseKernels.Linear14x7Int8Dynamic),
+        "7x13" => new(7, 13, Int8DynamicLuongGeneralLstm2.DenseKernels.Linear7x13Int8Dynamic),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Not a kernel under test."),
+    };
+
+    public static TheoryData<string> Kernels => new() { "72x144", "48x144", "48x48", "48x37", "7x28", "14x7", "7x13" };
+
+    [Theory]
+    [InlineData(3, 5)]
+    [InlineData(8, 16)]
+    [InlineData(7, 13)]
+    public void Packing_puts_each_outputs_four_weights_of_a_group_side_by_side(int inputs, int outputs)
+    {
+        var random = new Random(inputs * 100 + outputs);
+        var transposed = Draw(random, inputs * outputs);
+        var quantized = new sbyte[inputs * outputs];
+        var expectedScales = new float[outputs];
+        Int8Quantization.QuantizeRows(transposed, inputs, outputs, quantized, expectedScales);
+        var groups = (inputs + 3) / 4;
+        // A guard past the packed bytes and the rows must stay untouched.
+        var packed = Enumerable.Repeat((sbyte)99, groups * 4 * outputs + 1).ToArray();
+        var scales = new float[outputs + 1];
+        scales[^1] = -1f;
+        var terms = new int[outputs + 1];
+        terms[^1] = 7;
+
+        Int8DotProducts.PackRows(transposed, inputs, outputs, packed, scales, terms);
+
+        Assert.Equal(groups * 4 * outputs, Int8DotProducts.PackedLength(inputs, outputs));
+        Assert.Equal(expectedScales, scales[..outputs]);
+        for (var o = 0; o < outputs; o++)
+        {
+            var sum = 0;
+            for (var j = 0; j < groups * 4; j++)
+            {
+                // Group j / 4, output o, place j % 4: ((j / 4) * outputs + o) * 4 + j % 4.
+                var expected = j < inputs ? quantized[j * outputs + o] : 0;
+                Assert.Equal(expected, packed[(j / 4 * outputs + o) * 4 + j % 4]);
+                sum += expected;
+            }
+            Assert.Equal(-128 * sum, terms[o]);
+        }
+        Assert.Equal(99, packed[^1]);
+        Assert.Equal(-1f, scales[^1]);
+        Assert.Equal(7, terms[^1]);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(15)]
+    [InlineData(16)]
+    [InlineData(37)]
+    [InlineData(384)]
+    public void Activations_are_rounded_in_units_of_a_127th_of_the_largest_magnitude(int length)
+    {
+        var random = new Random(length);
+        var x = Draw(random, length).Select(v => v * 3f).ToArray();
+        var largest = x.Max(Math.Abs);
+        var quantized = new byte[length + 1];
+        quantized[^1] = 77;
+
+        var scale = Int8DotProducts.QuantizeActivations(x, quantized);
+
+        Assert.Equal(largest / 127f, scale);
+        for (var i = 0; i < length; i++)
+        {
+            var units = Math.Round(x[i] / (double)scale, MidpointRounding.ToEven);
+            Assert.True(Math.Abs(units) <= 127, $"element {i}: {units} units");
+            Assert.True(units + 128 == quantized[i], $"element {i}: {quantized[i]} against {units + 128}.");
+        }
+        Assert.Equal(77, quantized[^1]);
+    }
+
+    [Fact]
+    public void Ties_round_to_even()
+    {
+        // The largest magnitude 127 makes the scale 1, so these are exact ties in units of it.
+        float[] x = [127f, 2.5f, -3.5f, 0.5f, -0.5f, 1.5f, 126.5f, -127f, 3f, 4f, 5f, 6f, 7f, 8f, 9f, 10f, -2.5f];
+        var quantized = new byte[x.Length];
+
+        Assert.Equal(1f, Int8DotProducts.QuantizeActivations(x, quantized));
+
+        Assert.Equal(new byte[] { 255, 130, 124, 128, 128, 130, 254, 1, 131, 132, 133, 134, 135, 136, 137, 138, 126 }, quantized);
+    }
+
+    [Fact]
+    public void A_zero_vector_gets_scale_zero_and_a_non_finite_one_NaN_with_every_byte_the_zero_point()
+    {
+        var quantized = new byte[20];
+        Assert.Equal(0f, Int8DotProducts.QuantizeActivations(new float[20], quantized));
+        Assert.All(quantized, q => Assert.Equal(128, q));
+
+        var x = Enumerable.Range(0, 20).Select(i => i * 0.1f).ToArray();
+        x[17] = float.PositiveInfinity;
+        Assert.True(float.IsNaN(Int8DotProducts.QuantizeActivations(x, quantized)));
+        Assert.All(quantized, q => Assert.Equal(128, q));
+        x[17] = float.NaN;
+        Assert.True(float.IsNaN(Int8DotProducts.QuantizeActivations(x, quantized)));
+    }
+
+    [Fact]
+    public void Short_spans_are_refused_with_what_they_need()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Int8DotProducts.QuantizeActivations(new float[5], new byte[4]));
+        Assert.Contains("need 5 bytes", error.Message, StringComparison.Ordinal);
+        error = Assert.Throws<ArgumentException>(() => Int8DotProducts.PackRows(new float[6], 3, 2, new sbyte[7], new float[2], new int[2]));
+        Assert.Contains("8 packed bytes", error.Message, StringComparison.Ordinal);
+        error = Assert.Throws<ArgumentException>(() => Int8DotProducts.PackRows(new float[6], 3, 2, new sbyte[8], new float[2], new int[1]));
+        Assert.Contains("needs 2 zero-point terms", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void Forward_is_the_exact_integer_sum_scaled_once_and_near_the_double_loop(string name)
+    {
+        var kernel = Get(name);
+        var random = new Random(23);
+        var groups = (kernel.In + 3) / 4;
+        for (var trial = 0; trial < 5; trial++)
+        {
+            var transposed = Draw(random, kernel.In * kernel.Out);
+            var packed = new sbyte[groups * 4 * kernel.Out];
+            var scale = new float[kernel.Out];
+            var terms = new int[kernel.Out];
+            Int8DotProducts.PackRows(transposed, kernel.In, kernel.Out, packed, scale, terms);
+            var bias = Draw(random, kernel.Out);
+            var x = Draw(random, kernel.In);
+            var quantized = new byte[kernel.In];
+            var xScale = Int8DotProducts.QuantizeActivations(x, quantized);
+            var y = Enumerable.Repeat(float.NaN, kernel.Out + 1).ToArray();
+
+            kernel.Forward(packed, scale, terms, bias, x, y);
+
+            for (var o = 0; o < kernel.Out; o++)
+            {
+                long exact = 0;
+                double sum = bias[o], magnitude = Math.Abs(bias[o]);
+                for (var j = 0; j < kernel.In; j++)
+                {
+                    int q = packed[(j / 4 * kernel.Out + o) * 4 + j % 4];
+                    var xq = quantized[j] - 128;
+                    exact += q * xq;
+                    double product = q * (double)scale[o] * (xq * (double)xScale);
+                    sum += product;
+                    magnitude += Math.Abs(product);
+                }
+                var expected = MathF.FusedMultiplyAdd(exact, scale[o] * xScale, bias[o]);
+                Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(y[o]),
+                    $"{name}, output {o}: {y[o]} against the exact sum scaled once, {expected}.");
+                // The exact sum rounded to float, the factor rounded, one rounding in the multiply-add.
+                var tolerance = 4 * magnitude * Math.Pow(2, -24);
+                Assert.True(Math.Abs(y[o] - sum) <= tolerance, $"{name}, output {o}: {y[o]} against the double loop's {sum} (tolerance {tolerance:E2}).");
+            }
+            Assert.True(float.IsNaN(y[kernel.Out]), $"{name} wrote past its {kernel.Out} outputs.");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void Saturated_weights_and_activations_sum_without_overflow(string name)
+    {
+        // Every weight +127 and every activation at the largest magnitude: the extreme sums, on every path.
+        var kernel = Get(name);
+        var groups = (kernel.In + 3) / 4;
+        var transposed = Enumerable.Repeat(1f, kernel.In * kernel.Out).ToArray();
+        var packed = new sbyte[groups * 4 * kernel.Out];
+        var scale = new float[kernel.Out];
+        var terms = new int[kernel.Out];
+        Int8DotProducts.PackRows(transposed, kernel.In, kernel.Out, packed, scale, terms);
+        var bias = new float[kernel.Out];
+        var y = new float[kernel.Out];
+        foreach (var sign in new[] { 1f, -1f })
+        {
+            var x = Enumerable.Repeat(sign * 2f, kernel.In).ToArray();
+            kernel.Forward(packed, scale, terms, bias, x, y);
+            var expected = MathF.FusedMultiplyAdd(sign * 127 * 127 * kernel.In, 1f / 127 * (2f / 127), 0f);
+            Assert.All(y, value => Assert.Equal(expected, value));
+        }
+    }
+
+    private static float[] Draw(Random random, int count) =>
+        Enumerable.Range(0, count).Select(_ => (float)(2 * random.NextDouble() - 1)).ToArray();
+}
