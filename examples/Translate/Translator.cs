@@ -31,3 +31,13 @@ public partial class TranslatorBFloat16;
               Layers = 1, Cell = RecurrentCell.Gru, Attention = AttentionKind.Bahdanau,
               MaxSourceLength = 10, MaxTargetLength = 12, DecodeWeights = DecodeWeightFormat.Int8)]
 public partial class TranslatorInt8;
+
+/// <summary>
+/// <see cref="Translator"/> decoding with int8 weights and int8 activations, the encoder's recurrent matrix included
+/// (<c>evaluate --decode-weights Int8Dynamic</c>): the same shape, so the same checkpoints and parameters; training and
+/// the loss stay float.
+/// </summary>
+[Seq2SeqModel(SourceVocabularySize = 2400, TargetVocabularySize = 3800, EmbeddingSize = 128, HiddenSize = 256,
+              Layers = 1, Cell = RecurrentCell.Gru, Attention = AttentionKind.Bahdanau,
+              MaxSourceLength = 10, MaxTargetLength = 12, DecodeWeights = DecodeWeightFormat.Int8Dynamic)]
+public partial class TranslatorInt8Dynamic;

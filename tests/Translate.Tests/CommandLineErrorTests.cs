@@ -23,8 +23,8 @@ public sealed class CommandLineErrorTests : IDisposable
     [InlineData("decode --beam 0", "--beam takes a whole number from 1 to 64, not '0'.", "Run 'Translate decode --help' for usage.")]
     [InlineData("evaluate --beam 65", "--beam takes a whole number from 1 to 64, not '65'.", "Run 'Translate evaluate --help' for usage.")]
     [InlineData("evaluate --validation-pairs", "--validation-pairs", "Run 'Translate evaluate --help' for usage.")]
-    [InlineData("evaluate --decode-weights Int4", "--decode-weights takes Float32 or BFloat16 or Int8, not 'Int4'.", "Run 'Translate evaluate --help' for usage.")]
-    [InlineData("evaluate --decode-weights 1", "--decode-weights takes Float32 or BFloat16 or Int8, not '1'.", "Run 'Translate evaluate --help' for usage.")]
+    [InlineData("evaluate --decode-weights Int4", "--decode-weights takes Float32 or BFloat16 or Int8 or Int8Dynamic, not 'Int4'.", "Run 'Translate evaluate --help' for usage.")]
+    [InlineData("evaluate --decode-weights 1", "--decode-weights takes Float32 or BFloat16 or Int8 or Int8Dynamic, not '1'.", "Run 'Translate evaluate --help' for usage.")]
     [InlineData("resume --checkpoint", "--checkpoint", "Run 'Translate resume --help' for usage.")]
     [InlineData("trian", "Unrecognized command or argument 'trian'.", "Run 'Translate --help' for usage.")]
     public void A_usage_error_is_reported_on_standard_error_with_exit_code_2(string arguments, string message, string hint)

@@ -5,7 +5,7 @@ namespace Translate.Commands;
 
 /// <summary>
 /// <c>evaluate</c>: a checkpoint's validation loss, corpus BLEU and exact match, greedy and with a beam; with bfloat16
-/// or int8 decode weights also how far its decodes stray from the float weights' (<see cref="DecodeWeightComparison"/>).
+/// or int8 decode weights (or int8 weights and activations) also how far its decodes stray from the float weights' (<see cref="DecodeWeightComparison"/>).
 /// </summary>
 internal static class EvaluateCommand
 {
@@ -22,6 +22,7 @@ internal static class EvaluateCommand
         {
             DecodeWeightFormat.BFloat16 => new TranslatorBFloat16(),
             DecodeWeightFormat.Int8 => new TranslatorInt8(),
+            DecodeWeightFormat.Int8Dynamic => new TranslatorInt8Dynamic(),
             _ => model,
         };
         if (decoding != model)

@@ -133,7 +133,7 @@ internal static class TranslateCommandLine
         var validationPairs = OptionalPositiveInt("--validation-pairs", "Evaluate on the first n pairs of the validation split (default: all 925)");
         var decodeWeights = new Option<DecodeWeightFormat>("--decode-weights")
         {
-            Description = "The weights decoding multiplies by: Float32, BFloat16 or Int8 (the last two also compared with Float32's decodes)",
+            Description = "The weights decoding multiplies by: Float32, BFloat16, Int8 or Int8Dynamic (int8 activations too; all but Float32 also compared with Float32's decodes)",
             HelpName = "format",
             DefaultValueFactory = _ => DecodeWeightFormat.Float32,
             CustomParser = ParseDecodeWeightFormat,
