@@ -5,7 +5,7 @@ namespace StaticSeq2Seq.Benchmarks;
 /// <summary>One of the fixed benchmark configurations: its model, its inputs, and the work one operation does.</summary>
 public sealed class Configuration
 {
-    private Configuration(string name, Func<ISeq2SeqModel> create, Func<ISeq2SeqModel> createBFloat16, Func<ISeq2SeqModel> createInt8)
+    private Configuration(string name, Func<ISeq2SeqModel> create, Func<ISeq2SeqModel> createBFloat16, Func<ISeq2SeqModel> createInt8, Func<ISeq2SeqModel> createInt8Dynamic)
     {
         Name = name;
         Model = create();
@@ -14,6 +14,8 @@ public sealed class Configuration
         Model.Parameters.CopyTo(BFloat16Model.Parameters);
         Int8Model = createInt8();
         Model.Parameters.CopyTo(Int8Model.Parameters);
+        Int8DynamicModel = createInt8Dynamic();
+        Model.Parameters.CopyTo(Int8DynamicModel.Parameters);
         var shape = Model.Shape;
         var random = new SeededRandom(11);
         Source = new int[shape.MaxSourceLength];
@@ -41,6 +43,9 @@ public sealed class Configuration
     /// <summary>The same model and parameters, declared to decode with int8 weights.</summary>
     public ISeq2SeqModel Int8Model { get; }
 
+    /// <summary>The same model and parameters, declared to decode with int8 weights and activations.</summary>
+    public ISeq2SeqModel Int8DynamicModel { get; }
+
     /// <summary>A source of the maximum length, ids drawn from seed 11 outside the special tokens.</summary>
     public int[] Source { get; }
 
@@ -53,8 +58,8 @@ public sealed class Configuration
     /// <summary>The configurations by name.</summary>
     public static Configuration Create(string name) => name switch
     {
-        "S" => new Configuration(name, static () => new ModelS(), static () => new ModelSBFloat16(), static () => new ModelSInt8()),
-        "M" => new Configuration(name, static () => new ModelM(), static () => new ModelMBFloat16(), static () => new ModelMInt8()),
+        "S" => new Configuration(name, static () => new ModelS(), static () => new ModelSBFloat16(), static () => new ModelSInt8(), static () => new ModelSInt8Dynamic()),
+        "M" => new Configuration(name, static () => new ModelM(), static () => new ModelMBFloat16(), static () => new ModelMInt8(), static () => new ModelMInt8Dynamic()),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "The configurations are S and M."),
     };
 }

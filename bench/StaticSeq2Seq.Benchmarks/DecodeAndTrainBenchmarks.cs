@@ -7,7 +7,7 @@ using StaticSeq2Seq.Training;
 namespace StaticSeq2Seq.Benchmarks;
 
 /// <summary>
-/// Greedy decode (with float, bfloat16 and int8 decode weights) and beam decode of one source at batch 1 and one trainer step (32 pairs, teacher forcing, Adam) for each
+/// Greedy decode (with float, bfloat16 and int8 decode weights, and int8 weights with int8 activations) and beam decode of one source at batch 1 and one trainer step (32 pairs, teacher forcing, Adam) for each
 /// configuration, with allocations counted. Every decode runs the full target length: the setup checks that the
 /// untrained model emits no EOS before it (greedy), and the beam search may not end a hypothesis earlier.
 /// </summary>
@@ -24,6 +24,8 @@ public class DecodeAndTrainBenchmarks
     private Seq2SeqWorkspace bfloat16Workspace = null!;
     private ISeq2SeqModel int8Model = null!;
     private Seq2SeqWorkspace int8Workspace = null!;
+    private ISeq2SeqModel int8DynamicModel = null!;
+    private Seq2SeqWorkspace int8DynamicWorkspace = null!;
     private BeamSearchDecoder beam = null!;
     private Seq2SeqTrainer trainer = null!;
     private SequencePair[] batch = null!;
@@ -56,6 +58,12 @@ public class DecodeAndTrainBenchmarks
         {
             throw new InvalidOperationException("The untrained model with int8 decode weights emitted EOS early, so the decode would not run every step; pick another seed.");
         }
+        int8DynamicModel = configuration.Int8DynamicModel;
+        int8DynamicWorkspace = int8DynamicModel.CreateWorkspace();
+        if (int8DynamicModel.DecodeGreedy(int8DynamicWorkspace, configuration.Source, output) != model.Shape.MaxTargetLength)
+        {
+            throw new InvalidOperationException("The untrained model with int8 weights and activations emitted EOS early, so the decode would not run every step; pick another seed.");
+        }
         var length = model.Shape.MaxTargetLength;
         beamOptions = new BeamSearchOptions { BeamWidth = WorkCount.BeamWidth, MinLength = length, MaxLength = length };
         beam = new BeamSearchDecoder(model, maxBeamWidth: WorkCount.BeamWidth);
@@ -74,6 +82,9 @@ public class DecodeAndTrainBenchmarks
 
     [Benchmark(Description = "greedy decode, int8 weights (batch 1)")]
     public int GreedyDecodeInt8() => int8Model.DecodeGreedy(int8Workspace, configuration.Source, output);
+
+    [Benchmark(Description = "greedy decode, int8 weights and activations (batch 1)")]
+    public int GreedyDecodeInt8Dynamic() => int8DynamicModel.DecodeGreedy(int8DynamicWorkspace, configuration.Source, output);
 
     [Benchmark(Description = "beam decode, width 4 (batch 1)")]
     public int BeamDecode() => beam.Decode(workspace, configuration.Source, beamOptions);

@@ -39,3 +39,15 @@ public partial class ModelSInt8;
               Layers = 1, Cell = RecurrentCell.Gru, Attention = AttentionKind.Bahdanau,
               MaxSourceLength = 20, MaxTargetLength = 20, DecodeWeights = DecodeWeightFormat.Int8)]
 public partial class ModelMInt8;
+
+/// <summary>Configuration S decoding with int8 weights and activations (<see cref="DecodeWeightFormat.Int8Dynamic"/>).</summary>
+[Seq2SeqModel(SourceVocabularySize = 64, TargetVocabularySize = 64, EmbeddingSize = 32, HiddenSize = 64,
+              Layers = 1, Cell = RecurrentCell.Gru, MaxSourceLength = 16, MaxTargetLength = 16,
+              DecodeWeights = DecodeWeightFormat.Int8Dynamic)]
+public partial class ModelSInt8Dynamic;
+
+/// <summary>Configuration M decoding with int8 weights and activations (<see cref="DecodeWeightFormat.Int8Dynamic"/>).</summary>
+[Seq2SeqModel(SourceVocabularySize = 2000, TargetVocabularySize = 2000, EmbeddingSize = 128, HiddenSize = 256,
+              Layers = 1, Cell = RecurrentCell.Gru, Attention = AttentionKind.Bahdanau,
+              MaxSourceLength = 20, MaxTargetLength = 20, DecodeWeights = DecodeWeightFormat.Int8Dynamic)]
+public partial class ModelMInt8Dynamic;
