@@ -55,4 +55,52 @@ partial class TinyInt8Dynamic
         a.Slice(DecoderHidden0Offset + HiddenSize, HiddenSize).CopyTo(nextState.Slice(0 * HiddenSize, HiddenSize));
         DecoderLogits(p, p8, scales, zeroPointTerms, a, 0, logits.Slice(0, TargetVocabularySize));
     }
+
+    /// <summary>Hypotheses one call of <see cref="DecodeSteps"/> runs together: as many as the workspace has decoder steps.</summary>
+    private const int HypothesesPerPass = MaxTargetLength + 1;
+
+    /// <inheritdoc/>
+    public void DecodeSteps(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, ReadOnlySpan<float> states, ReadOnlySpan<int> tokens, Span<float> nextStates, Span<float> logits, Span<float> attentionWeights)
+    {
+        global::StaticSeq2Seq.ModelInputGuard.CheckWorkspace(workspace, typeof(TinyInt8Dynamic));
+        int count = tokens.Length;
+        global::StaticSeq2Seq.ModelInputGuard.CheckRows(states.Length, count, DecoderStateFloats, nameof(states));
+        global::StaticSeq2Seq.ModelInputGuard.CheckRows(nextStates.Length, count, DecoderStateFloats, nameof(nextStates));
+        global::StaticSeq2Seq.ModelInputGuard.CheckRows(logits.Length, count, TargetVocabularySize, nameof(logits));
+        if (!attentionWeights.IsEmpty)
+        {
+            global::StaticSeq2Seq.ModelInputGuard.CheckRows(attentionWeights.Length, count, MaxSourceLength, nameof(attentionWeights));
+        }
+        global::StaticSeq2Seq.ModelInputGuard.CheckTokens(tokens, TargetVocabularySize, nameof(tokens));
+        ReadOnlySpan<float> p = parameterBuffer.Span;
+        ReadOnlySpan<sbyte> p8 = CurrentDecodeWeights();
+        ReadOnlySpan<float> scales = decodeScales.Span;
+        ReadOnlySpan<int> zeroPointTerms = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(decodeZeroPointTerms.Span);
+        Span<float> a = workspace.Floats;
+        workspace.HoldsForwardPass = false;
+        for (int first = 0; first < count; first += HypothesesPerPass)
+        {
+            int n = Math.Min(HypothesesPerPass, count - first);
+            // Last first: hypothesis k's state goes into slot k of each layer and its step writes slot k + 1, which the
+            // hypothesis above has already read.
+            for (int k = n - 1; k >= 0; k--)
+            {
+                int token = tokens[first + k];
+                ReadOnlySpan<float> state = states.Slice((first + k) * DecoderStateFloats, DecoderStateFloats);
+                Span<float> nextState = nextStates.Slice((first + k) * DecoderStateFloats, DecoderStateFloats);
+                state.Slice(0 * HiddenSize, HiddenSize).CopyTo(a.Slice(DecoderHidden0Offset + k * HiddenSize, HiddenSize));
+                DecoderStepForward(p, p8, scales, zeroPointTerms, a, token, k, workspace.SourceLength, global::StaticSeq2Seq.TrainingPass.TeacherForced);
+                a.Slice(DecoderHidden0Offset + (k + 1) * HiddenSize, HiddenSize).CopyTo(nextState.Slice(0 * HiddenSize, HiddenSize));
+                if (!attentionWeights.IsEmpty)
+                {
+                    a.Slice(AttentionWeightsOffset + k * MaxSourceLength, workspace.SourceLength).CopyTo(attentionWeights.Slice((first + k) * MaxSourceLength, workspace.SourceLength));
+                }
+            }
+            // The narrowed output projection has no kernel over several rows: one hypothesis at a time.
+            for (int k = 0; k < n; k++)
+            {
+                DecoderLogits(p, p8, scales, zeroPointTerms, a, k, logits.Slice((first + k) * TargetVocabularySize, TargetVocabularySize));
+            }
+        }
+    }
 }

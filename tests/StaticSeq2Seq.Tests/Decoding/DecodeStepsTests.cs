@@ -30,6 +30,8 @@ public sealed class DecodeStepsTests
         nameof(BFloat16BahdanauGru2) => new BFloat16BahdanauGru2(),
         nameof(Int8Gru) => new Int8Gru(),
         nameof(Int8BidirectionalBahdanauLstm2) => new Int8BidirectionalBahdanauLstm2(),
+        nameof(Int8DynamicBahdanauGru2) => new Int8DynamicBahdanauGru2(),
+        nameof(Int8DynamicLuongGeneralLstm2) => new Int8DynamicLuongGeneralLstm2(),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Not a test model of this class."),
     };
 
@@ -37,7 +39,8 @@ public sealed class DecodeStepsTests
         nameof(TinyGru), nameof(TinyRnn2), nameof(TinyLstm2), nameof(WideGru), nameof(TinyVocabGru),
         nameof(BahdanauGru), nameof(BahdanauLstm2), nameof(LuongDotRnn), nameof(LuongGeneralGru2), nameof(WideLuongGeneralLstm),
         nameof(BiGru2LuongGeneral), nameof(BiLstm2Bahdanau),
-        nameof(BFloat16LuongLstm2), nameof(BFloat16BahdanauGru2), nameof(Int8Gru), nameof(Int8BidirectionalBahdanauLstm2));
+        nameof(BFloat16LuongLstm2), nameof(BFloat16BahdanauGru2), nameof(Int8Gru), nameof(Int8BidirectionalBahdanauLstm2),
+        nameof(Int8DynamicBahdanauGru2), nameof(Int8DynamicLuongGeneralLstm2));
 
     [Theory]
     [MemberData(nameof(Models))]
