@@ -48,11 +48,15 @@ internal static class AttentionEmitter
         {
             EmitBahdanauForward(w, shape);
             w.Line();
+            EmitBahdanauAttend(w, shape);
+            w.Line();
             EmitBahdanauBackward(w, shape);
         }
         else
         {
             EmitLuongForward(w, shape);
+            w.Line();
+            EmitLuongAttend(w, shape);
             w.Line();
             EmitLuongBackward(w, shape);
         }
@@ -155,8 +159,18 @@ internal static class AttentionEmitter
         using (w.Block($"private static void BahdanauForward({weights.Parameters}, Span<float> a, int i, int sourceLength, Span<float> context)"))
         {
             w.Line($"ReadOnlySpan<float> q = {Slices.Activation($"DecoderHidden{top}", "i", "HiddenSize")};");
-            w.Line($"Span<float> query = {Slices.Activation("AttentionQueries", "i", "HiddenSize")};");
-            w.Line($"DenseKernels.{weights.Kernel(kernel)}({weights.Matrix("AttentionWaWeight")}, {Slices.Parameter("AttentionWaBias")}, q, query);");
+            w.Line($"DenseKernels.{weights.Kernel(kernel)}({weights.Matrix("AttentionWaWeight")}, {Slices.Parameter("AttentionWaBias")}, q, {Slices.Activation("AttentionQueries", "i", "HiddenSize")});");
+            w.Line("BahdanauAttend(p, a, i, sourceLength, context);");
+        }
+    }
+
+    /// <summary>Bahdanau's step after its query's product: the scores, their softmax and the context.</summary>
+    private static void EmitBahdanauAttend(CodeWriter w, ModelShape shape)
+    {
+        w.Line("/// <summary>Bahdanau attention at decoder step i from its query W_a q + b_a (row i of AttentionQueries): the scores, their softmax (kept) and the context, into <paramref name=\"context\"/>.</summary>");
+        using (w.Block("private static void BahdanauAttend(ReadOnlySpan<float> p, Span<float> a, int i, int sourceLength, Span<float> context)"))
+        {
+            w.Line($"ReadOnlySpan<float> query = {Slices.Activation("AttentionQueries", "i", "HiddenSize")};");
             w.Line("ReadOnlySpan<float> keys = a.Slice(AttentionKeysOffset, sourceLength * HiddenSize);");
             w.Line($"ReadOnlySpan<float> va = {Slices.Parameter("AttentionVaWeight")};");
             w.Line("float vaBias = p[AttentionVaBiasOffset];");
@@ -238,7 +252,6 @@ internal static class AttentionEmitter
     private static void EmitLuongForward(CodeWriter w, ModelShape shape, WeightSource? weights = null)
     {
         weights ??= WeightSource.Float32;
-        var top = shape.Layers - 1;
         var general = shape.Attention == AttentionKind.LuongGeneral;
         var kernel = new LinearKernelPlan(2 * shape.HiddenSize, shape.HiddenSize);
         w.Line("/// <summary>");
@@ -250,6 +263,21 @@ internal static class AttentionEmitter
         w.Line("/// Keeps a, [c ; h] and h~; the output projection reads h~ in place of h.");
         w.Line("/// </summary>");
         using (w.Block($"private static void LuongForward({weights.Parameters}, Span<float> a, int i, int sourceLength)"))
+        {
+            w.Line("LuongAttend(a, i, sourceLength);");
+            w.Line($"Span<float> attentional = {Slices.Activation("AttentionalHidden", "i", "HiddenSize")};");
+            w.Line($"DenseKernels.{weights.Kernel(kernel)}({weights.Matrix("AttentionWcWeight")}, {Slices.Parameter("AttentionWcBias")}, {Slices.Activation("AttentionCombined", "i", "2 * HiddenSize")}, attentional);");
+            w.Line("TensorPrimitives.Tanh(attentional, attentional);");
+        }
+    }
+
+    /// <summary>Luong's step before its W_c product: the scores, their softmax and [c ; h].</summary>
+    private static void EmitLuongAttend(CodeWriter w, ModelShape shape)
+    {
+        var top = shape.Layers - 1;
+        var general = shape.Attention == AttentionKind.LuongGeneral;
+        w.Line("/// <summary>Luong attention at decoder step i up to W_c: the scores of the top layer's new state, their softmax (kept) and [c ; h] (row i of AttentionCombined).</summary>");
+        using (w.Block("private static void LuongAttend(Span<float> a, int i, int sourceLength)"))
         {
             w.Line($"ReadOnlySpan<float> h = {Slices.Activation($"DecoderHidden{top}", "(i + 1)", "HiddenSize")};");
             w.Line($"ReadOnlySpan<float> encoderOutputs = {EncoderOutputs(shape)};");
@@ -268,9 +296,6 @@ internal static class AttentionEmitter
             w.Line($"Span<float> combined = {Slices.Activation("AttentionCombined", "i", "2 * HiddenSize")};");
             w.Line("AttentionContextForward(weights, encoderOutputs, combined.Slice(0, HiddenSize));");
             w.Line("h.CopyTo(combined.Slice(HiddenSize, HiddenSize));");
-            w.Line($"Span<float> attentional = {Slices.Activation("AttentionalHidden", "i", "HiddenSize")};");
-            w.Line($"DenseKernels.{weights.Kernel(kernel)}({weights.Matrix("AttentionWcWeight")}, {Slices.Parameter("AttentionWcBias")}, combined, attentional);");
-            w.Line("TensorPrimitives.Tanh(attentional, attentional);");
         }
     }
 

@@ -7,7 +7,7 @@ namespace StaticSeq2Seq.Generators.Emit;
 /// <summary>
 /// Turns a plan into the model's source files, one concern each, named <c>{Namespace}.{Class}.{Concern}.g.cs</c>:
 /// Model (shape, layout, storage), Layers (each layer's forward and backward), Training (loss and
-/// backpropagation through time), Decode.Greedy, Decode.Step (one step at a time, for beam search),
+/// backpropagation through time), Decode.Greedy, Decode.Step (steps from caller-held states, one hypothesis or a whole beam, for beam search),
 /// Kernels (dense kernels for the model's sizes).
 /// </summary>
 internal static class ModelEmitter
@@ -21,7 +21,7 @@ internal static class ModelEmitter
         .. AttentionFile(plan),
         File(plan, "Training", [SystemNamespace, TensorsNamespace], w => TrainingEmitter.Emit(w, plan)),
         File(plan, "Decode.Greedy", [SystemNamespace, TensorsNamespace], w => GreedyDecodeEmitter.Emit(w, plan)),
-        File(plan, "Decode.Step", [SystemNamespace], w => StepDecodeEmitter.Emit(w, plan)),
+        File(plan, "Decode.Step", [SystemNamespace, TensorsNamespace], w => StepDecodeEmitter.Emit(w, plan)),
         .. DecodeWeightsFile(plan),
         File(plan, "Kernels", [SystemNamespace, TensorsNamespace, "System.Runtime.CompilerServices", "System.Runtime.InteropServices", "System.Runtime.Intrinsics", "System.Runtime.Intrinsics.X86"], w => EmitKernels(w, plan)),
     ];
@@ -132,6 +132,11 @@ internal static class ModelEmitter
             {
                 w.Line();
                 StepsKernelEmitter.EmitWeightBackward(w, kernel);
+            }
+            foreach (var kernel in plan.StepsForwardKernels)
+            {
+                w.Line();
+                StepsKernelEmitter.EmitForward(w, kernel);
             }
             foreach (var kernel in plan.StepInputBackwardKernels)
             {

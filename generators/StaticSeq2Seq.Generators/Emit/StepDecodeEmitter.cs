@@ -80,21 +80,20 @@ internal static class StepDecodeEmitter
         if (!plan.Shape.DecodesFromCopy)
         {
             w.Line();
+            DecoderStepsEmitter.Emit(w, plan);
+            w.Line();
             OutputEmitter.EmitDecoderLogitsOfSteps(w, plan);
         }
     }
 
     /// <summary>
-    /// Several hypotheses' steps in one call, run as the workspace's decoder steps 0..n-1: hypothesis k reads slot k and
-    /// writes slot k + 1, the input slot of hypothesis k + 1, so they run last first and each has read its input before
-    /// the one below overwrites it. The steps leave the outputs in the rows the training pass's output projection reads,
-    /// and one product over those rows gives every hypothesis's logits.
+    /// Several hypotheses' steps in one call, run as the workspace's decoder steps 0..n-1 (hypothesis k reads slot k and
+    /// writes slot k + 1). The steps leave the outputs in the rows the training pass's output projection reads, and one
+    /// product over those rows gives every hypothesis's logits.
     /// </summary>
     private static void EmitDecodeSteps(CodeWriter w, ModelPlan plan)
     {
         var shape = plan.Shape;
-        var layers = shape.Layers;
-        var lstm = shape.Cell == CellKind.Lstm;
         var weights = WeightSource.ForDecoding(plan);
         w.Line("/// <summary>Hypotheses one call of <see cref=\"DecodeSteps\"/> runs together: as many as the workspace has decoder steps.</summary>");
         w.Line("private const int HypothesesPerPass = MaxTargetLength + 1;");
@@ -123,46 +122,86 @@ internal static class StepDecodeEmitter
             using (w.Block("for (int first = 0; first < count; first += HypothesesPerPass)"))
             {
                 w.Line("int n = Math.Min(HypothesesPerPass, count - first);");
-                w.Line("// Last first: hypothesis k's state goes into slot k of each layer and its step writes slot k + 1, which the");
-                w.Line("// hypothesis above has already read.");
-                using (w.Block("for (int k = n - 1; k >= 0; k--)"))
-                {
-                    w.Line("int token = tokens[first + k];");
-                    w.Line("ReadOnlySpan<float> state = states.Slice((first + k) * DecoderStateFloats, DecoderStateFloats);");
-                    w.Line("Span<float> nextState = nextStates.Slice((first + k) * DecoderStateFloats, DecoderStateFloats);");
-                    for (var layer = 0; layer < layers; layer++)
-                    {
-                        w.Line($"state.Slice({layer} * HiddenSize, HiddenSize).CopyTo({Slices.Activation($"DecoderHidden{layer}", "k", "HiddenSize")});");
-                    }
-                    if (lstm)
-                    {
-                        for (var layer = 0; layer < layers; layer++)
-                        {
-                            w.Line($"state.Slice(({layers} + {layer}) * HiddenSize, HiddenSize).CopyTo({Slices.Activation($"DecoderCell{layer}", "k", "HiddenSize")});");
-                        }
-                    }
-                    w.Line(DecoderInputTableEmitter.StepCall(plan, "k", "workspace.SourceLength"));
-                    EmitStateCopies(w, layers, lstm, fromSlot: "(k + 1) * HiddenSize", toState: "nextState");
-                    if (shape.HasAttention)
-                    {
-                        using (w.Block("if (!attentionWeights.IsEmpty)"))
-                        {
-                            w.Line("a.Slice(AttentionWeightsOffset + k * MaxSourceLength, workspace.SourceLength).CopyTo(attentionWeights.Slice((first + k) * MaxSourceLength, workspace.SourceLength));");
-                        }
-                    }
-                }
                 if (shape.DecodesFromCopy)
                 {
-                    w.Line("// The narrowed output projection has no kernel over several rows: one hypothesis at a time.");
-                    using (w.Block("for (int k = 0; k < n; k++)"))
-                    {
-                        w.Line($"DecoderLogits({weights.Arguments}, a, k, logits.Slice((first + k) * TargetVocabularySize, TargetVocabularySize));");
-                    }
+                    EmitOneAtATime(w, plan, weights);
                 }
                 else
                 {
-                    w.Line("DecoderLogitsOfSteps(p, a, n, logits.Slice(first * TargetVocabularySize, n * TargetVocabularySize));");
+                    EmitRows(w, plan);
                 }
+            }
+        }
+    }
+
+    /// <summary>From the float parameters: the hypotheses' states into slots 0..n-1, then every product over all n rows at once.</summary>
+    private static void EmitRows(CodeWriter w, ModelPlan plan)
+    {
+        var shape = plan.Shape;
+        var lstm = shape.Cell == CellKind.Lstm;
+        using (w.Block("for (int k = 0; k < n; k++)"))
+        {
+            EmitStateIn(w, shape.Layers, lstm);
+        }
+        w.Line(DecoderStepsEmitter.Call(plan));
+        using (w.Block("for (int k = 0; k < n; k++)"))
+        {
+            w.Line("Span<float> nextState = nextStates.Slice((first + k) * DecoderStateFloats, DecoderStateFloats);");
+            EmitStateCopies(w, shape.Layers, lstm, fromSlot: "(k + 1) * HiddenSize", toState: "nextState");
+            EmitAttentionWeightsOut(w, shape);
+        }
+        w.Line("DecoderLogitsOfSteps(p, a, n, logits.Slice(first * TargetVocabularySize, n * TargetVocabularySize));");
+    }
+
+    /// <summary>
+    /// From a narrowed copy, whose kernels take one row: hypothesis k reads slot k and writes slot k + 1, the input slot of
+    /// hypothesis k + 1, so they run last first and each has read its input before the one below overwrites it.
+    /// </summary>
+    private static void EmitOneAtATime(CodeWriter w, ModelPlan plan, WeightSource weights)
+    {
+        var shape = plan.Shape;
+        var lstm = shape.Cell == CellKind.Lstm;
+        w.Line("// Last first: hypothesis k's state goes into slot k of each layer and its step writes slot k + 1, which the");
+        w.Line("// hypothesis above has already read.");
+        using (w.Block("for (int k = n - 1; k >= 0; k--)"))
+        {
+            w.Line("int token = tokens[first + k];");
+            EmitStateIn(w, shape.Layers, lstm);
+            w.Line(DecoderInputTableEmitter.StepCall(plan, "k", "workspace.SourceLength"));
+            w.Line("Span<float> nextState = nextStates.Slice((first + k) * DecoderStateFloats, DecoderStateFloats);");
+            EmitStateCopies(w, shape.Layers, lstm, fromSlot: "(k + 1) * HiddenSize", toState: "nextState");
+            EmitAttentionWeightsOut(w, shape);
+        }
+        using (w.Block("for (int k = 0; k < n; k++)"))
+        {
+            w.Line($"DecoderLogits({weights.Arguments}, a, k, logits.Slice((first + k) * TargetVocabularySize, TargetVocabularySize));");
+        }
+    }
+
+    /// <summary>Hypothesis first + k's state into slot k of each layer.</summary>
+    private static void EmitStateIn(CodeWriter w, int layers, bool lstm)
+    {
+        w.Line("ReadOnlySpan<float> state = states.Slice((first + k) * DecoderStateFloats, DecoderStateFloats);");
+        for (var layer = 0; layer < layers; layer++)
+        {
+            w.Line($"state.Slice({layer} * HiddenSize, HiddenSize).CopyTo({Slices.Activation($"DecoderHidden{layer}", "k", "HiddenSize")});");
+        }
+        if (lstm)
+        {
+            for (var layer = 0; layer < layers; layer++)
+            {
+                w.Line($"state.Slice(({layers} + {layer}) * HiddenSize, HiddenSize).CopyTo({Slices.Activation($"DecoderCell{layer}", "k", "HiddenSize")});");
+            }
+        }
+    }
+
+    private static void EmitAttentionWeightsOut(CodeWriter w, ModelShape shape)
+    {
+        if (shape.HasAttention)
+        {
+            using (w.Block("if (!attentionWeights.IsEmpty)"))
+            {
+                w.Line("a.Slice(AttentionWeightsOffset + k * MaxSourceLength, workspace.SourceLength).CopyTo(attentionWeights.Slice((first + k) * MaxSourceLength, workspace.SourceLength));");
             }
         }
     }

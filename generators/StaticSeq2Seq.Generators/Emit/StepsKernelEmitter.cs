@@ -40,7 +40,7 @@ internal static class StepsKernelEmitter
         EmitInputBackward(w, kernel);
     }
 
-    private static void EmitForward(CodeWriter w, LinearKernelPlan kernel)
+    public static void EmitForward(CodeWriter w, LinearKernelPlan kernel)
     {
         var formula = kernel.HasBias ? "y_t = W x_t + b" : "y_t = W x_t";
         var bias = kernel.HasBias ? "ReadOnlySpan<float> bias, " : "";

@@ -22,6 +22,7 @@ namespace StaticSeq2Seq.Generators.Model;
 /// <param name="StepsKernels">Sizes that also get matrix-matrix kernels over every time step at once, forward and backward.</param>
 /// <param name="StepsBackwardKernels">Sizes that get the weight gradient over all steps only: the recurrent layers', whose steps run one
 /// after the other, forward and backward (dL/dx and dL/dh of each step), but whose weight gradients gather over all steps afterwards.</param>
+/// <param name="StepsForwardKernels">Sizes that get the forward over several rows only: what decoding a whole beam in one call multiplies by (<c>DecoderStepsEmitter</c>) beyond <paramref name="StepsKernels"/>; empty when decoding reads narrowed weights.</param>
 /// <param name="StepInputBackwardKernels">The recurrent layers' sizes, which get the input gradient of one step (dL/dx and dL/dh inside the recurrence).</param>
 /// <param name="DecoderInputTable">Decoding reads the decoder's first-layer input product from a per-token table (<c>DecoderInputTableRule</c>).</param>
 /// <param name="DecodeWeightTensors">Identifiers of the tensors decoding reads from a bfloat16 or int8 copy (<c>DecodeWeightsRule</c>); empty for float decoding.</param>
@@ -41,6 +42,7 @@ internal sealed record ModelPlan(
     EquatableArray<LinearKernelPlan> ForwardOnlyKernels,
     EquatableArray<LinearKernelPlan> StepsKernels,
     EquatableArray<LinearKernelPlan> StepsBackwardKernels,
+    EquatableArray<LinearKernelPlan> StepsForwardKernels,
     EquatableArray<LinearKernelPlan> StepInputBackwardKernels,
     bool DecoderInputTable,
     EquatableArray<string> DecodeWeightTensors,

@@ -91,10 +91,17 @@ internal static class Planner
         // Bahdanau's W_a gathers its gradient over all decoder steps too, each step taking dL/dq only.
         var stepsBackward = recurrent.Concat(query).Distinct().Where(kernel => !stepsKernels.Contains(kernel)).ToEquatableArray();
 
+        // Decoding a beam from the float parameters multiplies every hypothesis's rows at once: each decoder layer's W_hh and
+        // W_ih (layer 0's reads the embedding, or Bahdanau's [embedding ; context]) and the attention's W_a or W_c.
+        var beamRows = new List<LinearKernelPlan> { hidden, shape.Attention == AttentionKind.Bahdanau ? new(shape.DecoderInputSize, shape.GateSize) : embedding };
+        beamRows.AddRange(query);
+        beamRows.AddRange(attention);
+        var stepsForward = (shape.DecodesFromCopy ? [] : beamRows).Distinct().Where(kernel => !stepsKernels.Contains(kernel)).ToEquatableArray();
+
         var decoderInputTable = DecoderInputTableRule.Applies(shape);
         return new ModelPlan(spec.Namespace, spec.ClassName, spec.Keyword, shape, tensors.ToEquatableArray(), parameterCount,
             buffers, workspaceFloats, tokenBuffers, workspaceTokens, linearKernels, forwardOnly, stepsKernels,
-            stepsBackward, perStepBackward.Concat(query).Distinct().ToEquatableArray(), decoderInputTable, DecodeWeightsRule.Tensors(shape, decoderInputTable).ToEquatableArray(),
+            stepsBackward, stepsForward, perStepBackward.Concat(query).Distinct().ToEquatableArray(), decoderInputTable, DecodeWeightsRule.Tensors(shape, decoderInputTable).ToEquatableArray(),
             DecodeWeightsRule.Kernels(shape, decoderInputTable).ToEquatableArray());
     }
 

@@ -229,7 +229,7 @@ public sealed class BeamSearchDecoder
         {
             stepTokens[h] = step == 0 ? SpecialTokens.Sos : tokens[current][h * maxLength + step - 1];
         }
-        // One call for the whole beam: the model reads its output projection once for every hypothesis.
+        // One call for the whole beam: the model reads each of its matrices once for every hypothesis.
         model.DecodeSteps(workspace, states[current].AsSpan(0, liveCount * stateSize), stepTokens.AsSpan(0, liveCount),
             nextStates.AsSpan(0, liveCount * stateSize), logits.AsSpan(0, liveCount * vocabularySize),
             KeepsAttentionWeights ? stepWeights.AsSpan(0, liveCount * sourceWidth) : default);

@@ -28,8 +28,10 @@ public interface IStepDecoder
     /// same place in <paramref name="nextStates"/>, its logits at k × (target vocabulary size) of <paramref name="logits"/>,
     /// and, unless <paramref name="attentionWeights"/> is empty, its attention weights at k × MaxSourceLength of it (the
     /// first source-length of them; models without attention write none). The values are those <see cref="DecodeStep"/>
-    /// gives one hypothesis at a time, bit for bit. Generated models compute the output projection of every hypothesis in
-    /// one matrix-matrix product, so the step's largest matrix is read once for all of them, not once per hypothesis.
+    /// gives one hypothesis at a time, bit for bit. Generated models decoding from their float parameters compute each of
+    /// the step's products (recurrent layers, attention, output projection) for every hypothesis in one matrix-matrix
+    /// product, so each matrix is read once per step, not once per hypothesis; from a bfloat16 or int8 copy, the output
+    /// projection's logits and the recurrence run one hypothesis at a time.
     /// </summary>
     /// <exception cref="ArgumentException">
     /// A buffer is too short for <paramref name="tokens"/>' count of hypotheses (<paramref name="attentionWeights"/> may be

@@ -57,8 +57,14 @@ partial class TinyBahdanau
     private static void BahdanauForward(ReadOnlySpan<float> p, Span<float> a, int i, int sourceLength, Span<float> context)
     {
         ReadOnlySpan<float> q = a.Slice(DecoderHidden0Offset + i * HiddenSize, HiddenSize);
-        Span<float> query = a.Slice(AttentionQueriesOffset + i * HiddenSize, HiddenSize);
-        DenseKernels.Linear6x6(p.Slice(AttentionWaWeightOffset, AttentionWaWeightLength), p.Slice(AttentionWaBiasOffset, AttentionWaBiasLength), q, query);
+        DenseKernels.Linear6x6(p.Slice(AttentionWaWeightOffset, AttentionWaWeightLength), p.Slice(AttentionWaBiasOffset, AttentionWaBiasLength), q, a.Slice(AttentionQueriesOffset + i * HiddenSize, HiddenSize));
+        BahdanauAttend(p, a, i, sourceLength, context);
+    }
+
+    /// <summary>Bahdanau attention at decoder step i from its query W_a q + b_a (row i of AttentionQueries): the scores, their softmax (kept) and the context, into <paramref name="context"/>.</summary>
+    private static void BahdanauAttend(ReadOnlySpan<float> p, Span<float> a, int i, int sourceLength, Span<float> context)
+    {
+        ReadOnlySpan<float> query = a.Slice(AttentionQueriesOffset + i * HiddenSize, HiddenSize);
         ReadOnlySpan<float> keys = a.Slice(AttentionKeysOffset, sourceLength * HiddenSize);
         ReadOnlySpan<float> va = p.Slice(AttentionVaWeightOffset, AttentionVaWeightLength);
         float vaBias = p[AttentionVaBiasOffset];

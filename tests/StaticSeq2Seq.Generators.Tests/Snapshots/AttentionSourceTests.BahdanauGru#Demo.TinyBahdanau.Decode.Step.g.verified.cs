@@ -5,6 +5,7 @@
 #nullable enable
 
 using System;
+using System.Numerics.Tensors;
 
 namespace Demo;
 
@@ -72,15 +73,15 @@ partial class TinyBahdanau
         for (int first = 0; first < count; first += HypothesesPerPass)
         {
             int n = Math.Min(HypothesesPerPass, count - first);
-            // Last first: hypothesis k's state goes into slot k of each layer and its step writes slot k + 1, which the
-            // hypothesis above has already read.
-            for (int k = n - 1; k >= 0; k--)
+            for (int k = 0; k < n; k++)
             {
-                int token = tokens[first + k];
                 ReadOnlySpan<float> state = states.Slice((first + k) * DecoderStateFloats, DecoderStateFloats);
-                Span<float> nextState = nextStates.Slice((first + k) * DecoderStateFloats, DecoderStateFloats);
                 state.Slice(0 * HiddenSize, HiddenSize).CopyTo(a.Slice(DecoderHidden0Offset + k * HiddenSize, HiddenSize));
-                DecoderStepForward(p, a, token, k, workspace.SourceLength, global::StaticSeq2Seq.TrainingPass.TeacherForced);
+            }
+            DecoderStepsForward(p, a, tokens.Slice(first, n), n, workspace.SourceLength);
+            for (int k = 0; k < n; k++)
+            {
+                Span<float> nextState = nextStates.Slice((first + k) * DecoderStateFloats, DecoderStateFloats);
                 a.Slice(DecoderHidden0Offset + (k + 1) * HiddenSize, HiddenSize).CopyTo(nextState.Slice(0 * HiddenSize, HiddenSize));
                 if (!attentionWeights.IsEmpty)
                 {
@@ -89,6 +90,42 @@ partial class TinyBahdanau
             }
             DecoderLogitsOfSteps(p, a, n, logits.Slice(first * TargetVocabularySize, n * TargetVocabularySize));
         }
+    }
+
+    /// <summary>
+    /// Decoder layer 0, steps 0..n-1 for decoding, step k reading row k of x and state slot k and writing slot k + 1.
+    /// The gates run last row first: row k writes slot k + 1, which row k + 1 has read by then. W_hh h of each row goes
+    /// into the rows of DecoderDGatesIh0, which a decode borrows (it holds no forward pass for a backward pass to read).
+    /// </summary>
+    private static void DecoderLayer0StepsForward(ReadOnlySpan<float> p, Span<float> a, ReadOnlySpan<float> x, int n)
+    {
+        Span<float> gatesHh = a.Slice(DecoderDGatesIh0Offset, n * GateSize);
+        DenseKernels.Linear6x18Steps(p.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), p.Slice(DecoderBiasHh0Offset, DecoderBiasHh0Length), a.Slice(DecoderHidden0Offset, n * HiddenSize), gatesHh, n);
+        Span<float> inputGates = a.Slice(DecoderGates0Offset, n * GateSize);
+        DenseKernels.Linear11x18Steps(p.Slice(DecoderWeightIh0Offset, DecoderWeightIh0Length), p.Slice(DecoderBiasIh0Offset, DecoderBiasIh0Length), x, inputGates, n);
+        for (int k = n - 1; k >= 0; k--)
+        {
+            GruGatesForward(inputGates.Slice(k * GateSize, GateSize), gatesHh.Slice(k * GateSize, GateSize), a.Slice(DecoderHidden0Offset + k * HiddenSize, HiddenSize), a.Slice(DecoderHiddenN0Offset + k * HiddenSize, HiddenSize), a.Slice(DecoderHidden0Offset + (k + 1) * HiddenSize, HiddenSize));
+        }
+    }
+
+    /// <summary>
+    /// Decoder steps 0..n-1 for decoding, step k reading <paramref name="tokens"/>[k] and state slot k and writing slot k + 1:
+    /// each step's Bahdanau attention, then each layer, every product over all n rows at once.
+    /// </summary>
+    private static void DecoderStepsForward(ReadOnlySpan<float> p, Span<float> a, ReadOnlySpan<int> tokens, int n, int sourceLength)
+    {
+        for (int k = 0; k < n; k++)
+        {
+            p.Slice(TargetEmbeddingOffset + tokens[k] * EmbeddingSize, EmbeddingSize).CopyTo(a.Slice(DecoderLayer0InputOffset + k * DecoderInputSize, DecoderInputSize));
+        }
+        // Each query reads the top layer's state before its step: slot k, written by DecodeSteps.
+        DenseKernels.Linear6x6Steps(p.Slice(AttentionWaWeightOffset, AttentionWaWeightLength), p.Slice(AttentionWaBiasOffset, AttentionWaBiasLength), a.Slice(DecoderHidden0Offset, n * HiddenSize), a.Slice(AttentionQueriesOffset, n * HiddenSize), n);
+        for (int k = 0; k < n; k++)
+        {
+            BahdanauAttend(p, a, k, sourceLength, a.Slice(DecoderLayer0InputOffset + k * DecoderInputSize + EmbeddingSize, HiddenSize));
+        }
+        DecoderLayer0StepsForward(p, a, a.Slice(DecoderLayer0InputOffset, n * DecoderInputSize), n);
     }
 
     /// <summary>Logits of decoder steps 0..steps-1, one row each, from the top layer's new state: each row the same fused multiply-adds as <see cref="DecoderLogits"/>'s, W_out read once for all.</summary>

@@ -39,6 +39,15 @@ partial class TinyBidirectional
     /// </summary>
     private static void LuongForward(ReadOnlySpan<float> p, Span<float> a, int i, int sourceLength)
     {
+        LuongAttend(a, i, sourceLength);
+        Span<float> attentional = a.Slice(AttentionalHiddenOffset + i * HiddenSize, HiddenSize);
+        DenseKernels.Linear10x5(p.Slice(AttentionWcWeightOffset, AttentionWcWeightLength), p.Slice(AttentionWcBiasOffset, AttentionWcBiasLength), a.Slice(AttentionCombinedOffset + i * 2 * HiddenSize, 2 * HiddenSize), attentional);
+        TensorPrimitives.Tanh(attentional, attentional);
+    }
+
+    /// <summary>Luong attention at decoder step i up to W_c: the scores of the top layer's new state, their softmax (kept) and [c ; h] (row i of AttentionCombined).</summary>
+    private static void LuongAttend(Span<float> a, int i, int sourceLength)
+    {
         ReadOnlySpan<float> h = a.Slice(DecoderHidden1Offset + (i + 1) * HiddenSize, HiddenSize);
         ReadOnlySpan<float> encoderOutputs = a.Slice(EncoderOutputsOffset, sourceLength * HiddenSize);
         Span<float> weights = a.Slice(AttentionWeightsOffset + i * MaxSourceLength, sourceLength);
@@ -50,9 +59,6 @@ partial class TinyBidirectional
         Span<float> combined = a.Slice(AttentionCombinedOffset + i * 2 * HiddenSize, 2 * HiddenSize);
         AttentionContextForward(weights, encoderOutputs, combined.Slice(0, HiddenSize));
         h.CopyTo(combined.Slice(HiddenSize, HiddenSize));
-        Span<float> attentional = a.Slice(AttentionalHiddenOffset + i * HiddenSize, HiddenSize);
-        DenseKernels.Linear10x5(p.Slice(AttentionWcWeightOffset, AttentionWcWeightLength), p.Slice(AttentionWcBiasOffset, AttentionWcBiasLength), combined, attentional);
-        TensorPrimitives.Tanh(attentional, attentional);
     }
 
     /// <summary>

@@ -2000,6 +2000,350 @@ partial class TinyBidirectional
             }
         }
 
+        /// <summary>y_t = W x_t + b for each of the <paramref name="rows"/> rows of x (rows, 5) into y (rows, 20): the per-step <c>Linear5x20</c> for every step at once, the same fused multiply-adds in the same order.</summary>
+        public static void Linear5x20Steps(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> x, Span<float> y, int rows)
+        {
+            const int In = 5, Out = 20;
+            nuint steps = (nuint)rows;
+            ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));
+            ref float b = ref MemoryMarshal.GetReference(bias.Slice(0, Out));
+            ref float xs = ref MemoryMarshal.GetReference(x.Slice(0, rows * In));
+            ref float ys = ref MemoryMarshal.GetReference(y.Slice(0, rows * Out));
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // Each block of W's columns serves every step before the next block is read, so W streams from memory once.
+                // Columns 0..15.
+                {
+                    nuint t = 0;
+                    for (; t + 4 <= steps; t += 4)
+                    {
+                        ref float x0 = ref Unsafe.Add(ref xs, t * In);
+                        ref float x1 = ref Unsafe.Add(ref xs, (t + 1) * In);
+                        ref float x2 = ref Unsafe.Add(ref xs, (t + 2) * In);
+                        ref float x3 = ref Unsafe.Add(ref xs, (t + 3) * In);
+                        Vector512<float> acc00 = Vector512.LoadUnsafe(ref b, 0);
+                        Vector512<float> acc10 = Vector512.LoadUnsafe(ref b, 0);
+                        Vector512<float> acc20 = Vector512.LoadUnsafe(ref b, 0);
+                        Vector512<float> acc30 = Vector512.LoadUnsafe(ref b, 0);
+                        for (nuint j = 0; j < In; j++)
+                        {
+                            ref float row = ref Unsafe.Add(ref w, j * Out);
+                            Vector512<float> wv0 = Vector512.LoadUnsafe(ref row, 0);
+                            Vector512<float> xj0 = Vector512.Create(Unsafe.Add(ref x0, j));
+                            acc00 = Vector512.FusedMultiplyAdd(wv0, xj0, acc00);
+                            Vector512<float> xj1 = Vector512.Create(Unsafe.Add(ref x1, j));
+                            acc10 = Vector512.FusedMultiplyAdd(wv0, xj1, acc10);
+                            Vector512<float> xj2 = Vector512.Create(Unsafe.Add(ref x2, j));
+                            acc20 = Vector512.FusedMultiplyAdd(wv0, xj2, acc20);
+                            Vector512<float> xj3 = Vector512.Create(Unsafe.Add(ref x3, j));
+                            acc30 = Vector512.FusedMultiplyAdd(wv0, xj3, acc30);
+                        }
+                        acc00.StoreUnsafe(ref ys, t * Out);
+                        acc10.StoreUnsafe(ref ys, (t + 1) * Out);
+                        acc20.StoreUnsafe(ref ys, (t + 2) * Out);
+                        acc30.StoreUnsafe(ref ys, (t + 3) * Out);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float x0 = ref Unsafe.Add(ref xs, t * In);
+                        Vector512<float> acc00 = Vector512.LoadUnsafe(ref b, 0);
+                        for (nuint j = 0; j < In; j++)
+                        {
+                            ref float row = ref Unsafe.Add(ref w, j * Out);
+                            Vector512<float> wv0 = Vector512.LoadUnsafe(ref row, 0);
+                            Vector512<float> xj0 = Vector512.Create(Unsafe.Add(ref x0, j));
+                            acc00 = Vector512.FusedMultiplyAdd(wv0, xj0, acc00);
+                        }
+                        acc00.StoreUnsafe(ref ys, t * Out);
+                    }
+                }
+                Linear5x20StepsColumns(ref w, ref b, ref xs, ref ys, steps, 16);
+                return;
+            }
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // Each block of W's columns serves every step before the next block is read, so W streams from memory once.
+                // Columns 0..15.
+                {
+                    nuint t = 0;
+                    for (; t + 4 <= steps; t += 4)
+                    {
+                        ref float x0 = ref Unsafe.Add(ref xs, t * In);
+                        ref float x1 = ref Unsafe.Add(ref xs, (t + 1) * In);
+                        ref float x2 = ref Unsafe.Add(ref xs, (t + 2) * In);
+                        ref float x3 = ref Unsafe.Add(ref xs, (t + 3) * In);
+                        Vector256<float> acc00 = Vector256.LoadUnsafe(ref b, 0);
+                        Vector256<float> acc01 = Vector256.LoadUnsafe(ref b, 8);
+                        Vector256<float> acc10 = Vector256.LoadUnsafe(ref b, 0);
+                        Vector256<float> acc11 = Vector256.LoadUnsafe(ref b, 8);
+                        Vector256<float> acc20 = Vector256.LoadUnsafe(ref b, 0);
+                        Vector256<float> acc21 = Vector256.LoadUnsafe(ref b, 8);
+                        Vector256<float> acc30 = Vector256.LoadUnsafe(ref b, 0);
+                        Vector256<float> acc31 = Vector256.LoadUnsafe(ref b, 8);
+                        for (nuint j = 0; j < In; j++)
+                        {
+                            ref float row = ref Unsafe.Add(ref w, j * Out);
+                            Vector256<float> wv0 = Vector256.LoadUnsafe(ref row, 0);
+                            Vector256<float> wv1 = Vector256.LoadUnsafe(ref row, 8);
+                            Vector256<float> xj0 = Vector256.Create(Unsafe.Add(ref x0, j));
+                            acc00 = Vector256.FusedMultiplyAdd(wv0, xj0, acc00);
+                            acc01 = Vector256.FusedMultiplyAdd(wv1, xj0, acc01);
+                            Vector256<float> xj1 = Vector256.Create(Unsafe.Add(ref x1, j));
+                            acc10 = Vector256.FusedMultiplyAdd(wv0, xj1, acc10);
+                            acc11 = Vector256.FusedMultiplyAdd(wv1, xj1, acc11);
+                            Vector256<float> xj2 = Vector256.Create(Unsafe.Add(ref x2, j));
+                            acc20 = Vector256.FusedMultiplyAdd(wv0, xj2, acc20);
+                            acc21 = Vector256.FusedMultiplyAdd(wv1, xj2, acc21);
+                            Vector256<float> xj3 = Vector256.Create(Unsafe.Add(ref x3, j));
+                            acc30 = Vector256.FusedMultiplyAdd(wv0, xj3, acc30);
+                            acc31 = Vector256.FusedMultiplyAdd(wv1, xj3, acc31);
+                        }
+                        acc00.StoreUnsafe(ref ys, t * Out);
+                        acc01.StoreUnsafe(ref ys, t * Out + 8);
+                        acc10.StoreUnsafe(ref ys, (t + 1) * Out);
+                        acc11.StoreUnsafe(ref ys, (t + 1) * Out + 8);
+                        acc20.StoreUnsafe(ref ys, (t + 2) * Out);
+                        acc21.StoreUnsafe(ref ys, (t + 2) * Out + 8);
+                        acc30.StoreUnsafe(ref ys, (t + 3) * Out);
+                        acc31.StoreUnsafe(ref ys, (t + 3) * Out + 8);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float x0 = ref Unsafe.Add(ref xs, t * In);
+                        Vector256<float> acc00 = Vector256.LoadUnsafe(ref b, 0);
+                        Vector256<float> acc01 = Vector256.LoadUnsafe(ref b, 8);
+                        for (nuint j = 0; j < In; j++)
+                        {
+                            ref float row = ref Unsafe.Add(ref w, j * Out);
+                            Vector256<float> wv0 = Vector256.LoadUnsafe(ref row, 0);
+                            Vector256<float> wv1 = Vector256.LoadUnsafe(ref row, 8);
+                            Vector256<float> xj0 = Vector256.Create(Unsafe.Add(ref x0, j));
+                            acc00 = Vector256.FusedMultiplyAdd(wv0, xj0, acc00);
+                            acc01 = Vector256.FusedMultiplyAdd(wv1, xj0, acc01);
+                        }
+                        acc00.StoreUnsafe(ref ys, t * Out);
+                        acc01.StoreUnsafe(ref ys, t * Out + 8);
+                    }
+                }
+                Linear5x20StepsColumns(ref w, ref b, ref xs, ref ys, steps, 16);
+                return;
+            }
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // Each block of W's columns serves every step before the next block is read, so W streams from memory once.
+                for (nuint o = 0; o < 16; o += 8)
+                {
+                    nuint t = 0;
+                    for (; t + 4 <= steps; t += 4)
+                    {
+                        ref float x0 = ref Unsafe.Add(ref xs, t * In);
+                        ref float x1 = ref Unsafe.Add(ref xs, (t + 1) * In);
+                        ref float x2 = ref Unsafe.Add(ref xs, (t + 2) * In);
+                        ref float x3 = ref Unsafe.Add(ref xs, (t + 3) * In);
+                        Vector128<float> acc00 = Vector128.LoadUnsafe(ref b, o);
+                        Vector128<float> acc01 = Vector128.LoadUnsafe(ref b, o + 4);
+                        Vector128<float> acc10 = Vector128.LoadUnsafe(ref b, o);
+                        Vector128<float> acc11 = Vector128.LoadUnsafe(ref b, o + 4);
+                        Vector128<float> acc20 = Vector128.LoadUnsafe(ref b, o);
+                        Vector128<float> acc21 = Vector128.LoadUnsafe(ref b, o + 4);
+                        Vector128<float> acc30 = Vector128.LoadUnsafe(ref b, o);
+                        Vector128<float> acc31 = Vector128.LoadUnsafe(ref b, o + 4);
+                        for (nuint j = 0; j < In; j++)
+                        {
+                            ref float row = ref Unsafe.Add(ref w, j * Out + o);
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row, 0);
+                            Vector128<float> wv1 = Vector128.LoadUnsafe(ref row, 4);
+                            Vector128<float> xj0 = Vector128.Create(Unsafe.Add(ref x0, j));
+                            acc00 = Vector128.FusedMultiplyAdd(wv0, xj0, acc00);
+                            acc01 = Vector128.FusedMultiplyAdd(wv1, xj0, acc01);
+                            Vector128<float> xj1 = Vector128.Create(Unsafe.Add(ref x1, j));
+                            acc10 = Vector128.FusedMultiplyAdd(wv0, xj1, acc10);
+                            acc11 = Vector128.FusedMultiplyAdd(wv1, xj1, acc11);
+                            Vector128<float> xj2 = Vector128.Create(Unsafe.Add(ref x2, j));
+                            acc20 = Vector128.FusedMultiplyAdd(wv0, xj2, acc20);
+                            acc21 = Vector128.FusedMultiplyAdd(wv1, xj2, acc21);
+                            Vector128<float> xj3 = Vector128.Create(Unsafe.Add(ref x3, j));
+                            acc30 = Vector128.FusedMultiplyAdd(wv0, xj3, acc30);
+                            acc31 = Vector128.FusedMultiplyAdd(wv1, xj3, acc31);
+                        }
+                        acc00.StoreUnsafe(ref ys, t * Out + o);
+                        acc01.StoreUnsafe(ref ys, t * Out + o + 4);
+                        acc10.StoreUnsafe(ref ys, (t + 1) * Out + o);
+                        acc11.StoreUnsafe(ref ys, (t + 1) * Out + o + 4);
+                        acc20.StoreUnsafe(ref ys, (t + 2) * Out + o);
+                        acc21.StoreUnsafe(ref ys, (t + 2) * Out + o + 4);
+                        acc30.StoreUnsafe(ref ys, (t + 3) * Out + o);
+                        acc31.StoreUnsafe(ref ys, (t + 3) * Out + o + 4);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float x0 = ref Unsafe.Add(ref xs, t * In);
+                        Vector128<float> acc00 = Vector128.LoadUnsafe(ref b, o);
+                        Vector128<float> acc01 = Vector128.LoadUnsafe(ref b, o + 4);
+                        for (nuint j = 0; j < In; j++)
+                        {
+                            ref float row = ref Unsafe.Add(ref w, j * Out + o);
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row, 0);
+                            Vector128<float> wv1 = Vector128.LoadUnsafe(ref row, 4);
+                            Vector128<float> xj0 = Vector128.Create(Unsafe.Add(ref x0, j));
+                            acc00 = Vector128.FusedMultiplyAdd(wv0, xj0, acc00);
+                            acc01 = Vector128.FusedMultiplyAdd(wv1, xj0, acc01);
+                        }
+                        acc00.StoreUnsafe(ref ys, t * Out + o);
+                        acc01.StoreUnsafe(ref ys, t * Out + o + 4);
+                    }
+                }
+                // Columns 16..19.
+                {
+                    nuint t = 0;
+                    for (; t + 4 <= steps; t += 4)
+                    {
+                        ref float x0 = ref Unsafe.Add(ref xs, t * In);
+                        ref float x1 = ref Unsafe.Add(ref xs, (t + 1) * In);
+                        ref float x2 = ref Unsafe.Add(ref xs, (t + 2) * In);
+                        ref float x3 = ref Unsafe.Add(ref xs, (t + 3) * In);
+                        Vector128<float> acc00 = Vector128.LoadUnsafe(ref b, 16);
+                        Vector128<float> acc10 = Vector128.LoadUnsafe(ref b, 16);
+                        Vector128<float> acc20 = Vector128.LoadUnsafe(ref b, 16);
+                        Vector128<float> acc30 = Vector128.LoadUnsafe(ref b, 16);
+                        for (nuint j = 0; j < In; j++)
+                        {
+                            ref float row = ref Unsafe.Add(ref w, j * Out + 16);
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row, 0);
+                            Vector128<float> xj0 = Vector128.Create(Unsafe.Add(ref x0, j));
+                            acc00 = Vector128.FusedMultiplyAdd(wv0, xj0, acc00);
+                            Vector128<float> xj1 = Vector128.Create(Unsafe.Add(ref x1, j));
+                            acc10 = Vector128.FusedMultiplyAdd(wv0, xj1, acc10);
+                            Vector128<float> xj2 = Vector128.Create(Unsafe.Add(ref x2, j));
+                            acc20 = Vector128.FusedMultiplyAdd(wv0, xj2, acc20);
+                            Vector128<float> xj3 = Vector128.Create(Unsafe.Add(ref x3, j));
+                            acc30 = Vector128.FusedMultiplyAdd(wv0, xj3, acc30);
+                        }
+                        acc00.StoreUnsafe(ref ys, t * Out + 16);
+                        acc10.StoreUnsafe(ref ys, (t + 1) * Out + 16);
+                        acc20.StoreUnsafe(ref ys, (t + 2) * Out + 16);
+                        acc30.StoreUnsafe(ref ys, (t + 3) * Out + 16);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float x0 = ref Unsafe.Add(ref xs, t * In);
+                        Vector128<float> acc00 = Vector128.LoadUnsafe(ref b, 16);
+                        for (nuint j = 0; j < In; j++)
+                        {
+                            ref float row = ref Unsafe.Add(ref w, j * Out + 16);
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row, 0);
+                            Vector128<float> xj0 = Vector128.Create(Unsafe.Add(ref x0, j));
+                            acc00 = Vector128.FusedMultiplyAdd(wv0, xj0, acc00);
+                        }
+                        acc00.StoreUnsafe(ref ys, t * Out + 16);
+                    }
+                }
+                return;
+            }
+            // No SIMD: one output at a time.
+            Linear5x20StepsColumns(ref w, ref b, ref xs, ref ys, steps, 0);
+        }
+
+        /// <summary>Outputs <paramref name="start"/>..19 of <see cref="Linear5x20Steps"/> for every step, one at a time.</summary>
+        private static void Linear5x20StepsColumns(ref float w, ref float b, ref float xs, ref float ys, nuint steps, nuint start)
+        {
+            const int In = 5, Out = 20;
+            for (nuint t = 0; t < steps; t++)
+            {
+                for (nuint o = start; o < Out; o++)
+                {
+                    float sum = Unsafe.Add(ref b, o);
+                    for (nuint j = 0; j < In; j++)
+                    {
+                        sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), Unsafe.Add(ref xs, t * In + j), sum);
+                    }
+                    Unsafe.Add(ref ys, t * Out + o) = sum;
+                }
+            }
+        }
+
+        /// <summary>y_t = W x_t + b for each of the <paramref name="rows"/> rows of x (rows, 10) into y (rows, 5): the per-step <c>Linear10x5</c> for every step at once, the same fused multiply-adds in the same order.</summary>
+        public static void Linear10x5Steps(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, ReadOnlySpan<float> x, Span<float> y, int rows)
+        {
+            const int In = 10, Out = 5;
+            nuint steps = (nuint)rows;
+            ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));
+            ref float b = ref MemoryMarshal.GetReference(bias.Slice(0, Out));
+            ref float xs = ref MemoryMarshal.GetReference(x.Slice(0, rows * In));
+            ref float ys = ref MemoryMarshal.GetReference(y.Slice(0, rows * Out));
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // Each block of W's columns serves every step before the next block is read, so W streams from memory once.
+                // Columns 0..3.
+                {
+                    nuint t = 0;
+                    for (; t + 4 <= steps; t += 4)
+                    {
+                        ref float x0 = ref Unsafe.Add(ref xs, t * In);
+                        ref float x1 = ref Unsafe.Add(ref xs, (t + 1) * In);
+                        ref float x2 = ref Unsafe.Add(ref xs, (t + 2) * In);
+                        ref float x3 = ref Unsafe.Add(ref xs, (t + 3) * In);
+                        Vector128<float> acc00 = Vector128.LoadUnsafe(ref b, 0);
+                        Vector128<float> acc10 = Vector128.LoadUnsafe(ref b, 0);
+                        Vector128<float> acc20 = Vector128.LoadUnsafe(ref b, 0);
+                        Vector128<float> acc30 = Vector128.LoadUnsafe(ref b, 0);
+                        for (nuint j = 0; j < In; j++)
+                        {
+                            ref float row = ref Unsafe.Add(ref w, j * Out);
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row, 0);
+                            Vector128<float> xj0 = Vector128.Create(Unsafe.Add(ref x0, j));
+                            acc00 = Vector128.FusedMultiplyAdd(wv0, xj0, acc00);
+                            Vector128<float> xj1 = Vector128.Create(Unsafe.Add(ref x1, j));
+                            acc10 = Vector128.FusedMultiplyAdd(wv0, xj1, acc10);
+                            Vector128<float> xj2 = Vector128.Create(Unsafe.Add(ref x2, j));
+                            acc20 = Vector128.FusedMultiplyAdd(wv0, xj2, acc20);
+                            Vector128<float> xj3 = Vector128.Create(Unsafe.Add(ref x3, j));
+                            acc30 = Vector128.FusedMultiplyAdd(wv0, xj3, acc30);
+                        }
+                        acc00.StoreUnsafe(ref ys, t * Out);
+                        acc10.StoreUnsafe(ref ys, (t + 1) * Out);
+                        acc20.StoreUnsafe(ref ys, (t + 2) * Out);
+                        acc30.StoreUnsafe(ref ys, (t + 3) * Out);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float x0 = ref Unsafe.Add(ref xs, t * In);
+                        Vector128<float> acc00 = Vector128.LoadUnsafe(ref b, 0);
+                        for (nuint j = 0; j < In; j++)
+                        {
+                            ref float row = ref Unsafe.Add(ref w, j * Out);
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row, 0);
+                            Vector128<float> xj0 = Vector128.Create(Unsafe.Add(ref x0, j));
+                            acc00 = Vector128.FusedMultiplyAdd(wv0, xj0, acc00);
+                        }
+                        acc00.StoreUnsafe(ref ys, t * Out);
+                    }
+                }
+                Linear10x5StepsColumns(ref w, ref b, ref xs, ref ys, steps, 4);
+                return;
+            }
+            // No SIMD: one output at a time.
+            Linear10x5StepsColumns(ref w, ref b, ref xs, ref ys, steps, 0);
+        }
+
+        /// <summary>Outputs <paramref name="start"/>..4 of <see cref="Linear10x5Steps"/> for every step, one at a time.</summary>
+        private static void Linear10x5StepsColumns(ref float w, ref float b, ref float xs, ref float ys, nuint steps, nuint start)
+        {
+            const int In = 10, Out = 5;
+            for (nuint t = 0; t < steps; t++)
+            {
+                for (nuint o = start; o < Out; o++)
+                {
+                    float sum = Unsafe.Add(ref b, o);
+                    for (nuint j = 0; j < In; j++)
+                    {
+                        sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), Unsafe.Add(ref xs, t * In + j), sum);
+                    }
+                    Unsafe.Add(ref ys, t * Out + o) = sum;
+                }
+            }
+        }
+
         /// <summary>Input gradient of <see cref="Linear3x20"/> at one step: dx += W^T dy, each dx_j the dot product of W's row j with dy.</summary>
         public static void Linear3x20StepInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx)
         {

@@ -83,21 +83,8 @@ partial class TinyBFloat16
     private static void BahdanauForward(ReadOnlySpan<float> p, ReadOnlySpan<ushort> p16, Span<float> a, int i, int sourceLength, Span<float> context)
     {
         ReadOnlySpan<float> q = a.Slice(DecoderHidden0Offset + i * HiddenSize, HiddenSize);
-        Span<float> query = a.Slice(AttentionQueriesOffset + i * HiddenSize, HiddenSize);
-        DenseKernels.Linear6x6BFloat16(p16.Slice(AttentionWaWeightOffset, AttentionWaWeightLength), p.Slice(AttentionWaBiasOffset, AttentionWaBiasLength), q, query);
-        ReadOnlySpan<float> keys = a.Slice(AttentionKeysOffset, sourceLength * HiddenSize);
-        ReadOnlySpan<float> va = p.Slice(AttentionVaWeightOffset, AttentionVaWeightLength);
-        float vaBias = p[AttentionVaBiasOffset];
-        Span<float> e = a.Slice(AttentionScratchOffset, HiddenSize);
-        Span<float> weights = a.Slice(AttentionWeightsOffset + i * MaxSourceLength, sourceLength);
-        for (int j = 0; j < sourceLength; j++)
-        {
-            TensorPrimitives.Add(query, keys.Slice(j * HiddenSize, HiddenSize), e);
-            TensorPrimitives.Tanh(e, e);
-            weights[j] = TensorPrimitives.Dot(va, e) + vaBias;
-        }
-        AttentionSoftmax(weights);
-        AttentionContextForward(weights, a.Slice(EncoderHidden0Offset + HiddenSize, sourceLength * HiddenSize), context);
+        DenseKernels.Linear6x6BFloat16(p16.Slice(AttentionWaWeightOffset, AttentionWaWeightLength), p.Slice(AttentionWaBiasOffset, AttentionWaBiasLength), q, a.Slice(AttentionQueriesOffset + i * HiddenSize, HiddenSize));
+        BahdanauAttend(p, a, i, sourceLength, context);
     }
 
     /// <summary>Logits of decoder step i, W_out h + b_out from the top layer's new state; no softmax, which keeps their order.</summary>

@@ -5,6 +5,7 @@
 #nullable enable
 
 using System;
+using System.Numerics.Tensors;
 
 namespace Demo;
 
@@ -87,16 +88,15 @@ partial class TinyInt8Dynamic
             {
                 int token = tokens[first + k];
                 ReadOnlySpan<float> state = states.Slice((first + k) * DecoderStateFloats, DecoderStateFloats);
-                Span<float> nextState = nextStates.Slice((first + k) * DecoderStateFloats, DecoderStateFloats);
                 state.Slice(0 * HiddenSize, HiddenSize).CopyTo(a.Slice(DecoderHidden0Offset + k * HiddenSize, HiddenSize));
                 DecoderStepForward(p, p8, scales, zeroPointTerms, a, token, k, workspace.SourceLength, global::StaticSeq2Seq.TrainingPass.TeacherForced);
+                Span<float> nextState = nextStates.Slice((first + k) * DecoderStateFloats, DecoderStateFloats);
                 a.Slice(DecoderHidden0Offset + (k + 1) * HiddenSize, HiddenSize).CopyTo(nextState.Slice(0 * HiddenSize, HiddenSize));
                 if (!attentionWeights.IsEmpty)
                 {
                     a.Slice(AttentionWeightsOffset + k * MaxSourceLength, workspace.SourceLength).CopyTo(attentionWeights.Slice((first + k) * MaxSourceLength, workspace.SourceLength));
                 }
             }
-            // The narrowed output projection has no kernel over several rows: one hypothesis at a time.
             for (int k = 0; k < n; k++)
             {
                 DecoderLogits(p, p8, scales, zeroPointTerms, a, k, logits.Slice((first + k) * TargetVocabularySize, TargetVocabularySize));

@@ -5,6 +5,7 @@
 #nullable enable
 
 using System;
+using System.Numerics.Tensors;
 
 partial class GlobalGru2
 {
@@ -70,21 +71,68 @@ partial class GlobalGru2
         for (int first = 0; first < count; first += HypothesesPerPass)
         {
             int n = Math.Min(HypothesesPerPass, count - first);
-            // Last first: hypothesis k's state goes into slot k of each layer and its step writes slot k + 1, which the
-            // hypothesis above has already read.
-            for (int k = n - 1; k >= 0; k--)
+            for (int k = 0; k < n; k++)
             {
-                int token = tokens[first + k];
                 ReadOnlySpan<float> state = states.Slice((first + k) * DecoderStateFloats, DecoderStateFloats);
-                Span<float> nextState = nextStates.Slice((first + k) * DecoderStateFloats, DecoderStateFloats);
                 state.Slice(0 * HiddenSize, HiddenSize).CopyTo(a.Slice(DecoderHidden0Offset + k * HiddenSize, HiddenSize));
                 state.Slice(1 * HiddenSize, HiddenSize).CopyTo(a.Slice(DecoderHidden1Offset + k * HiddenSize, HiddenSize));
-                DecoderStepForwardFromTable(p, a, inputTable, token, k);
+            }
+            DecoderStepsForward(p, a, inputTable, tokens.Slice(first, n), n);
+            for (int k = 0; k < n; k++)
+            {
+                Span<float> nextState = nextStates.Slice((first + k) * DecoderStateFloats, DecoderStateFloats);
                 a.Slice(DecoderHidden0Offset + (k + 1) * HiddenSize, HiddenSize).CopyTo(nextState.Slice(0 * HiddenSize, HiddenSize));
                 a.Slice(DecoderHidden1Offset + (k + 1) * HiddenSize, HiddenSize).CopyTo(nextState.Slice(1 * HiddenSize, HiddenSize));
             }
             DecoderLogitsOfSteps(p, a, n, logits.Slice(first * TargetVocabularySize, n * TargetVocabularySize));
         }
+    }
+
+    /// <summary>
+    /// Decoder layer 0, steps 0..n-1 for decoding, step k reading its token's row of the input table and state slot k and writing slot k + 1.
+    /// The gates run last row first: row k writes slot k + 1, which row k + 1 has read by then. W_hh h of each row goes
+    /// into the rows of DecoderDGatesIh0, which a decode borrows (it holds no forward pass for a backward pass to read).
+    /// </summary>
+    private static void DecoderLayer0StepsForward(ReadOnlySpan<float> p, Span<float> a, ReadOnlySpan<float> inputTable, ReadOnlySpan<int> tokens, int n)
+    {
+        Span<float> gatesHh = a.Slice(DecoderDGatesIh0Offset, n * GateSize);
+        DenseKernels.Linear4x12Steps(p.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), p.Slice(DecoderBiasHh0Offset, DecoderBiasHh0Length), a.Slice(DecoderHidden0Offset, n * HiddenSize), gatesHh, n);
+        Span<float> inputGates = a.Slice(DecoderGates0Offset, n * GateSize);
+        for (int k = 0; k < n; k++)
+        {
+            inputTable.Slice(tokens[k] * GateSize, GateSize).CopyTo(inputGates.Slice(k * GateSize, GateSize));
+        }
+        for (int k = n - 1; k >= 0; k--)
+        {
+            GruGatesForward(inputGates.Slice(k * GateSize, GateSize), gatesHh.Slice(k * GateSize, GateSize), a.Slice(DecoderHidden0Offset + k * HiddenSize, HiddenSize), a.Slice(DecoderHiddenN0Offset + k * HiddenSize, HiddenSize), a.Slice(DecoderHidden0Offset + (k + 1) * HiddenSize, HiddenSize));
+        }
+    }
+
+    /// <summary>
+    /// Decoder layer 1, steps 0..n-1 for decoding, step k reading row k of x and state slot k and writing slot k + 1.
+    /// The gates run last row first: row k writes slot k + 1, which row k + 1 has read by then. W_hh h of each row goes
+    /// into the rows of DecoderDGatesIh1, which a decode borrows (it holds no forward pass for a backward pass to read).
+    /// </summary>
+    private static void DecoderLayer1StepsForward(ReadOnlySpan<float> p, Span<float> a, ReadOnlySpan<float> x, int n)
+    {
+        Span<float> gatesHh = a.Slice(DecoderDGatesIh1Offset, n * GateSize);
+        DenseKernels.Linear4x12Steps(p.Slice(DecoderWeightHh1Offset, DecoderWeightHh1Length), p.Slice(DecoderBiasHh1Offset, DecoderBiasHh1Length), a.Slice(DecoderHidden1Offset, n * HiddenSize), gatesHh, n);
+        Span<float> inputGates = a.Slice(DecoderGates1Offset, n * GateSize);
+        DenseKernels.Linear4x12Steps(p.Slice(DecoderWeightIh1Offset, DecoderWeightIh1Length), p.Slice(DecoderBiasIh1Offset, DecoderBiasIh1Length), x, inputGates, n);
+        for (int k = n - 1; k >= 0; k--)
+        {
+            GruGatesForward(inputGates.Slice(k * GateSize, GateSize), gatesHh.Slice(k * GateSize, GateSize), a.Slice(DecoderHidden1Offset + k * HiddenSize, HiddenSize), a.Slice(DecoderHiddenN1Offset + k * HiddenSize, HiddenSize), a.Slice(DecoderHidden1Offset + (k + 1) * HiddenSize, HiddenSize));
+        }
+    }
+
+    /// <summary>
+    /// Decoder steps 0..n-1 for decoding, step k reading <paramref name="tokens"/>[k] and state slot k and writing slot k + 1:
+    /// each layer, every product over all n rows at once.
+    /// </summary>
+    private static void DecoderStepsForward(ReadOnlySpan<float> p, Span<float> a, ReadOnlySpan<float> inputTable, ReadOnlySpan<int> tokens, int n)
+    {
+        DecoderLayer0StepsForward(p, a, inputTable, tokens, n);
+        DecoderLayer1StepsForward(p, a, a.Slice(DecoderHidden0Offset + HiddenSize, n * HiddenSize), n);
     }
 
     /// <summary>Logits of decoder steps 0..steps-1, one row each, from the top layer's new state: each row the same fused multiply-adds as <see cref="DecoderLogits"/>'s, W_out read once for all.</summary>
