@@ -44,6 +44,8 @@ public sealed class ComparisonTable(IReadOnlyList<BenchmarkReport> reports, IRea
             Row($"{config} greedy decode with bfloat16 weights (peers fp32), per token, median", Median(greedyBFloat16) * perToken, peer.Greedy.Median * perToken, Median(onnx) * perToken);
             var greedyInt8 = Find(typeof(DecodeAndTrainBenchmarks), nameof(DecodeAndTrainBenchmarks.GreedyDecodeInt8), config);
             Row($"{config} greedy decode with int8 weights (peers fp32), per token, median", Median(greedyInt8) * perToken, peer.Greedy.Median * perToken, Median(onnx) * perToken);
+            var greedyInt8Dynamic = Find(typeof(DecodeAndTrainBenchmarks), nameof(DecodeAndTrainBenchmarks.GreedyDecodeInt8Dynamic), config);
+            Row($"{config} greedy decode with int8 weights and activations (peers fp32), per token, median", Median(greedyInt8Dynamic) * perToken, peer.Greedy.Median * perToken, Median(onnx) * perToken);
             Row($"{config} beam 4 decode, per sequence, median", Median(beam), peer.Beam.Median, null);
             Row($"{config} beam 4 decode, per sequence, p95", P95(beam), peer.Beam.P95, null);
             Row($"{config} beam 4 decode, per token, median", Median(beam) * perToken, peer.Beam.Median * perToken, null);
@@ -90,6 +92,8 @@ public sealed class ComparisonTable(IReadOnlyList<BenchmarkReport> reports, IRea
                 targets.Add(AtLeast("M greedy decode with bf16 weights, x faster than PyTorch fp32", peer.Greedy.Median / greedyBFloat16, 6));
                 var greedyInt8 = Median(Find(typeof(DecodeAndTrainBenchmarks), nameof(DecodeAndTrainBenchmarks.GreedyDecodeInt8), config));
                 targets.Add(AtLeast("M greedy decode with int8 weights, x faster than PyTorch fp32", peer.Greedy.Median / greedyInt8, 6));
+                var greedyInt8Dynamic = Median(Find(typeof(DecodeAndTrainBenchmarks), nameof(DecodeAndTrainBenchmarks.GreedyDecodeInt8Dynamic), config));
+                targets.Add(AtLeast("M greedy decode with int8 weights and activations, x faster than PyTorch fp32", peer.Greedy.Median / greedyInt8Dynamic, 6));
             }
         }
         Line();
