@@ -21,7 +21,7 @@ internal static class GreedyDecodeEmitter
             DecodeWeightsEmitter.EmitWeightsLocal(w, plan);
             w.Line("Span<float> a = workspace.Floats;");
             w.Line("workspace.HoldsForwardPass = false;");
-            w.Line($"EncodeSource({DecodeWeightsEmitter.EncoderArguments(plan)}, a, workspace.Tokens, source, {DropoutEmitter.NoDropout});");
+            w.Line(EncoderInputTableEmitter.EncodeCall(plan));
             w.Line("// Softmax preserves order, so the argmax of the logits is the most likely token.");
             w.Line($"Span<float> logits = {Slices.Scratch("Probabilities", "TargetVocabularySize")};");
             w.Line("int token = global::StaticSeq2Seq.SpecialTokens.Sos;");
@@ -51,5 +51,6 @@ internal static class GreedyDecodeEmitter
             w.Line();
             DecoderInputTableEmitter.Emit(w, plan);
         }
+        EncoderInputTableEmitter.Emit(w, plan);
     }
 }

@@ -41,7 +41,7 @@ internal static class InputProductsEmitter
     public static string Inputs(LayerEmitter.Side side) => $"{side.Name}DroppedEmbeddings";
 
     /// <summary>Where step t's input product goes: the GRU's and LSTM's gate row t, the RNN's new state (slot t + 1), which its step adds W_hh h + b_hh to.</summary>
-    private static string Products(ModelShape shape, LayerEmitter.Side side, string steps) => shape.Cell == CellKind.Rnn
+    public static string Products(ModelShape shape, LayerEmitter.Side side, string steps) => shape.Cell == CellKind.Rnn
         ? $"a.Slice({side.Name}Hidden0Offset + HiddenSize, {steps} * HiddenSize)"
         : $"a.Slice({side.Name}Gates0Offset, {steps} * GateSize)";
 

@@ -65,8 +65,12 @@ internal static class Int8DynamicDecodeEmitter
             w.Line("// positions and the attention's keys stay float (one matrix-matrix product per source each).");
             w.Line();
             LayerEmitter.EmitEncoderStepForward(w, plan.Shape, weights);
-            w.Line();
-            TrainingEmitter.EmitEncodeSource(w, plan, weights);
+            if (!EncoderInputTableRule.Applies(plan.Shape))
+            {
+                // With an encoder input table, decoding runs EncodeSourceFromTable (EncoderInputTableEmitter) instead.
+                w.Line();
+                TrainingEmitter.EmitEncodeSource(w, plan, weights);
+            }
         }
     }
 }

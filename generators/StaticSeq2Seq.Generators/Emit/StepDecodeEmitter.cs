@@ -34,7 +34,7 @@ internal static class StepDecodeEmitter
             }
             w.Line("Span<float> a = workspace.Floats;");
             w.Line("workspace.HoldsForwardPass = false;");
-            w.Line($"EncodeSource({DecodeWeightsEmitter.EncoderArguments(plan)}, a, workspace.Tokens, source, {DropoutEmitter.NoDropout});");
+            w.Line(EncoderInputTableEmitter.EncodeCall(plan));
             if (plan.Shape.HasAttention)
             {
                 w.Line("workspace.SourceLength = source.Length; // what DecodeStep's attention reads");

@@ -20,8 +20,10 @@ internal static class TrainingEmitter
     /// <summary>
     /// The encoder pass over a source; with <paramref name="weights"/> other than the float parameters, the decoding
     /// overload whose steps read the recurrent matrices from the copy (<c>DecodeWeightsRule.EncoderFromCopy</c>).
+    /// With <paramref name="fromInputTable"/>, <c>EncodeSourceFromTable</c>, decoding's pass that copies layer 0's input
+    /// products from the encoder's input table (<c>EncoderInputTableEmitter</c>).
     /// </summary>
-    public static void EmitEncodeSource(CodeWriter w, ModelPlan plan, WeightSource weights)
+    public static void EmitEncodeSource(CodeWriter w, ModelPlan plan, WeightSource weights, bool fromInputTable = false)
     {
         var layers = plan.Shape.Layers;
         var lstm = plan.Shape.Cell == CellKind.Lstm;
@@ -34,7 +36,8 @@ internal static class TrainingEmitter
         };
         var fromCopy = weights != WeightSource.Float32 ? ", its steps multiplying by the decoding copy," : "";
         w.Line($"/// <summary>Runs the encoder over <paramref name=\"source\"/>{fromCopy} and hands {handed} to the decoder's slot 0.</summary>");
-        using (w.Block($"private static void EncodeSource({weights.Parameters}, Span<float> a, Span<int> tokens, ReadOnlySpan<int> source, in global::StaticSeq2Seq.TrainingPass pass)"))
+        var (name, table) = fromInputTable ? ("EncodeSourceFromTable", "ReadOnlySpan<float> encoderInputTable, ") : ("EncodeSource", "");
+        using (w.Block($"private static void {name}({weights.Parameters}, {table}Span<float> a, Span<int> tokens, ReadOnlySpan<int> source, in global::StaticSeq2Seq.TrainingPass pass)"))
         {
             if (plan.Shape.BidirectionalEncoder)
             {
@@ -51,8 +54,15 @@ internal static class TrainingEmitter
                     w.Line($"{Slices.Scratch($"EncoderCell{layer}", "HiddenSize")}.Clear();");
                 }
             }
-            w.Line("// Layer 0's inputs are known before the recurrence: its input products for every position in one product.");
-            w.Line($"{InputProductsEmitter.ForwardName(LayerEmitter.Side.Encoder)}(p, a, source, pass);");
+            if (fromInputTable)
+            {
+                EncoderInputTableEmitter.EmitInputProductsFromTable(w, plan.Shape);
+            }
+            else
+            {
+                w.Line("// Layer 0's inputs are known before the recurrence: its input products for every position in one product.");
+                w.Line($"{InputProductsEmitter.ForwardName(LayerEmitter.Side.Encoder)}(p, a, source, pass);");
+            }
             using (w.Block("for (int t = 0; t < source.Length; t++)"))
             {
                 w.Line("tokens[SourceTokensOffset + t] = source[t];");

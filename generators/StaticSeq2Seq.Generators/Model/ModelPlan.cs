@@ -50,9 +50,9 @@ internal sealed record ModelPlan(
 {
     /// <summary>
     /// The model keeps a version of its parameters, bumped whenever they are handed out for writing, because decoding
-    /// reads something derived from them (the decoder input table, the bfloat16 or int8 weights) that must then be rebuilt.
+    /// reads something derived from them (the decoder's and encoder's input tables, the bfloat16 or int8 weights) that must then be rebuilt.
     /// </summary>
-    public bool TracksParameterVersion => DecoderInputTable || Shape.DecodesFromCopy;
+    public bool TracksParameterVersion => DecoderInputTable || Planning.EncoderInputTableRule.Applies(Shape) || Shape.DecodesFromCopy;
 
     /// <summary>
     /// The class name as C# source spells it: a keyword such as <c>event</c> needs its <c>@</c>; a name of lower-case ASCII

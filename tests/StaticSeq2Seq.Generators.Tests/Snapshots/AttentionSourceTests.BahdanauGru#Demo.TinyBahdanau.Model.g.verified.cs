@@ -153,6 +153,14 @@ partial class TinyBahdanau : global::StaticSeq2Seq.ISeq2SeqModel
 
     private readonly global::StaticSeq2Seq.Parameters.AlignedBuffer parameterBuffer = new(ParameterCount);
 
+    // Bumped each time the parameters are handed out for writing (Parameters, InitializeParameters), which is how
+    // training, optimizers, checkpoint loads and users change them; a copy decoding derives from the parameters is
+    // current when it was built at this version.
+    private long parameterVersion;
+
+    /// <summary>Marks the copies decoding derives from the parameters stale: the parameters may change through the span handed out.</summary>
+    private void ParametersChanged() => global::System.Threading.Interlocked.Increment(ref parameterVersion);
+
     /// <inheritdoc/>
     public global::StaticSeq2Seq.ModelShape Shape => DeclaredShape;
 
@@ -160,10 +168,10 @@ partial class TinyBahdanau : global::StaticSeq2Seq.ISeq2SeqModel
     public global::StaticSeq2Seq.Parameters.ParameterLayout Layout => LayoutTable;
 
     /// <inheritdoc/>
-    public Span<float> Parameters => parameterBuffer.Span;
+    public Span<float> Parameters { get { ParametersChanged(); return parameterBuffer.Span; } }
 
     /// <inheritdoc/>
-    public void InitializeParameters(ulong seed) => LayoutTable.Initialize(parameterBuffer.Span, seed);
+    public void InitializeParameters(ulong seed) { ParametersChanged(); LayoutTable.Initialize(parameterBuffer.Span, seed); }
 
     /// <inheritdoc/>
     public global::StaticSeq2Seq.Seq2SeqWorkspace CreateWorkspace() => new(typeof(TinyBahdanau), WorkspaceFloats, WorkspaceTokens);

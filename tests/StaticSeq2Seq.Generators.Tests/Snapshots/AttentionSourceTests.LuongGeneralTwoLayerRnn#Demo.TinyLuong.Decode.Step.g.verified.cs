@@ -26,7 +26,7 @@ partial class TinyLuong
         ReadOnlySpan<float> p = parameterBuffer.Span;
         Span<float> a = workspace.Floats;
         workspace.HoldsForwardPass = false;
-        EncodeSource(p, a, workspace.Tokens, source, global::StaticSeq2Seq.TrainingPass.TeacherForced);
+        EncodeSourceFromTable(p, CurrentEncoderInputTable(), a, workspace.Tokens, source, global::StaticSeq2Seq.TrainingPass.TeacherForced);
         workspace.SourceLength = source.Length; // what DecodeStep's attention reads
         workspace.DecoderSteps = 0; // the steps of the last Forward or DecodeGreedy are overwritten: GetAttentionWeights and ComputeLogits have none to give
         // EncodeSource left the decoder's initial state in slot 0 of each layer.

@@ -23,7 +23,7 @@ partial class TinyInt8Dynamic
         ReadOnlySpan<int> zeroPointTerms = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(decodeZeroPointTerms.Span);
         Span<float> a = workspace.Floats;
         workspace.HoldsForwardPass = false;
-        EncodeSource(p, p8, scales, zeroPointTerms, a, workspace.Tokens, source, global::StaticSeq2Seq.TrainingPass.TeacherForced);
+        EncodeSourceFromTable(p, p8, scales, zeroPointTerms, CurrentEncoderInputTable(), a, workspace.Tokens, source, global::StaticSeq2Seq.TrainingPass.TeacherForced);
         // Softmax preserves order, so the argmax of the logits is the most likely token.
         Span<float> logits = a.Slice(ProbabilitiesOffset, TargetVocabularySize);
         int token = global::StaticSeq2Seq.SpecialTokens.Sos;
@@ -62,5 +62,65 @@ partial class TinyInt8Dynamic
     private static void DecoderLogits(ReadOnlySpan<float> p, Span<float> a, int i, Span<float> logits)
     {
         DenseKernels.Linear6x7(p.Slice(OutputWeightOffset, OutputWeightLength), p.Slice(OutputBiasOffset, OutputBiasLength), a.Slice(DecoderHidden0Offset + (i + 1) * HiddenSize, HiddenSize), logits);
+    }
+
+    // Decoding reads W_ih · embedding[token] + b_ih of the encoder's layer 0 from this table, one row per source token:
+    // 7 × 18 floats (0.5 KiB, within the 256 KiB budget), so a source costs
+    // a copy of one row per token instead of the 5 × 18 product; rebuilding costs one product over 7 rows.
+    private readonly global::StaticSeq2Seq.Parameters.AlignedBuffer encoderInputTable = new(SourceVocabularySize * GateSize);
+
+    private long encoderInputTableVersion = -1;
+    private readonly global::System.Threading.Lock encoderInputTableLock = new();
+
+    /// <summary>The encoder's decoding table of the current parameters, rebuilt first if they may have changed since it was built.</summary>
+    private ReadOnlySpan<float> CurrentEncoderInputTable()
+    {
+        if (global::System.Threading.Volatile.Read(ref encoderInputTableVersion) != global::System.Threading.Volatile.Read(ref parameterVersion))
+        {
+            RebuildEncoderInputTable();
+        }
+        return encoderInputTable.Span;
+    }
+
+    /// <summary>
+    /// Rows W_ih · embedding[token] + b_ih for every source token, with the all-steps kernel the encoder itself runs, whose
+    /// rows do not depend on each other, so a row is the encoder's product float for float. Under a lock: threads decoding
+    /// at once wait for one rebuild, allocation-free.
+    /// </summary>
+    private void RebuildEncoderInputTable()
+    {
+        lock (encoderInputTableLock)
+        {
+            long version = global::System.Threading.Volatile.Read(ref parameterVersion);
+            if (encoderInputTableVersion == version)
+            {
+                return;
+            }
+            ReadOnlySpan<float> p = parameterBuffer.Span;
+            DenseKernels.Linear5x18Steps(p.Slice(EncoderWeightIh0Offset, EncoderWeightIh0Length), p.Slice(EncoderBiasIh0Offset, EncoderBiasIh0Length), p.Slice(SourceEmbeddingOffset, SourceEmbeddingLength), encoderInputTable.Span, SourceVocabularySize);
+            global::System.Threading.Volatile.Write(ref encoderInputTableVersion, version);
+        }
+    }
+
+    /// <summary>Runs the encoder over <paramref name="source"/>, its steps multiplying by the decoding copy, and hands each layer's final state to the decoder's slot 0.</summary>
+    private static void EncodeSourceFromTable(ReadOnlySpan<float> p, ReadOnlySpan<sbyte> p8, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPointTerms, ReadOnlySpan<float> encoderInputTable, Span<float> a, Span<int> tokens, ReadOnlySpan<int> source, in global::StaticSeq2Seq.TrainingPass pass)
+    {
+        // Every encoder layer starts from a zero state.
+        a.Slice(EncoderHidden0Offset, HiddenSize).Clear();
+        // Layer 0's input products are rows of the table, one per source token.
+        Span<float> inputProducts = a.Slice(EncoderGates0Offset, source.Length * GateSize);
+        for (int t = 0; t < source.Length; t++)
+        {
+            encoderInputTable.Slice(source[t] * GateSize, GateSize).CopyTo(inputProducts.Slice(t * GateSize, GateSize));
+        }
+        for (int t = 0; t < source.Length; t++)
+        {
+            tokens[SourceTokensOffset + t] = source[t];
+            EncoderStepForward(p, p8, scales, zeroPointTerms, a, source[t], t, pass);
+        }
+        // The attention's keys depend on the source alone: project them once, not at every decoder step.
+        AttentionKeysForward(p, a, source.Length);
+        // The decoder starts from the encoder's final state, layer by layer.
+        a.Slice(EncoderHidden0Offset + source.Length * HiddenSize, HiddenSize).CopyTo(a.Slice(DecoderHidden0Offset, HiddenSize));
     }
 }

@@ -135,22 +135,4 @@ partial class TinyInt8Dynamic
     {
         EncoderLayer0ForwardFromInputProducts(p, p8, scales, zeroPointTerms, a, t);
     }
-
-    /// <summary>Runs the encoder over <paramref name="source"/>, its steps multiplying by the decoding copy, and hands each layer's final state to the decoder's slot 0.</summary>
-    private static void EncodeSource(ReadOnlySpan<float> p, ReadOnlySpan<sbyte> p8, ReadOnlySpan<float> scales, ReadOnlySpan<int> zeroPointTerms, Span<float> a, Span<int> tokens, ReadOnlySpan<int> source, in global::StaticSeq2Seq.TrainingPass pass)
-    {
-        // Every encoder layer starts from a zero state.
-        a.Slice(EncoderHidden0Offset, HiddenSize).Clear();
-        // Layer 0's inputs are known before the recurrence: its input products for every position in one product.
-        EncoderLayer0InputProducts(p, a, source, pass);
-        for (int t = 0; t < source.Length; t++)
-        {
-            tokens[SourceTokensOffset + t] = source[t];
-            EncoderStepForward(p, p8, scales, zeroPointTerms, a, source[t], t, pass);
-        }
-        // The attention's keys depend on the source alone: project them once, not at every decoder step.
-        AttentionKeysForward(p, a, source.Length);
-        // The decoder starts from the encoder's final state, layer by layer.
-        a.Slice(EncoderHidden0Offset + source.Length * HiddenSize, HiddenSize).CopyTo(a.Slice(DecoderHidden0Offset, HiddenSize));
-    }
 }

@@ -29,7 +29,7 @@ partial class TinyInt8Dynamic
         ReadOnlySpan<int> zeroPointTerms = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(decodeZeroPointTerms.Span);
         Span<float> a = workspace.Floats;
         workspace.HoldsForwardPass = false;
-        EncodeSource(p, p8, scales, zeroPointTerms, a, workspace.Tokens, source, global::StaticSeq2Seq.TrainingPass.TeacherForced);
+        EncodeSourceFromTable(p, p8, scales, zeroPointTerms, CurrentEncoderInputTable(), a, workspace.Tokens, source, global::StaticSeq2Seq.TrainingPass.TeacherForced);
         workspace.SourceLength = source.Length; // what DecodeStep's attention reads
         workspace.DecoderSteps = 0; // the steps of the last Forward or DecodeGreedy are overwritten: GetAttentionWeights and ComputeLogits have none to give
         // EncodeSource left the decoder's initial state in slot 0 of each layer.

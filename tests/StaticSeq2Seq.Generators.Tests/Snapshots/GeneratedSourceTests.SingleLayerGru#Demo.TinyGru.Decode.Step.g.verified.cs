@@ -26,7 +26,7 @@ partial class TinyGru
         ReadOnlySpan<float> p = parameterBuffer.Span;
         Span<float> a = workspace.Floats;
         workspace.HoldsForwardPass = false;
-        EncodeSource(p, a, workspace.Tokens, source, global::StaticSeq2Seq.TrainingPass.TeacherForced);
+        EncodeSourceFromTable(p, CurrentEncoderInputTable(), a, workspace.Tokens, source, global::StaticSeq2Seq.TrainingPass.TeacherForced);
         workspace.DecoderSteps = 0; // the steps of the last Forward or DecodeGreedy are overwritten: ComputeLogits has none to give
         // EncodeSource left the decoder's initial state in slot 0 of each layer.
         a.Slice(DecoderHidden0Offset, HiddenSize).CopyTo(initialState.Slice(0 * HiddenSize, HiddenSize));

@@ -19,7 +19,7 @@ partial class GlobalGru2
         ReadOnlySpan<float> inputTable = CurrentDecoderInputTable();
         Span<float> a = workspace.Floats;
         workspace.HoldsForwardPass = false;
-        EncodeSource(p, a, workspace.Tokens, source, global::StaticSeq2Seq.TrainingPass.TeacherForced);
+        EncodeSourceFromTable(p, CurrentEncoderInputTable(), a, workspace.Tokens, source, global::StaticSeq2Seq.TrainingPass.TeacherForced);
         // Softmax preserves order, so the argmax of the logits is the most likely token.
         Span<float> logits = a.Slice(ProbabilitiesOffset, TargetVocabularySize);
         int token = global::StaticSeq2Seq.SpecialTokens.Sos;
@@ -119,5 +119,65 @@ partial class GlobalGru2
         inputGates.CopyTo(gates);
         DenseKernels.Linear4x12(p.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), p.Slice(DecoderBiasHh0Offset, DecoderBiasHh0Length), h, gatesHh);
         GruGatesForward(gates, gatesHh, h, hiddenN, hNext);
+    }
+
+    // Decoding reads W_ih · embedding[token] + b_ih of the encoder's layer 0 from this table, one row per source token:
+    // 5 × 12 floats (0.2 KiB, within the 256 KiB budget), so a source costs
+    // a copy of one row per token instead of the 4 × 12 product; rebuilding costs one product over 5 rows.
+    private readonly global::StaticSeq2Seq.Parameters.AlignedBuffer encoderInputTable = new(SourceVocabularySize * GateSize);
+
+    private long encoderInputTableVersion = -1;
+    private readonly global::System.Threading.Lock encoderInputTableLock = new();
+
+    /// <summary>The encoder's decoding table of the current parameters, rebuilt first if they may have changed since it was built.</summary>
+    private ReadOnlySpan<float> CurrentEncoderInputTable()
+    {
+        if (global::System.Threading.Volatile.Read(ref encoderInputTableVersion) != global::System.Threading.Volatile.Read(ref parameterVersion))
+        {
+            RebuildEncoderInputTable();
+        }
+        return encoderInputTable.Span;
+    }
+
+    /// <summary>
+    /// Rows W_ih · embedding[token] + b_ih for every source token, with the all-steps kernel the encoder itself runs, whose
+    /// rows do not depend on each other, so a row is the encoder's product float for float. Under a lock: threads decoding
+    /// at once wait for one rebuild, allocation-free.
+    /// </summary>
+    private void RebuildEncoderInputTable()
+    {
+        lock (encoderInputTableLock)
+        {
+            long version = global::System.Threading.Volatile.Read(ref parameterVersion);
+            if (encoderInputTableVersion == version)
+            {
+                return;
+            }
+            ReadOnlySpan<float> p = parameterBuffer.Span;
+            DenseKernels.Linear4x12Steps(p.Slice(EncoderWeightIh0Offset, EncoderWeightIh0Length), p.Slice(EncoderBiasIh0Offset, EncoderBiasIh0Length), p.Slice(SourceEmbeddingOffset, SourceEmbeddingLength), encoderInputTable.Span, SourceVocabularySize);
+            global::System.Threading.Volatile.Write(ref encoderInputTableVersion, version);
+        }
+    }
+
+    /// <summary>Runs the encoder over <paramref name="source"/> and hands each layer's final state to the decoder's slot 0.</summary>
+    private static void EncodeSourceFromTable(ReadOnlySpan<float> p, ReadOnlySpan<float> encoderInputTable, Span<float> a, Span<int> tokens, ReadOnlySpan<int> source, in global::StaticSeq2Seq.TrainingPass pass)
+    {
+        // Every encoder layer starts from a zero state.
+        a.Slice(EncoderHidden0Offset, HiddenSize).Clear();
+        a.Slice(EncoderHidden1Offset, HiddenSize).Clear();
+        // Layer 0's input products are rows of the table, one per source token.
+        Span<float> inputProducts = a.Slice(EncoderGates0Offset, source.Length * GateSize);
+        for (int t = 0; t < source.Length; t++)
+        {
+            encoderInputTable.Slice(source[t] * GateSize, GateSize).CopyTo(inputProducts.Slice(t * GateSize, GateSize));
+        }
+        for (int t = 0; t < source.Length; t++)
+        {
+            tokens[SourceTokensOffset + t] = source[t];
+            EncoderStepForward(p, a, source[t], t, pass);
+        }
+        // The decoder starts from the encoder's final state, layer by layer.
+        a.Slice(EncoderHidden0Offset + source.Length * HiddenSize, HiddenSize).CopyTo(a.Slice(DecoderHidden0Offset, HiddenSize));
+        a.Slice(EncoderHidden1Offset + source.Length * HiddenSize, HiddenSize).CopyTo(a.Slice(DecoderHidden1Offset, HiddenSize));
     }
 }
