@@ -4,7 +4,7 @@ namespace StaticSeq2Seq.Generators.Tests;
 
 /// <summary>
 /// Which stacks take layer 0's input side over all steps at once: a one-way encoder always, a bidirectional one never;
-/// the decoder always (its teacher-forced pass), Bahdanau's with the context's rows of W_ih still multiplied per step.
+/// the decoder always (its teacher-forced pass), Bahdanau's context rows of W_ih over the source positions instead.
 /// The emitted training code shows it by the all-steps input products it calls and the kernels the steps call.
 /// </summary>
 public sealed class InputProductsRuleTests
@@ -35,9 +35,13 @@ public sealed class InputProductsRuleTests
         Assert.Equal(encoder, layers.Contains("EncoderLayer0InputsBackward(p, g, a, tokens, steps, pass);", StringComparison.Ordinal));
         Assert.Contains("DecoderLayer0InputProducts(p, a, inputs, pass);", training, StringComparison.Ordinal);
         Assert.Contains("DecoderLayer0InputsBackward(p, g, a, tokens, steps, pass);", layers, StringComparison.Ordinal);
-        // E = 8, H = 6, G = 18: Bahdanau's layer 0 reads [embedding ; context] (14 inputs); its steps multiply the context's 6 rows.
-        Assert.Equal(contextRows, layers.Contains("DenseKernels.Linear6x18(p.Slice(DecoderWeightIh0Offset + EmbeddingSize * GateSize, HiddenSize * GateSize), gates, context, gates);", StringComparison.Ordinal));
-        Assert.Equal(contextRows, layers.Contains("DenseKernels.Linear6x18StepInputBackward(p.Slice(DecoderWeightIh0Offset + EmbeddingSize * GateSize, HiddenSize * GateSize), dGatesIh, dContext);", StringComparison.Ordinal));
-        Assert.DoesNotContain("StepInputBackward(p.Slice(DecoderWeightIh0Offset, DecoderWeightIh0Length)", layers, StringComparison.Ordinal);
+        // E = 8, H = 6, G = 18: Bahdanau's layer 0 reads [embedding ; context] (14 inputs); the context's 6 rows multiply the
+        // encoder's outputs once per source (ContextRowsRule), and each step adds its weighted rows: no step multiplies W_ih.
+        var attention = run.Sources.SingleOrDefault(s => s.HintName == "Demo.Model.Attention.g.cs").SourceText?.ToString() ?? "";
+        Assert.Equal(contextRows, training.Contains("ContextGatesForward(p, a, source.Length);", StringComparison.Ordinal));
+        Assert.Equal(contextRows, attention.Contains("DenseKernels.Linear6x18NoBiasSteps(p.Slice(DecoderWeightIh0Offset + EmbeddingSize * GateSize, HiddenSize * GateSize), ", StringComparison.Ordinal));
+        Assert.Equal(contextRows, layers.Contains("TensorPrimitives.MultiplyAdd(a.Slice(ContextGatesOffset + j * GateSize, GateSize), weights[j], gates, gates);", StringComparison.Ordinal));
+        Assert.DoesNotContain("(p.Slice(DecoderWeightIh0Offset + EmbeddingSize * GateSize, HiddenSize * GateSize), gates, context, gates)", layers, StringComparison.Ordinal);
+        Assert.DoesNotContain("StepInputBackward(p.Slice(DecoderWeightIh0Offset", layers, StringComparison.Ordinal);
     }
 }

@@ -1,4 +1,6 @@
+using System.Linq;
 using StaticSeq2Seq.Generators.Model;
+using StaticSeq2Seq.Generators.Planning;
 
 namespace StaticSeq2Seq.Generators.Emit;
 
@@ -51,6 +53,10 @@ internal static class AttentionEmitter
             EmitBahdanauAttend(w, shape);
             w.Line();
             EmitBahdanauBackward(w, shape);
+            w.Line();
+            EmitContextGatesForward(w, shape);
+            w.Line();
+            EmitContextGatesBackward(w, shape);
         }
         else
         {
@@ -71,7 +77,14 @@ internal static class AttentionEmitter
         w.Line();
         EmitContextForward(w);
         w.Line();
-        EmitContextBackward(w);
+        if (shape.Attention == AttentionKind.Bahdanau)
+        {
+            EmitContextGatesStepBackward(w);
+        }
+        else
+        {
+            EmitContextBackward(w);
+        }
     }
 
     private static void EmitGetAttentionWeights(CodeWriter w, ModelPlan plan)
@@ -192,19 +205,20 @@ internal static class AttentionEmitter
         var top = shape.Layers - 1;
         var kernel = new LinearKernelPlan(shape.HiddenSize, shape.HiddenSize);
         w.Line("/// <summary>");
-        w.Line("/// Bahdanau attention at decoder step i, backward, from dL/dc in <paramref name=\"dContext\"/>: through the context and");
-        w.Line("/// softmax to ds_j = dL/dscore_j, then, with e_j = tanh(W_a q + b_a + key_j) recomputed,");
+        w.Line("/// Bahdanau attention at decoder step i, backward, from layer 0's gate gradient dg_i (row i of DecoderDGatesIh0), which the");
+        w.Line("/// context reached through <see cref=\"ContextGatesForward\"/>'s rows: through the weights and softmax to ds_j = dL/dscore_j");
+        w.Line("/// (<see cref=\"AttentionContextGatesBackward\"/>), then, with e_j = tanh(W_a q + b_a + key_j) recomputed,");
         w.Line("///   dV_a += ds_j e_j,  db_Va += ds_j,  dz_j = ds_j V_a ⊙ (1 − e_j²),");
         w.Line("/// where dz_j is the gradient of both key_j (added into DAttentionKeys, projected back once per source by");
         w.Line("/// <see cref=\"AttentionKeysBackward\"/>) and W_a q + b_a. Last, dL/dq += W_a^T dz with dz = Σ_j dz_j, into");
         w.Line($"/// DHidden{top}: q is the top layer's state in slot i, whose gradient DHidden{top} now holds. dz stays in row i of");
         w.Line($"/// DAttentionQueries for <see cref=\"{QueriesWeightBackward}\"/>.");
         w.Line("/// </summary>");
-        using (w.Block("private static void BahdanauBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int i, int sourceLength, ReadOnlySpan<float> dContext)"))
+        using (w.Block("private static void BahdanauBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int i, int sourceLength)"))
         {
             w.Line("ReadOnlySpan<float> weights = a.Slice(AttentionWeightsOffset + i * MaxSourceLength, sourceLength);");
             w.Line("Span<float> dScores = a.Slice(DAttentionScoresOffset, sourceLength);");
-            w.Line($"AttentionContextBackward(dContext, weights, {EncoderOutputs(shape)}, a.Slice(DEncoderOutputsOffset, sourceLength * HiddenSize), dScores);");
+            w.Line($"AttentionContextGatesBackward({Slices.Activation("DecoderDGatesIh0", "i", "GateSize")}, weights, a.Slice(ContextGatesOffset, sourceLength * GateSize), a.Slice(DContextGatesOffset, sourceLength * GateSize), dScores);");
             w.Line();
             w.Line($"ReadOnlySpan<float> q = {Slices.Activation($"DecoderHidden{top}", "i", "HiddenSize")};");
             w.Line($"ReadOnlySpan<float> query = {Slices.Activation("AttentionQueries", "i", "HiddenSize")};");
@@ -243,6 +257,53 @@ internal static class AttentionEmitter
         using (w.Block($"private static void {QueriesWeightBackward}(Span<float> g, ReadOnlySpan<float> a, int steps)"))
         {
             w.Line($"DenseKernels.{StepsKernelEmitter.WeightBackwardName(kernel)}({Slices.Gradient("AttentionWaWeight")}, {Slices.Gradient("AttentionWaBias")}, a.Slice(DecoderHidden{top}Offset, steps * HiddenSize), a.Slice(DAttentionQueriesOffset, steps * HiddenSize), steps);");
+        }
+    }
+
+    private static void EmitContextGatesForward(CodeWriter w, ModelShape shape)
+    {
+        var kernel = ContextRowsKernel(shape);
+        w.Line("/// <summary>");
+        w.Line("/// Training, once per source: P_j = W_ctx k_j for every real source position j, W_ctx decoder layer 0's W_ih rows of the");
+        w.Line("/// context, in one matrix-matrix product. Step i then adds W_ctx c_i = Σ_j a_ij P_j to its gates (ContextRowsRule).");
+        w.Line("/// </summary>");
+        using (w.Block("private static void ContextGatesForward(ReadOnlySpan<float> p, Span<float> a, int sourceLength)"))
+        {
+            w.Line($"DenseKernels.{StepsKernelEmitter.ForwardName(kernel)}({InputProductsEmitter.ContextRows("p")}, {EncoderOutputs(shape)}, a.Slice(ContextGatesOffset, sourceLength * GateSize), sourceLength);");
+        }
+    }
+
+    private static void EmitContextGatesBackward(CodeWriter w, ModelShape shape)
+    {
+        var kernel = ContextRowsKernel(shape);
+        w.Line("/// <summary>");
+        w.Line("/// Backward of <see cref=\"ContextGatesForward\"/>, once per source, with dP_j (DContextGates) gathered over every decoder");
+        w.Line("/// step: dW_ctx += Σ_j k_j dP_j^T and dL/dk_j += W_ctx^T dP_j.");
+        w.Line("/// </summary>");
+        using (w.Block("private static void ContextGatesBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int sourceLength)"))
+        {
+            w.Line("ReadOnlySpan<float> dContextGates = a.Slice(DContextGatesOffset, sourceLength * GateSize);");
+            w.Line($"DenseKernels.{StepsKernelEmitter.WeightBackwardName(kernel)}({InputProductsEmitter.ContextRows("g")}, {EncoderOutputs(shape)}, dContextGates, sourceLength);");
+            w.Line($"DenseKernels.{StepsKernelEmitter.InputBackwardName(kernel)}({InputProductsEmitter.ContextRows("p")}, dContextGates, a.Slice(DEncoderOutputsOffset, sourceLength * HiddenSize), sourceLength);");
+        }
+    }
+
+    private static void EmitContextGatesStepBackward(CodeWriter w)
+    {
+        w.Line("/// <summary>");
+        w.Line("/// Step i's context and softmax, backward, from the gate gradient dg the context reached through Σ_j a_j P_j:");
+        w.Line("///   dL/da_j = dg · P_j,  dP_j += a_j dg,  dL/ds_j = a_j (dL/da_j − Σ_l a_l dL/da_l).");
+        w.Line("/// Writes dL/ds into <paramref name=\"dScores\"/> and adds dP into <paramref name=\"dContextGates\"/>.");
+        w.Line("/// </summary>");
+        using (w.Block("private static void AttentionContextGatesBackward(ReadOnlySpan<float> dGates, ReadOnlySpan<float> weights, ReadOnlySpan<float> contextGates, Span<float> dContextGates, Span<float> dScores)"))
+        {
+            using (w.Block("for (int j = 0; j < weights.Length; j++)"))
+            {
+                w.Line("dScores[j] = TensorPrimitives.Dot(dGates, contextGates.Slice(j * GateSize, GateSize));");
+                w.Line("Span<float> dRow = dContextGates.Slice(j * GateSize, GateSize);");
+                w.Line("TensorPrimitives.MultiplyAdd(dGates, weights[j], dRow, dRow);");
+            }
+            EmitSoftmaxBackward(w);
         }
     }
 
@@ -403,10 +464,16 @@ internal static class AttentionEmitter
                 w.Line("Span<float> dKey = dEncoderOutputs.Slice(j * HiddenSize, HiddenSize);");
                 w.Line("TensorPrimitives.MultiplyAdd(dContext, weights[j], dKey, dKey);");
             }
-            w.Line("float expected = TensorPrimitives.Dot(weights, dScores);");
-            w.Line("TensorPrimitives.Subtract(dScores, expected, dScores);");
-            w.Line("TensorPrimitives.Multiply(dScores, weights, dScores);");
+            EmitSoftmaxBackward(w);
         }
+    }
+
+    /// <summary>dL/da in dScores, turned into dL/ds through the softmax, in place.</summary>
+    private static void EmitSoftmaxBackward(CodeWriter w)
+    {
+        w.Line("float expected = TensorPrimitives.Dot(weights, dScores);");
+        w.Line("TensorPrimitives.Subtract(dScores, expected, dScores);");
+        w.Line("TensorPrimitives.Multiply(dScores, weights, dScores);");
     }
 
     /// <summary>
@@ -432,8 +499,16 @@ internal static class AttentionEmitter
                 w.Line("Span<float> x = a.Slice(DecoderLayer0InputOffset + i * DecoderInputSize, DecoderInputSize);");
                 if (fromInputProducts)
                 {
-                    w.Line("// W_ih's weight gradient reads the step's whole [embedding ; context], kept in one row.");
-                    w.Line($"{Slices.Activation(InputProductsEmitter.Inputs(LayerEmitter.Side.Decoder), "i", "EmbeddingSize")}.CopyTo(x);");
+                    w.Line("// BahdanauForward writes the context into the step's input row, but layer 0 adds it through ContextGates' rows.");
+                }
+                else if (weights == WeightSource.Float32)
+                {
+                    // The float step is also training's free-running step.
+                    w.Line("// The dropped embedding stays in its row of DecoderDroppedEmbeddings too, where W_ih's embedding rows take their gradient.");
+                    w.Line($"Span<float> embedding = {Slices.Activation(InputProductsEmitter.Inputs(LayerEmitter.Side.Decoder), "i", "EmbeddingSize")};");
+                    w.Line($"{Slices.EmbeddingRow("p", "TargetEmbedding", "token")}.CopyTo(embedding);");
+                    w.Line($"pass.DropInPlace(embedding, {DropoutEmitter.DecoderEmbeddingStream}, i);");
+                    w.Line("embedding.CopyTo(x);");
                 }
                 else
                 {
@@ -446,7 +521,7 @@ internal static class AttentionEmitter
             {
                 if (layer == 0 && fromInputProducts)
                 {
-                    w.Line($"{InputProductsEmitter.LayerForwardName(LayerEmitter.Side.Decoder)}({weights.Arguments}, a, {(bahdanau ? "x.Slice(EmbeddingSize, HiddenSize), " : "")}i);");
+                    w.Line($"{InputProductsEmitter.LayerForwardName(LayerEmitter.Side.Decoder)}({weights.Arguments}, a, {(bahdanau ? "sourceLength, " : "")}i);");
                     continue;
                 }
                 var x = layer == 0 && bahdanau ? "x" : LayerEmitter.StackInput(LayerEmitter.Side.Decoder, layer).Drawn;
@@ -461,13 +536,13 @@ internal static class AttentionEmitter
 
     /// <summary>
     /// The decoder step with attention, backward. Layer 0's dL/de of every step waits for all steps
-    /// (<see cref="InputProductsEmitter"/>); Bahdanau's dL/dcontext goes to the attention's backward now.
+    /// (<see cref="InputProductsEmitter"/>); Bahdanau's layer 0 gate gradient goes to the attention's backward now.
     /// </summary>
     public static void EmitDecoderStepBackward(CodeWriter w, ModelShape shape)
     {
         var bahdanau = shape.Attention == AttentionKind.Bahdanau;
         w.Line(bahdanau
-            ? "/// <summary>Decoder step i backward, top layer first, then layer 0's dL/dcontext into the attention's backward (dL/de waits for all steps).</summary>"
+            ? "/// <summary>Decoder step i backward, top layer first, then layer 0's gate gradient into the attention's backward (dL/de waits for all steps).</summary>"
             : "/// <summary>Decoder step i backward: Luong attention first (it came last), then the layers, top first, each upper layer's dL/dx through its dropout mask (layer 0's waits for all steps).</summary>");
         using (w.Block("private static void DecoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int i, int sourceLength, in global::StaticSeq2Seq.TrainingPass pass)"))
         {
@@ -478,10 +553,8 @@ internal static class AttentionEmitter
             LayerEmitter.EmitUpperLayersBackward(w, shape, LayerEmitter.Side.Decoder);
             if (bahdanau)
             {
-                w.Line($"Span<float> dContext = {Slices.Scratch("DDecoderContext", "HiddenSize")};");
-                w.Line("dContext.Clear();");
-                w.Line("DecoderLayer0Backward(p, a, dContext, i);");
-                w.Line("BahdanauBackward(p, g, a, i, sourceLength, dContext);");
+                w.Line("DecoderLayer0Backward(p, a, i);");
+                w.Line("BahdanauBackward(p, g, a, i, sourceLength);");
             }
             else
             {
@@ -489,6 +562,8 @@ internal static class AttentionEmitter
             }
         }
     }
+
+    private static LinearKernelPlan ContextRowsKernel(ModelShape shape) => ContextRowsRule.Kernels(shape).Single();
 
     private static LinearKernelPlan KeyKernel(ModelShape shape) =>
         new(shape.HiddenSize, shape.HiddenSize, HasBias: shape.Attention == AttentionKind.Bahdanau);

@@ -16,16 +16,16 @@ internal static class InputProductsEmitter
     public static bool Applies(ModelShape shape, LayerEmitter.Side side, int layer) =>
         layer == 0 && (side == LayerEmitter.Side.Encoder ? InputProductsRule.AppliesToEncoder(shape) : side == LayerEmitter.Side.Decoder);
 
-    /// <summary>Whether layer 0 of <paramref name="side"/> also reads a context, through W_ih rows that each step multiplies (<see cref="InputProductsRule.ContextRowsPerStep"/>).</summary>
-    public static bool HasContextRows(ModelShape shape, LayerEmitter.Side side) => side == LayerEmitter.Side.Decoder && InputProductsRule.ContextRowsPerStep(shape);
+    /// <summary>Whether layer 0 of <paramref name="side"/> also reads a context, through W_ih rows the source positions multiply once (<see cref="ContextRowsRule"/>).</summary>
+    public static bool HasContextRows(ModelShape shape, LayerEmitter.Side side) => side == LayerEmitter.Side.Decoder && ContextRowsRule.Applies(shape);
 
-    /// <summary>W_ih's rows the all-steps products multiply: the embedding's, all of W_ih unless the layer also reads a context.</summary>
-    private static string EmbeddingRows(ModelShape shape, LayerEmitter.Side side) => HasContextRows(shape, side)
-        ? $"p.Slice({side.Tensor("WeightIh", 0)}Offset, EmbeddingSize * GateSize)"
-        : Slices.Parameter(side.Tensor("WeightIh", 0));
+    /// <summary>W_ih's rows the all-steps products multiply, in the parameters <c>p</c> or gradients <c>g</c>: the embedding's, all of W_ih unless the layer also reads a context.</summary>
+    public static string EmbeddingRows(ModelShape shape, LayerEmitter.Side side, string buffer) => HasContextRows(shape, side)
+        ? $"{buffer}.Slice({side.Tensor("WeightIh", 0)}Offset, EmbeddingSize * GateSize)"
+        : $"{buffer}.Slice({side.Tensor("WeightIh", 0)}Offset, {side.Tensor("WeightIh", 0)}Length)";
 
-    /// <summary>The decoder's W_ih rows of the context, after the embedding's (stored transposed, one row per input).</summary>
-    public static string ContextRows => "p.Slice(DecoderWeightIh0Offset + EmbeddingSize * GateSize, HiddenSize * GateSize)";
+    /// <summary>The decoder's W_ih rows of the context, after the embedding's (stored transposed, one row per input), in the parameters <c>p</c> or gradients <c>g</c>.</summary>
+    public static string ContextRows(string buffer) => $"{buffer}.Slice(DecoderWeightIh0Offset + EmbeddingSize * GateSize, HiddenSize * GateSize)";
 
     /// <summary>The size of the product: embedding in, gates out.</summary>
     public static LinearKernelPlan Kernel(ModelShape shape) => new(shape.EmbeddingSize, shape.GateSize);
@@ -74,7 +74,7 @@ internal static class InputProductsEmitter
                     w.Line($"pass.Drop({Slices.EmbeddingRow("p", side.Embedding, $"inputs[{side.Step}]")}, {Slices.Activation(Inputs(side), side.Step, "EmbeddingSize")}, {input.Stream}, {side.Step});");
                 }
             }
-            w.Line($"DenseKernels.{StepsKernelEmitter.ForwardName(kernel)}({EmbeddingRows(shape, side)}, {Slices.Parameter(side.Tensor("BiasIh", 0))}, a.Slice({Inputs(side)}Offset, steps * EmbeddingSize), {Products(shape, side, "steps")}, steps);");
+            w.Line($"DenseKernels.{StepsKernelEmitter.ForwardName(kernel)}({EmbeddingRows(shape, side, "p")}, {Slices.Parameter(side.Tensor("BiasIh", 0))}, a.Slice({Inputs(side)}Offset, steps * EmbeddingSize), {Products(shape, side, "steps")}, steps);");
         }
     }
 
@@ -93,7 +93,7 @@ internal static class InputProductsEmitter
         {
             w.Line($"Span<float> dInputs = a.Slice({side.Name}DInputs0Offset, steps * EmbeddingSize);");
             w.Line("dInputs.Clear();");
-            w.Line($"DenseKernels.{StepsKernelEmitter.InputBackwardName(kernel)}({EmbeddingRows(shape, side)}, a.Slice({side.Name}DGatesIh0Offset, steps * GateSize), dInputs, steps);");
+            w.Line($"DenseKernels.{StepsKernelEmitter.InputBackwardName(kernel)}({EmbeddingRows(shape, side, "p")}, a.Slice({side.Name}DGatesIh0Offset, steps * GateSize), dInputs, steps);");
             w.Line($"bool dropped = pass.DropoutRate({input.Stream}) != 0f;");
             using (w.Block($"for (int {side.Step} = 0; {side.Step} < steps; {side.Step}++)"))
             {

@@ -147,9 +147,12 @@ internal static class LayerEmitter
                     if (contextRows)
                     {
                         w.Line($"// {target} already holds the embedding's W_ih rows times e + b_ih ({InputProductsEmitter.ForwardName(side)} wrote every step's before the");
-                        w.Line($"// recurrence); the context's rows add theirs, {target} standing in as the kernel's bias: the same fused multiply-adds in the same");
-                        w.Line("// order as one product over [embedding ; context].");
-                        w.Line($"DenseKernels.{hh.ForwardName}({InputProductsEmitter.ContextRows}, {target}, context, {target});");
+                        w.Line("// recurrence); the context's rows add W_ctx c = Σ_j a_j (W_ctx k_j), from the rows ContextGatesForward wrote once per source.");
+                        w.Line($"ReadOnlySpan<float> weights = a.Slice(AttentionWeightsOffset + {side.Step} * MaxSourceLength, sourceLength);");
+                        using (w.Block("for (int j = 0; j < sourceLength; j++)"))
+                        {
+                            w.Line($"TensorPrimitives.MultiplyAdd(a.Slice(ContextGatesOffset + j * GateSize, GateSize), weights[j], {target}, {target});");
+                        }
                     }
                     else
                     {
@@ -164,7 +167,7 @@ internal static class LayerEmitter
         }
         else if (contextRows)
         {
-            w.Line($"/// <summary>{side.Label(layer)} ({cell}), step {side.Step}, forward: reads its embedding's input product (written by <see cref=\"{InputProductsEmitter.ForwardName(side)}\"/>), the context (H) and state slot {Unparenthesized(side.Read)}{state}, writes state slot {Unparenthesized(side.Write)}.</summary>");
+            w.Line($"/// <summary>{side.Label(layer)} ({cell}), step {side.Step}, forward: reads its embedding's input product (written by <see cref=\"{InputProductsEmitter.ForwardName(side)}\"/>), the step's attention weights over ContextGates and state slot {Unparenthesized(side.Read)}{state}, writes state slot {Unparenthesized(side.Write)}.</summary>");
         }
         else if (inputProduct == InputProduct.Precomputed)
         {
@@ -177,7 +180,7 @@ internal static class LayerEmitter
         var signature = inputProduct switch
         {
             InputProduct.FromTable => $"private static void {side.Name}Layer{layer}ForwardFromTable({weights.Parameters}, Span<float> a, ReadOnlySpan<float> inputGates, int {side.Step})",
-            InputProduct.Precomputed => $"private static void {InputProductsEmitter.LayerForwardName(side)}({weights.Parameters}, Span<float> a, {(contextRows ? "ReadOnlySpan<float> context, " : "")}int {side.Step})",
+            InputProduct.Precomputed => $"private static void {InputProductsEmitter.LayerForwardName(side)}({weights.Parameters}, Span<float> a, {(contextRows ? "int sourceLength, " : "")}int {side.Step})",
             _ => $"private static void {side.Name}Layer{layer}Forward({weights.Parameters}, Span<float> a, ReadOnlySpan<float> x, int {side.Step})",
         };
         using (w.Block(signature))
@@ -218,7 +221,7 @@ internal static class LayerEmitter
     private static void EmitLayerBackward(CodeWriter w, ModelShape shape, Side side, int layer, bool inputGradient)
     {
         var ih = Kernel(shape, side, layer);
-        // Bahdanau's layer 0 takes dL/dcontext now, for the attention's backward; dL/de waits for all steps.
+        // Bahdanau's layer 0 leaves its gate gradient to the attention's backward, which takes the context's share from it.
         var contextRows = !inputGradient && layer == 0 && InputProductsEmitter.HasContextRows(shape, side);
         var hh = new LinearKernelPlan(shape.HiddenSize, shape.GateSize);
         var lstm = shape.Cell == CellKind.Lstm;
@@ -230,10 +233,10 @@ internal static class LayerEmitter
         w.Line(inputGradient
             ? $"/// keeps the step's gate gradients for <see cref=\"{WeightsBackwardName(side, layer)}\"/>, and adds dL/dx into <paramref name=\"dx\"/>."
             : contextRows
-            ? $"/// keeps the step's gate gradients for <see cref=\"{WeightsBackwardName(side, layer)}\"/> and <see cref=\"{InputProductsEmitter.BackwardName(side)}\"/>, and adds dL/dcontext into <paramref name=\"dContext\"/>."
+            ? $"/// and keeps the step's gate gradients for <see cref=\"{WeightsBackwardName(side, layer)}\"/>, <see cref=\"{InputProductsEmitter.BackwardName(side)}\"/> and the attention's backward."
             : $"/// and keeps the step's gate gradients for <see cref=\"{WeightsBackwardName(side, layer)}\"/> and <see cref=\"{InputProductsEmitter.BackwardName(side)}\"/>.");
         w.Line("/// </summary>");
-        var dx = inputGradient ? "Span<float> dx, " : contextRows ? "Span<float> dContext, " : "";
+        var dx = inputGradient ? "Span<float> dx, " : "";
         using (w.Block($"private static void {side.Name}Layer{layer}Backward(ReadOnlySpan<float> p, Span<float> a, {dx}int {side.Step})"))
         {
             if (!lstm)
@@ -285,17 +288,11 @@ internal static class LayerEmitter
             }
             w.Line(inputGradient
                 ? "// The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps."
-                : contextRows
-                ? "// The recurrence needs dL/dh and dL/dcontext now, which read the weights only; dL/de and the weight gradients wait for all steps."
                 : "// The recurrence needs dL/dh now, which reads W_hh only; dL/dx and the weight gradients wait for all steps.");
             w.Line($"DenseKernels.{StepInputBackwardEmitter.Name(hh)}({Slices.Parameter(side.Tensor("WeightHh", layer))}, {(gru ? "dGatesHh" : "dGatesIh")}, dhPrevious);");
             if (inputGradient)
             {
                 w.Line($"DenseKernels.{StepInputBackwardEmitter.Name(ih)}({Slices.Parameter(side.Tensor("WeightIh", layer))}, dGatesIh, dx);");
-            }
-            else if (contextRows)
-            {
-                w.Line($"DenseKernels.{StepInputBackwardEmitter.Name(hh)}({InputProductsEmitter.ContextRows}, dGatesIh, dContext);");
             }
             w.Line("dhPrevious.CopyTo(dh);");
             if (lstm)
@@ -316,13 +313,16 @@ internal static class LayerEmitter
     /// </summary>
     private static void EmitWeightsBackward(CodeWriter w, ModelShape shape, Side side, int layer)
     {
-        var ih = Kernel(shape, side, layer);
+        // Bahdanau's layer 0 gathers its embedding rows' gradient here, its context rows' over the source positions (ContextGatesBackward).
+        var embeddingRowsOnly = layer == 0 && InputProductsEmitter.HasContextRows(shape, side);
+        var ih = embeddingRowsOnly ? InputProductsEmitter.Kernel(shape) : Kernel(shape, side, layer);
+        var ihGradient = embeddingRowsOnly ? InputProductsEmitter.EmbeddingRows(shape, side, "g") : Slices.Gradient(side.Tensor("WeightIh", layer));
         var hh = new LinearKernelPlan(shape.HiddenSize, shape.GateSize);
         var gru = shape.Cell == CellKind.Gru;
         // Step t reads slot t (the reverse direction slot t + 1): the states read are the `steps` slots from there.
         var firstRead = side.Read == side.Step ? "" : " + HiddenSize";
         w.Line("/// <summary>");
-        w.Line($"/// {side.Label(layer)} backward over all <paramref name=\"steps\"/> at once: dW_ih += Σ x dGatesIh^T and dW_hh += Σ h dGates{(gru ? "Hh" : "Ih")}^T,");
+        w.Line($"/// {side.Label(layer)} backward over all <paramref name=\"steps\"/> at once: dW_ih{(embeddingRowsOnly ? "[embedding rows]" : "")} += Σ x dGatesIh^T and dW_hh += Σ h dGates{(gru ? "Hh" : "Ih")}^T,");
         w.Line($"/// the biases' gradients the sums of the gate gradients. <paramref name=\"inputs\"/> holds the layer's input x of each step, one row per step.");
         w.Line("/// </summary>");
         using (w.Block($"private static void {WeightsBackwardName(side, layer)}(Span<float> g, ReadOnlySpan<float> a, ReadOnlySpan<float> inputs, int steps)"))
@@ -332,7 +332,7 @@ internal static class LayerEmitter
             {
                 w.Line($"ReadOnlySpan<float> dGatesHh = a.Slice({side.Name}DGatesHh{layer}Offset, steps * GateSize);");
             }
-            w.Line($"DenseKernels.{StepsKernelEmitter.WeightBackwardName(ih)}({Slices.Gradient(side.Tensor("WeightIh", layer))}, {Slices.Gradient(side.Tensor("BiasIh", layer))}, inputs, dGatesIh, steps);");
+            w.Line($"DenseKernels.{StepsKernelEmitter.WeightBackwardName(ih)}({ihGradient}, {Slices.Gradient(side.Tensor("BiasIh", layer))}, inputs, dGatesIh, steps);");
             w.Line(firstRead.Length == 0
                 ? $"// Step {side.Step} read the state in slot {side.Step}."
                 : $"// Step {side.Step} read the state in slot {side.Step} + 1: the reverse direction starts from the last slot.");
@@ -445,14 +445,11 @@ internal static class LayerEmitter
         w.Line($"/// <summary>{side.Name} weight gradients over all <paramref name=\"steps\"/> {steps}, from the gate gradients the steps' backward kept.</summary>");
         using (w.Block($"private static void {side.Name}WeightsBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<int> tokens, int steps, in global::StaticSeq2Seq.TrainingPass pass)"))
         {
-            if (side == Side.Decoder && shape.Attention == AttentionKind.Bahdanau)
+            if ((side == Side.Decoder && shape.Attention == AttentionKind.Bahdanau) || (side.IsEncoder && InputProductsEmitter.Applies(shape, side, 0)))
             {
-                w.Line("// Layer 0 read [embedding ; context] of each step, kept as the forward pass's dropout left the embedding.");
-                w.Line($"{WeightsBackwardName(side, 0)}(g, a, a.Slice(DecoderLayer0InputOffset, steps * DecoderInputSize), steps);");
-            }
-            else if (side.IsEncoder && InputProductsEmitter.Applies(shape, side, 0))
-            {
-                w.Line($"// Layer 0 read the embeddings as {InputProductsEmitter.ForwardName(side)} gathered them, one row per step.");
+                w.Line(side.IsEncoder
+                    ? $"// Layer 0 read the embeddings as {InputProductsEmitter.ForwardName(side)} gathered them, one row per step."
+                    : $"// Layer 0's embedding rows read the embeddings as {InputProductsEmitter.ForwardName(side)} or each free-running step kept them, one row per step.");
                 w.Line($"{WeightsBackwardName(side, 0)}(g, a, a.Slice({InputProductsEmitter.Inputs(side)}Offset, steps * EmbeddingSize), steps);");
             }
             else

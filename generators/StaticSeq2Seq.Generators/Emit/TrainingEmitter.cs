@@ -1,4 +1,5 @@
 using StaticSeq2Seq.Generators.Model;
+using StaticSeq2Seq.Generators.Planning;
 
 namespace StaticSeq2Seq.Generators.Emit;
 
@@ -121,6 +122,11 @@ internal static class TrainingEmitter
             w.Line("Span<float> a = workspace.Floats;");
             w.Line("Span<int> tokens = workspace.Tokens;");
             w.Line("EncodeSource(p, a, tokens, source, pass);");
+            if (ContextRowsRule.Applies(plan.Shape))
+            {
+                w.Line("// Layer 0's context rows times each encoder output, once per source: each step's gates add their weighted sum.");
+                w.Line("ContextGatesForward(p, a, source.Length);");
+            }
             w.Line();
             w.Line("int steps = target.Length + 1;");
             w.Line("Span<int> inputs = tokens.Slice(DecoderInputsOffset, steps);");
@@ -196,6 +202,10 @@ internal static class TrainingEmitter
                 {
                     w.Line("a.Slice(DAttentionKeysOffset, workspace.SourceLength * HiddenSize).Clear();");
                 }
+                if (ContextRowsRule.Applies(shape))
+                {
+                    w.Line("a.Slice(DContextGatesOffset, workspace.SourceLength * GateSize).Clear();");
+                }
             }
             w.Line("// The recorded inputs fix every step's output, so the output projection's backward runs for all steps first.");
             w.Line("OutputsBackward(p, g, a, workspace.DecoderSteps, tokens.Slice(DecoderTargetsOffset, workspace.DecoderSteps), lossScale);");
@@ -215,6 +225,10 @@ internal static class TrainingEmitter
             if (AttentionEmitter.HasProjectedKeys(shape))
             {
                 w.Line("AttentionKeysBackward(p, g, a, workspace.SourceLength);");
+            }
+            if (ContextRowsRule.Applies(shape))
+            {
+                w.Line("ContextGatesBackward(p, g, a, workspace.SourceLength);");
             }
             if (shape.BidirectionalEncoder)
             {

@@ -16,15 +16,8 @@ internal static class InputProductsRule
     /// <remarks>
     /// The decoder's layer 0 always does: teacher-forced, it reads the embeddings of SOS and the target, all known before
     /// the recurrence (free running, each input is the previous step's prediction, so those passes keep the per-step
-    /// product), and the backward pass runs over the recorded inputs either way. See <see cref="ContextRowsPerStep"/> for
+    /// product), and the backward pass runs over the recorded inputs either way. See <see cref="ContextRowsRule"/> for
     /// Bahdanau's decoder.
     /// </remarks>
     public static bool AppliesToEncoder(ModelShape shape) => !shape.BidirectionalEncoder;
-
-    /// <summary>
-    /// Bahdanau's decoder layer 0 reads [embedding ; context], and the context changes every step: only W_ih's embedding
-    /// rows go over all steps; its context rows keep a per-step product, added to the step's gate row, and a per-step
-    /// input gradient, which the attention's backward needs inside the recurrence.
-    /// </summary>
-    public static bool ContextRowsPerStep(ModelShape shape) => shape.Attention == AttentionKind.Bahdanau;
 }

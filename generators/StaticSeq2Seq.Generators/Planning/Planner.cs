@@ -37,6 +37,9 @@ internal static class Planner
             // Encoder layers above the first read [forward ; reverse] when bidirectional.
             recurrent.Add(new(shape.EncoderUpperInputSize, shape.GateSize));
         }
+        // Bahdanau's decoder layer 0 (below) is the exception: its embedding rows gather with the (E, G) kernel, its context
+        // rows over the source positions (ContextRowsRule).
+        var recurrentWeights = recurrent.ToList();
         if (shape.Attention == AttentionKind.Bahdanau)
         {
             // The decoder's first layer reads [embedding ; context].
@@ -87,9 +90,9 @@ internal static class Planner
         var linearKernels = perStepForward.Concat(query).Concat(attention).Append(output).Distinct().ToEquatableArray();
         // Only Luong's W_c calls a per-step backward: the output projection's, the recurrent layers' and the keys' run over all steps.
         var forwardOnly = linearKernels.Where(kernel => !attention.Contains(kernel)).ToEquatableArray();
-        var stepsKernels = new[] { output, embedding }.Concat(keys).Distinct().ToEquatableArray();
+        var stepsKernels = new[] { output, embedding }.Concat(keys).Concat(ContextRowsRule.Kernels(shape)).Distinct().ToEquatableArray();
         // Bahdanau's W_a gathers its gradient over all decoder steps too, each step taking dL/dq only.
-        var stepsBackward = recurrent.Concat(query).Distinct().Where(kernel => !stepsKernels.Contains(kernel)).ToEquatableArray();
+        var stepsBackward = recurrentWeights.Concat(query).Distinct().Where(kernel => !stepsKernels.Contains(kernel)).ToEquatableArray();
 
         // Decoding a beam from the float parameters multiplies every hypothesis's rows at once: each decoder layer's W_hh and
         // W_ih (layer 0's reads the embedding, or Bahdanau's [embedding ; context]) and the attention's W_a or W_c.

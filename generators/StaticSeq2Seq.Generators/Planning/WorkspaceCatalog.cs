@@ -194,6 +194,8 @@ internal static class WorkspaceCatalog
                 entries.Add(new Entry("DecoderLayer0Input", targetSteps * shape.DecoderInputSize,
                     "decoder layer 0 input [embedding ; context] of each step (MaxTargetLength + 1, E + H)"));
                 entries.Add(new Entry("AttentionScratch", h, "scratch: tanh(query + key_j) of one source position (H)"));
+                entries.Add(new Entry("ContextGates", sourceSteps * shape.GateSize,
+                    "training: decoder layer 0's context rows times each encoder output, W_ctx k_j, what attending to j alone adds to the gates (MaxSourceLength, G)"));
                 break;
             default:
                 if (shape.Attention == AttentionKind.LuongGeneral)
@@ -222,7 +224,7 @@ internal static class WorkspaceCatalog
         entries.Add(new Entry("DAttentionScores", sourceSteps, "backward scratch: dL/dweights, then dL/dscores, of one step (MaxSourceLength)"));
         if (shape.Attention == AttentionKind.Bahdanau)
         {
-            entries.Add(new Entry("DDecoderContext", h, "backward scratch: dL/dcontext of one step, through decoder layer 0's context rows (H)"));
+            entries.Add(new Entry("DContextGates", sourceSteps * shape.GateSize, "backward: dL/d(W_ctx k_j) of each source position, over all decoder steps (MaxSourceLength, G)"));
             entries.Add(new Entry("DAttentionQueries", (shape.MaxTargetLength + 1) * h, "backward: dL/d(W_a q + b_a) of each decoder step, for W_a's gradient over all steps (MaxTargetLength + 1, H)"));
         }
         else

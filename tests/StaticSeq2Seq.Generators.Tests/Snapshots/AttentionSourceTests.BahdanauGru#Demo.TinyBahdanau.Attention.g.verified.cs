@@ -81,19 +81,20 @@ partial class TinyBahdanau
     }
 
     /// <summary>
-    /// Bahdanau attention at decoder step i, backward, from dL/dc in <paramref name="dContext"/>: through the context and
-    /// softmax to ds_j = dL/dscore_j, then, with e_j = tanh(W_a q + b_a + key_j) recomputed,
+    /// Bahdanau attention at decoder step i, backward, from layer 0's gate gradient dg_i (row i of DecoderDGatesIh0), which the
+    /// context reached through <see cref="ContextGatesForward"/>'s rows: through the weights and softmax to ds_j = dL/dscore_j
+    /// (<see cref="AttentionContextGatesBackward"/>), then, with e_j = tanh(W_a q + b_a + key_j) recomputed,
     ///   dV_a += ds_j e_j,  db_Va += ds_j,  dz_j = ds_j V_a ⊙ (1 − e_j²),
     /// where dz_j is the gradient of both key_j (added into DAttentionKeys, projected back once per source by
     /// <see cref="AttentionKeysBackward"/>) and W_a q + b_a. Last, dL/dq += W_a^T dz with dz = Σ_j dz_j, into
     /// DHidden0: q is the top layer's state in slot i, whose gradient DHidden0 now holds. dz stays in row i of
     /// DAttentionQueries for <see cref="AttentionQueriesWeightBackward"/>.
     /// </summary>
-    private static void BahdanauBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int i, int sourceLength, ReadOnlySpan<float> dContext)
+    private static void BahdanauBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int i, int sourceLength)
     {
         ReadOnlySpan<float> weights = a.Slice(AttentionWeightsOffset + i * MaxSourceLength, sourceLength);
         Span<float> dScores = a.Slice(DAttentionScoresOffset, sourceLength);
-        AttentionContextBackward(dContext, weights, a.Slice(EncoderHidden0Offset + HiddenSize, sourceLength * HiddenSize), a.Slice(DEncoderOutputsOffset, sourceLength * HiddenSize), dScores);
+        AttentionContextGatesBackward(a.Slice(DecoderDGatesIh0Offset + i * GateSize, GateSize), weights, a.Slice(ContextGatesOffset, sourceLength * GateSize), a.Slice(DContextGatesOffset, sourceLength * GateSize), dScores);
 
         ReadOnlySpan<float> q = a.Slice(DecoderHidden0Offset + i * HiddenSize, HiddenSize);
         ReadOnlySpan<float> query = a.Slice(AttentionQueriesOffset + i * HiddenSize, HiddenSize);
@@ -134,6 +135,26 @@ partial class TinyBahdanau
         DenseKernels.Linear6x6StepsWeightBackward(g.Slice(AttentionWaWeightOffset, AttentionWaWeightLength), g.Slice(AttentionWaBiasOffset, AttentionWaBiasLength), a.Slice(DecoderHidden0Offset, steps * HiddenSize), a.Slice(DAttentionQueriesOffset, steps * HiddenSize), steps);
     }
 
+    /// <summary>
+    /// Training, once per source: P_j = W_ctx k_j for every real source position j, W_ctx decoder layer 0's W_ih rows of the
+    /// context, in one matrix-matrix product. Step i then adds W_ctx c_i = Σ_j a_ij P_j to its gates (ContextRowsRule).
+    /// </summary>
+    private static void ContextGatesForward(ReadOnlySpan<float> p, Span<float> a, int sourceLength)
+    {
+        DenseKernels.Linear6x18NoBiasSteps(p.Slice(DecoderWeightIh0Offset + EmbeddingSize * GateSize, HiddenSize * GateSize), a.Slice(EncoderHidden0Offset + HiddenSize, sourceLength * HiddenSize), a.Slice(ContextGatesOffset, sourceLength * GateSize), sourceLength);
+    }
+
+    /// <summary>
+    /// Backward of <see cref="ContextGatesForward"/>, once per source, with dP_j (DContextGates) gathered over every decoder
+    /// step: dW_ctx += Σ_j k_j dP_j^T and dL/dk_j += W_ctx^T dP_j.
+    /// </summary>
+    private static void ContextGatesBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int sourceLength)
+    {
+        ReadOnlySpan<float> dContextGates = a.Slice(DContextGatesOffset, sourceLength * GateSize);
+        DenseKernels.Linear6x18NoBiasStepsWeightBackward(g.Slice(DecoderWeightIh0Offset + EmbeddingSize * GateSize, HiddenSize * GateSize), a.Slice(EncoderHidden0Offset + HiddenSize, sourceLength * HiddenSize), dContextGates, sourceLength);
+        DenseKernels.Linear6x18NoBiasStepsInputBackward(p.Slice(DecoderWeightIh0Offset + EmbeddingSize * GateSize, HiddenSize * GateSize), dContextGates, a.Slice(DEncoderOutputsOffset, sourceLength * HiddenSize), sourceLength);
+    }
+
     /// <summary>Encoder step t backward, before the layers: the top layer's state h_(t+1) was also the key k_t, so dL/dk_t (DEncoderOutputs) joins its carry DHidden0.</summary>
     private static void AddKeyGradient(Span<float> a, int t)
     {
@@ -161,17 +182,17 @@ partial class TinyBahdanau
     }
 
     /// <summary>
-    /// Context and softmax, backward. With c = Σ_j a_j k_j and a = softmax(s):
-    ///   dL/da_j = dc · k_j,  dL/dk_j += a_j dc,  dL/ds_j = a_j (dL/da_j − Σ_l a_l dL/da_l).
-    /// Writes dL/ds into <paramref name="dScores"/> and adds dL/dk into <paramref name="dEncoderOutputs"/>.
+    /// Step i's context and softmax, backward, from the gate gradient dg the context reached through Σ_j a_j P_j:
+    ///   dL/da_j = dg · P_j,  dP_j += a_j dg,  dL/ds_j = a_j (dL/da_j − Σ_l a_l dL/da_l).
+    /// Writes dL/ds into <paramref name="dScores"/> and adds dP into <paramref name="dContextGates"/>.
     /// </summary>
-    private static void AttentionContextBackward(ReadOnlySpan<float> dContext, ReadOnlySpan<float> weights, ReadOnlySpan<float> encoderOutputs, Span<float> dEncoderOutputs, Span<float> dScores)
+    private static void AttentionContextGatesBackward(ReadOnlySpan<float> dGates, ReadOnlySpan<float> weights, ReadOnlySpan<float> contextGates, Span<float> dContextGates, Span<float> dScores)
     {
         for (int j = 0; j < weights.Length; j++)
         {
-            dScores[j] = TensorPrimitives.Dot(dContext, encoderOutputs.Slice(j * HiddenSize, HiddenSize));
-            Span<float> dKey = dEncoderOutputs.Slice(j * HiddenSize, HiddenSize);
-            TensorPrimitives.MultiplyAdd(dContext, weights[j], dKey, dKey);
+            dScores[j] = TensorPrimitives.Dot(dGates, contextGates.Slice(j * GateSize, GateSize));
+            Span<float> dRow = dContextGates.Slice(j * GateSize, GateSize);
+            TensorPrimitives.MultiplyAdd(dGates, weights[j], dRow, dRow);
         }
         float expected = TensorPrimitives.Dot(weights, dScores);
         TensorPrimitives.Subtract(dScores, expected, dScores);

@@ -131,8 +131,8 @@ partial class TinyBahdanau
         DenseKernels.Linear5x18Steps(p.Slice(DecoderWeightIh0Offset, EmbeddingSize * GateSize), p.Slice(DecoderBiasIh0Offset, DecoderBiasIh0Length), a.Slice(DecoderDroppedEmbeddingsOffset, steps * EmbeddingSize), a.Slice(DecoderGates0Offset, steps * GateSize), steps);
     }
 
-    /// <summary>Decoder layer 0 (GRU), step i, forward: reads its embedding's input product (written by <see cref="DecoderLayer0InputProducts"/>), the context (H) and state slot i, writes state slot i + 1.</summary>
-    private static void DecoderLayer0ForwardFromInputProducts(ReadOnlySpan<float> p, Span<float> a, ReadOnlySpan<float> context, int i)
+    /// <summary>Decoder layer 0 (GRU), step i, forward: reads its embedding's input product (written by <see cref="DecoderLayer0InputProducts"/>), the step's attention weights over ContextGates and state slot i, writes state slot i + 1.</summary>
+    private static void DecoderLayer0ForwardFromInputProducts(ReadOnlySpan<float> p, Span<float> a, int sourceLength, int i)
     {
         ReadOnlySpan<float> h = a.Slice(DecoderHidden0Offset + i * HiddenSize, HiddenSize);
         Span<float> hNext = a.Slice(DecoderHidden0Offset + (i + 1) * HiddenSize, HiddenSize);
@@ -140,9 +140,12 @@ partial class TinyBahdanau
         Span<float> gates = a.Slice(DecoderGates0Offset + i * GateSize, GateSize);
         Span<float> hiddenN = a.Slice(DecoderHiddenN0Offset + i * HiddenSize, HiddenSize);
         // gates already holds the embedding's W_ih rows times e + b_ih (DecoderLayer0InputProducts wrote every step's before the
-        // recurrence); the context's rows add theirs, gates standing in as the kernel's bias: the same fused multiply-adds in the same
-        // order as one product over [embedding ; context].
-        DenseKernels.Linear6x18(p.Slice(DecoderWeightIh0Offset + EmbeddingSize * GateSize, HiddenSize * GateSize), gates, context, gates);
+        // recurrence); the context's rows add W_ctx c = Σ_j a_j (W_ctx k_j), from the rows ContextGatesForward wrote once per source.
+        ReadOnlySpan<float> weights = a.Slice(AttentionWeightsOffset + i * MaxSourceLength, sourceLength);
+        for (int j = 0; j < sourceLength; j++)
+        {
+            TensorPrimitives.MultiplyAdd(a.Slice(ContextGatesOffset + j * GateSize, GateSize), weights[j], gates, gates);
+        }
         DenseKernels.Linear6x18(p.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), p.Slice(DecoderBiasHh0Offset, DecoderBiasHh0Length), h, gatesHh);
         GruGatesForward(gates, gatesHh, h, hiddenN, hNext);
     }
@@ -162,9 +165,9 @@ partial class TinyBahdanau
 
     /// <summary>
     /// Decoder layer 0, step i, backward: turns dL/dh' (DHidden0) into dL/dh of the previous step (written back to DHidden0),
-    /// keeps the step's gate gradients for <see cref="DecoderLayer0WeightsBackward"/> and <see cref="DecoderLayer0InputsBackward"/>, and adds dL/dcontext into <paramref name="dContext"/>.
+    /// and keeps the step's gate gradients for <see cref="DecoderLayer0WeightsBackward"/>, <see cref="DecoderLayer0InputsBackward"/> and the attention's backward.
     /// </summary>
-    private static void DecoderLayer0Backward(ReadOnlySpan<float> p, Span<float> a, Span<float> dContext, int i)
+    private static void DecoderLayer0Backward(ReadOnlySpan<float> p, Span<float> a, int i)
     {
         ReadOnlySpan<float> h = a.Slice(DecoderHidden0Offset + i * HiddenSize, HiddenSize);
         ReadOnlySpan<float> gates = a.Slice(DecoderGates0Offset + i * GateSize, GateSize);
@@ -174,21 +177,20 @@ partial class TinyBahdanau
         Span<float> dGatesIh = a.Slice(DecoderDGatesIh0Offset + i * GateSize, GateSize);
         Span<float> dGatesHh = a.Slice(DecoderDGatesHh0Offset + i * GateSize, GateSize);
         GruGatesBackward(dh, gates, hiddenN, h, dGatesIh, dGatesHh, dhPrevious);
-        // The recurrence needs dL/dh and dL/dcontext now, which read the weights only; dL/de and the weight gradients wait for all steps.
+        // The recurrence needs dL/dh now, which reads W_hh only; dL/dx and the weight gradients wait for all steps.
         DenseKernels.Linear6x18StepInputBackward(p.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), dGatesHh, dhPrevious);
-        DenseKernels.Linear6x18StepInputBackward(p.Slice(DecoderWeightIh0Offset + EmbeddingSize * GateSize, HiddenSize * GateSize), dGatesIh, dContext);
         dhPrevious.CopyTo(dh);
     }
 
     /// <summary>
-    /// Decoder layer 0 backward over all <paramref name="steps"/> at once: dW_ih += Σ x dGatesIh^T and dW_hh += Σ h dGatesHh^T,
+    /// Decoder layer 0 backward over all <paramref name="steps"/> at once: dW_ih[embedding rows] += Σ x dGatesIh^T and dW_hh += Σ h dGatesHh^T,
     /// the biases' gradients the sums of the gate gradients. <paramref name="inputs"/> holds the layer's input x of each step, one row per step.
     /// </summary>
     private static void DecoderLayer0WeightsBackward(Span<float> g, ReadOnlySpan<float> a, ReadOnlySpan<float> inputs, int steps)
     {
         ReadOnlySpan<float> dGatesIh = a.Slice(DecoderDGatesIh0Offset, steps * GateSize);
         ReadOnlySpan<float> dGatesHh = a.Slice(DecoderDGatesHh0Offset, steps * GateSize);
-        DenseKernels.Linear11x18StepsWeightBackward(g.Slice(DecoderWeightIh0Offset, DecoderWeightIh0Length), g.Slice(DecoderBiasIh0Offset, DecoderBiasIh0Length), inputs, dGatesIh, steps);
+        DenseKernels.Linear5x18StepsWeightBackward(g.Slice(DecoderWeightIh0Offset, EmbeddingSize * GateSize), g.Slice(DecoderBiasIh0Offset, DecoderBiasIh0Length), inputs, dGatesIh, steps);
         // Step i read the state in slot i.
         DenseKernels.Linear6x18StepsWeightBackward(g.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), g.Slice(DecoderBiasHh0Offset, DecoderBiasHh0Length), a.Slice(DecoderHidden0Offset, steps * HiddenSize), dGatesHh, steps);
     }
@@ -353,8 +355,11 @@ partial class TinyBahdanau
     private static void DecoderStepForward(ReadOnlySpan<float> p, Span<float> a, int token, int i, int sourceLength, in global::StaticSeq2Seq.TrainingPass pass)
     {
         Span<float> x = a.Slice(DecoderLayer0InputOffset + i * DecoderInputSize, DecoderInputSize);
-        p.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize).CopyTo(x);
-        pass.DropInPlace(x.Slice(0, EmbeddingSize), global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream, i);
+        // The dropped embedding stays in its row of DecoderDroppedEmbeddings too, where W_ih's embedding rows take their gradient.
+        Span<float> embedding = a.Slice(DecoderDroppedEmbeddingsOffset + i * EmbeddingSize, EmbeddingSize);
+        p.Slice(TargetEmbeddingOffset + token * EmbeddingSize, EmbeddingSize).CopyTo(embedding);
+        pass.DropInPlace(embedding, global::StaticSeq2Seq.DropoutMask.DecoderEmbeddingStream, i);
+        embedding.CopyTo(x);
         BahdanauForward(p, a, i, sourceLength, x.Slice(EmbeddingSize, HiddenSize));
         DecoderLayer0Forward(p, a, x, i);
     }
@@ -363,26 +368,23 @@ partial class TinyBahdanau
     private static void DecoderStepForwardFromInputProducts(ReadOnlySpan<float> p, Span<float> a, int i, int sourceLength, in global::StaticSeq2Seq.TrainingPass pass)
     {
         Span<float> x = a.Slice(DecoderLayer0InputOffset + i * DecoderInputSize, DecoderInputSize);
-        // W_ih's weight gradient reads the step's whole [embedding ; context], kept in one row.
-        a.Slice(DecoderDroppedEmbeddingsOffset + i * EmbeddingSize, EmbeddingSize).CopyTo(x);
+        // BahdanauForward writes the context into the step's input row, but layer 0 adds it through ContextGates' rows.
         BahdanauForward(p, a, i, sourceLength, x.Slice(EmbeddingSize, HiddenSize));
-        DecoderLayer0ForwardFromInputProducts(p, a, x.Slice(EmbeddingSize, HiddenSize), i);
+        DecoderLayer0ForwardFromInputProducts(p, a, sourceLength, i);
     }
 
-    /// <summary>Decoder step i backward, top layer first, then layer 0's dL/dcontext into the attention's backward (dL/de waits for all steps).</summary>
+    /// <summary>Decoder step i backward, top layer first, then layer 0's gate gradient into the attention's backward (dL/de waits for all steps).</summary>
     private static void DecoderStepBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int i, int sourceLength, in global::StaticSeq2Seq.TrainingPass pass)
     {
-        Span<float> dContext = a.Slice(DDecoderContextOffset, HiddenSize);
-        dContext.Clear();
-        DecoderLayer0Backward(p, a, dContext, i);
-        BahdanauBackward(p, g, a, i, sourceLength, dContext);
+        DecoderLayer0Backward(p, a, i);
+        BahdanauBackward(p, g, a, i, sourceLength);
     }
 
     /// <summary>Decoder weight gradients over all <paramref name="steps"/> decoder steps, from the gate gradients the steps' backward kept.</summary>
     private static void DecoderWeightsBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<int> tokens, int steps, in global::StaticSeq2Seq.TrainingPass pass)
     {
-        // Layer 0 read [embedding ; context] of each step, kept as the forward pass's dropout left the embedding.
-        DecoderLayer0WeightsBackward(g, a, a.Slice(DecoderLayer0InputOffset, steps * DecoderInputSize), steps);
+        // Layer 0's embedding rows read the embeddings as DecoderLayer0InputProducts or each free-running step kept them, one row per step.
+        DecoderLayer0WeightsBackward(g, a, a.Slice(DecoderDroppedEmbeddingsOffset, steps * EmbeddingSize), steps);
         DecoderLayer0InputsBackward(p, g, a, tokens, steps, pass);
     }
 }

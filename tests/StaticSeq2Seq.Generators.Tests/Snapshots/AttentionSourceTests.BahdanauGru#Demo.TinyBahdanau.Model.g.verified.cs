@@ -17,7 +17,7 @@ namespace Demo;
 /// ○ Target embedding: 7 tokens → E = 5; decoder input SOS, then the previous token
 /// ○ Attention: Bahdanau (additive) over the encoder's top-layer states, from the decoder's previous top state; layer 0 reads [embedding ; context]
 /// ○ Output: Linear H = 6 → 7, softmax; up to 3 tokens and EOS
-/// ○ 976 parameter floats (3.8 KiB), workspace 1,184 floats (4.6 KiB)
+/// ○ 976 parameter floats (3.8 KiB), workspace 1,328 floats (5.2 KiB)
 /// </code>
 /// </remarks>
 [global::System.CodeDom.Compiler.GeneratedCode("StaticSeq2Seq", "%VERSION%")]
@@ -42,7 +42,7 @@ partial class TinyBahdanau : global::StaticSeq2Seq.ISeq2SeqModel
     /// <summary>Floats in the flat parameter buffer, alignment padding included.</summary>
     public const int ParameterCount = 976;
     /// <summary>Floats of activations a workspace holds.</summary>
-    public const int WorkspaceFloats = 1184;
+    public const int WorkspaceFloats = 1328;
     /// <summary>Token ids a workspace holds.</summary>
     public const int WorkspaceTokens = 12;
     /// <summary>How the decoder attends to the encoder's states.</summary>
@@ -99,27 +99,28 @@ partial class TinyBahdanau : global::StaticSeq2Seq.ISeq2SeqModel
     private const int AttentionQueriesOffset = 320; // Bahdanau queries W_a q + b_a of each decoder step (MaxTargetLength + 1, H)
     private const int DecoderLayer0InputOffset = 352; // decoder layer 0 input [embedding ; context] of each step (MaxTargetLength + 1, E + H)
     private const int AttentionScratchOffset = 400; // scratch: tanh(query + key_j) of one source position (H)
-    private const int AttentionWeightsOffset = 416; // attention weights of each decoder step over the source (MaxTargetLength + 1, MaxSourceLength)
-    private const int EncoderDroppedEmbeddingsOffset = 432; // the source embeddings as dropout left them (MaxSourceLength, E)
-    private const int DecoderDroppedEmbeddingsOffset = 464; // the decoder's input embeddings as dropout left them (MaxTargetLength + 1, E)
-    private const int DDroppedInputOffset = 496; // backward scratch: dL/d(a masked input) before the mask (max(E, H))
-    private const int ProbabilitiesOffset = 512; // softmax of each decoder step's logits (MaxTargetLength + 1, TargetVocabularySize)
-    private const int GatesHhOffset = 544; // scratch: W_hh h + b_hh of the current step (G)
-    private const int EncoderDGatesIh0Offset = 576; // backward: dL/d(W_ih x + b_ih) of encoder layer 0 at each step (MaxSourceLength, G)
-    private const int EncoderDInputs0Offset = 656; // backward: dL/dx of encoder layer 0 at each step, before dropout's mask (MaxSourceLength, E)
-    private const int EncoderDGatesHh0Offset = 688; // backward: dL/d(W_hh h + b_hh) of encoder layer 0 at each step (MaxSourceLength, G)
-    private const int DecoderDGatesIh0Offset = 768; // backward: dL/d(W_ih x + b_ih) of decoder layer 0 at each step (MaxTargetLength + 1, G)
-    private const int DecoderDInputs0Offset = 848; // backward: dL/dx of decoder layer 0 at each step, before dropout's mask (MaxTargetLength + 1, E)
-    private const int DecoderDGatesHh0Offset = 880; // backward: dL/d(W_hh h + b_hh) of decoder layer 0 at each step (MaxTargetLength + 1, G)
-    private const int DHidden0Offset = 960; // backward: dL/dh of layer 0 at the current step (H)
-    private const int DHiddenPreviousOffset = 976; // backward scratch: dL/dh of the previous step (H)
-    private const int DLogitsOffset = 992; // backward: dL/dlogits of each decoder step (MaxTargetLength + 1, TargetVocabularySize)
-    private const int DOutputInputsOffset = 1024; // backward: dL/d(the output projection's input) of each decoder step (MaxTargetLength + 1, H)
-    private const int DEncoderOutputsOffset = 1056; // backward: dL/dk_j of each encoder top-layer state, over all decoder steps (MaxSourceLength, H)
-    private const int DAttentionKeysOffset = 1088; // backward: dL/dkey_j of each projected key, over all decoder steps (MaxSourceLength, H)
-    private const int DAttentionScoresOffset = 1120; // backward scratch: dL/dweights, then dL/dscores, of one step (MaxSourceLength)
-    private const int DDecoderContextOffset = 1136; // backward scratch: dL/dcontext of one step, through decoder layer 0's context rows (H)
-    private const int DAttentionQueriesOffset = 1152; // backward: dL/d(W_a q + b_a) of each decoder step, for W_a's gradient over all steps (MaxTargetLength + 1, H)
+    private const int ContextGatesOffset = 416; // training: decoder layer 0's context rows times each encoder output, W_ctx k_j, what attending to j alone adds to the gates (MaxSourceLength, G)
+    private const int AttentionWeightsOffset = 496; // attention weights of each decoder step over the source (MaxTargetLength + 1, MaxSourceLength)
+    private const int EncoderDroppedEmbeddingsOffset = 512; // the source embeddings as dropout left them (MaxSourceLength, E)
+    private const int DecoderDroppedEmbeddingsOffset = 544; // the decoder's input embeddings as dropout left them (MaxTargetLength + 1, E)
+    private const int DDroppedInputOffset = 576; // backward scratch: dL/d(a masked input) before the mask (max(E, H))
+    private const int ProbabilitiesOffset = 592; // softmax of each decoder step's logits (MaxTargetLength + 1, TargetVocabularySize)
+    private const int GatesHhOffset = 624; // scratch: W_hh h + b_hh of the current step (G)
+    private const int EncoderDGatesIh0Offset = 656; // backward: dL/d(W_ih x + b_ih) of encoder layer 0 at each step (MaxSourceLength, G)
+    private const int EncoderDInputs0Offset = 736; // backward: dL/dx of encoder layer 0 at each step, before dropout's mask (MaxSourceLength, E)
+    private const int EncoderDGatesHh0Offset = 768; // backward: dL/d(W_hh h + b_hh) of encoder layer 0 at each step (MaxSourceLength, G)
+    private const int DecoderDGatesIh0Offset = 848; // backward: dL/d(W_ih x + b_ih) of decoder layer 0 at each step (MaxTargetLength + 1, G)
+    private const int DecoderDInputs0Offset = 928; // backward: dL/dx of decoder layer 0 at each step, before dropout's mask (MaxTargetLength + 1, E)
+    private const int DecoderDGatesHh0Offset = 960; // backward: dL/d(W_hh h + b_hh) of decoder layer 0 at each step (MaxTargetLength + 1, G)
+    private const int DHidden0Offset = 1040; // backward: dL/dh of layer 0 at the current step (H)
+    private const int DHiddenPreviousOffset = 1056; // backward scratch: dL/dh of the previous step (H)
+    private const int DLogitsOffset = 1072; // backward: dL/dlogits of each decoder step (MaxTargetLength + 1, TargetVocabularySize)
+    private const int DOutputInputsOffset = 1104; // backward: dL/d(the output projection's input) of each decoder step (MaxTargetLength + 1, H)
+    private const int DEncoderOutputsOffset = 1136; // backward: dL/dk_j of each encoder top-layer state, over all decoder steps (MaxSourceLength, H)
+    private const int DAttentionKeysOffset = 1168; // backward: dL/dkey_j of each projected key, over all decoder steps (MaxSourceLength, H)
+    private const int DAttentionScoresOffset = 1200; // backward scratch: dL/dweights, then dL/dscores, of one step (MaxSourceLength)
+    private const int DContextGatesOffset = 1216; // backward: dL/d(W_ctx k_j) of each source position, over all decoder steps (MaxSourceLength, G)
+    private const int DAttentionQueriesOffset = 1296; // backward: dL/d(W_a q + b_a) of each decoder step, for W_a's gradient over all steps (MaxTargetLength + 1, H)
 
     // Workspace tokens: offset of each buffer.
     private const int SourceTokensOffset = 0; // the source of the last forward pass (MaxSourceLength)

@@ -56,6 +56,8 @@ partial class TinyBahdanau
         Span<float> a = workspace.Floats;
         Span<int> tokens = workspace.Tokens;
         EncodeSource(p, a, tokens, source, pass);
+        // Layer 0's context rows times each encoder output, once per source: each step's gates add their weighted sum.
+        ContextGatesForward(p, a, source.Length);
 
         int steps = target.Length + 1;
         Span<int> inputs = tokens.Slice(DecoderInputsOffset, steps);
@@ -114,6 +116,7 @@ partial class TinyBahdanau
         // The attention's gradients with respect to the encoder's states (and projected keys) gather over every decoder step.
         a.Slice(DEncoderOutputsOffset, workspace.SourceLength * HiddenSize).Clear();
         a.Slice(DAttentionKeysOffset, workspace.SourceLength * HiddenSize).Clear();
+        a.Slice(DContextGatesOffset, workspace.SourceLength * GateSize).Clear();
         // The recorded inputs fix every step's output, so the output projection's backward runs for all steps first.
         OutputsBackward(p, g, a, workspace.DecoderSteps, tokens.Slice(DecoderTargetsOffset, workspace.DecoderSteps), lossScale);
         for (int i = workspace.DecoderSteps - 1; i >= 0; i--)
@@ -125,6 +128,7 @@ partial class TinyBahdanau
         DecoderWeightsBackward(p, g, a, tokens, workspace.DecoderSteps, pass);
         AttentionQueriesWeightBackward(g, a, workspace.DecoderSteps);
         AttentionKeysBackward(p, g, a, workspace.SourceLength);
+        ContextGatesBackward(p, g, a, workspace.SourceLength);
         // The decoder started from the encoder's final states, so DHidden now holds dL/dh_T of each encoder layer.
         for (int t = workspace.SourceLength - 1; t >= 0; t--)
         {

@@ -2012,6 +2012,919 @@ partial class TinyBFloat16
             return dot;
         }
 
+        /// <summary>y_t = W x_t for each of the <paramref name="rows"/> rows of x (rows, 6) into y (rows, 18): the per-step <c>Linear6x18NoBias</c> for every step at once, the same fused multiply-adds in the same order.</summary>
+        public static void Linear6x18NoBiasSteps(ReadOnlySpan<float> weight, ReadOnlySpan<float> x, Span<float> y, int rows)
+        {
+            const int In = 6, Out = 18;
+            nuint steps = (nuint)rows;
+            ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));
+            ref float xs = ref MemoryMarshal.GetReference(x.Slice(0, rows * In));
+            ref float ys = ref MemoryMarshal.GetReference(y.Slice(0, rows * Out));
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // Each block of W's columns serves every step before the next block is read, so W streams from memory once.
+                // Columns 0..15.
+                {
+                    nuint t = 0;
+                    for (; t + 4 <= steps; t += 4)
+                    {
+                        ref float x0 = ref Unsafe.Add(ref xs, t * In);
+                        ref float x1 = ref Unsafe.Add(ref xs, (t + 1) * In);
+                        ref float x2 = ref Unsafe.Add(ref xs, (t + 2) * In);
+                        ref float x3 = ref Unsafe.Add(ref xs, (t + 3) * In);
+                        Vector512<float> acc00 = Vector512<float>.Zero;
+                        Vector512<float> acc10 = Vector512<float>.Zero;
+                        Vector512<float> acc20 = Vector512<float>.Zero;
+                        Vector512<float> acc30 = Vector512<float>.Zero;
+                        for (nuint j = 0; j < In; j++)
+                        {
+                            ref float row = ref Unsafe.Add(ref w, j * Out);
+                            Vector512<float> wv0 = Vector512.LoadUnsafe(ref row, 0);
+                            Vector512<float> xj0 = Vector512.Create(Unsafe.Add(ref x0, j));
+                            acc00 = Vector512.FusedMultiplyAdd(wv0, xj0, acc00);
+                            Vector512<float> xj1 = Vector512.Create(Unsafe.Add(ref x1, j));
+                            acc10 = Vector512.FusedMultiplyAdd(wv0, xj1, acc10);
+                            Vector512<float> xj2 = Vector512.Create(Unsafe.Add(ref x2, j));
+                            acc20 = Vector512.FusedMultiplyAdd(wv0, xj2, acc20);
+                            Vector512<float> xj3 = Vector512.Create(Unsafe.Add(ref x3, j));
+                            acc30 = Vector512.FusedMultiplyAdd(wv0, xj3, acc30);
+                        }
+                        acc00.StoreUnsafe(ref ys, t * Out);
+                        acc10.StoreUnsafe(ref ys, (t + 1) * Out);
+                        acc20.StoreUnsafe(ref ys, (t + 2) * Out);
+                        acc30.StoreUnsafe(ref ys, (t + 3) * Out);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float x0 = ref Unsafe.Add(ref xs, t * In);
+                        Vector512<float> acc00 = Vector512<float>.Zero;
+                        for (nuint j = 0; j < In; j++)
+                        {
+                            ref float row = ref Unsafe.Add(ref w, j * Out);
+                            Vector512<float> wv0 = Vector512.LoadUnsafe(ref row, 0);
+                            Vector512<float> xj0 = Vector512.Create(Unsafe.Add(ref x0, j));
+                            acc00 = Vector512.FusedMultiplyAdd(wv0, xj0, acc00);
+                        }
+                        acc00.StoreUnsafe(ref ys, t * Out);
+                    }
+                }
+                Linear6x18NoBiasStepsColumns(ref w, ref xs, ref ys, steps, 16);
+                return;
+            }
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // Each block of W's columns serves every step before the next block is read, so W streams from memory once.
+                // Columns 0..15.
+                {
+                    nuint t = 0;
+                    for (; t + 4 <= steps; t += 4)
+                    {
+                        ref float x0 = ref Unsafe.Add(ref xs, t * In);
+                        ref float x1 = ref Unsafe.Add(ref xs, (t + 1) * In);
+                        ref float x2 = ref Unsafe.Add(ref xs, (t + 2) * In);
+                        ref float x3 = ref Unsafe.Add(ref xs, (t + 3) * In);
+                        Vector256<float> acc00 = Vector256<float>.Zero;
+                        Vector256<float> acc01 = Vector256<float>.Zero;
+                        Vector256<float> acc10 = Vector256<float>.Zero;
+                        Vector256<float> acc11 = Vector256<float>.Zero;
+                        Vector256<float> acc20 = Vector256<float>.Zero;
+                        Vector256<float> acc21 = Vector256<float>.Zero;
+                        Vector256<float> acc30 = Vector256<float>.Zero;
+                        Vector256<float> acc31 = Vector256<float>.Zero;
+                        for (nuint j = 0; j < In; j++)
+                        {
+                            ref float row = ref Unsafe.Add(ref w, j * Out);
+                            Vector256<float> wv0 = Vector256.LoadUnsafe(ref row, 0);
+                            Vector256<float> wv1 = Vector256.LoadUnsafe(ref row, 8);
+                            Vector256<float> xj0 = Vector256.Create(Unsafe.Add(ref x0, j));
+                            acc00 = Vector256.FusedMultiplyAdd(wv0, xj0, acc00);
+                            acc01 = Vector256.FusedMultiplyAdd(wv1, xj0, acc01);
+                            Vector256<float> xj1 = Vector256.Create(Unsafe.Add(ref x1, j));
+                            acc10 = Vector256.FusedMultiplyAdd(wv0, xj1, acc10);
+                            acc11 = Vector256.FusedMultiplyAdd(wv1, xj1, acc11);
+                            Vector256<float> xj2 = Vector256.Create(Unsafe.Add(ref x2, j));
+                            acc20 = Vector256.FusedMultiplyAdd(wv0, xj2, acc20);
+                            acc21 = Vector256.FusedMultiplyAdd(wv1, xj2, acc21);
+                            Vector256<float> xj3 = Vector256.Create(Unsafe.Add(ref x3, j));
+                            acc30 = Vector256.FusedMultiplyAdd(wv0, xj3, acc30);
+                            acc31 = Vector256.FusedMultiplyAdd(wv1, xj3, acc31);
+                        }
+                        acc00.StoreUnsafe(ref ys, t * Out);
+                        acc01.StoreUnsafe(ref ys, t * Out + 8);
+                        acc10.StoreUnsafe(ref ys, (t + 1) * Out);
+                        acc11.StoreUnsafe(ref ys, (t + 1) * Out + 8);
+                        acc20.StoreUnsafe(ref ys, (t + 2) * Out);
+                        acc21.StoreUnsafe(ref ys, (t + 2) * Out + 8);
+                        acc30.StoreUnsafe(ref ys, (t + 3) * Out);
+                        acc31.StoreUnsafe(ref ys, (t + 3) * Out + 8);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float x0 = ref Unsafe.Add(ref xs, t * In);
+                        Vector256<float> acc00 = Vector256<float>.Zero;
+                        Vector256<float> acc01 = Vector256<float>.Zero;
+                        for (nuint j = 0; j < In; j++)
+                        {
+                            ref float row = ref Unsafe.Add(ref w, j * Out);
+                            Vector256<float> wv0 = Vector256.LoadUnsafe(ref row, 0);
+                            Vector256<float> wv1 = Vector256.LoadUnsafe(ref row, 8);
+                            Vector256<float> xj0 = Vector256.Create(Unsafe.Add(ref x0, j));
+                            acc00 = Vector256.FusedMultiplyAdd(wv0, xj0, acc00);
+                            acc01 = Vector256.FusedMultiplyAdd(wv1, xj0, acc01);
+                        }
+                        acc00.StoreUnsafe(ref ys, t * Out);
+                        acc01.StoreUnsafe(ref ys, t * Out + 8);
+                    }
+                }
+                Linear6x18NoBiasStepsColumns(ref w, ref xs, ref ys, steps, 16);
+                return;
+            }
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // Each block of W's columns serves every step before the next block is read, so W streams from memory once.
+                for (nuint o = 0; o < 16; o += 8)
+                {
+                    nuint t = 0;
+                    for (; t + 4 <= steps; t += 4)
+                    {
+                        ref float x0 = ref Unsafe.Add(ref xs, t * In);
+                        ref float x1 = ref Unsafe.Add(ref xs, (t + 1) * In);
+                        ref float x2 = ref Unsafe.Add(ref xs, (t + 2) * In);
+                        ref float x3 = ref Unsafe.Add(ref xs, (t + 3) * In);
+                        Vector128<float> acc00 = Vector128<float>.Zero;
+                        Vector128<float> acc01 = Vector128<float>.Zero;
+                        Vector128<float> acc10 = Vector128<float>.Zero;
+                        Vector128<float> acc11 = Vector128<float>.Zero;
+                        Vector128<float> acc20 = Vector128<float>.Zero;
+                        Vector128<float> acc21 = Vector128<float>.Zero;
+                        Vector128<float> acc30 = Vector128<float>.Zero;
+                        Vector128<float> acc31 = Vector128<float>.Zero;
+                        for (nuint j = 0; j < In; j++)
+                        {
+                            ref float row = ref Unsafe.Add(ref w, j * Out + o);
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row, 0);
+                            Vector128<float> wv1 = Vector128.LoadUnsafe(ref row, 4);
+                            Vector128<float> xj0 = Vector128.Create(Unsafe.Add(ref x0, j));
+                            acc00 = Vector128.FusedMultiplyAdd(wv0, xj0, acc00);
+                            acc01 = Vector128.FusedMultiplyAdd(wv1, xj0, acc01);
+                            Vector128<float> xj1 = Vector128.Create(Unsafe.Add(ref x1, j));
+                            acc10 = Vector128.FusedMultiplyAdd(wv0, xj1, acc10);
+                            acc11 = Vector128.FusedMultiplyAdd(wv1, xj1, acc11);
+                            Vector128<float> xj2 = Vector128.Create(Unsafe.Add(ref x2, j));
+                            acc20 = Vector128.FusedMultiplyAdd(wv0, xj2, acc20);
+                            acc21 = Vector128.FusedMultiplyAdd(wv1, xj2, acc21);
+                            Vector128<float> xj3 = Vector128.Create(Unsafe.Add(ref x3, j));
+                            acc30 = Vector128.FusedMultiplyAdd(wv0, xj3, acc30);
+                            acc31 = Vector128.FusedMultiplyAdd(wv1, xj3, acc31);
+                        }
+                        acc00.StoreUnsafe(ref ys, t * Out + o);
+                        acc01.StoreUnsafe(ref ys, t * Out + o + 4);
+                        acc10.StoreUnsafe(ref ys, (t + 1) * Out + o);
+                        acc11.StoreUnsafe(ref ys, (t + 1) * Out + o + 4);
+                        acc20.StoreUnsafe(ref ys, (t + 2) * Out + o);
+                        acc21.StoreUnsafe(ref ys, (t + 2) * Out + o + 4);
+                        acc30.StoreUnsafe(ref ys, (t + 3) * Out + o);
+                        acc31.StoreUnsafe(ref ys, (t + 3) * Out + o + 4);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float x0 = ref Unsafe.Add(ref xs, t * In);
+                        Vector128<float> acc00 = Vector128<float>.Zero;
+                        Vector128<float> acc01 = Vector128<float>.Zero;
+                        for (nuint j = 0; j < In; j++)
+                        {
+                            ref float row = ref Unsafe.Add(ref w, j * Out + o);
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row, 0);
+                            Vector128<float> wv1 = Vector128.LoadUnsafe(ref row, 4);
+                            Vector128<float> xj0 = Vector128.Create(Unsafe.Add(ref x0, j));
+                            acc00 = Vector128.FusedMultiplyAdd(wv0, xj0, acc00);
+                            acc01 = Vector128.FusedMultiplyAdd(wv1, xj0, acc01);
+                        }
+                        acc00.StoreUnsafe(ref ys, t * Out + o);
+                        acc01.StoreUnsafe(ref ys, t * Out + o + 4);
+                    }
+                }
+                Linear6x18NoBiasStepsColumns(ref w, ref xs, ref ys, steps, 16);
+                return;
+            }
+            // No SIMD: one output at a time.
+            Linear6x18NoBiasStepsColumns(ref w, ref xs, ref ys, steps, 0);
+        }
+
+        /// <summary>Outputs <paramref name="start"/>..17 of <see cref="Linear6x18NoBiasSteps"/> for every step, one at a time.</summary>
+        private static void Linear6x18NoBiasStepsColumns(ref float w, ref float xs, ref float ys, nuint steps, nuint start)
+        {
+            const int In = 6, Out = 18;
+            for (nuint t = 0; t < steps; t++)
+            {
+                for (nuint o = start; o < Out; o++)
+                {
+                    float sum = 0f;
+                    for (nuint j = 0; j < In; j++)
+                    {
+                        sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref w, j * Out + o), Unsafe.Add(ref xs, t * In + j), sum);
+                    }
+                    Unsafe.Add(ref ys, t * Out + o) = sum;
+                }
+            }
+        }
+
+        /// <summary>Weight gradients of <c>Linear6x18NoBias</c> over the <paramref name="rows"/> steps of x and dy: dW += Σ_t x_t dy_t^T, summed in step order. One pass over dW.</summary>
+        public static void Linear6x18NoBiasStepsWeightBackward(Span<float> dWeight, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int rows)
+        {
+            const int In = 6, Out = 18;
+            nuint steps = (nuint)rows;
+            ref float dw = ref MemoryMarshal.GetReference(dWeight.Slice(0, In * Out));
+            ref float xs = ref MemoryMarshal.GetReference(x.Slice(0, rows * In));
+            ref float dys = ref MemoryMarshal.GetReference(dy.Slice(0, rows * Out));
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // A block of dy's columns for every step stays in L1 while the tiles of dW's rows pass over it.
+                // Columns 0..15.
+                {
+                    // Weight rows 0..3.
+                    {
+                        ref float dRow0 = ref Unsafe.Add(ref dw, 0 * Out);
+                        Vector512<float> acc00 = Vector512.LoadUnsafe(ref dRow0, 0);
+                        ref float dRow1 = ref Unsafe.Add(ref dw, 1 * Out);
+                        Vector512<float> acc10 = Vector512.LoadUnsafe(ref dRow1, 0);
+                        ref float dRow2 = ref Unsafe.Add(ref dw, 2 * Out);
+                        Vector512<float> acc20 = Vector512.LoadUnsafe(ref dRow2, 0);
+                        ref float dRow3 = ref Unsafe.Add(ref dw, 3 * Out);
+                        Vector512<float> acc30 = Vector512.LoadUnsafe(ref dRow3, 0);
+                        for (nuint t = 0; t < steps; t++)
+                        {
+                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out);
+                            ref float xRow = ref Unsafe.Add(ref xs, t * In);
+                            Vector512<float> dy0 = Vector512.LoadUnsafe(ref dyRow, 0);
+                            Vector512<float> x0 = Vector512.Create(Unsafe.Add(ref xRow, 0));
+                            acc00 = Vector512.FusedMultiplyAdd(dy0, x0, acc00);
+                            Vector512<float> x1 = Vector512.Create(Unsafe.Add(ref xRow, 1));
+                            acc10 = Vector512.FusedMultiplyAdd(dy0, x1, acc10);
+                            Vector512<float> x2 = Vector512.Create(Unsafe.Add(ref xRow, 2));
+                            acc20 = Vector512.FusedMultiplyAdd(dy0, x2, acc20);
+                            Vector512<float> x3 = Vector512.Create(Unsafe.Add(ref xRow, 3));
+                            acc30 = Vector512.FusedMultiplyAdd(dy0, x3, acc30);
+                        }
+                        acc00.StoreUnsafe(ref dRow0, 0);
+                        acc10.StoreUnsafe(ref dRow1, 0);
+                        acc20.StoreUnsafe(ref dRow2, 0);
+                        acc30.StoreUnsafe(ref dRow3, 0);
+                    }
+                    // Weight rows 4..5.
+                    {
+                        ref float dRow0 = ref Unsafe.Add(ref dw, 4 * Out);
+                        Vector512<float> acc00 = Vector512.LoadUnsafe(ref dRow0, 0);
+                        ref float dRow1 = ref Unsafe.Add(ref dw, 5 * Out);
+                        Vector512<float> acc10 = Vector512.LoadUnsafe(ref dRow1, 0);
+                        for (nuint t = 0; t < steps; t++)
+                        {
+                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out);
+                            ref float xRow = ref Unsafe.Add(ref xs, t * In + 4);
+                            Vector512<float> dy0 = Vector512.LoadUnsafe(ref dyRow, 0);
+                            Vector512<float> x0 = Vector512.Create(Unsafe.Add(ref xRow, 0));
+                            acc00 = Vector512.FusedMultiplyAdd(dy0, x0, acc00);
+                            Vector512<float> x1 = Vector512.Create(Unsafe.Add(ref xRow, 1));
+                            acc10 = Vector512.FusedMultiplyAdd(dy0, x1, acc10);
+                        }
+                        acc00.StoreUnsafe(ref dRow0, 0);
+                        acc10.StoreUnsafe(ref dRow1, 0);
+                    }
+                }
+                Linear6x18NoBiasStepsWeightBackwardColumns(ref dw, ref xs, ref dys, steps, 16);
+                return;
+            }
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // A block of dy's columns for every step stays in L1 while the tiles of dW's rows pass over it.
+                // Columns 0..15.
+                {
+                    // Weight rows 0..3.
+                    {
+                        ref float dRow0 = ref Unsafe.Add(ref dw, 0 * Out);
+                        Vector256<float> acc00 = Vector256.LoadUnsafe(ref dRow0, 0);
+                        Vector256<float> acc01 = Vector256.LoadUnsafe(ref dRow0, 8);
+                        ref float dRow1 = ref Unsafe.Add(ref dw, 1 * Out);
+                        Vector256<float> acc10 = Vector256.LoadUnsafe(ref dRow1, 0);
+                        Vector256<float> acc11 = Vector256.LoadUnsafe(ref dRow1, 8);
+                        ref float dRow2 = ref Unsafe.Add(ref dw, 2 * Out);
+                        Vector256<float> acc20 = Vector256.LoadUnsafe(ref dRow2, 0);
+                        Vector256<float> acc21 = Vector256.LoadUnsafe(ref dRow2, 8);
+                        ref float dRow3 = ref Unsafe.Add(ref dw, 3 * Out);
+                        Vector256<float> acc30 = Vector256.LoadUnsafe(ref dRow3, 0);
+                        Vector256<float> acc31 = Vector256.LoadUnsafe(ref dRow3, 8);
+                        for (nuint t = 0; t < steps; t++)
+                        {
+                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out);
+                            ref float xRow = ref Unsafe.Add(ref xs, t * In);
+                            Vector256<float> dy0 = Vector256.LoadUnsafe(ref dyRow, 0);
+                            Vector256<float> dy1 = Vector256.LoadUnsafe(ref dyRow, 8);
+                            Vector256<float> x0 = Vector256.Create(Unsafe.Add(ref xRow, 0));
+                            acc00 = Vector256.FusedMultiplyAdd(dy0, x0, acc00);
+                            acc01 = Vector256.FusedMultiplyAdd(dy1, x0, acc01);
+                            Vector256<float> x1 = Vector256.Create(Unsafe.Add(ref xRow, 1));
+                            acc10 = Vector256.FusedMultiplyAdd(dy0, x1, acc10);
+                            acc11 = Vector256.FusedMultiplyAdd(dy1, x1, acc11);
+                            Vector256<float> x2 = Vector256.Create(Unsafe.Add(ref xRow, 2));
+                            acc20 = Vector256.FusedMultiplyAdd(dy0, x2, acc20);
+                            acc21 = Vector256.FusedMultiplyAdd(dy1, x2, acc21);
+                            Vector256<float> x3 = Vector256.Create(Unsafe.Add(ref xRow, 3));
+                            acc30 = Vector256.FusedMultiplyAdd(dy0, x3, acc30);
+                            acc31 = Vector256.FusedMultiplyAdd(dy1, x3, acc31);
+                        }
+                        acc00.StoreUnsafe(ref dRow0, 0);
+                        acc01.StoreUnsafe(ref dRow0, 8);
+                        acc10.StoreUnsafe(ref dRow1, 0);
+                        acc11.StoreUnsafe(ref dRow1, 8);
+                        acc20.StoreUnsafe(ref dRow2, 0);
+                        acc21.StoreUnsafe(ref dRow2, 8);
+                        acc30.StoreUnsafe(ref dRow3, 0);
+                        acc31.StoreUnsafe(ref dRow3, 8);
+                    }
+                    // Weight rows 4..5.
+                    {
+                        ref float dRow0 = ref Unsafe.Add(ref dw, 4 * Out);
+                        Vector256<float> acc00 = Vector256.LoadUnsafe(ref dRow0, 0);
+                        Vector256<float> acc01 = Vector256.LoadUnsafe(ref dRow0, 8);
+                        ref float dRow1 = ref Unsafe.Add(ref dw, 5 * Out);
+                        Vector256<float> acc10 = Vector256.LoadUnsafe(ref dRow1, 0);
+                        Vector256<float> acc11 = Vector256.LoadUnsafe(ref dRow1, 8);
+                        for (nuint t = 0; t < steps; t++)
+                        {
+                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out);
+                            ref float xRow = ref Unsafe.Add(ref xs, t * In + 4);
+                            Vector256<float> dy0 = Vector256.LoadUnsafe(ref dyRow, 0);
+                            Vector256<float> dy1 = Vector256.LoadUnsafe(ref dyRow, 8);
+                            Vector256<float> x0 = Vector256.Create(Unsafe.Add(ref xRow, 0));
+                            acc00 = Vector256.FusedMultiplyAdd(dy0, x0, acc00);
+                            acc01 = Vector256.FusedMultiplyAdd(dy1, x0, acc01);
+                            Vector256<float> x1 = Vector256.Create(Unsafe.Add(ref xRow, 1));
+                            acc10 = Vector256.FusedMultiplyAdd(dy0, x1, acc10);
+                            acc11 = Vector256.FusedMultiplyAdd(dy1, x1, acc11);
+                        }
+                        acc00.StoreUnsafe(ref dRow0, 0);
+                        acc01.StoreUnsafe(ref dRow0, 8);
+                        acc10.StoreUnsafe(ref dRow1, 0);
+                        acc11.StoreUnsafe(ref dRow1, 8);
+                    }
+                }
+                Linear6x18NoBiasStepsWeightBackwardColumns(ref dw, ref xs, ref dys, steps, 16);
+                return;
+            }
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // A block of dy's columns for every step stays in L1 while the tiles of dW's rows pass over it.
+                for (nuint o = 0; o < 16; o += 8)
+                {
+                    // Weight rows 0..3.
+                    {
+                        ref float dRow0 = ref Unsafe.Add(ref dw, 0 * Out + o);
+                        Vector128<float> acc00 = Vector128.LoadUnsafe(ref dRow0, 0);
+                        Vector128<float> acc01 = Vector128.LoadUnsafe(ref dRow0, 4);
+                        ref float dRow1 = ref Unsafe.Add(ref dw, 1 * Out + o);
+                        Vector128<float> acc10 = Vector128.LoadUnsafe(ref dRow1, 0);
+                        Vector128<float> acc11 = Vector128.LoadUnsafe(ref dRow1, 4);
+                        ref float dRow2 = ref Unsafe.Add(ref dw, 2 * Out + o);
+                        Vector128<float> acc20 = Vector128.LoadUnsafe(ref dRow2, 0);
+                        Vector128<float> acc21 = Vector128.LoadUnsafe(ref dRow2, 4);
+                        ref float dRow3 = ref Unsafe.Add(ref dw, 3 * Out + o);
+                        Vector128<float> acc30 = Vector128.LoadUnsafe(ref dRow3, 0);
+                        Vector128<float> acc31 = Vector128.LoadUnsafe(ref dRow3, 4);
+                        for (nuint t = 0; t < steps; t++)
+                        {
+                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out + o);
+                            ref float xRow = ref Unsafe.Add(ref xs, t * In);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow, 0);
+                            Vector128<float> dy1 = Vector128.LoadUnsafe(ref dyRow, 4);
+                            Vector128<float> x0 = Vector128.Create(Unsafe.Add(ref xRow, 0));
+                            acc00 = Vector128.FusedMultiplyAdd(dy0, x0, acc00);
+                            acc01 = Vector128.FusedMultiplyAdd(dy1, x0, acc01);
+                            Vector128<float> x1 = Vector128.Create(Unsafe.Add(ref xRow, 1));
+                            acc10 = Vector128.FusedMultiplyAdd(dy0, x1, acc10);
+                            acc11 = Vector128.FusedMultiplyAdd(dy1, x1, acc11);
+                            Vector128<float> x2 = Vector128.Create(Unsafe.Add(ref xRow, 2));
+                            acc20 = Vector128.FusedMultiplyAdd(dy0, x2, acc20);
+                            acc21 = Vector128.FusedMultiplyAdd(dy1, x2, acc21);
+                            Vector128<float> x3 = Vector128.Create(Unsafe.Add(ref xRow, 3));
+                            acc30 = Vector128.FusedMultiplyAdd(dy0, x3, acc30);
+                            acc31 = Vector128.FusedMultiplyAdd(dy1, x3, acc31);
+                        }
+                        acc00.StoreUnsafe(ref dRow0, 0);
+                        acc01.StoreUnsafe(ref dRow0, 4);
+                        acc10.StoreUnsafe(ref dRow1, 0);
+                        acc11.StoreUnsafe(ref dRow1, 4);
+                        acc20.StoreUnsafe(ref dRow2, 0);
+                        acc21.StoreUnsafe(ref dRow2, 4);
+                        acc30.StoreUnsafe(ref dRow3, 0);
+                        acc31.StoreUnsafe(ref dRow3, 4);
+                    }
+                    // Weight rows 4..5.
+                    {
+                        ref float dRow0 = ref Unsafe.Add(ref dw, 4 * Out + o);
+                        Vector128<float> acc00 = Vector128.LoadUnsafe(ref dRow0, 0);
+                        Vector128<float> acc01 = Vector128.LoadUnsafe(ref dRow0, 4);
+                        ref float dRow1 = ref Unsafe.Add(ref dw, 5 * Out + o);
+                        Vector128<float> acc10 = Vector128.LoadUnsafe(ref dRow1, 0);
+                        Vector128<float> acc11 = Vector128.LoadUnsafe(ref dRow1, 4);
+                        for (nuint t = 0; t < steps; t++)
+                        {
+                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out + o);
+                            ref float xRow = ref Unsafe.Add(ref xs, t * In + 4);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow, 0);
+                            Vector128<float> dy1 = Vector128.LoadUnsafe(ref dyRow, 4);
+                            Vector128<float> x0 = Vector128.Create(Unsafe.Add(ref xRow, 0));
+                            acc00 = Vector128.FusedMultiplyAdd(dy0, x0, acc00);
+                            acc01 = Vector128.FusedMultiplyAdd(dy1, x0, acc01);
+                            Vector128<float> x1 = Vector128.Create(Unsafe.Add(ref xRow, 1));
+                            acc10 = Vector128.FusedMultiplyAdd(dy0, x1, acc10);
+                            acc11 = Vector128.FusedMultiplyAdd(dy1, x1, acc11);
+                        }
+                        acc00.StoreUnsafe(ref dRow0, 0);
+                        acc01.StoreUnsafe(ref dRow0, 4);
+                        acc10.StoreUnsafe(ref dRow1, 0);
+                        acc11.StoreUnsafe(ref dRow1, 4);
+                    }
+                }
+                Linear6x18NoBiasStepsWeightBackwardColumns(ref dw, ref xs, ref dys, steps, 16);
+                return;
+            }
+            // No SIMD.
+            Linear6x18NoBiasStepsWeightBackwardColumns(ref dw, ref xs, ref dys, steps, 0);
+        }
+
+        /// <summary>Columns <paramref name="start"/>..17 of <see cref="Linear6x18NoBiasStepsWeightBackward"/>, one at a time.</summary>
+        private static void Linear6x18NoBiasStepsWeightBackwardColumns(ref float dw, ref float xs, ref float dys, nuint steps, nuint start)
+        {
+            const int In = 6, Out = 18;
+            for (nuint j = 0; j < In; j++)
+            {
+                for (nuint o = start; o < Out; o++)
+                {
+                    float sum = Unsafe.Add(ref dw, j * Out + o);
+                    for (nuint t = 0; t < steps; t++)
+                    {
+                        sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref dys, t * Out + o), Unsafe.Add(ref xs, t * In + j), sum);
+                    }
+                    Unsafe.Add(ref dw, j * Out + o) = sum;
+                }
+            }
+        }
+
+        /// <summary>Input gradients of <see cref="Linear6x18NoBiasSteps"/> for each of the <paramref name="rows"/> steps of dy: dx_t += W^T dy_t.</summary>
+        public static void Linear6x18NoBiasStepsInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx, int rows)
+        {
+            const int In = 6, Out = 18;
+            nuint steps = (nuint)rows;
+            ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));
+            ref float dys = ref MemoryMarshal.GetReference(dy.Slice(0, rows * Out));
+            ref float dxs = ref MemoryMarshal.GetReference(dx.Slice(0, rows * In));
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // A tile of W's rows stays in L1 while every step's dy passes over it.
+                // Weight rows 0..3.
+                {
+                    nuint t = 0;
+                    for (; t + 4 <= steps; t += 4)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 0 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 1 * Out);
+                        ref float row2 = ref Unsafe.Add(ref w, 2 * Out);
+                        ref float row3 = ref Unsafe.Add(ref w, 3 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
+                        ref float dyRow2 = ref Unsafe.Add(ref dys, (t + 2) * Out);
+                        ref float dyRow3 = ref Unsafe.Add(ref dys, (t + 3) * Out);
+                        Vector512<float> dot00 = Vector512<float>.Zero;
+                        Vector512<float> dot01 = Vector512<float>.Zero;
+                        Vector512<float> dot02 = Vector512<float>.Zero;
+                        Vector512<float> dot03 = Vector512<float>.Zero;
+                        Vector512<float> dot10 = Vector512<float>.Zero;
+                        Vector512<float> dot11 = Vector512<float>.Zero;
+                        Vector512<float> dot12 = Vector512<float>.Zero;
+                        Vector512<float> dot13 = Vector512<float>.Zero;
+                        Vector512<float> dot20 = Vector512<float>.Zero;
+                        Vector512<float> dot21 = Vector512<float>.Zero;
+                        Vector512<float> dot22 = Vector512<float>.Zero;
+                        Vector512<float> dot23 = Vector512<float>.Zero;
+                        Vector512<float> dot30 = Vector512<float>.Zero;
+                        Vector512<float> dot31 = Vector512<float>.Zero;
+                        Vector512<float> dot32 = Vector512<float>.Zero;
+                        Vector512<float> dot33 = Vector512<float>.Zero;
+                        for (nuint o = 0; o < 16; o += 16)
+                        {
+                            Vector512<float> wv0 = Vector512.LoadUnsafe(ref row0, o);
+                            Vector512<float> wv1 = Vector512.LoadUnsafe(ref row1, o);
+                            Vector512<float> wv2 = Vector512.LoadUnsafe(ref row2, o);
+                            Vector512<float> wv3 = Vector512.LoadUnsafe(ref row3, o);
+                            Vector512<float> dy0 = Vector512.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector512.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector512.FusedMultiplyAdd(wv1, dy0, dot01);
+                            dot02 = Vector512.FusedMultiplyAdd(wv2, dy0, dot02);
+                            dot03 = Vector512.FusedMultiplyAdd(wv3, dy0, dot03);
+                            Vector512<float> dy1 = Vector512.LoadUnsafe(ref dyRow1, o);
+                            dot10 = Vector512.FusedMultiplyAdd(wv0, dy1, dot10);
+                            dot11 = Vector512.FusedMultiplyAdd(wv1, dy1, dot11);
+                            dot12 = Vector512.FusedMultiplyAdd(wv2, dy1, dot12);
+                            dot13 = Vector512.FusedMultiplyAdd(wv3, dy1, dot13);
+                            Vector512<float> dy2 = Vector512.LoadUnsafe(ref dyRow2, o);
+                            dot20 = Vector512.FusedMultiplyAdd(wv0, dy2, dot20);
+                            dot21 = Vector512.FusedMultiplyAdd(wv1, dy2, dot21);
+                            dot22 = Vector512.FusedMultiplyAdd(wv2, dy2, dot22);
+                            dot23 = Vector512.FusedMultiplyAdd(wv3, dy2, dot23);
+                            Vector512<float> dy3 = Vector512.LoadUnsafe(ref dyRow3, o);
+                            dot30 = Vector512.FusedMultiplyAdd(wv0, dy3, dot30);
+                            dot31 = Vector512.FusedMultiplyAdd(wv1, dy3, dot31);
+                            dot32 = Vector512.FusedMultiplyAdd(wv2, dy3, dot32);
+                            dot33 = Vector512.FusedMultiplyAdd(wv3, dy3, dot33);
+                        }
+                        Unsafe.Add(ref dxs, t * In) += Vector512.Sum(dot00) + Linear6x18NoBiasStepsInputBackwardColumns(ref row0, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 1) += Vector512.Sum(dot01) + Linear6x18NoBiasStepsInputBackwardColumns(ref row1, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 2) += Vector512.Sum(dot02) + Linear6x18NoBiasStepsInputBackwardColumns(ref row2, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 3) += Vector512.Sum(dot03) + Linear6x18NoBiasStepsInputBackwardColumns(ref row3, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In) += Vector512.Sum(dot10) + Linear6x18NoBiasStepsInputBackwardColumns(ref row0, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 1) += Vector512.Sum(dot11) + Linear6x18NoBiasStepsInputBackwardColumns(ref row1, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 2) += Vector512.Sum(dot12) + Linear6x18NoBiasStepsInputBackwardColumns(ref row2, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 3) += Vector512.Sum(dot13) + Linear6x18NoBiasStepsInputBackwardColumns(ref row3, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 2) * In) += Vector512.Sum(dot20) + Linear6x18NoBiasStepsInputBackwardColumns(ref row0, ref dyRow2, 16);
+                        Unsafe.Add(ref dxs, (t + 2) * In + 1) += Vector512.Sum(dot21) + Linear6x18NoBiasStepsInputBackwardColumns(ref row1, ref dyRow2, 16);
+                        Unsafe.Add(ref dxs, (t + 2) * In + 2) += Vector512.Sum(dot22) + Linear6x18NoBiasStepsInputBackwardColumns(ref row2, ref dyRow2, 16);
+                        Unsafe.Add(ref dxs, (t + 2) * In + 3) += Vector512.Sum(dot23) + Linear6x18NoBiasStepsInputBackwardColumns(ref row3, ref dyRow2, 16);
+                        Unsafe.Add(ref dxs, (t + 3) * In) += Vector512.Sum(dot30) + Linear6x18NoBiasStepsInputBackwardColumns(ref row0, ref dyRow3, 16);
+                        Unsafe.Add(ref dxs, (t + 3) * In + 1) += Vector512.Sum(dot31) + Linear6x18NoBiasStepsInputBackwardColumns(ref row1, ref dyRow3, 16);
+                        Unsafe.Add(ref dxs, (t + 3) * In + 2) += Vector512.Sum(dot32) + Linear6x18NoBiasStepsInputBackwardColumns(ref row2, ref dyRow3, 16);
+                        Unsafe.Add(ref dxs, (t + 3) * In + 3) += Vector512.Sum(dot33) + Linear6x18NoBiasStepsInputBackwardColumns(ref row3, ref dyRow3, 16);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 0 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 1 * Out);
+                        ref float row2 = ref Unsafe.Add(ref w, 2 * Out);
+                        ref float row3 = ref Unsafe.Add(ref w, 3 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        Vector512<float> dot00 = Vector512<float>.Zero;
+                        Vector512<float> dot01 = Vector512<float>.Zero;
+                        Vector512<float> dot02 = Vector512<float>.Zero;
+                        Vector512<float> dot03 = Vector512<float>.Zero;
+                        for (nuint o = 0; o < 16; o += 16)
+                        {
+                            Vector512<float> wv0 = Vector512.LoadUnsafe(ref row0, o);
+                            Vector512<float> wv1 = Vector512.LoadUnsafe(ref row1, o);
+                            Vector512<float> wv2 = Vector512.LoadUnsafe(ref row2, o);
+                            Vector512<float> wv3 = Vector512.LoadUnsafe(ref row3, o);
+                            Vector512<float> dy0 = Vector512.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector512.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector512.FusedMultiplyAdd(wv1, dy0, dot01);
+                            dot02 = Vector512.FusedMultiplyAdd(wv2, dy0, dot02);
+                            dot03 = Vector512.FusedMultiplyAdd(wv3, dy0, dot03);
+                        }
+                        Unsafe.Add(ref dxs, t * In) += Vector512.Sum(dot00) + Linear6x18NoBiasStepsInputBackwardColumns(ref row0, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 1) += Vector512.Sum(dot01) + Linear6x18NoBiasStepsInputBackwardColumns(ref row1, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 2) += Vector512.Sum(dot02) + Linear6x18NoBiasStepsInputBackwardColumns(ref row2, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 3) += Vector512.Sum(dot03) + Linear6x18NoBiasStepsInputBackwardColumns(ref row3, ref dyRow0, 16);
+                    }
+                }
+                // Weight rows 4..5.
+                {
+                    nuint t = 0;
+                    for (; t + 4 <= steps; t += 4)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 4 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 5 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
+                        ref float dyRow2 = ref Unsafe.Add(ref dys, (t + 2) * Out);
+                        ref float dyRow3 = ref Unsafe.Add(ref dys, (t + 3) * Out);
+                        Vector512<float> dot00 = Vector512<float>.Zero;
+                        Vector512<float> dot01 = Vector512<float>.Zero;
+                        Vector512<float> dot10 = Vector512<float>.Zero;
+                        Vector512<float> dot11 = Vector512<float>.Zero;
+                        Vector512<float> dot20 = Vector512<float>.Zero;
+                        Vector512<float> dot21 = Vector512<float>.Zero;
+                        Vector512<float> dot30 = Vector512<float>.Zero;
+                        Vector512<float> dot31 = Vector512<float>.Zero;
+                        for (nuint o = 0; o < 16; o += 16)
+                        {
+                            Vector512<float> wv0 = Vector512.LoadUnsafe(ref row0, o);
+                            Vector512<float> wv1 = Vector512.LoadUnsafe(ref row1, o);
+                            Vector512<float> dy0 = Vector512.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector512.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector512.FusedMultiplyAdd(wv1, dy0, dot01);
+                            Vector512<float> dy1 = Vector512.LoadUnsafe(ref dyRow1, o);
+                            dot10 = Vector512.FusedMultiplyAdd(wv0, dy1, dot10);
+                            dot11 = Vector512.FusedMultiplyAdd(wv1, dy1, dot11);
+                            Vector512<float> dy2 = Vector512.LoadUnsafe(ref dyRow2, o);
+                            dot20 = Vector512.FusedMultiplyAdd(wv0, dy2, dot20);
+                            dot21 = Vector512.FusedMultiplyAdd(wv1, dy2, dot21);
+                            Vector512<float> dy3 = Vector512.LoadUnsafe(ref dyRow3, o);
+                            dot30 = Vector512.FusedMultiplyAdd(wv0, dy3, dot30);
+                            dot31 = Vector512.FusedMultiplyAdd(wv1, dy3, dot31);
+                        }
+                        Unsafe.Add(ref dxs, t * In + 4) += Vector512.Sum(dot00) + Linear6x18NoBiasStepsInputBackwardColumns(ref row0, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 5) += Vector512.Sum(dot01) + Linear6x18NoBiasStepsInputBackwardColumns(ref row1, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 4) += Vector512.Sum(dot10) + Linear6x18NoBiasStepsInputBackwardColumns(ref row0, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 5) += Vector512.Sum(dot11) + Linear6x18NoBiasStepsInputBackwardColumns(ref row1, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 2) * In + 4) += Vector512.Sum(dot20) + Linear6x18NoBiasStepsInputBackwardColumns(ref row0, ref dyRow2, 16);
+                        Unsafe.Add(ref dxs, (t + 2) * In + 5) += Vector512.Sum(dot21) + Linear6x18NoBiasStepsInputBackwardColumns(ref row1, ref dyRow2, 16);
+                        Unsafe.Add(ref dxs, (t + 3) * In + 4) += Vector512.Sum(dot30) + Linear6x18NoBiasStepsInputBackwardColumns(ref row0, ref dyRow3, 16);
+                        Unsafe.Add(ref dxs, (t + 3) * In + 5) += Vector512.Sum(dot31) + Linear6x18NoBiasStepsInputBackwardColumns(ref row1, ref dyRow3, 16);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 4 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 5 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        Vector512<float> dot00 = Vector512<float>.Zero;
+                        Vector512<float> dot01 = Vector512<float>.Zero;
+                        for (nuint o = 0; o < 16; o += 16)
+                        {
+                            Vector512<float> wv0 = Vector512.LoadUnsafe(ref row0, o);
+                            Vector512<float> wv1 = Vector512.LoadUnsafe(ref row1, o);
+                            Vector512<float> dy0 = Vector512.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector512.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector512.FusedMultiplyAdd(wv1, dy0, dot01);
+                        }
+                        Unsafe.Add(ref dxs, t * In + 4) += Vector512.Sum(dot00) + Linear6x18NoBiasStepsInputBackwardColumns(ref row0, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 5) += Vector512.Sum(dot01) + Linear6x18NoBiasStepsInputBackwardColumns(ref row1, ref dyRow0, 16);
+                    }
+                }
+                return;
+            }
+            if (Vector256.IsHardwareAccelerated)
+            {
+                // A tile of W's rows stays in L1 while every step's dy passes over it.
+                // Weight rows 0..3.
+                {
+                    nuint t = 0;
+                    for (; t + 2 <= steps; t += 2)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 0 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 1 * Out);
+                        ref float row2 = ref Unsafe.Add(ref w, 2 * Out);
+                        ref float row3 = ref Unsafe.Add(ref w, 3 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
+                        Vector256<float> dot00 = Vector256<float>.Zero;
+                        Vector256<float> dot01 = Vector256<float>.Zero;
+                        Vector256<float> dot02 = Vector256<float>.Zero;
+                        Vector256<float> dot03 = Vector256<float>.Zero;
+                        Vector256<float> dot10 = Vector256<float>.Zero;
+                        Vector256<float> dot11 = Vector256<float>.Zero;
+                        Vector256<float> dot12 = Vector256<float>.Zero;
+                        Vector256<float> dot13 = Vector256<float>.Zero;
+                        for (nuint o = 0; o < 16; o += 8)
+                        {
+                            Vector256<float> wv0 = Vector256.LoadUnsafe(ref row0, o);
+                            Vector256<float> wv1 = Vector256.LoadUnsafe(ref row1, o);
+                            Vector256<float> wv2 = Vector256.LoadUnsafe(ref row2, o);
+                            Vector256<float> wv3 = Vector256.LoadUnsafe(ref row3, o);
+                            Vector256<float> dy0 = Vector256.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector256.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector256.FusedMultiplyAdd(wv1, dy0, dot01);
+                            dot02 = Vector256.FusedMultiplyAdd(wv2, dy0, dot02);
+                            dot03 = Vector256.FusedMultiplyAdd(wv3, dy0, dot03);
+                            Vector256<float> dy1 = Vector256.LoadUnsafe(ref dyRow1, o);
+                            dot10 = Vector256.FusedMultiplyAdd(wv0, dy1, dot10);
+                            dot11 = Vector256.FusedMultiplyAdd(wv1, dy1, dot11);
+                            dot12 = Vector256.FusedMultiplyAdd(wv2, dy1, dot12);
+                            dot13 = Vector256.FusedMultiplyAdd(wv3, dy1, dot13);
+                        }
+                        Unsafe.Add(ref dxs, t * In) += Vector256.Sum(dot00) + Linear6x18NoBiasStepsInputBackwardColumns(ref row0, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 1) += Vector256.Sum(dot01) + Linear6x18NoBiasStepsInputBackwardColumns(ref row1, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 2) += Vector256.Sum(dot02) + Linear6x18NoBiasStepsInputBackwardColumns(ref row2, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 3) += Vector256.Sum(dot03) + Linear6x18NoBiasStepsInputBackwardColumns(ref row3, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In) += Vector256.Sum(dot10) + Linear6x18NoBiasStepsInputBackwardColumns(ref row0, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 1) += Vector256.Sum(dot11) + Linear6x18NoBiasStepsInputBackwardColumns(ref row1, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 2) += Vector256.Sum(dot12) + Linear6x18NoBiasStepsInputBackwardColumns(ref row2, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 3) += Vector256.Sum(dot13) + Linear6x18NoBiasStepsInputBackwardColumns(ref row3, ref dyRow1, 16);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 0 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 1 * Out);
+                        ref float row2 = ref Unsafe.Add(ref w, 2 * Out);
+                        ref float row3 = ref Unsafe.Add(ref w, 3 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        Vector256<float> dot00 = Vector256<float>.Zero;
+                        Vector256<float> dot01 = Vector256<float>.Zero;
+                        Vector256<float> dot02 = Vector256<float>.Zero;
+                        Vector256<float> dot03 = Vector256<float>.Zero;
+                        for (nuint o = 0; o < 16; o += 8)
+                        {
+                            Vector256<float> wv0 = Vector256.LoadUnsafe(ref row0, o);
+                            Vector256<float> wv1 = Vector256.LoadUnsafe(ref row1, o);
+                            Vector256<float> wv2 = Vector256.LoadUnsafe(ref row2, o);
+                            Vector256<float> wv3 = Vector256.LoadUnsafe(ref row3, o);
+                            Vector256<float> dy0 = Vector256.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector256.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector256.FusedMultiplyAdd(wv1, dy0, dot01);
+                            dot02 = Vector256.FusedMultiplyAdd(wv2, dy0, dot02);
+                            dot03 = Vector256.FusedMultiplyAdd(wv3, dy0, dot03);
+                        }
+                        Unsafe.Add(ref dxs, t * In) += Vector256.Sum(dot00) + Linear6x18NoBiasStepsInputBackwardColumns(ref row0, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 1) += Vector256.Sum(dot01) + Linear6x18NoBiasStepsInputBackwardColumns(ref row1, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 2) += Vector256.Sum(dot02) + Linear6x18NoBiasStepsInputBackwardColumns(ref row2, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 3) += Vector256.Sum(dot03) + Linear6x18NoBiasStepsInputBackwardColumns(ref row3, ref dyRow0, 16);
+                    }
+                }
+                // Weight rows 4..5.
+                {
+                    nuint t = 0;
+                    for (; t + 2 <= steps; t += 2)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 4 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 5 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
+                        Vector256<float> dot00 = Vector256<float>.Zero;
+                        Vector256<float> dot01 = Vector256<float>.Zero;
+                        Vector256<float> dot10 = Vector256<float>.Zero;
+                        Vector256<float> dot11 = Vector256<float>.Zero;
+                        for (nuint o = 0; o < 16; o += 8)
+                        {
+                            Vector256<float> wv0 = Vector256.LoadUnsafe(ref row0, o);
+                            Vector256<float> wv1 = Vector256.LoadUnsafe(ref row1, o);
+                            Vector256<float> dy0 = Vector256.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector256.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector256.FusedMultiplyAdd(wv1, dy0, dot01);
+                            Vector256<float> dy1 = Vector256.LoadUnsafe(ref dyRow1, o);
+                            dot10 = Vector256.FusedMultiplyAdd(wv0, dy1, dot10);
+                            dot11 = Vector256.FusedMultiplyAdd(wv1, dy1, dot11);
+                        }
+                        Unsafe.Add(ref dxs, t * In + 4) += Vector256.Sum(dot00) + Linear6x18NoBiasStepsInputBackwardColumns(ref row0, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 5) += Vector256.Sum(dot01) + Linear6x18NoBiasStepsInputBackwardColumns(ref row1, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 4) += Vector256.Sum(dot10) + Linear6x18NoBiasStepsInputBackwardColumns(ref row0, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 5) += Vector256.Sum(dot11) + Linear6x18NoBiasStepsInputBackwardColumns(ref row1, ref dyRow1, 16);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 4 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 5 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        Vector256<float> dot00 = Vector256<float>.Zero;
+                        Vector256<float> dot01 = Vector256<float>.Zero;
+                        for (nuint o = 0; o < 16; o += 8)
+                        {
+                            Vector256<float> wv0 = Vector256.LoadUnsafe(ref row0, o);
+                            Vector256<float> wv1 = Vector256.LoadUnsafe(ref row1, o);
+                            Vector256<float> dy0 = Vector256.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector256.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector256.FusedMultiplyAdd(wv1, dy0, dot01);
+                        }
+                        Unsafe.Add(ref dxs, t * In + 4) += Vector256.Sum(dot00) + Linear6x18NoBiasStepsInputBackwardColumns(ref row0, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 5) += Vector256.Sum(dot01) + Linear6x18NoBiasStepsInputBackwardColumns(ref row1, ref dyRow0, 16);
+                    }
+                }
+                return;
+            }
+            if (Vector128.IsHardwareAccelerated)
+            {
+                // A tile of W's rows stays in L1 while every step's dy passes over it.
+                // Weight rows 0..3.
+                {
+                    nuint t = 0;
+                    for (; t + 2 <= steps; t += 2)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 0 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 1 * Out);
+                        ref float row2 = ref Unsafe.Add(ref w, 2 * Out);
+                        ref float row3 = ref Unsafe.Add(ref w, 3 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
+                        Vector128<float> dot00 = Vector128<float>.Zero;
+                        Vector128<float> dot01 = Vector128<float>.Zero;
+                        Vector128<float> dot02 = Vector128<float>.Zero;
+                        Vector128<float> dot03 = Vector128<float>.Zero;
+                        Vector128<float> dot10 = Vector128<float>.Zero;
+                        Vector128<float> dot11 = Vector128<float>.Zero;
+                        Vector128<float> dot12 = Vector128<float>.Zero;
+                        Vector128<float> dot13 = Vector128<float>.Zero;
+                        for (nuint o = 0; o < 16; o += 4)
+                        {
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row0, o);
+                            Vector128<float> wv1 = Vector128.LoadUnsafe(ref row1, o);
+                            Vector128<float> wv2 = Vector128.LoadUnsafe(ref row2, o);
+                            Vector128<float> wv3 = Vector128.LoadUnsafe(ref row3, o);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector128.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector128.FusedMultiplyAdd(wv1, dy0, dot01);
+                            dot02 = Vector128.FusedMultiplyAdd(wv2, dy0, dot02);
+                            dot03 = Vector128.FusedMultiplyAdd(wv3, dy0, dot03);
+                            Vector128<float> dy1 = Vector128.LoadUnsafe(ref dyRow1, o);
+                            dot10 = Vector128.FusedMultiplyAdd(wv0, dy1, dot10);
+                            dot11 = Vector128.FusedMultiplyAdd(wv1, dy1, dot11);
+                            dot12 = Vector128.FusedMultiplyAdd(wv2, dy1, dot12);
+                            dot13 = Vector128.FusedMultiplyAdd(wv3, dy1, dot13);
+                        }
+                        Unsafe.Add(ref dxs, t * In) += Vector128.Sum(dot00) + Linear6x18NoBiasStepsInputBackwardColumns(ref row0, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 1) += Vector128.Sum(dot01) + Linear6x18NoBiasStepsInputBackwardColumns(ref row1, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 2) += Vector128.Sum(dot02) + Linear6x18NoBiasStepsInputBackwardColumns(ref row2, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 3) += Vector128.Sum(dot03) + Linear6x18NoBiasStepsInputBackwardColumns(ref row3, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In) += Vector128.Sum(dot10) + Linear6x18NoBiasStepsInputBackwardColumns(ref row0, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 1) += Vector128.Sum(dot11) + Linear6x18NoBiasStepsInputBackwardColumns(ref row1, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 2) += Vector128.Sum(dot12) + Linear6x18NoBiasStepsInputBackwardColumns(ref row2, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 3) += Vector128.Sum(dot13) + Linear6x18NoBiasStepsInputBackwardColumns(ref row3, ref dyRow1, 16);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 0 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 1 * Out);
+                        ref float row2 = ref Unsafe.Add(ref w, 2 * Out);
+                        ref float row3 = ref Unsafe.Add(ref w, 3 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        Vector128<float> dot00 = Vector128<float>.Zero;
+                        Vector128<float> dot01 = Vector128<float>.Zero;
+                        Vector128<float> dot02 = Vector128<float>.Zero;
+                        Vector128<float> dot03 = Vector128<float>.Zero;
+                        for (nuint o = 0; o < 16; o += 4)
+                        {
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row0, o);
+                            Vector128<float> wv1 = Vector128.LoadUnsafe(ref row1, o);
+                            Vector128<float> wv2 = Vector128.LoadUnsafe(ref row2, o);
+                            Vector128<float> wv3 = Vector128.LoadUnsafe(ref row3, o);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector128.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector128.FusedMultiplyAdd(wv1, dy0, dot01);
+                            dot02 = Vector128.FusedMultiplyAdd(wv2, dy0, dot02);
+                            dot03 = Vector128.FusedMultiplyAdd(wv3, dy0, dot03);
+                        }
+                        Unsafe.Add(ref dxs, t * In) += Vector128.Sum(dot00) + Linear6x18NoBiasStepsInputBackwardColumns(ref row0, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 1) += Vector128.Sum(dot01) + Linear6x18NoBiasStepsInputBackwardColumns(ref row1, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 2) += Vector128.Sum(dot02) + Linear6x18NoBiasStepsInputBackwardColumns(ref row2, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 3) += Vector128.Sum(dot03) + Linear6x18NoBiasStepsInputBackwardColumns(ref row3, ref dyRow0, 16);
+                    }
+                }
+                // Weight rows 4..5.
+                {
+                    nuint t = 0;
+                    for (; t + 2 <= steps; t += 2)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 4 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 5 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        ref float dyRow1 = ref Unsafe.Add(ref dys, (t + 1) * Out);
+                        Vector128<float> dot00 = Vector128<float>.Zero;
+                        Vector128<float> dot01 = Vector128<float>.Zero;
+                        Vector128<float> dot10 = Vector128<float>.Zero;
+                        Vector128<float> dot11 = Vector128<float>.Zero;
+                        for (nuint o = 0; o < 16; o += 4)
+                        {
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row0, o);
+                            Vector128<float> wv1 = Vector128.LoadUnsafe(ref row1, o);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector128.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector128.FusedMultiplyAdd(wv1, dy0, dot01);
+                            Vector128<float> dy1 = Vector128.LoadUnsafe(ref dyRow1, o);
+                            dot10 = Vector128.FusedMultiplyAdd(wv0, dy1, dot10);
+                            dot11 = Vector128.FusedMultiplyAdd(wv1, dy1, dot11);
+                        }
+                        Unsafe.Add(ref dxs, t * In + 4) += Vector128.Sum(dot00) + Linear6x18NoBiasStepsInputBackwardColumns(ref row0, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 5) += Vector128.Sum(dot01) + Linear6x18NoBiasStepsInputBackwardColumns(ref row1, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 4) += Vector128.Sum(dot10) + Linear6x18NoBiasStepsInputBackwardColumns(ref row0, ref dyRow1, 16);
+                        Unsafe.Add(ref dxs, (t + 1) * In + 5) += Vector128.Sum(dot11) + Linear6x18NoBiasStepsInputBackwardColumns(ref row1, ref dyRow1, 16);
+                    }
+                    for (; t < steps; t++)
+                    {
+                        ref float row0 = ref Unsafe.Add(ref w, 4 * Out);
+                        ref float row1 = ref Unsafe.Add(ref w, 5 * Out);
+                        ref float dyRow0 = ref Unsafe.Add(ref dys, t * Out);
+                        Vector128<float> dot00 = Vector128<float>.Zero;
+                        Vector128<float> dot01 = Vector128<float>.Zero;
+                        for (nuint o = 0; o < 16; o += 4)
+                        {
+                            Vector128<float> wv0 = Vector128.LoadUnsafe(ref row0, o);
+                            Vector128<float> wv1 = Vector128.LoadUnsafe(ref row1, o);
+                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow0, o);
+                            dot00 = Vector128.FusedMultiplyAdd(wv0, dy0, dot00);
+                            dot01 = Vector128.FusedMultiplyAdd(wv1, dy0, dot01);
+                        }
+                        Unsafe.Add(ref dxs, t * In + 4) += Vector128.Sum(dot00) + Linear6x18NoBiasStepsInputBackwardColumns(ref row0, ref dyRow0, 16);
+                        Unsafe.Add(ref dxs, t * In + 5) += Vector128.Sum(dot01) + Linear6x18NoBiasStepsInputBackwardColumns(ref row1, ref dyRow0, 16);
+                    }
+                }
+                return;
+            }
+            // No SIMD.
+            for (nuint t = 0; t < steps; t++)
+            {
+                for (nuint j = 0; j < In; j++)
+                {
+                    Unsafe.Add(ref dxs, t * In + j) += Linear6x18NoBiasStepsInputBackwardColumns(ref Unsafe.Add(ref w, j * Out), ref Unsafe.Add(ref dys, t * Out), 0);
+                }
+            }
+        }
+
+        /// <summary>Columns <paramref name="start"/>..17 of one dot product of <see cref="Linear6x18NoBiasStepsInputBackward"/>: Σ_o W[j, o] dy[o].</summary>
+        private static float Linear6x18NoBiasStepsInputBackwardColumns(ref float row, ref float dyRow, nuint start)
+        {
+            const int Out = 18;
+            float dot = 0f;
+            for (nuint o = start; o < Out; o++)
+            {
+                dot = MathF.FusedMultiplyAdd(Unsafe.Add(ref row, o), Unsafe.Add(ref dyRow, o), dot);
+            }
+            return dot;
+        }
+
         /// <summary>Weight gradients of <c>Linear6x18</c> over the <paramref name="rows"/> steps of x and dy: dW += Σ_t x_t dy_t^T, db += Σ_t dy_t, summed in step order. One pass over dW.</summary>
         public static void Linear6x18StepsWeightBackward(Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int rows)
         {
@@ -2243,272 +3156,6 @@ partial class TinyBFloat16
         private static void Linear6x18StepsWeightBackwardColumns(ref float dw, ref float xs, ref float dys, nuint steps, nuint start)
         {
             const int In = 6, Out = 18;
-            for (nuint j = 0; j < In; j++)
-            {
-                for (nuint o = start; o < Out; o++)
-                {
-                    float sum = Unsafe.Add(ref dw, j * Out + o);
-                    for (nuint t = 0; t < steps; t++)
-                    {
-                        sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref dys, t * Out + o), Unsafe.Add(ref xs, t * In + j), sum);
-                    }
-                    Unsafe.Add(ref dw, j * Out + o) = sum;
-                }
-            }
-        }
-
-        /// <summary>Weight gradients of <c>Linear11x18</c> over the <paramref name="rows"/> steps of x and dy: dW += Σ_t x_t dy_t^T, db += Σ_t dy_t, summed in step order. One pass over dW.</summary>
-        public static void Linear11x18StepsWeightBackward(Span<float> dWeight, Span<float> dBias, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, int rows)
-        {
-            const int In = 11, Out = 18;
-            nuint steps = (nuint)rows;
-            ref float dw = ref MemoryMarshal.GetReference(dWeight.Slice(0, In * Out));
-            ref float xs = ref MemoryMarshal.GetReference(x.Slice(0, rows * In));
-            ref float dys = ref MemoryMarshal.GetReference(dy.Slice(0, rows * Out));
-            for (int t = 0; t < rows; t++)
-            {
-                TensorPrimitives.Add(dBias.Slice(0, Out), dy.Slice(t * Out, Out), dBias.Slice(0, Out));
-            }
-            if (Vector512.IsHardwareAccelerated)
-            {
-                // A block of dy's columns for every step stays in L1 while the tiles of dW's rows pass over it.
-                // Columns 0..15.
-                {
-                    for (nuint j = 0; j < 8; j += 4)
-                    {
-                        ref float dRow0 = ref Unsafe.Add(ref dw, j * Out);
-                        Vector512<float> acc00 = Vector512.LoadUnsafe(ref dRow0, 0);
-                        ref float dRow1 = ref Unsafe.Add(ref dw, (j + 1) * Out);
-                        Vector512<float> acc10 = Vector512.LoadUnsafe(ref dRow1, 0);
-                        ref float dRow2 = ref Unsafe.Add(ref dw, (j + 2) * Out);
-                        Vector512<float> acc20 = Vector512.LoadUnsafe(ref dRow2, 0);
-                        ref float dRow3 = ref Unsafe.Add(ref dw, (j + 3) * Out);
-                        Vector512<float> acc30 = Vector512.LoadUnsafe(ref dRow3, 0);
-                        for (nuint t = 0; t < steps; t++)
-                        {
-                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out);
-                            ref float xRow = ref Unsafe.Add(ref xs, t * In + j);
-                            Vector512<float> dy0 = Vector512.LoadUnsafe(ref dyRow, 0);
-                            Vector512<float> x0 = Vector512.Create(Unsafe.Add(ref xRow, 0));
-                            acc00 = Vector512.FusedMultiplyAdd(dy0, x0, acc00);
-                            Vector512<float> x1 = Vector512.Create(Unsafe.Add(ref xRow, 1));
-                            acc10 = Vector512.FusedMultiplyAdd(dy0, x1, acc10);
-                            Vector512<float> x2 = Vector512.Create(Unsafe.Add(ref xRow, 2));
-                            acc20 = Vector512.FusedMultiplyAdd(dy0, x2, acc20);
-                            Vector512<float> x3 = Vector512.Create(Unsafe.Add(ref xRow, 3));
-                            acc30 = Vector512.FusedMultiplyAdd(dy0, x3, acc30);
-                        }
-                        acc00.StoreUnsafe(ref dRow0, 0);
-                        acc10.StoreUnsafe(ref dRow1, 0);
-                        acc20.StoreUnsafe(ref dRow2, 0);
-                        acc30.StoreUnsafe(ref dRow3, 0);
-                    }
-                    // Weight rows 8..10.
-                    {
-                        ref float dRow0 = ref Unsafe.Add(ref dw, 8 * Out);
-                        Vector512<float> acc00 = Vector512.LoadUnsafe(ref dRow0, 0);
-                        ref float dRow1 = ref Unsafe.Add(ref dw, 9 * Out);
-                        Vector512<float> acc10 = Vector512.LoadUnsafe(ref dRow1, 0);
-                        ref float dRow2 = ref Unsafe.Add(ref dw, 10 * Out);
-                        Vector512<float> acc20 = Vector512.LoadUnsafe(ref dRow2, 0);
-                        for (nuint t = 0; t < steps; t++)
-                        {
-                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out);
-                            ref float xRow = ref Unsafe.Add(ref xs, t * In + 8);
-                            Vector512<float> dy0 = Vector512.LoadUnsafe(ref dyRow, 0);
-                            Vector512<float> x0 = Vector512.Create(Unsafe.Add(ref xRow, 0));
-                            acc00 = Vector512.FusedMultiplyAdd(dy0, x0, acc00);
-                            Vector512<float> x1 = Vector512.Create(Unsafe.Add(ref xRow, 1));
-                            acc10 = Vector512.FusedMultiplyAdd(dy0, x1, acc10);
-                            Vector512<float> x2 = Vector512.Create(Unsafe.Add(ref xRow, 2));
-                            acc20 = Vector512.FusedMultiplyAdd(dy0, x2, acc20);
-                        }
-                        acc00.StoreUnsafe(ref dRow0, 0);
-                        acc10.StoreUnsafe(ref dRow1, 0);
-                        acc20.StoreUnsafe(ref dRow2, 0);
-                    }
-                }
-                Linear11x18StepsWeightBackwardColumns(ref dw, ref xs, ref dys, steps, 16);
-                return;
-            }
-            if (Vector256.IsHardwareAccelerated)
-            {
-                // A block of dy's columns for every step stays in L1 while the tiles of dW's rows pass over it.
-                // Columns 0..15.
-                {
-                    for (nuint j = 0; j < 8; j += 4)
-                    {
-                        ref float dRow0 = ref Unsafe.Add(ref dw, j * Out);
-                        Vector256<float> acc00 = Vector256.LoadUnsafe(ref dRow0, 0);
-                        Vector256<float> acc01 = Vector256.LoadUnsafe(ref dRow0, 8);
-                        ref float dRow1 = ref Unsafe.Add(ref dw, (j + 1) * Out);
-                        Vector256<float> acc10 = Vector256.LoadUnsafe(ref dRow1, 0);
-                        Vector256<float> acc11 = Vector256.LoadUnsafe(ref dRow1, 8);
-                        ref float dRow2 = ref Unsafe.Add(ref dw, (j + 2) * Out);
-                        Vector256<float> acc20 = Vector256.LoadUnsafe(ref dRow2, 0);
-                        Vector256<float> acc21 = Vector256.LoadUnsafe(ref dRow2, 8);
-                        ref float dRow3 = ref Unsafe.Add(ref dw, (j + 3) * Out);
-                        Vector256<float> acc30 = Vector256.LoadUnsafe(ref dRow3, 0);
-                        Vector256<float> acc31 = Vector256.LoadUnsafe(ref dRow3, 8);
-                        for (nuint t = 0; t < steps; t++)
-                        {
-                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out);
-                            ref float xRow = ref Unsafe.Add(ref xs, t * In + j);
-                            Vector256<float> dy0 = Vector256.LoadUnsafe(ref dyRow, 0);
-                            Vector256<float> dy1 = Vector256.LoadUnsafe(ref dyRow, 8);
-                            Vector256<float> x0 = Vector256.Create(Unsafe.Add(ref xRow, 0));
-                            acc00 = Vector256.FusedMultiplyAdd(dy0, x0, acc00);
-                            acc01 = Vector256.FusedMultiplyAdd(dy1, x0, acc01);
-                            Vector256<float> x1 = Vector256.Create(Unsafe.Add(ref xRow, 1));
-                            acc10 = Vector256.FusedMultiplyAdd(dy0, x1, acc10);
-                            acc11 = Vector256.FusedMultiplyAdd(dy1, x1, acc11);
-                            Vector256<float> x2 = Vector256.Create(Unsafe.Add(ref xRow, 2));
-                            acc20 = Vector256.FusedMultiplyAdd(dy0, x2, acc20);
-                            acc21 = Vector256.FusedMultiplyAdd(dy1, x2, acc21);
-                            Vector256<float> x3 = Vector256.Create(Unsafe.Add(ref xRow, 3));
-                            acc30 = Vector256.FusedMultiplyAdd(dy0, x3, acc30);
-                            acc31 = Vector256.FusedMultiplyAdd(dy1, x3, acc31);
-                        }
-                        acc00.StoreUnsafe(ref dRow0, 0);
-                        acc01.StoreUnsafe(ref dRow0, 8);
-                        acc10.StoreUnsafe(ref dRow1, 0);
-                        acc11.StoreUnsafe(ref dRow1, 8);
-                        acc20.StoreUnsafe(ref dRow2, 0);
-                        acc21.StoreUnsafe(ref dRow2, 8);
-                        acc30.StoreUnsafe(ref dRow3, 0);
-                        acc31.StoreUnsafe(ref dRow3, 8);
-                    }
-                    // Weight rows 8..10.
-                    {
-                        ref float dRow0 = ref Unsafe.Add(ref dw, 8 * Out);
-                        Vector256<float> acc00 = Vector256.LoadUnsafe(ref dRow0, 0);
-                        Vector256<float> acc01 = Vector256.LoadUnsafe(ref dRow0, 8);
-                        ref float dRow1 = ref Unsafe.Add(ref dw, 9 * Out);
-                        Vector256<float> acc10 = Vector256.LoadUnsafe(ref dRow1, 0);
-                        Vector256<float> acc11 = Vector256.LoadUnsafe(ref dRow1, 8);
-                        ref float dRow2 = ref Unsafe.Add(ref dw, 10 * Out);
-                        Vector256<float> acc20 = Vector256.LoadUnsafe(ref dRow2, 0);
-                        Vector256<float> acc21 = Vector256.LoadUnsafe(ref dRow2, 8);
-                        for (nuint t = 0; t < steps; t++)
-                        {
-                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out);
-                            ref float xRow = ref Unsafe.Add(ref xs, t * In + 8);
-                            Vector256<float> dy0 = Vector256.LoadUnsafe(ref dyRow, 0);
-                            Vector256<float> dy1 = Vector256.LoadUnsafe(ref dyRow, 8);
-                            Vector256<float> x0 = Vector256.Create(Unsafe.Add(ref xRow, 0));
-                            acc00 = Vector256.FusedMultiplyAdd(dy0, x0, acc00);
-                            acc01 = Vector256.FusedMultiplyAdd(dy1, x0, acc01);
-                            Vector256<float> x1 = Vector256.Create(Unsafe.Add(ref xRow, 1));
-                            acc10 = Vector256.FusedMultiplyAdd(dy0, x1, acc10);
-                            acc11 = Vector256.FusedMultiplyAdd(dy1, x1, acc11);
-                            Vector256<float> x2 = Vector256.Create(Unsafe.Add(ref xRow, 2));
-                            acc20 = Vector256.FusedMultiplyAdd(dy0, x2, acc20);
-                            acc21 = Vector256.FusedMultiplyAdd(dy1, x2, acc21);
-                        }
-                        acc00.StoreUnsafe(ref dRow0, 0);
-                        acc01.StoreUnsafe(ref dRow0, 8);
-                        acc10.StoreUnsafe(ref dRow1, 0);
-                        acc11.StoreUnsafe(ref dRow1, 8);
-                        acc20.StoreUnsafe(ref dRow2, 0);
-                        acc21.StoreUnsafe(ref dRow2, 8);
-                    }
-                }
-                Linear11x18StepsWeightBackwardColumns(ref dw, ref xs, ref dys, steps, 16);
-                return;
-            }
-            if (Vector128.IsHardwareAccelerated)
-            {
-                // A block of dy's columns for every step stays in L1 while the tiles of dW's rows pass over it.
-                for (nuint o = 0; o < 16; o += 8)
-                {
-                    for (nuint j = 0; j < 8; j += 4)
-                    {
-                        ref float dRow0 = ref Unsafe.Add(ref dw, j * Out + o);
-                        Vector128<float> acc00 = Vector128.LoadUnsafe(ref dRow0, 0);
-                        Vector128<float> acc01 = Vector128.LoadUnsafe(ref dRow0, 4);
-                        ref float dRow1 = ref Unsafe.Add(ref dw, (j + 1) * Out + o);
-                        Vector128<float> acc10 = Vector128.LoadUnsafe(ref dRow1, 0);
-                        Vector128<float> acc11 = Vector128.LoadUnsafe(ref dRow1, 4);
-                        ref float dRow2 = ref Unsafe.Add(ref dw, (j + 2) * Out + o);
-                        Vector128<float> acc20 = Vector128.LoadUnsafe(ref dRow2, 0);
-                        Vector128<float> acc21 = Vector128.LoadUnsafe(ref dRow2, 4);
-                        ref float dRow3 = ref Unsafe.Add(ref dw, (j + 3) * Out + o);
-                        Vector128<float> acc30 = Vector128.LoadUnsafe(ref dRow3, 0);
-                        Vector128<float> acc31 = Vector128.LoadUnsafe(ref dRow3, 4);
-                        for (nuint t = 0; t < steps; t++)
-                        {
-                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out + o);
-                            ref float xRow = ref Unsafe.Add(ref xs, t * In + j);
-                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow, 0);
-                            Vector128<float> dy1 = Vector128.LoadUnsafe(ref dyRow, 4);
-                            Vector128<float> x0 = Vector128.Create(Unsafe.Add(ref xRow, 0));
-                            acc00 = Vector128.FusedMultiplyAdd(dy0, x0, acc00);
-                            acc01 = Vector128.FusedMultiplyAdd(dy1, x0, acc01);
-                            Vector128<float> x1 = Vector128.Create(Unsafe.Add(ref xRow, 1));
-                            acc10 = Vector128.FusedMultiplyAdd(dy0, x1, acc10);
-                            acc11 = Vector128.FusedMultiplyAdd(dy1, x1, acc11);
-                            Vector128<float> x2 = Vector128.Create(Unsafe.Add(ref xRow, 2));
-                            acc20 = Vector128.FusedMultiplyAdd(dy0, x2, acc20);
-                            acc21 = Vector128.FusedMultiplyAdd(dy1, x2, acc21);
-                            Vector128<float> x3 = Vector128.Create(Unsafe.Add(ref xRow, 3));
-                            acc30 = Vector128.FusedMultiplyAdd(dy0, x3, acc30);
-                            acc31 = Vector128.FusedMultiplyAdd(dy1, x3, acc31);
-                        }
-                        acc00.StoreUnsafe(ref dRow0, 0);
-                        acc01.StoreUnsafe(ref dRow0, 4);
-                        acc10.StoreUnsafe(ref dRow1, 0);
-                        acc11.StoreUnsafe(ref dRow1, 4);
-                        acc20.StoreUnsafe(ref dRow2, 0);
-                        acc21.StoreUnsafe(ref dRow2, 4);
-                        acc30.StoreUnsafe(ref dRow3, 0);
-                        acc31.StoreUnsafe(ref dRow3, 4);
-                    }
-                    // Weight rows 8..10.
-                    {
-                        ref float dRow0 = ref Unsafe.Add(ref dw, 8 * Out + o);
-                        Vector128<float> acc00 = Vector128.LoadUnsafe(ref dRow0, 0);
-                        Vector128<float> acc01 = Vector128.LoadUnsafe(ref dRow0, 4);
-                        ref float dRow1 = ref Unsafe.Add(ref dw, 9 * Out + o);
-                        Vector128<float> acc10 = Vector128.LoadUnsafe(ref dRow1, 0);
-                        Vector128<float> acc11 = Vector128.LoadUnsafe(ref dRow1, 4);
-                        ref float dRow2 = ref Unsafe.Add(ref dw, 10 * Out + o);
-                        Vector128<float> acc20 = Vector128.LoadUnsafe(ref dRow2, 0);
-                        Vector128<float> acc21 = Vector128.LoadUnsafe(ref dRow2, 4);
-                        for (nuint t = 0; t < steps; t++)
-                        {
-                            ref float dyRow = ref Unsafe.Add(ref dys, t * Out + o);
-                            ref float xRow = ref Unsafe.Add(ref xs, t * In + 8);
-                            Vector128<float> dy0 = Vector128.LoadUnsafe(ref dyRow, 0);
-                            Vector128<float> dy1 = Vector128.LoadUnsafe(ref dyRow, 4);
-                            Vector128<float> x0 = Vector128.Create(Unsafe.Add(ref xRow, 0));
-                            acc00 = Vector128.FusedMultiplyAdd(dy0, x0, acc00);
-                            acc01 = Vector128.FusedMultiplyAdd(dy1, x0, acc01);
-                            Vector128<float> x1 = Vector128.Create(Unsafe.Add(ref xRow, 1));
-                            acc10 = Vector128.FusedMultiplyAdd(dy0, x1, acc10);
-                            acc11 = Vector128.FusedMultiplyAdd(dy1, x1, acc11);
-                            Vector128<float> x2 = Vector128.Create(Unsafe.Add(ref xRow, 2));
-                            acc20 = Vector128.FusedMultiplyAdd(dy0, x2, acc20);
-                            acc21 = Vector128.FusedMultiplyAdd(dy1, x2, acc21);
-                        }
-                        acc00.StoreUnsafe(ref dRow0, 0);
-                        acc01.StoreUnsafe(ref dRow0, 4);
-                        acc10.StoreUnsafe(ref dRow1, 0);
-                        acc11.StoreUnsafe(ref dRow1, 4);
-                        acc20.StoreUnsafe(ref dRow2, 0);
-                        acc21.StoreUnsafe(ref dRow2, 4);
-                    }
-                }
-                Linear11x18StepsWeightBackwardColumns(ref dw, ref xs, ref dys, steps, 16);
-                return;
-            }
-            // No SIMD.
-            Linear11x18StepsWeightBackwardColumns(ref dw, ref xs, ref dys, steps, 0);
-        }
-
-        /// <summary>Columns <paramref name="start"/>..17 of <see cref="Linear11x18StepsWeightBackward"/>, one at a time.</summary>
-        private static void Linear11x18StepsWeightBackwardColumns(ref float dw, ref float xs, ref float dys, nuint steps, nuint start)
-        {
-            const int In = 11, Out = 18;
             for (nuint j = 0; j < In; j++)
             {
                 for (nuint o = start; o < Out; o++)

@@ -30,8 +30,11 @@ public sealed class StepsKernelTests
 
     private delegate void InputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx, int rows);
 
-    /// <summary>A kernel under test; the recurrent layers' sizes past a one-way encoder's layer 0 have the weight gradient only (the others null).</summary>
-    private sealed record Kernel(int In, int Out, Forward? Forward, StepForward? StepForward, WeightBackward WeightBackward, InputBackward? InputBackward);
+    /// <summary>
+    /// A kernel under test; the recurrent layers' sizes past a one-way encoder's layer 0 have the weight gradient only (the
+    /// others null). Without <paramref name="HasBias"/>, the forward reads no bias and the weight gradient writes none.
+    /// </summary>
+    private sealed record Kernel(int In, int Out, Forward? Forward, StepForward? StepForward, WeightBackward WeightBackward, InputBackward? InputBackward, bool HasBias = true);
 
     private static Kernel Get(string name) => name switch
     {
@@ -42,10 +45,13 @@ public sealed class StepsKernelTests
         "10x150" => new(10, 150, StepsKernelModel.DenseKernels.Linear10x150Steps, StepsKernelModel.DenseKernels.Linear10x150,
             StepsKernelModel.DenseKernels.Linear10x150StepsWeightBackward, StepsKernelModel.DenseKernels.Linear10x150StepsInputBackward),
         // LuongDotLstm2's W_ih of layer 0 (E = 5, G = 4H = 28): the encoder's runs over all positions at once, the
-        // decoder's step by step. BahdanauLstm2's decoder layer 0 reads [embedding ; context] (12).
+        // decoder's step by step. BahdanauLstm2's decoder layer 0 reads [embedding ; context]: its context rows (H = 7)
+        // multiply the encoder's outputs once per source, without a bias.
         "5x28" => new(5, 28, LuongDotLstm2.DenseKernels.Linear5x28Steps, LuongDotLstm2.DenseKernels.Linear5x28,
             LuongDotLstm2.DenseKernels.Linear5x28StepsWeightBackward, LuongDotLstm2.DenseKernels.Linear5x28StepsInputBackward),
-        "12x28" => new(12, 28, null, null, BahdanauLstm2.DenseKernels.Linear12x28StepsWeightBackward, null),
+        "7x28NoBias" => new(7, 28, (weight, _, x, y, rows) => BahdanauLstm2.DenseKernels.Linear7x28NoBiasSteps(weight, x, y, rows), null,
+            (dWeight, _, x, dy, rows) => BahdanauLstm2.DenseKernels.Linear7x28NoBiasStepsWeightBackward(dWeight, x, dy, rows),
+            BahdanauLstm2.DenseKernels.Linear7x28NoBiasStepsInputBackward, HasBias: false),
         // WideBiGru2Bahdanau's encoder layer 1, reading [forward ; reverse] (2H = 96, G = 3H = 144).
         "96x144" => new(96, 144, null, null, WideBiGru2Bahdanau.DenseKernels.Linear96x144StepsWeightBackward, null),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Not a kernel under test."),
@@ -53,10 +59,13 @@ public sealed class StepsKernelTests
 
     public static TheoryData<string> Kernels => new() { "7x13", "48x37", "10x150", "5x28" };
 
-    public static TheoryData<string> WeightGradientKernels => new() { "7x13", "48x37", "10x150", "5x28", "12x28", "96x144" };
+    /// <summary>The kernels with a forward and an input gradient over all steps, with or without a per-step kernel beside them.</summary>
+    public static TheoryData<string> AllStepsKernels => new() { "7x13", "48x37", "10x150", "5x28", "7x28NoBias" };
+
+    public static TheoryData<string> WeightGradientKernels => new() { "7x13", "48x37", "10x150", "5x28", "7x28NoBias", "96x144" };
 
     [Theory]
-    [MemberData(nameof(Kernels))]
+    [MemberData(nameof(AllStepsKernels))]
     public void Forward_over_all_steps_equals_the_double_reference(string name)
     {
         var kernel = Get(name);
@@ -73,7 +82,7 @@ public sealed class StepsKernelTests
             {
                 for (var o = 0; o < kernel.Out; o++)
                 {
-                    double sum = bias[o], scale = Math.Abs(bias[o]);
+                    double sum = kernel.HasBias ? bias[o] : 0, scale = Math.Abs(sum);
                     for (var j = 0; j < kernel.In; j++)
                     {
                         sum += (double)weight[j * kernel.Out + o] * x[t * kernel.In + j];
@@ -128,7 +137,7 @@ public sealed class StepsKernelTests
             for (var o = 0; o < kernel.Out; o++)
             {
                 double db = dBiasBefore[o], dbScale = Math.Abs(dBiasBefore[o]);
-                for (var t = 0; t < rows; t++)
+                for (var t = 0; kernel.HasBias && t < rows; t++)
                 {
                     db += dy[t * kernel.Out + o];
                     dbScale += Math.Abs(dy[t * kernel.Out + o]);
@@ -150,7 +159,7 @@ public sealed class StepsKernelTests
     }
 
     [Theory]
-    [MemberData(nameof(Kernels))]
+    [MemberData(nameof(AllStepsKernels))]
     public void Input_gradient_over_all_steps_accumulates_the_double_reference(string name)
     {
         var kernel = Get(name);
