@@ -126,6 +126,23 @@ public sealed class Int8DotProductsTests
         Assert.True(float.IsNaN(Int8DotProducts.QuantizeActivations(x, quantized)));
     }
 
+    /// <summary>Each position of a vector lane and of the scalar tail, where the largest magnitude is found in different code.</summary>
+    [Theory]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    [InlineData(float.NegativeInfinity)]
+    public void A_non_finite_value_at_any_position_makes_the_scale_NaN(float value)
+    {
+        var quantized = new byte[20];
+        for (var position = 0; position < 20; position++)
+        {
+            var x = Enumerable.Range(0, 20).Select(i => (i - 9) * 0.1f).ToArray();
+            x[position] = value;
+            Assert.True(float.IsNaN(Int8DotProducts.QuantizeActivations(x, quantized)), $"{value} at {position}");
+            Assert.All(quantized, q => Assert.Equal(128, q));
+        }
+    }
+
     [Fact]
     public void Short_spans_are_refused_with_what_they_need()
     {
