@@ -54,7 +54,7 @@ internal static class DecoderStepsEmitter
                 var query = new LinearKernelPlan(shape.HiddenSize, shape.HiddenSize);
                 using (w.Block("for (int k = 0; k < n; k++)"))
                 {
-                    w.Line($"{Slices.EmbeddingRow("p", "TargetEmbedding", "tokens[k]")}.CopyTo({Slices.Activation("DecoderLayer0Input", "k", "DecoderInputSize")});");
+                    w.Line($"{Slices.EmbeddingRow("p", "TargetEmbedding", "tokens[k]")}.CopyTo(a.Slice(DecoderLayer0InputOffset + k * DecoderInputSize, EmbeddingSize));");
                 }
                 w.Line("// Each query reads the top layer's state before its step: slot k, written by DecodeSteps.");
                 w.Line($"DenseKernels.{StepsKernelEmitter.ForwardName(query)}({Slices.Parameter("AttentionWaWeight")}, {Slices.Parameter("AttentionWaBias")}, {Rows($"DecoderHidden{top}", "0", "HiddenSize")}, {Rows("AttentionQueries", "0", "HiddenSize")}, n);");

@@ -42,7 +42,7 @@ internal static class StepDecodeEmitter
             w.Line(plan.Shape.HasAttention
                 ? "workspace.DecoderSteps = 0; // the steps of the last Forward or DecodeGreedy are overwritten: GetAttentionWeights and ComputeLogits have none to give"
                 : "workspace.DecoderSteps = 0; // the steps of the last Forward or DecodeGreedy are overwritten: ComputeLogits has none to give");
-            w.Line("// EncodeSource left the decoder's initial state in slot 0 of each layer.");
+            w.Line("// The encoder left the decoder's initial state in slot 0 of each layer.");
             EmitStateCopies(w, layers, lstm, fromSlot: null, toState: "initialState");
         }
         w.Line();

@@ -29,7 +29,7 @@ partial class TinyBahdanau
         EncodeSourceFromTable(p, CurrentEncoderInputTable(), a, workspace.Tokens, source, global::StaticSeq2Seq.TrainingPass.TeacherForced);
         workspace.SourceLength = source.Length; // what DecodeStep's attention reads
         workspace.DecoderSteps = 0; // the steps of the last Forward or DecodeGreedy are overwritten: GetAttentionWeights and ComputeLogits have none to give
-        // EncodeSource left the decoder's initial state in slot 0 of each layer.
+        // The encoder left the decoder's initial state in slot 0 of each layer.
         a.Slice(DecoderHidden0Offset, HiddenSize).CopyTo(initialState.Slice(0 * HiddenSize, HiddenSize));
     }
 
@@ -117,7 +117,7 @@ partial class TinyBahdanau
     {
         for (int k = 0; k < n; k++)
         {
-            p.Slice(TargetEmbeddingOffset + tokens[k] * EmbeddingSize, EmbeddingSize).CopyTo(a.Slice(DecoderLayer0InputOffset + k * DecoderInputSize, DecoderInputSize));
+            p.Slice(TargetEmbeddingOffset + tokens[k] * EmbeddingSize, EmbeddingSize).CopyTo(a.Slice(DecoderLayer0InputOffset + k * DecoderInputSize, EmbeddingSize));
         }
         // Each query reads the top layer's state before its step: slot k, written by DecodeSteps.
         DenseKernels.Linear6x6Steps(p.Slice(AttentionWaWeightOffset, AttentionWaWeightLength), p.Slice(AttentionWaBiasOffset, AttentionWaBiasLength), a.Slice(DecoderHidden0Offset, n * HiddenSize), a.Slice(AttentionQueriesOffset, n * HiddenSize), n);

@@ -29,7 +29,7 @@ partial class TinyBidirectional
         EncodeSource(p, a, workspace.Tokens, source, global::StaticSeq2Seq.TrainingPass.TeacherForced);
         workspace.SourceLength = source.Length; // what DecodeStep's attention reads
         workspace.DecoderSteps = 0; // the steps of the last Forward or DecodeGreedy are overwritten: GetAttentionWeights and ComputeLogits have none to give
-        // EncodeSource left the decoder's initial state in slot 0 of each layer.
+        // The encoder left the decoder's initial state in slot 0 of each layer.
         a.Slice(DecoderHidden0Offset, HiddenSize).CopyTo(initialState.Slice(0 * HiddenSize, HiddenSize));
         a.Slice(DecoderHidden1Offset, HiddenSize).CopyTo(initialState.Slice(1 * HiddenSize, HiddenSize));
         a.Slice(DecoderCell0Offset, HiddenSize).CopyTo(initialState.Slice((2 + 0) * HiddenSize, HiddenSize));

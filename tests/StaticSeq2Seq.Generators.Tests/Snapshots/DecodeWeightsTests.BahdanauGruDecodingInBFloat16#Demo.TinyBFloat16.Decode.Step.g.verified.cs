@@ -29,7 +29,7 @@ partial class TinyBFloat16
         EncodeSourceFromTable(p, CurrentEncoderInputTable(), a, workspace.Tokens, source, global::StaticSeq2Seq.TrainingPass.TeacherForced);
         workspace.SourceLength = source.Length; // what DecodeStep's attention reads
         workspace.DecoderSteps = 0; // the steps of the last Forward or DecodeGreedy are overwritten: GetAttentionWeights and ComputeLogits have none to give
-        // EncodeSource left the decoder's initial state in slot 0 of each layer.
+        // The encoder left the decoder's initial state in slot 0 of each layer.
         a.Slice(DecoderHidden0Offset, HiddenSize).CopyTo(initialState.Slice(0 * HiddenSize, HiddenSize));
     }
 
