@@ -445,7 +445,7 @@ internal static class LayerEmitter
         w.Line($"/// <summary>{side.Name} weight gradients over all <paramref name=\"steps\"/> {steps}, from the gate gradients the steps' backward kept.</summary>");
         using (w.Block($"private static void {side.Name}WeightsBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<int> tokens, int steps, in global::StaticSeq2Seq.TrainingPass pass)"))
         {
-            if ((side == Side.Decoder && shape.Attention == AttentionKind.Bahdanau) || (side.IsEncoder && InputProductsEmitter.Applies(shape, side, 0)))
+            if (InputProductsEmitter.HasContextRows(shape, side) || (side.IsEncoder && InputProductsEmitter.Applies(shape, side, 0)))
             {
                 w.Line(side.IsEncoder
                     ? $"// Layer 0 read the embeddings as {InputProductsEmitter.ForwardName(side)} gathered them, one row per step."
