@@ -17,7 +17,7 @@ internal static class StepInputBackwardEmitter
     private const int RowTile = 8;
 
     /// <summary>The helper that sums each of eight vectors into one lane of a vector.</summary>
-    private const string SumEach = "SumEach";
+    public const string SumEach = "SumEach";
 
     public static string Name(LinearKernelPlan kernel) => kernel.ForwardName + "StepInputBackward";
 

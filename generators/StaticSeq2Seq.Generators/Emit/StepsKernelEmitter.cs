@@ -11,7 +11,8 @@ namespace StaticSeq2Seq.Generators.Emit;
 /// Tiles: the forward and the weight gradient keep (rows x vectors) accumulators in registers, reading a block of
 /// W's (or dW's) columns once per tile; the input gradient keeps (steps x weight rows) dot products in registers.
 /// AVX-512 has 32 vector registers, so its tiles are 4 x 4; the narrower widths (16 registers on AVX2) use 4 x 2
-/// (input gradient: 2 steps x 4 rows).
+/// (input gradient: 2 steps x 4 rows). Where W's rows are short, the input gradient takes 8 rows at a time instead and
+/// reduces each step's 8 dot products together into one vector of dx (see <see cref="EmitReducedInputPath"/>).
 /// Generation-time remainders: weight rows and vectors that do not fill a tile get a smaller tile, columns that do not
 /// fill a vector a scalar helper shared by every path; the run-time step count's remainder goes one step at a time.
 /// </summary>
@@ -24,6 +25,21 @@ internal static class StepsKernelEmitter
     private const int InputTile = 4;
 
     private static int VectorTile(VectorWidth width) => width.Floats == 16 ? 4 : 2;
+
+    /// <summary>Weight rows per tile of the input gradient whose dot products reduce together into one Vector256 of dx.</summary>
+    private const int ReducedInputTile = 8;
+
+    /// <summary>
+    /// The longest weight rows (outputs) the reduced tiles take: eight rows of at most 512 floats (16 KB) stay in L1 while
+    /// the steps pass over them. Longer rows (a large vocabulary's output projection) keep the 4-row tiles, whose rows fit.
+    /// </summary>
+    private const int ReducedTileMaxOut = 512;
+
+    /// <summary>
+    /// Steps per reduced tile: on AVX-512, 2 x 8 accumulators, 8 weight vectors and 2 of dy fit its 32 registers; on AVX2,
+    /// one step's 8 accumulators with a weight vector and dy fit its 16.
+    /// </summary>
+    private static int ReducedStepTile(VectorWidth width) => width.Floats == 16 ? 2 : 1;
 
     public static string ForwardName(LinearKernelPlan kernel) => kernel.ForwardName + "Steps";
 
@@ -262,9 +278,16 @@ internal static class StepsKernelEmitter
                 using (w.Block($"if ({width.Type}.IsHardwareAccelerated)"))
                 {
                     var tailStart = vectors * width.Floats;
-                    w.Line("// A tile of W's rows stays in L1 while every step's dy passes over it.");
-                    ForEachInputTile(w, kernel, (inputs, j) =>
-                        ForEachStepTile(w, VectorTile(width), rows => EmitInputTile(w, kernel, width, rows, inputs, j, tailStart)));
+                    if (ReducesTogether(kernel, width))
+                    {
+                        EmitReducedInputPath(w, kernel, width, tailStart);
+                    }
+                    else
+                    {
+                        w.Line("// A tile of W's rows stays in L1 while every step's dy passes over it.");
+                        ForEachInputTile(w, kernel, (inputs, j) =>
+                            ForEachStepTile(w, VectorTile(width), rows => EmitInputTile(w, kernel, width, rows, inputs, j, tailStart)));
+                    }
                     w.Line("return;");
                 }
             }
@@ -291,8 +314,72 @@ internal static class StepsKernelEmitter
         }
     }
 
-    /// <summary>One tile of the input gradient: steps t..t+rows-1 against W's rows j..j+inputs-1, each a dot product over all outputs.</summary>
-    private static void EmitInputTile(CodeWriter w, LinearKernelPlan kernel, VectorWidth width, int rows, int inputs, string j, int tailStart)
+    /// <summary>
+    /// Whether the input gradient at <paramref name="width"/> takes <see cref="ReducedInputTile"/> weight rows at a time and
+    /// reduces each step's dot products together into one vector of dx: with Vector512 or Vector256 (a Vector128 has no
+    /// eight lanes to reduce into), at least one full tile of rows, and rows short enough that a tile stays in L1.
+    /// </summary>
+    private static bool ReducesTogether(LinearKernelPlan kernel, VectorWidth width) =>
+        width.Floats >= ReducedInputTile && kernel.In >= ReducedInputTile && kernel.Out <= ReducedTileMaxOut;
+
+    /// <summary>
+    /// The input gradient in tiles of <see cref="ReducedInputTile"/> weight rows: each step's eight dot products reduce
+    /// together (SumEach) into one Vector256 added to dx, where the 4-row tiles pay one horizontal sum and one scalar
+    /// read-modify-write per dot product, which costs more than the dot product's multiply-adds when rows are short.
+    /// Rows that do not fill a tile run one step at a time with a horizontal sum each.
+    /// </summary>
+    private static void EmitReducedInputPath(CodeWriter w, LinearKernelPlan kernel, VectorWidth width, int tailStart)
+    {
+        var tiles = kernel.In / ReducedInputTile;
+        w.Line($"// {ReducedInputTile} of W's rows stay in L1 while every step's dy passes over them; each step's {ReducedInputTile} dot products reduce together.");
+        using (w.Block($"for (nuint j = 0; j < {tiles * ReducedInputTile}; j += {ReducedInputTile})"))
+        {
+            ForEachStepTile(w, ReducedStepTile(width), rows => EmitReducedInputTile(w, kernel, width, rows, tailStart));
+        }
+        var rest = kernel.In % ReducedInputTile;
+        if (rest > 0)
+        {
+            var start = tiles * ReducedInputTile;
+            w.Line(rest == 1 ? $"// Weight row {start}." : $"// Weight rows {start}..{kernel.In - 1}.");
+            using (w.Block("for (nuint t = 0; t < steps; t++)"))
+            {
+                EmitInputTile(w, kernel, width, 1, rest, start.ToString(), tailStart);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One tile of the reduced input gradient: steps t..t+rows-1 against W's rows j..j+7; per step, the eight dot products
+    /// (each folded to eight lanes first on Vector512) reduce into one Vector256 added to dx_t[j..j+7], the columns past the
+    /// last full vector added row by row.
+    /// </summary>
+    private static void EmitReducedInputTile(CodeWriter w, LinearKernelPlan kernel, VectorWidth width, int rows, int tailStart)
+    {
+        EmitInputDots(w, width, rows, ReducedInputTile, "j", tailStart);
+        for (var r = 0; r < rows; r++)
+        {
+            var folded = new string[ReducedInputTile];
+            for (var c = 0; c < ReducedInputTile; c++)
+            {
+                folded[c] = width.Floats == 16 ? $"dot{r}{c}.GetLower() + dot{r}{c}.GetUpper()" : $"dot{r}{c}";
+            }
+            w.Line($"ref float dxRow{r} = ref Unsafe.Add(ref dxs, {Step(r)} * In + j);");
+            w.Line($"(Vector256.LoadUnsafe(ref dxRow{r}) + {StepInputBackwardEmitter.SumEach}({string.Join(", ", folded)})).StoreUnsafe(ref dxRow{r});");
+            if (tailStart < kernel.Out)
+            {
+                for (var c = 0; c < ReducedInputTile; c++)
+                {
+                    w.Line($"Unsafe.Add(ref dxRow{r}, {c}) += {InputColumns(kernel)}(ref row{c}, ref dyRow{r}, {tailStart});");
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The dot products of one input-gradient tile over every full vector of columns: dot{r}{c} = Σ_o W[j + c, o] dy_{t+r}[o],
+    /// with row{c} and dyRow{r} left pointing at the rows for the columns past the last vector.
+    /// </summary>
+    private static void EmitInputDots(CodeWriter w, VectorWidth width, int rows, int inputs, string j, int tailStart)
     {
         for (var c = 0; c < inputs; c++)
         {
@@ -324,6 +411,12 @@ internal static class StepsKernelEmitter
                 }
             }
         }
+    }
+
+    /// <summary>One tile of the input gradient: steps t..t+rows-1 against W's rows j..j+inputs-1, each a dot product over all outputs.</summary>
+    private static void EmitInputTile(CodeWriter w, LinearKernelPlan kernel, VectorWidth width, int rows, int inputs, string j, int tailStart)
+    {
+        EmitInputDots(w, width, rows, inputs, j, tailStart);
         for (var r = 0; r < rows; r++)
         {
             for (var c = 0; c < inputs; c++)
@@ -372,6 +465,14 @@ internal static class StepsKernelEmitter
     /// <summary>Runs <paramref name="body"/> over the steps, <paramref name="tile"/> at a time, then one at a time for the rest; t is the first step of the tile.</summary>
     private static void ForEachStepTile(CodeWriter w, int tile, System.Action<int> body)
     {
+        if (tile == 1)
+        {
+            using (w.Block("for (nuint t = 0; t < steps; t++)"))
+            {
+                body(1);
+            }
+            return;
+        }
         w.Line("nuint t = 0;");
         using (w.Block($"for (; t + {tile} <= steps; t += {tile})"))
         {
