@@ -41,24 +41,59 @@ internal static class GateEmitter
         w.Line("/// </summary>");
         using (w.Block("private static void GruGatesBackward(ReadOnlySpan<float> dhNext, ReadOnlySpan<float> gates, ReadOnlySpan<float> hiddenN, ReadOnlySpan<float> h, Span<float> dGatesIh, Span<float> dGatesHh, Span<float> dhPrevious)"))
         {
-            using (w.Block("for (int k = 0; k < HiddenSize; k++)"))
+            w.Line("ref float dOuts = ref MemoryMarshal.GetReference(dhNext.Slice(0, HiddenSize));");
+            w.Line("ref float rs = ref MemoryMarshal.GetReference(gates.Slice(0, HiddenSize));");
+            w.Line("ref float zs = ref MemoryMarshal.GetReference(gates.Slice(HiddenSize, HiddenSize));");
+            w.Line("ref float ns = ref MemoryMarshal.GetReference(gates.Slice(2 * HiddenSize, HiddenSize));");
+            w.Line("ref float hiddenNs = ref MemoryMarshal.GetReference(hiddenN.Slice(0, HiddenSize));");
+            w.Line("ref float hs = ref MemoryMarshal.GetReference(h.Slice(0, HiddenSize));");
+            w.Line("ref float dIhR = ref MemoryMarshal.GetReference(dGatesIh.Slice(0, HiddenSize));");
+            w.Line("ref float dIhZ = ref MemoryMarshal.GetReference(dGatesIh.Slice(HiddenSize, HiddenSize));");
+            w.Line("ref float dIhN = ref MemoryMarshal.GetReference(dGatesIh.Slice(2 * HiddenSize, HiddenSize));");
+            w.Line("ref float dHhR = ref MemoryMarshal.GetReference(dGatesHh.Slice(0, HiddenSize));");
+            w.Line("ref float dHhZ = ref MemoryMarshal.GetReference(dGatesHh.Slice(HiddenSize, HiddenSize));");
+            w.Line("ref float dHhN = ref MemoryMarshal.GetReference(dGatesHh.Slice(2 * HiddenSize, HiddenSize));");
+            w.Line("ref float dhPreviousValues = ref MemoryMarshal.GetReference(dhPrevious.Slice(0, HiddenSize));");
+            w.Line("// The vector lanes do the scalar loop's operations in its order, with no fused multiply-adds: every width gives the same bits.");
+            w.Line("nuint k = 0;");
+            foreach (var width in VectorWidth.All)
             {
-                w.Line("float r = gates[k], z = gates[HiddenSize + k], n = gates[2 * HiddenSize + k];");
-                w.Line("float dOut = dhNext[k]; // dh'");
-                w.Line("float dn = dOut * (1f - z);");
-                w.Line("float dz = dOut * (h[k] - n);");
-                w.Line("float dAn = dn * (1f - n * n);");
-                w.Line("float dAr = dAn * hiddenN[k] * r * (1f - r);");
-                w.Line("float dAz = dz * z * (1f - z);");
-                w.Line("dGatesIh[k] = dAr;");
-                w.Line("dGatesIh[HiddenSize + k] = dAz;");
-                w.Line("dGatesIh[2 * HiddenSize + k] = dAn;");
-                w.Line("dGatesHh[k] = dAr;");
-                w.Line("dGatesHh[HiddenSize + k] = dAz;");
-                w.Line("dGatesHh[2 * HiddenSize + k] = dAn * r;");
-                w.Line("dhPrevious[k] = dOut * z;");
+                using (w.Block($"if ({width.Type}.IsHardwareAccelerated)"))
+                {
+                    using (w.Block($"for (; k + {width.Floats} <= HiddenSize; k += {width.Floats})"))
+                    {
+                        EmitGruBackwardLanes(w, width.Of, $"{width.Of}.One", source => $"{width.Type}.LoadUnsafe(ref {source}, k)", (target, value) => $"{(value.Contains(" ") ? $"({value})" : value)}.StoreUnsafe(ref {target}, k);");
+                    }
+                }
+            }
+            using (w.Block("for (; k < HiddenSize; k++)"))
+            {
+                EmitGruBackwardLanes(w, "float", "1f", source => $"Unsafe.Add(ref {source}, k)", (target, value) => $"Unsafe.Add(ref {target}, k) = {value};");
             }
         }
+    }
+
+    /// <summary>
+    /// The GRU backward's formulas for one lane group at k, written once for a vector width and for the scalar tail:
+    /// <paramref name="type"/> and <paramref name="one"/> name the value type and its 1, <paramref name="load"/> reads a
+    /// group from a reference, <paramref name="store"/> writes one.
+    /// </summary>
+    private static void EmitGruBackwardLanes(CodeWriter w, string type, string one, System.Func<string, string> load, System.Func<string, string, string> store)
+    {
+        w.Line($"{type} r = {load("rs")}, z = {load("zs")}, n = {load("ns")};");
+        w.Line($"{type} dOut = {load("dOuts")}; // dh'");
+        w.Line($"{type} dn = dOut * ({one} - z);");
+        w.Line($"{type} dz = dOut * ({load("hs")} - n);");
+        w.Line($"{type} dAn = dn * ({one} - n * n);");
+        w.Line($"{type} dAr = dAn * {load("hiddenNs")} * r * ({one} - r);");
+        w.Line($"{type} dAz = dz * z * ({one} - z);");
+        w.Line(store("dIhR", "dAr"));
+        w.Line(store("dIhZ", "dAz"));
+        w.Line(store("dIhN", "dAn"));
+        w.Line(store("dHhR", "dAr"));
+        w.Line(store("dHhZ", "dAz"));
+        w.Line(store("dHhN", "dAn * r"));
+        w.Line(store("dhPreviousValues", "dOut * z"));
     }
 
     public static void EmitLstmForward(CodeWriter w)

@@ -17,7 +17,7 @@ internal static class ModelEmitter
     public static IReadOnlyList<GeneratedFile> Emit(ModelPlan plan) =>
     [
         File(plan, "Model", [SystemNamespace], w => ShapeEmitter.Emit(w, plan), ShapeEmitter.ClassHeader(plan)),
-        File(plan, "Layers", [SystemNamespace, TensorsNamespace], w => LayerEmitter.Emit(w, plan)),
+        File(plan, "Layers", [SystemNamespace, TensorsNamespace, "System.Runtime.CompilerServices", "System.Runtime.InteropServices", "System.Runtime.Intrinsics"], w => LayerEmitter.Emit(w, plan)),
         .. AttentionFile(plan),
         File(plan, "Training", [SystemNamespace, TensorsNamespace], w => TrainingEmitter.Emit(w, plan)),
         File(plan, "Decode.Greedy", [SystemNamespace, TensorsNamespace], w => GreedyDecodeEmitter.Emit(w, plan)),

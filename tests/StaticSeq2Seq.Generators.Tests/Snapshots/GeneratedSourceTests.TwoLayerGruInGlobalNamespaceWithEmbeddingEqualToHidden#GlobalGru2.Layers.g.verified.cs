@@ -6,6 +6,9 @@
 
 using System;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 partial class GlobalGru2
 {
@@ -396,22 +399,97 @@ partial class GlobalGru2
     /// </summary>
     private static void GruGatesBackward(ReadOnlySpan<float> dhNext, ReadOnlySpan<float> gates, ReadOnlySpan<float> hiddenN, ReadOnlySpan<float> h, Span<float> dGatesIh, Span<float> dGatesHh, Span<float> dhPrevious)
     {
-        for (int k = 0; k < HiddenSize; k++)
+        ref float dOuts = ref MemoryMarshal.GetReference(dhNext.Slice(0, HiddenSize));
+        ref float rs = ref MemoryMarshal.GetReference(gates.Slice(0, HiddenSize));
+        ref float zs = ref MemoryMarshal.GetReference(gates.Slice(HiddenSize, HiddenSize));
+        ref float ns = ref MemoryMarshal.GetReference(gates.Slice(2 * HiddenSize, HiddenSize));
+        ref float hiddenNs = ref MemoryMarshal.GetReference(hiddenN.Slice(0, HiddenSize));
+        ref float hs = ref MemoryMarshal.GetReference(h.Slice(0, HiddenSize));
+        ref float dIhR = ref MemoryMarshal.GetReference(dGatesIh.Slice(0, HiddenSize));
+        ref float dIhZ = ref MemoryMarshal.GetReference(dGatesIh.Slice(HiddenSize, HiddenSize));
+        ref float dIhN = ref MemoryMarshal.GetReference(dGatesIh.Slice(2 * HiddenSize, HiddenSize));
+        ref float dHhR = ref MemoryMarshal.GetReference(dGatesHh.Slice(0, HiddenSize));
+        ref float dHhZ = ref MemoryMarshal.GetReference(dGatesHh.Slice(HiddenSize, HiddenSize));
+        ref float dHhN = ref MemoryMarshal.GetReference(dGatesHh.Slice(2 * HiddenSize, HiddenSize));
+        ref float dhPreviousValues = ref MemoryMarshal.GetReference(dhPrevious.Slice(0, HiddenSize));
+        // The vector lanes do the scalar loop's operations in its order, with no fused multiply-adds: every width gives the same bits.
+        nuint k = 0;
+        if (Vector512.IsHardwareAccelerated)
         {
-            float r = gates[k], z = gates[HiddenSize + k], n = gates[2 * HiddenSize + k];
-            float dOut = dhNext[k]; // dh'
+            for (; k + 16 <= HiddenSize; k += 16)
+            {
+                Vector512<float> r = Vector512.LoadUnsafe(ref rs, k), z = Vector512.LoadUnsafe(ref zs, k), n = Vector512.LoadUnsafe(ref ns, k);
+                Vector512<float> dOut = Vector512.LoadUnsafe(ref dOuts, k); // dh'
+                Vector512<float> dn = dOut * (Vector512<float>.One - z);
+                Vector512<float> dz = dOut * (Vector512.LoadUnsafe(ref hs, k) - n);
+                Vector512<float> dAn = dn * (Vector512<float>.One - n * n);
+                Vector512<float> dAr = dAn * Vector512.LoadUnsafe(ref hiddenNs, k) * r * (Vector512<float>.One - r);
+                Vector512<float> dAz = dz * z * (Vector512<float>.One - z);
+                dAr.StoreUnsafe(ref dIhR, k);
+                dAz.StoreUnsafe(ref dIhZ, k);
+                dAn.StoreUnsafe(ref dIhN, k);
+                dAr.StoreUnsafe(ref dHhR, k);
+                dAz.StoreUnsafe(ref dHhZ, k);
+                (dAn * r).StoreUnsafe(ref dHhN, k);
+                (dOut * z).StoreUnsafe(ref dhPreviousValues, k);
+            }
+        }
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; k + 8 <= HiddenSize; k += 8)
+            {
+                Vector256<float> r = Vector256.LoadUnsafe(ref rs, k), z = Vector256.LoadUnsafe(ref zs, k), n = Vector256.LoadUnsafe(ref ns, k);
+                Vector256<float> dOut = Vector256.LoadUnsafe(ref dOuts, k); // dh'
+                Vector256<float> dn = dOut * (Vector256<float>.One - z);
+                Vector256<float> dz = dOut * (Vector256.LoadUnsafe(ref hs, k) - n);
+                Vector256<float> dAn = dn * (Vector256<float>.One - n * n);
+                Vector256<float> dAr = dAn * Vector256.LoadUnsafe(ref hiddenNs, k) * r * (Vector256<float>.One - r);
+                Vector256<float> dAz = dz * z * (Vector256<float>.One - z);
+                dAr.StoreUnsafe(ref dIhR, k);
+                dAz.StoreUnsafe(ref dIhZ, k);
+                dAn.StoreUnsafe(ref dIhN, k);
+                dAr.StoreUnsafe(ref dHhR, k);
+                dAz.StoreUnsafe(ref dHhZ, k);
+                (dAn * r).StoreUnsafe(ref dHhN, k);
+                (dOut * z).StoreUnsafe(ref dhPreviousValues, k);
+            }
+        }
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; k + 4 <= HiddenSize; k += 4)
+            {
+                Vector128<float> r = Vector128.LoadUnsafe(ref rs, k), z = Vector128.LoadUnsafe(ref zs, k), n = Vector128.LoadUnsafe(ref ns, k);
+                Vector128<float> dOut = Vector128.LoadUnsafe(ref dOuts, k); // dh'
+                Vector128<float> dn = dOut * (Vector128<float>.One - z);
+                Vector128<float> dz = dOut * (Vector128.LoadUnsafe(ref hs, k) - n);
+                Vector128<float> dAn = dn * (Vector128<float>.One - n * n);
+                Vector128<float> dAr = dAn * Vector128.LoadUnsafe(ref hiddenNs, k) * r * (Vector128<float>.One - r);
+                Vector128<float> dAz = dz * z * (Vector128<float>.One - z);
+                dAr.StoreUnsafe(ref dIhR, k);
+                dAz.StoreUnsafe(ref dIhZ, k);
+                dAn.StoreUnsafe(ref dIhN, k);
+                dAr.StoreUnsafe(ref dHhR, k);
+                dAz.StoreUnsafe(ref dHhZ, k);
+                (dAn * r).StoreUnsafe(ref dHhN, k);
+                (dOut * z).StoreUnsafe(ref dhPreviousValues, k);
+            }
+        }
+        for (; k < HiddenSize; k++)
+        {
+            float r = Unsafe.Add(ref rs, k), z = Unsafe.Add(ref zs, k), n = Unsafe.Add(ref ns, k);
+            float dOut = Unsafe.Add(ref dOuts, k); // dh'
             float dn = dOut * (1f - z);
-            float dz = dOut * (h[k] - n);
+            float dz = dOut * (Unsafe.Add(ref hs, k) - n);
             float dAn = dn * (1f - n * n);
-            float dAr = dAn * hiddenN[k] * r * (1f - r);
+            float dAr = dAn * Unsafe.Add(ref hiddenNs, k) * r * (1f - r);
             float dAz = dz * z * (1f - z);
-            dGatesIh[k] = dAr;
-            dGatesIh[HiddenSize + k] = dAz;
-            dGatesIh[2 * HiddenSize + k] = dAn;
-            dGatesHh[k] = dAr;
-            dGatesHh[HiddenSize + k] = dAz;
-            dGatesHh[2 * HiddenSize + k] = dAn * r;
-            dhPrevious[k] = dOut * z;
+            Unsafe.Add(ref dIhR, k) = dAr;
+            Unsafe.Add(ref dIhZ, k) = dAz;
+            Unsafe.Add(ref dIhN, k) = dAn;
+            Unsafe.Add(ref dHhR, k) = dAr;
+            Unsafe.Add(ref dHhZ, k) = dAz;
+            Unsafe.Add(ref dHhN, k) = dAn * r;
+            Unsafe.Add(ref dhPreviousValues, k) = dOut * z;
         }
     }
 
