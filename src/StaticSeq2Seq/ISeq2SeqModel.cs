@@ -68,6 +68,32 @@ public interface ISeq2SeqModel : IStepDecoder
     void Backward(Seq2SeqWorkspace workspace, Span<float> gradients, float lossScale);
 
     /// <summary>
+    /// A new per-thread stage for <see cref="BackwardStaged"/>. A model
+    /// that adds every weight gradient within its backward pass, as the default does, stages nothing.
+    /// </summary>
+    WeightGradientStage CreateWeightGradientStage() => new(GetType(), 0);
+
+    /// <summary>
+    /// As <see cref="Backward"/>, but the weight gradients that gather over all steps
+    /// may be left in <paramref name="stage"/> as rows, for <see cref="AddStagedWeightGradients"/> to add into the same
+    /// <paramref name="gradients"/> with the next pairs' in one pass. Once added, the buffer holds the bits that
+    /// <see cref="Backward"/> pair after pair gives. The default stages nothing.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No forward pass is held by the workspace, or the stage already holds <see cref="WeightGradientStage.PairCapacity"/> pairs: add them first.</exception>
+    /// <exception cref="ArgumentException">The gradient buffer is shorter than the parameters, or the workspace or stage belongs to another model.</exception>
+    void BackwardStaged(Seq2SeqWorkspace workspace, Span<float> gradients, float lossScale, WeightGradientStage stage) =>
+        Backward(workspace, gradients, lossScale);
+
+    /// <summary>
+    /// Adds the weight gradients of every pair <paramref name="stage"/> holds into <paramref name="gradients"/>, the buffer
+    /// their backward passes wrote the rest of their gradients into, and empties the stage.
+    /// </summary>
+    /// <exception cref="ArgumentException">The gradient buffer is shorter than the parameters, or the stage belongs to another model.</exception>
+    void AddStagedWeightGradients(WeightGradientStage stage, Span<float> gradients)
+    {
+    }
+
+    /// <summary>
     /// Greedy decoding: writes the most likely token at each step into <paramref name="output"/> until EOS or the
     /// maximum target length, and returns how many tokens it wrote (EOS is not written).
     /// </summary>

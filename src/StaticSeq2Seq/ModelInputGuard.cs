@@ -89,6 +89,30 @@ public static class ModelInputGuard
         }
     }
 
+    /// <summary>Checks that <paramref name="stage"/> was created by a model of type <paramref name="owner"/>.</summary>
+    /// <exception cref="ArgumentNullException">The stage is null.</exception>
+    /// <exception cref="ArgumentException">The stage belongs to another model type.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void CheckStage(WeightGradientStage stage, Type owner)
+    {
+        ArgumentNullException.ThrowIfNull(stage);
+        if (stage.Owner != owner)
+        {
+            ThrowWrongStage(stage, owner);
+        }
+    }
+
+    /// <summary>Checks that <paramref name="stage"/> has room for one more pair.</summary>
+    /// <exception cref="InvalidOperationException">The stage holds <see cref="WeightGradientStage.PairCapacity"/> pairs.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void CheckStageRoom(WeightGradientStage stage)
+    {
+        if (stage.Pairs >= WeightGradientStage.PairCapacity)
+        {
+            ThrowStageFull();
+        }
+    }
+
     /// <summary>Checks that a caller's buffer holds at least <paramref name="required"/> elements.</summary>
     /// <exception cref="ArgumentException">The buffer is too short.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -105,6 +129,17 @@ public static class ModelInputGuard
         throw new ArgumentException(
             $"This workspace was created by {workspace.Owner.Name}, not {owner.Name}. Create one with {owner.Name}.CreateWorkspace().",
             nameof(workspace));
+
+    [DoesNotReturn]
+    private static void ThrowWrongStage(WeightGradientStage stage, Type owner) =>
+        throw new ArgumentException(
+            $"This weight-gradient stage was created by {stage.Owner.Name}, not {owner.Name}. Create one with {owner.Name}.CreateWeightGradientStage().",
+            nameof(stage));
+
+    [DoesNotReturn]
+    private static void ThrowStageFull() =>
+        throw new InvalidOperationException(
+            $"The weight-gradient stage already holds {WeightGradientStage.PairCapacity} pairs. Call AddStagedWeightGradients to add them before staging another pair.");
 
     [DoesNotReturn]
     private static void ThrowBadLength(int length, int maxLength, string name) =>

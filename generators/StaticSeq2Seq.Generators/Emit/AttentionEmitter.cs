@@ -134,13 +134,11 @@ internal static class AttentionEmitter
             : "/// Backward of <see cref=\"AttentionKeysForward\"/>, once per source: dW_a += Σ_j k_j dkey_j^T, dL/dk_j += W_a^T dkey_j,");
         w.Line("/// with dkey_j (DAttentionKeys) summed over every decoder step: one pass over the weight gradient for all source positions.");
         w.Line("/// </summary>");
-        using (w.Block("private static void AttentionKeysBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int sourceLength)"))
+        using (w.Block($"private static void AttentionKeysBackward(ReadOnlySpan<float> p, Span<float> g{WeightGradientStageEmitter.Parameter(shape)}, Span<float> a, int sourceLength)"))
         {
-            var (weight, gradient) = bahdanau
-                ? (Slices.Parameter("AttentionUaWeight"), $"{Slices.Gradient("AttentionUaWeight")}, {Slices.Gradient("AttentionUaBias")}")
-                : (Slices.Parameter("AttentionWaWeight"), Slices.Gradient("AttentionWaWeight"));
+            var weight = Slices.Parameter(bahdanau ? "AttentionUaWeight" : "AttentionWaWeight");
             w.Line("ReadOnlySpan<float> dKeys = a.Slice(DAttentionKeysOffset, sourceLength * HiddenSize);");
-            w.Line($"DenseKernels.{StepsKernelEmitter.WeightBackwardName(kernel)}({gradient}, {EncoderOutputs(shape)}, dKeys, sourceLength);");
+            w.Line(WeightGradientStageEmitter.Call(shape, "AttentionKeys", EncoderOutputs(shape), "dKeys", "sourceLength"));
             w.Line($"DenseKernels.{StepsKernelEmitter.InputBackwardName(kernel)}({weight}, dKeys, a.Slice(DEncoderOutputsOffset, sourceLength * HiddenSize), sourceLength);");
         }
     }
@@ -254,9 +252,9 @@ internal static class AttentionEmitter
         w.Line($"/// <see cref=\"BahdanauBackward\"/> kept: dW_a += Σ_i q_i dz_i^T and db_a += Σ_i dz_i, q_i the top layer's state in slot i.");
         w.Line("/// One pass over dW_a per sequence instead of a read-modify-write per step.");
         w.Line("/// </summary>");
-        using (w.Block($"private static void {QueriesWeightBackward}(Span<float> g, ReadOnlySpan<float> a, int steps)"))
+        using (w.Block($"private static void {QueriesWeightBackward}(Span<float> g{WeightGradientStageEmitter.Parameter(shape)}, ReadOnlySpan<float> a, int steps)"))
         {
-            w.Line($"DenseKernels.{StepsKernelEmitter.WeightBackwardName(kernel)}({Slices.Gradient("AttentionWaWeight")}, {Slices.Gradient("AttentionWaBias")}, a.Slice(DecoderHidden{top}Offset, steps * HiddenSize), a.Slice(DAttentionQueriesOffset, steps * HiddenSize), steps);");
+            w.Line(WeightGradientStageEmitter.Call(shape, "AttentionQueries", $"a.Slice(DecoderHidden{top}Offset, steps * HiddenSize)", "a.Slice(DAttentionQueriesOffset, steps * HiddenSize)", "steps"));
         }
     }
 
@@ -280,10 +278,10 @@ internal static class AttentionEmitter
         w.Line("/// Backward of <see cref=\"ContextGatesForward\"/>, once per source, with dP_j (DContextGates) gathered over every decoder");
         w.Line("/// step: dW_ctx += Σ_j k_j dP_j^T and dL/dk_j += W_ctx^T dP_j.");
         w.Line("/// </summary>");
-        using (w.Block("private static void ContextGatesBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int sourceLength)"))
+        using (w.Block($"private static void ContextGatesBackward(ReadOnlySpan<float> p, Span<float> g{WeightGradientStageEmitter.Parameter(shape)}, Span<float> a, int sourceLength)"))
         {
             w.Line("ReadOnlySpan<float> dContextGates = a.Slice(DContextGatesOffset, sourceLength * GateSize);");
-            w.Line($"DenseKernels.{StepsKernelEmitter.WeightBackwardName(kernel)}({InputProductsEmitter.ContextRows("g")}, {EncoderOutputs(shape)}, dContextGates, sourceLength);");
+            w.Line(WeightGradientStageEmitter.Call(shape, "ContextRows", EncoderOutputs(shape), "dContextGates", "sourceLength"));
             w.Line($"DenseKernels.{StepsKernelEmitter.InputBackwardName(kernel)}({InputProductsEmitter.ContextRows("p")}, dContextGates, a.Slice(DEncoderOutputsOffset, sourceLength * HiddenSize), sourceLength);");
         }
     }

@@ -166,14 +166,14 @@ internal static class BidirectionalEncoderEmitter
     public static void EmitWeightsBackward(CodeWriter w, ModelShape shape)
     {
         w.Line("/// <summary>Bidirectional encoder weight gradients over all <paramref name=\"steps\"/> source positions, both directions of every layer, from the gate gradients the steps' backward kept.</summary>");
-        using (w.Block("private static void EncoderWeightsBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<int> tokens, int steps, in global::StaticSeq2Seq.TrainingPass pass)"))
+        using (w.Block($"private static void EncoderWeightsBackward(ReadOnlySpan<float> p, Span<float> g{WeightGradientStageEmitter.Parameter(shape)}, Span<float> a, ReadOnlySpan<int> tokens, int steps, in global::StaticSeq2Seq.TrainingPass pass)"))
         {
             LayerEmitter.EmitGatheredEmbeddings(w, LayerEmitter.Side.Encoder, "steps");
             for (var layer = 0; layer < shape.Layers; layer++)
             {
                 var inputs = layer == 0 ? "embeddings" : $"a.Slice(EncoderLayerOutputs{layer - 1}Offset, steps * 2 * HiddenSize)";
-                w.Line($"{LayerEmitter.WeightsBackwardName(LayerEmitter.Side.Encoder, layer)}(g, a, {inputs}, steps);");
-                w.Line($"{LayerEmitter.WeightsBackwardName(LayerEmitter.Side.EncoderReverse, layer)}(g, a, {inputs}, steps);");
+                w.Line($"{LayerEmitter.WeightsBackwardName(LayerEmitter.Side.Encoder, layer)}(g{WeightGradientStageEmitter.Argument(shape)}, a, {inputs}, steps);");
+                w.Line($"{LayerEmitter.WeightsBackwardName(LayerEmitter.Side.EncoderReverse, layer)}(g{WeightGradientStageEmitter.Argument(shape)}, a, {inputs}, steps);");
             }
         }
     }

@@ -315,9 +315,6 @@ internal static class LayerEmitter
     {
         // Bahdanau's layer 0 gathers its embedding rows' gradient here, its context rows' over the source positions (ContextGatesBackward).
         var embeddingRowsOnly = layer == 0 && InputProductsEmitter.HasContextRows(shape, side);
-        var ih = embeddingRowsOnly ? InputProductsEmitter.Kernel(shape) : Kernel(shape, side, layer);
-        var ihGradient = embeddingRowsOnly ? InputProductsEmitter.EmbeddingRows(shape, side, "g") : Slices.Gradient(side.Tensor("WeightIh", layer));
-        var hh = new LinearKernelPlan(shape.HiddenSize, shape.GateSize);
         var gru = shape.Cell == CellKind.Gru;
         // Step t reads slot t (the reverse direction slot t + 1): the states read are the `steps` slots from there.
         var firstRead = side.Read == side.Step ? "" : " + HiddenSize";
@@ -325,18 +322,18 @@ internal static class LayerEmitter
         w.Line($"/// {side.Label(layer)} backward over all <paramref name=\"steps\"/> at once: dW_ih{(embeddingRowsOnly ? "[embedding rows]" : "")} += Σ x dGatesIh^T and dW_hh += Σ h dGates{(gru ? "Hh" : "Ih")}^T,");
         w.Line($"/// the biases' gradients the sums of the gate gradients. <paramref name=\"inputs\"/> holds the layer's input x of each step, one row per step.");
         w.Line("/// </summary>");
-        using (w.Block($"private static void {WeightsBackwardName(side, layer)}(Span<float> g, ReadOnlySpan<float> a, ReadOnlySpan<float> inputs, int steps)"))
+        using (w.Block($"private static void {WeightsBackwardName(side, layer)}(Span<float> g{WeightGradientStageEmitter.Parameter(shape)}, ReadOnlySpan<float> a, ReadOnlySpan<float> inputs, int steps)"))
         {
             w.Line($"ReadOnlySpan<float> dGatesIh = a.Slice({side.Name}DGatesIh{layer}Offset, steps * GateSize);");
             if (gru)
             {
                 w.Line($"ReadOnlySpan<float> dGatesHh = a.Slice({side.Name}DGatesHh{layer}Offset, steps * GateSize);");
             }
-            w.Line($"DenseKernels.{StepsKernelEmitter.WeightBackwardName(ih)}({ihGradient}, {Slices.Gradient(side.Tensor("BiasIh", layer))}, inputs, dGatesIh, steps);");
+            w.Line(WeightGradientStageEmitter.Call(shape, $"{side.Name}Layer{layer}Ih", "inputs", "dGatesIh", "steps"));
             w.Line(firstRead.Length == 0
                 ? $"// Step {side.Step} read the state in slot {side.Step}."
                 : $"// Step {side.Step} read the state in slot {side.Step} + 1: the reverse direction starts from the last slot.");
-            w.Line($"DenseKernels.{StepsKernelEmitter.WeightBackwardName(hh)}({Slices.Gradient(side.Tensor("WeightHh", layer))}, {Slices.Gradient(side.Tensor("BiasHh", layer))}, a.Slice({side.Name}Hidden{layer}Offset{firstRead}, steps * HiddenSize), {(gru ? "dGatesHh" : "dGatesIh")}, steps);");
+            w.Line(WeightGradientStageEmitter.Call(shape, $"{side.Name}Layer{layer}Hh", $"a.Slice({side.Name}Hidden{layer}Offset{firstRead}, steps * HiddenSize)", gru ? "dGatesHh" : "dGatesIh", "steps"));
         }
     }
 
@@ -443,19 +440,19 @@ internal static class LayerEmitter
     {
         var steps = side.IsEncoder ? "source positions" : "decoder steps";
         w.Line($"/// <summary>{side.Name} weight gradients over all <paramref name=\"steps\"/> {steps}, from the gate gradients the steps' backward kept.</summary>");
-        using (w.Block($"private static void {side.Name}WeightsBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, ReadOnlySpan<int> tokens, int steps, in global::StaticSeq2Seq.TrainingPass pass)"))
+        using (w.Block($"private static void {side.Name}WeightsBackward(ReadOnlySpan<float> p, Span<float> g{WeightGradientStageEmitter.Parameter(shape)}, Span<float> a, ReadOnlySpan<int> tokens, int steps, in global::StaticSeq2Seq.TrainingPass pass)"))
         {
             if (InputProductsEmitter.HasContextRows(shape, side) || (side.IsEncoder && InputProductsEmitter.Applies(shape, side, 0)))
             {
                 w.Line(side.IsEncoder
                     ? $"// Layer 0 read the embeddings as {InputProductsEmitter.ForwardName(side)} gathered them, one row per step."
                     : $"// Layer 0's embedding rows read the embeddings as {InputProductsEmitter.ForwardName(side)} or each free-running step kept them, one row per step.");
-                w.Line($"{WeightsBackwardName(side, 0)}(g, a, a.Slice({InputProductsEmitter.Inputs(side)}Offset, steps * EmbeddingSize), steps);");
+                w.Line($"{WeightsBackwardName(side, 0)}(g{WeightGradientStageEmitter.Argument(shape)}, a, a.Slice({InputProductsEmitter.Inputs(side)}Offset, steps * EmbeddingSize), steps);");
             }
             else
             {
                 EmitGatheredEmbeddings(w, side, "steps");
-                w.Line($"{WeightsBackwardName(side, 0)}(g, a, embeddings, steps);");
+                w.Line($"{WeightsBackwardName(side, 0)}(g{WeightGradientStageEmitter.Argument(shape)}, a, embeddings, steps);");
             }
             if (InputProductsEmitter.Applies(shape, side, 0))
             {
@@ -467,7 +464,7 @@ internal static class LayerEmitter
                 var states = $"a.Slice({side.Name}Hidden{layer - 1}Offset + HiddenSize, steps * HiddenSize)";
                 var dropped = $"a.Slice({(side.IsEncoder ? "Encoder" : "Decoder")}DroppedOutputs{layer - 1}Offset, steps * HiddenSize)";
                 w.Line($"// Layer {layer} read layer {layer - 1}'s new states, slots 1..steps, or their copies as dropout left them.");
-                w.Line($"{WeightsBackwardName(side, layer)}(g, a, pass.DroppedInput({states}, {dropped}, {input.Stream}), steps);");
+                w.Line($"{WeightsBackwardName(side, layer)}(g{WeightGradientStageEmitter.Argument(shape)}, a, pass.DroppedInput({states}, {dropped}, {input.Stream}), steps);");
             }
         }
     }

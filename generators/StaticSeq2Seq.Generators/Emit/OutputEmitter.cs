@@ -107,7 +107,7 @@ internal static class OutputEmitter
         w.Line("/// backward pass, so it runs before it: dW_out gathers all steps in one pass, where step by step it would be read and");
         w.Line("/// written once per step.");
         w.Line("/// </summary>");
-        using (w.Block("private static void OutputsBackward(ReadOnlySpan<float> p, Span<float> g, Span<float> a, int steps, ReadOnlySpan<int> targets, float lossScale)"))
+        using (w.Block($"private static void OutputsBackward(ReadOnlySpan<float> p, Span<float> g{WeightGradientStageEmitter.Parameter(plan.Shape)}, Span<float> a, int steps, ReadOnlySpan<int> targets, float lossScale)"))
         {
             w.Line("Span<float> dLogits = a.Slice(DLogitsOffset, steps * TargetVocabularySize);");
             w.Line("TensorPrimitives.Multiply(a.Slice(ProbabilitiesOffset, steps * TargetVocabularySize), lossScale, dLogits);");
@@ -115,7 +115,7 @@ internal static class OutputEmitter
             {
                 w.Line("dLogits[i * TargetVocabularySize + targets[i]] -= lossScale;");
             }
-            w.Line($"DenseKernels.{StepsKernelEmitter.WeightBackwardName(kernel)}({Slices.Gradient("OutputWeight")}, {Slices.Gradient("OutputBias")}, {OutputInputs(plan.Shape)}, dLogits, steps);");
+            w.Line(WeightGradientStageEmitter.Call(plan.Shape, "Output", OutputInputs(plan.Shape), "dLogits", "steps"));
             w.Line("Span<float> dInputs = a.Slice(DOutputInputsOffset, steps * HiddenSize);");
             w.Line("dInputs.Clear();");
             w.Line($"DenseKernels.{StepsKernelEmitter.InputBackwardName(kernel)}({Slices.Parameter("OutputWeight")}, dLogits, dInputs, steps);");

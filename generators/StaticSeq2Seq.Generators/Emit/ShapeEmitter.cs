@@ -119,6 +119,16 @@ internal static class ShapeEmitter
         {
             w.Line($"private const int {buffer.Identifier}Offset = {buffer.Offset}; // {buffer.Description}");
         }
+        if (plan.StagedFloats > 0)
+        {
+            w.Line();
+            w.Line("// Weight-gradient stage: its length and the offset (floats) of each buffer, for WeightGradientStage.PairCapacity pairs of the longest sequences.");
+            w.Line($"private const int StagedFloats = {plan.StagedFloats};");
+            foreach (var buffer in plan.StagedBuffers)
+            {
+                w.Line($"private const int {buffer.Identifier}Offset = {buffer.Offset}; // {buffer.Description}");
+            }
+        }
         w.Line();
         EmitLayoutTable(w, plan);
         w.Line();

@@ -16,6 +16,10 @@ internal static class TrainingEmitter
         EmitForward(w, plan);
         w.Line();
         EmitBackward(w, plan);
+        if (WeightGradientStageRule.Applies(plan.Shape))
+        {
+            WeightGradientStageEmitter.Emit(w, plan);
+        }
     }
 
     /// <summary>
@@ -172,7 +176,16 @@ internal static class TrainingEmitter
     private static void EmitBackward(CodeWriter w, ModelPlan plan)
     {
         w.Line("/// <inheritdoc/>");
-        using (w.Block("public void Backward(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, Span<float> gradients, float lossScale)"))
+        var header = "public void Backward(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, Span<float> gradients, float lossScale)";
+        if (WeightGradientStageRule.Applies(plan.Shape))
+        {
+            w.Line($"{header} => BackwardPass(workspace, gradients, lossScale, null);");
+            w.Line();
+            w.Line("/// <summary>The backward pass, adding every gradient into <paramref name=\"gradients\"/>, or with a <paramref name=\"stage\"/> keeping the rows of the weight gradients over all steps there.</summary>");
+            header = $"private void BackwardPass(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, Span<float> gradients, float lossScale{WeightGradientStageEmitter.Parameter(plan.Shape)})";
+        }
+        var stage = WeightGradientStageEmitter.Argument(plan.Shape);
+        using (w.Block(header))
         {
             w.Line($"global::StaticSeq2Seq.ModelInputGuard.CheckWorkspace(workspace, typeof({plan.TypeName}));");
             w.Line("global::StaticSeq2Seq.ModelInputGuard.CheckForwardPass(workspace);");
@@ -208,7 +221,7 @@ internal static class TrainingEmitter
                 }
             }
             w.Line("// The recorded inputs fix every step's output, so the output projection's backward runs for all steps first.");
-            w.Line("OutputsBackward(p, g, a, workspace.DecoderSteps, tokens.Slice(DecoderTargetsOffset, workspace.DecoderSteps), lossScale);");
+            w.Line($"OutputsBackward(p, g{stage}, a, workspace.DecoderSteps, tokens.Slice(DecoderTargetsOffset, workspace.DecoderSteps), lossScale);");
             using (w.Block("for (int i = workspace.DecoderSteps - 1; i >= 0; i--)"))
             {
                 w.Line(AttentionEmitter.IsLuong(shape)
@@ -217,18 +230,18 @@ internal static class TrainingEmitter
                 w.Line($"DecoderStepBackward(p, g, a, i{AttentionEmitter.SourceLengthArgument(shape, "workspace.SourceLength")}, pass);");
             }
             w.Line("// Every step kept its gate gradients: each layer's weight gradients gather over all of them at once.");
-            w.Line("DecoderWeightsBackward(p, g, a, tokens, workspace.DecoderSteps, pass);");
+            w.Line($"DecoderWeightsBackward(p, g{stage}, a, tokens, workspace.DecoderSteps, pass);");
             if (shape.Attention == AttentionKind.Bahdanau)
             {
-                w.Line($"{AttentionEmitter.QueriesWeightBackward}(g, a, workspace.DecoderSteps);");
+                w.Line($"{AttentionEmitter.QueriesWeightBackward}(g{stage}, a, workspace.DecoderSteps);");
             }
             if (AttentionEmitter.HasProjectedKeys(shape))
             {
-                w.Line("AttentionKeysBackward(p, g, a, workspace.SourceLength);");
+                w.Line($"AttentionKeysBackward(p, g{stage}, a, workspace.SourceLength);");
             }
             if (ContextRowsRule.Applies(shape))
             {
-                w.Line("ContextGatesBackward(p, g, a, workspace.SourceLength);");
+                w.Line($"ContextGatesBackward(p, g{stage}, a, workspace.SourceLength);");
             }
             if (shape.BidirectionalEncoder)
             {
@@ -236,7 +249,7 @@ internal static class TrainingEmitter
                     ? "// DHidden and DCell now hold dL/dh and dL/dc of the decoder's initial state of each layer."
                     : "// DHidden now holds dL/dh of the decoder's initial state of each layer.");
                 w.Line("EncoderBackward(p, g, a, tokens, workspace.SourceLength, pass);");
-                w.Line("EncoderWeightsBackward(p, g, a, tokens, workspace.SourceLength, pass);");
+                w.Line($"EncoderWeightsBackward(p, g{stage}, a, tokens, workspace.SourceLength, pass);");
                 return;
             }
             w.Line(lstm
@@ -250,7 +263,7 @@ internal static class TrainingEmitter
                 }
                 w.Line("EncoderStepBackward(p, g, a, t, pass);");
             }
-            w.Line("EncoderWeightsBackward(p, g, a, tokens, workspace.SourceLength, pass);");
+            w.Line($"EncoderWeightsBackward(p, g{stage}, a, tokens, workspace.SourceLength, pass);");
         }
     }
 }

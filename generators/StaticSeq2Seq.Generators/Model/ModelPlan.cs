@@ -27,6 +27,8 @@ namespace StaticSeq2Seq.Generators.Model;
 /// <param name="DecoderInputTable">Decoding reads the decoder's first-layer input product from a per-token table (<c>DecoderInputTableRule</c>).</param>
 /// <param name="DecodeWeightTensors">Identifiers of the tensors decoding reads from a bfloat16 or int8 copy (<c>DecodeWeightsRule</c>); empty for float decoding.</param>
 /// <param name="DecodeWeightKernels">Dense kernels also emitted with bfloat16 or int8 weights for those tensors.</param>
+/// <param name="StagedBuffers">Float buffers of the weight-gradient stage (<c>WeightGradientStageRule</c>); empty when a chunk adds its pairs' weight gradients one by one.</param>
+/// <param name="StagedFloats">Length of the stage's float memory.</param>
 internal sealed record ModelPlan(
     string? Namespace,
     string ClassName,
@@ -46,7 +48,9 @@ internal sealed record ModelPlan(
     EquatableArray<LinearKernelPlan> StepInputBackwardKernels,
     bool DecoderInputTable,
     EquatableArray<string> DecodeWeightTensors,
-    EquatableArray<LinearKernelPlan> DecodeWeightKernels)
+    EquatableArray<LinearKernelPlan> DecodeWeightKernels,
+    EquatableArray<BufferPlan> StagedBuffers,
+    int StagedFloats)
 {
     /// <summary>
     /// The model keeps a version of its parameters, bumped whenever they are handed out for writing, because decoding

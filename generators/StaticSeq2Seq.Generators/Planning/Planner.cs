@@ -23,6 +23,7 @@ internal static class Planner
 
         var (buffers, workspaceFloats) = Place(WorkspaceCatalog.Floats(shape), align: true);
         var (tokenBuffers, workspaceTokens) = Place(WorkspaceCatalog.Tokens(shape), align: false);
+        var (stagedBuffers, stagedFloats) = Place(WeightGradientStageRule.Floats(shape), align: true);
 
         var output = new LinearKernelPlan(shape.HiddenSize, shape.TargetVocabularySize);
         // The recurrent layers' per-step backward reads their weights only (dL/dx and dL/dh); their weight gradients
@@ -105,7 +106,7 @@ internal static class Planner
         return new ModelPlan(spec.Namespace, spec.ClassName, spec.Keyword, shape, tensors.ToEquatableArray(), parameterCount,
             buffers, workspaceFloats, tokenBuffers, workspaceTokens, linearKernels, forwardOnly, stepsKernels,
             stepsBackward, stepsForward, perStepBackward.Concat(query).Distinct().ToEquatableArray(), decoderInputTable, DecodeWeightsRule.Tensors(shape, decoderInputTable).ToEquatableArray(),
-            DecodeWeightsRule.Kernels(shape, decoderInputTable).ToEquatableArray());
+            DecodeWeightsRule.Kernels(shape, decoderInputTable).ToEquatableArray(), stagedBuffers, stagedFloats);
     }
 
     private static (EquatableArray<BufferPlan> Buffers, int Length) Place(IReadOnlyList<WorkspaceCatalog.Entry> entries, bool align)

@@ -14,10 +14,13 @@ namespace StaticSeq2Seq.Training;
 /// </summary>
 /// <remarks>
 /// The batch is cut into chunks of <see cref="PairsPerChunk"/> pairs whatever the thread count. Each chunk's pairs are
-/// accumulated in order into a buffer of the chunk's own (the first chunk's is the batch's), and the chunks' buffers
+/// accumulated in order into a buffer of the chunk's own (the first chunk's is the batch's): each pair's backward pass
+/// adds its gradients but leaves the rows of its weight gradients over all steps in a <see cref="WeightGradientStage"/>,
+/// and the chunk's rows are added after its last pair, one pass over each weight's gradient per chunk instead of per
+/// pair, with the bits of adding them pair by pair. The chunks' buffers
 /// and losses are then added in chunk order, so the floating-point operations, and so the bits, are the same for
 /// 1 thread or 8. With one thread a single scratch buffer serves every chunk in turn; with more, each chunk has a
-/// buffer, and workers (one workspace each, started on the first batch and waiting between jobs) take the chunks
+/// buffer, and workers (one workspace and stage each, started on the first batch and waiting between jobs) take the chunks
 /// as they come. Once every chunk is done, the threads add the chunks' buffers by slices of
 /// <see cref="FloatsPerSlice"/> parameters: whichever thread takes a slice adds, element by element, the same buffers
 /// in the same chunk order, so splitting the sum across threads changes no bit. A chunk's buffer is cleared slice by
@@ -30,8 +33,8 @@ namespace StaticSeq2Seq.Training;
 /// </remarks>
 internal sealed class BatchGradients : IDisposable
 {
-    /// <summary>Pairs per chunk: a batch of at most this many is summed exactly as one thread summing pair after pair.</summary>
-    public const int PairsPerChunk = 4;
+    /// <summary>Pairs per chunk, as many as a stage holds: a batch of at most this many is summed exactly as one thread summing pair after pair.</summary>
+    public const int PairsPerChunk = WeightGradientStage.PairCapacity;
 
     /// <summary>
     /// Parameters per slice of the parallel sum of the chunks' buffers: a multiple of a cache line, small enough to
@@ -41,7 +44,7 @@ internal sealed class BatchGradients : IDisposable
 
     private readonly ISeq2SeqModel model;
     private readonly int threads;
-    private readonly Seq2SeqWorkspace[] workspaces;
+    private readonly ThreadMemory[] memories;
     private AlignedBuffer[] chunkBuffers = [];
     private SequencePair[] pairs = [];
     private double[] chunkLosses = [];
@@ -86,8 +89,8 @@ internal sealed class BatchGradients : IDisposable
     {
         this.model = model;
         this.threads = threads;
-        workspaces = new Seq2SeqWorkspace[threads];
-        workspaces[0] = workspace;
+        memories = new ThreadMemory[threads];
+        memories[0] = new ThreadMemory(workspace, model.CreateWeightGradientStage());
     }
 
     /// <summary>
@@ -206,7 +209,7 @@ internal sealed class BatchGradients : IDisposable
 
     private double AccumulateInTurn(Span<float> gradients)
     {
-        var loss = AccumulateChunk(0, workspaces[0], gradients);
+        var loss = AccumulateChunk(0, memories[0], gradients);
         if (chunkCount > 1)
         {
             EnsureChunkBuffers(1);
@@ -215,7 +218,7 @@ internal sealed class BatchGradients : IDisposable
             {
                 try
                 {
-                    loss += AccumulateChunk(chunk, workspaces[0], scratch);
+                    loss += AccumulateChunk(chunk, memories[0], scratch);
                 }
                 catch
                 {
@@ -249,8 +252,8 @@ internal sealed class BatchGradients : IDisposable
         StartJob(Job.Gradients);
 
         // The calling thread takes chunk 0, straight into the batch's buffer, and then helps with the rest.
-        RunChunk(0, workspaces[0], gradients.Span);
-        TakeChunks(workspaces[0]);
+        RunChunk(0, memories[0], gradients.Span);
+        TakeChunks(memories[0]);
         TakeSlices();
         FinishJob();
 
@@ -340,21 +343,21 @@ internal sealed class BatchGradients : IDisposable
 
     private static int SliceCount(int parameterCount) => (parameterCount + FloatsPerSlice - 1) / FloatsPerSlice;
 
-    private void TakeChunks(Seq2SeqWorkspace workspace)
+    private void TakeChunks(ThreadMemory memory)
     {
         for (var chunk = Interlocked.Increment(ref nextChunk) - 1; chunk < chunkCount; chunk = Interlocked.Increment(ref nextChunk) - 1)
         {
-            RunChunk(chunk, workspace, chunkBuffers[chunk - 1].Span);
+            RunChunk(chunk, memory, chunkBuffers[chunk - 1].Span);
         }
     }
 
     // Keeps the chunk's loss, or the error of the earliest failing chunk, so that the batch fails as it would on one
     // thread; a failed chunk counts as done, so the slices are still added and every thread gets to the end.
-    private void RunChunk(int chunk, Seq2SeqWorkspace workspace, Span<float> gradients)
+    private void RunChunk(int chunk, ThreadMemory memory, Span<float> gradients)
     {
         try
         {
-            chunkLosses[chunk] = AccumulateChunk(chunk, workspace, gradients);
+            chunkLosses[chunk] = AccumulateChunk(chunk, memory, gradients);
         }
         catch (Exception error)
         {
@@ -371,7 +374,7 @@ internal sealed class BatchGradients : IDisposable
 
     private void RecordError(int order, Exception error)
     {
-        lock (workspaces)
+        lock (memories)
         {
             if (order < firstErrorOrder || firstError is null)
             {
@@ -381,9 +384,13 @@ internal sealed class BatchGradients : IDisposable
         }
     }
 
-    // The per-pair path: it touches only its workspace and gradient buffer, so chunks run on several threads at once.
-    private double AccumulateChunk(int chunk, Seq2SeqWorkspace workspace, Span<float> gradients)
+    // The per-pair path: it touches only its thread's memory and gradient buffer, so chunks run on several threads at once. The
+    // pairs' weight gradients over all steps wait in the stage and go into the buffer together, one pass per weight.
+    private double AccumulateChunk(int chunk, ThreadMemory memory, Span<float> gradients)
     {
+        var (workspace, stage) = memory;
+        // A chunk that failed part-way left its pairs in the stage.
+        stage.Clear();
         var loss = 0.0;
         var end = Math.Min(pairCount, (chunk + 1) * PairsPerChunk);
         for (var i = chunk * PairsPerChunk; i < end; i++)
@@ -395,10 +402,14 @@ internal sealed class BatchGradients : IDisposable
             }
             var pass = passSettings with { Seed = TrainingPass.PairSeed(trainingSeed, step, i) };
             loss += model.Forward(workspace, pair.Source, pair.Target, pass);
-            model.Backward(workspace, gradients, lossScale);
+            model.BackwardStaged(workspace, gradients, lossScale, stage);
         }
+        model.AddStagedWeightGradients(stage, gradients);
         return loss;
     }
+
+    // What one thread works in: the workspace of its pair's passes and the stage of its chunk's weight gradients.
+    private sealed record ThreadMemory(Seq2SeqWorkspace Workspace, WeightGradientStage Stage);
 
     private void EnsureChunkBuffers(int count)
     {
@@ -428,7 +439,7 @@ internal sealed class BatchGradients : IDisposable
         for (var w = 0; w < workers.Length; w++)
         {
             var index = w;
-            workspaces[index + 1] = model.CreateWorkspace();
+            memories[index + 1] = new ThreadMemory(model.CreateWorkspace(), model.CreateWeightGradientStage());
             jobReady[index] = new SpinThenBlockSemaphore();
             workers[index] = new Thread(() => Work(index)) { IsBackground = true, Name = $"StaticSeq2Seq training worker {index + 1}" };
             workers[index].Start();
@@ -438,7 +449,7 @@ internal sealed class BatchGradients : IDisposable
     private void Work(int index)
     {
         var ready = jobReady![index];
-        var workspace = workspaces[index + 1];
+        var memory = memories[index + 1];
         while (true)
         {
             ready.Wait();
@@ -450,7 +461,7 @@ internal sealed class BatchGradients : IDisposable
             {
                 if (job == Job.Gradients)
                 {
-                    TakeChunks(workspace);
+                    TakeChunks(memory);
                     TakeSlices();
                 }
                 else

@@ -61,6 +61,8 @@ internal sealed class AllocationMeteringModel(ISeq2SeqModel inner) : ISeq2SeqMod
 
     public Seq2SeqWorkspace CreateWorkspace() => inner.CreateWorkspace();
 
+    public WeightGradientStage CreateWeightGradientStage() => inner.CreateWeightGradientStage();
+
     public float Forward(Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, ReadOnlySpan<int> target)
     {
         if (metering)
@@ -84,6 +86,11 @@ internal sealed class AllocationMeteringModel(ISeq2SeqModel inner) : ISeq2SeqMod
     }
 
     public void Backward(Seq2SeqWorkspace workspace, Span<float> gradients, float lossScale) => inner.Backward(workspace, gradients, lossScale);
+
+    public void BackwardStaged(Seq2SeqWorkspace workspace, Span<float> gradients, float lossScale, WeightGradientStage stage) =>
+        inner.BackwardStaged(workspace, gradients, lossScale, stage);
+
+    public void AddStagedWeightGradients(WeightGradientStage stage, Span<float> gradients) => inner.AddStagedWeightGradients(stage, gradients);
 
     public int DecodeGreedy(Seq2SeqWorkspace workspace, ReadOnlySpan<int> source, Span<int> output) => inner.DecodeGreedy(workspace, source, output);
 

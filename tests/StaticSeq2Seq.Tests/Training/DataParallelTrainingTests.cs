@@ -45,10 +45,12 @@ public sealed class DataParallelTrainingTests
     [InlineData(nameof(WideGru), 8)]
     [InlineData(nameof(TinyLstm2), 2)]
     [InlineData(nameof(TinyLstm2), 8)]
+    [InlineData(nameof(StagedBiGru2Bahdanau), 1)]
+    [InlineData(nameof(StagedBiGru2Bahdanau), 3)]
     public void Gradients_of_a_step_are_the_chunks_sums_added_in_chunk_order(string name, int threads)
     {
         // 23 pairs: five full chunks and one of three. WideGru's parameters span several slices of the parallel sum,
-        // the last one partial; TinyLstm2's fit in one.
+        // the last one partial; TinyLstm2's fit in one. StagedBiGru2Bahdanau's chunks stage their weight gradients.
         const int BatchSize = 23;
         var model = Create(name);
         model.InitializeParameters(5);
@@ -242,12 +244,14 @@ public sealed class DataParallelTrainingTests
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    [InlineData(4)]
-    public void A_warm_step_allocates_nothing_on_any_of_its_threads(int threads)
+    [InlineData(nameof(WideGru), 1)]
+    [InlineData(nameof(WideGru), 2)]
+    [InlineData(nameof(WideGru), 4)]
+    [InlineData(nameof(StagedBiGru2Bahdanau), 1)]
+    [InlineData(nameof(StagedBiGru2Bahdanau), 2)]
+    public void A_warm_step_allocates_nothing_on_any_of_its_threads(string name, int threads)
     {
-        var inner = new WideGru();
+        var inner = Create(name);
         inner.InitializeParameters(1);
         var model = new AllocationMeteringModel(inner);
         var pairs = CheckpointTestData.RandomPairs(model.Shape, 16, seed: 2);
@@ -397,6 +401,7 @@ public sealed class DataParallelTrainingTests
     {
         nameof(WideBahdanauGru2) => new WideBahdanauGru2(),
         nameof(WideGru) => new WideGru(),
+        nameof(StagedBiGru2Bahdanau) => new StagedBiGru2Bahdanau(),
         _ => new TinyLstm2(),
     };
 }
