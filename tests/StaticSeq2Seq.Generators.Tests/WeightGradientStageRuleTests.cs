@@ -37,4 +37,25 @@ public sealed class WeightGradientStageRuleTests
         Assert.Equal(staged, layers.Contains("OutputWeightGradients(g, stage, ", StringComparison.Ordinal));
         Assert.Equal(!staged, layers.Contains("StepsWeightBackward(g.Slice(OutputWeightOffset, OutputWeightLength), g.Slice(OutputBiasOffset, OutputBiasLength), ", StringComparison.Ordinal));
     }
+
+    /// <summary>
+    /// The staged form as its readers see it, on a model just past the budget: the backward functions take the stage,
+    /// each weight gradient is a function that adds or keeps its rows, and the model's stage offsets and public members.
+    /// </summary>
+    [Fact]
+    public void StagedWeightGradients()
+    {
+        var run = GeneratorHarness.Run("""
+            using StaticSeq2Seq;
+
+            namespace Demo;
+
+            [Seq2SeqModel(SourceVocabularySize = 10, TargetVocabularySize = 3857, EmbeddingSize = 8, HiddenSize = 32,
+                          Layers = 1, Cell = RecurrentCell.Gru, MaxSourceLength = 4, MaxTargetLength = 4)]
+            public partial class StagedGru;
+            """);
+
+        run.AssertCompilesCleanly();
+        Snapshots.Match(run, hintNames: ["Demo.StagedGru.Model.g.cs", "Demo.StagedGru.Layers.g.cs", "Demo.StagedGru.Training.g.cs"]);
+    }
 }

@@ -18,7 +18,7 @@ internal static class TrainingEmitter
         EmitBackward(w, plan);
         if (WeightGradientStageRule.Applies(plan.Shape))
         {
-            WeightGradientStageEmitter.Emit(w, plan);
+            WeightGradientStageEmitter.EmitSites(w, plan);
         }
     }
 
@@ -180,6 +180,7 @@ internal static class TrainingEmitter
         if (WeightGradientStageRule.Applies(plan.Shape))
         {
             w.Line($"{header} => BackwardPass(workspace, gradients, lossScale, null);");
+            WeightGradientStageEmitter.EmitPublicMembers(w, plan);
             w.Line();
             w.Line("/// <summary>The backward pass, adding every gradient into <paramref name=\"gradients\"/>, or with a <paramref name=\"stage\"/> keeping the rows of the weight gradients over all steps there.</summary>");
             header = $"private void BackwardPass(global::StaticSeq2Seq.Seq2SeqWorkspace workspace, Span<float> gradients, float lossScale{WeightGradientStageEmitter.Parameter(plan.Shape)})";

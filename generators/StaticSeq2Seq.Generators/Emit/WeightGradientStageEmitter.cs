@@ -29,10 +29,10 @@ internal static class WeightGradientStageEmitter
         return $"DenseKernels.{StepsKernelEmitter.WeightBackwardName(site.Kernel)}({Gradients(site)}, {x}, {dy}, {rows});";
     }
 
-    public static void Emit(CodeWriter w, ModelPlan plan)
+    /// <summary>One function per weight gradient over all steps, each after a blank line.</summary>
+    public static void EmitSites(CodeWriter w, ModelPlan plan)
     {
-        var sites = WeightGradientStageRule.Sites(plan.Shape);
-        foreach (var site in sites)
+        foreach (var site in WeightGradientStageRule.Sites(plan.Shape))
         {
             w.Line();
             var bias = site.BiasTensor is null ? "" : " and db += Σ_t dy_t";
@@ -49,12 +49,12 @@ internal static class WeightGradientStageEmitter
                 }
             }
         }
-        w.Line();
-        EmitPublicMembers(w, plan, sites.ToArray());
     }
 
-    private static void EmitPublicMembers(CodeWriter w, ModelPlan plan, WeightGradientSite[] sites)
+    /// <summary>The model's members that make a stage, stage a pair's rows and add a stage's rows; each after a blank line.</summary>
+    public static void EmitPublicMembers(CodeWriter w, ModelPlan plan)
     {
+        w.Line();
         w.Line("/// <inheritdoc/>");
         w.Line($"public global::StaticSeq2Seq.WeightGradientStage CreateWeightGradientStage() => new(typeof({plan.TypeName}), StagedFloats);");
         w.Line();
@@ -76,7 +76,7 @@ internal static class WeightGradientStageEmitter
             w.Line("ReadOnlySpan<float> s = stage.Floats;");
             w.Line("int steps = stage.DecoderRows, positions = stage.SourceRows;");
             w.Line("// Each weight's rows of every staged pair, in the order the pairs were staged: one pass over its gradient.");
-            foreach (var site in sites)
+            foreach (var site in WeightGradientStageRule.Sites(plan.Shape))
             {
                 var rows = site.OverSource ? "positions" : "steps";
                 w.Line($"{site.Name}WeightGradients(g, null, s.Slice(Staged{site.Name}InputsOffset, {rows} * {site.Kernel.In}), s.Slice(Staged{site.Name}OutputGradientsOffset, {rows} * {site.Kernel.Out}), {rows});");
