@@ -244,7 +244,7 @@ internal static class AttentionEmitter
                 w.Line("TensorPrimitives.Add(dKey, e, dKey);");
             }
             w.Line("// The recurrence needs dL/dq now, which reads W_a only; W_a's gradient waits for all steps.");
-            w.Line($"DenseKernels.{StepInputBackwardEmitter.Name(kernel)}({Slices.Parameter("AttentionWaWeight")}, dQuery, {Slices.Scratch($"DHidden{top}", "HiddenSize")});");
+            w.Line($"DenseKernels.{StepInputBackwardEmitter.Name(kernel)}({Slices.Parameter("AttentionWaWeight")}, dQuery, {Slices.Scratch($"DHidden{top}", "HiddenSize")}, descending: (i & 1) != 0);");
         }
         w.Line();
         w.Line("/// <summary>");

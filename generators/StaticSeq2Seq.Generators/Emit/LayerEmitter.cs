@@ -289,10 +289,12 @@ internal static class LayerEmitter
             w.Line(inputGradient
                 ? "// The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps."
                 : "// The recurrence needs dL/dh now, which reads W_hh only; dL/dx and the weight gradients wait for all steps.");
-            w.Line($"DenseKernels.{StepInputBackwardEmitter.Name(hh)}({Slices.Parameter(side.Tensor("WeightHh", layer))}, {(gru ? "dGatesHh" : "dGatesIh")}, dhPrevious);");
+            w.Line("// Odd steps read the weights' rows back to front: those the step before read last are still in L1.");
+            w.Line($"bool descending = ({side.Step} & 1) != 0;");
+            w.Line($"DenseKernels.{StepInputBackwardEmitter.Name(hh)}({Slices.Parameter(side.Tensor("WeightHh", layer))}, {(gru ? "dGatesHh" : "dGatesIh")}, dhPrevious, descending);");
             if (inputGradient)
             {
-                w.Line($"DenseKernels.{StepInputBackwardEmitter.Name(ih)}({Slices.Parameter(side.Tensor("WeightIh", layer))}, dGatesIh, dx);");
+                w.Line($"DenseKernels.{StepInputBackwardEmitter.Name(ih)}({Slices.Parameter(side.Tensor("WeightIh", layer))}, dGatesIh, dx, descending);");
             }
             w.Line("dhPrevious.CopyTo(dh);");
             if (lstm)

@@ -10,6 +10,10 @@ namespace StaticSeq2Seq.Generators.Emit;
 /// sums reduce together (<see cref="EmitSumEach"/>) into one vector added to dx, instead of one horizontal sum per row.
 /// Generation-time remainders: rows that do not fill a tile reduce one by one, columns that do not fill a vector go
 /// through a scalar helper.
+/// The caller alternates the order of the tiles from one step to the next (descending on odd steps): a recurrent
+/// matrix about the size of L1 (64 x 192 floats is 48 KB) read in the same order every step evicts each row just before
+/// it is read again, while read back to front the rows the previous step read last are still in L1. Each dx_j is the
+/// same dot product in either order, so the bits do not depend on it.
 /// </summary>
 internal static class StepInputBackwardEmitter
 {
@@ -42,8 +46,8 @@ internal static class StepInputBackwardEmitter
 
     public static void Emit(CodeWriter w, LinearKernelPlan kernel)
     {
-        w.Line($"/// <summary>Input gradient of <see cref=\"{kernel.ForwardName}\"/> at one step: dx += W^T dy, each dx_j the dot product of W's row j with dy.</summary>");
-        using (w.Block($"public static void {Name(kernel)}(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx)"))
+        w.Line($"/// <summary>Input gradient of <see cref=\"{kernel.ForwardName}\"/> at one step: dx += W^T dy, each dx_j the dot product of W's row j with dy; <paramref name=\"descending\"/> takes the tiles of W's rows last to first.</summary>");
+        using (w.Block($"public static void {Name(kernel)}(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx, bool descending)"))
         {
             w.Line($"const int In = {kernel.In}, Out = {kernel.Out};");
             w.Line("ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));");
@@ -63,8 +67,9 @@ internal static class StepInputBackwardEmitter
                 }
             }
             w.Line("// No SIMD.");
-            using (w.Block("for (nuint j = 0; j < In; j++)"))
+            using (w.Block("for (nuint row = 0; row < In; row++)"))
             {
+                w.Line("nuint j = descending ? In - 1 - row : row;");
                 w.Line($"Unsafe.Add(ref dxs, j) += {Columns(kernel)}(ref Unsafe.Add(ref w, j * Out), ref dys, 0);");
             }
         }
@@ -90,8 +95,9 @@ internal static class StepInputBackwardEmitter
         var reduceTogether = width.Floats >= 8;
         if (tiles > 0)
         {
-            using (w.Block($"for (nuint j = 0; j < {tiles * RowTile}; j += {RowTile})"))
+            using (w.Block($"for (nuint tile = 0; tile < {tiles * RowTile}; tile += {RowTile})"))
             {
+                w.Line($"nuint j = descending ? {(tiles - 1) * RowTile} - tile : tile;");
                 EmitTile(w, kernel, width, RowTile, "j", tailStart, reduceTogether);
             }
         }

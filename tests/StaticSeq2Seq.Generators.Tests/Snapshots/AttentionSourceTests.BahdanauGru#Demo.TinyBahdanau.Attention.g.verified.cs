@@ -122,7 +122,7 @@ partial class TinyBahdanau
             TensorPrimitives.Add(dKey, e, dKey);
         }
         // The recurrence needs dL/dq now, which reads W_a only; W_a's gradient waits for all steps.
-        DenseKernels.Linear6x6StepInputBackward(p.Slice(AttentionWaWeightOffset, AttentionWaWeightLength), dQuery, a.Slice(DHidden0Offset, HiddenSize));
+        DenseKernels.Linear6x6StepInputBackward(p.Slice(AttentionWaWeightOffset, AttentionWaWeightLength), dQuery, a.Slice(DHidden0Offset, HiddenSize), descending: (i & 1) != 0);
     }
 
     /// <summary>

@@ -3396,8 +3396,8 @@ partial class TinyBahdanau
             }
         }
 
-        /// <summary>Input gradient of <see cref="Linear6x18"/> at one step: dx += W^T dy, each dx_j the dot product of W's row j with dy.</summary>
-        public static void Linear6x18StepInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx)
+        /// <summary>Input gradient of <see cref="Linear6x18"/> at one step: dx += W^T dy, each dx_j the dot product of W's row j with dy; <paramref name="descending"/> takes the tiles of W's rows last to first.</summary>
+        public static void Linear6x18StepInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx, bool descending)
         {
             const int In = 6, Out = 18;
             ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));
@@ -3512,8 +3512,9 @@ partial class TinyBahdanau
                 return;
             }
             // No SIMD.
-            for (nuint j = 0; j < In; j++)
+            for (nuint row = 0; row < In; row++)
             {
+                nuint j = descending ? In - 1 - row : row;
                 Unsafe.Add(ref dxs, j) += Linear6x18StepInputBackwardColumns(ref Unsafe.Add(ref w, j * Out), ref dys, 0);
             }
         }
@@ -3530,8 +3531,8 @@ partial class TinyBahdanau
             return dot;
         }
 
-        /// <summary>Input gradient of <see cref="Linear6x6"/> at one step: dx += W^T dy, each dx_j the dot product of W's row j with dy.</summary>
-        public static void Linear6x6StepInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx)
+        /// <summary>Input gradient of <see cref="Linear6x6"/> at one step: dx += W^T dy, each dx_j the dot product of W's row j with dy; <paramref name="descending"/> takes the tiles of W's rows last to first.</summary>
+        public static void Linear6x6StepInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx, bool descending)
         {
             const int In = 6, Out = 6;
             ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));
@@ -3574,8 +3575,9 @@ partial class TinyBahdanau
                 return;
             }
             // No SIMD.
-            for (nuint j = 0; j < In; j++)
+            for (nuint row = 0; row < In; row++)
             {
+                nuint j = descending ? In - 1 - row : row;
                 Unsafe.Add(ref dxs, j) += Linear6x6StepInputBackwardColumns(ref Unsafe.Add(ref w, j * Out), ref dys, 0);
             }
         }

@@ -64,7 +64,9 @@ partial class TinyLuong
         RnnBackward(dh, hNext, dGatesIh);
         dhPrevious.Clear();
         // The recurrence needs dL/dh now, which reads W_hh only; dL/dx and the weight gradients wait for all steps.
-        DenseKernels.Linear5x5StepInputBackward(p.Slice(EncoderWeightHh0Offset, EncoderWeightHh0Length), dGatesIh, dhPrevious);
+        // Odd steps read the weights' rows back to front: those the step before read last are still in L1.
+        bool descending = (t & 1) != 0;
+        DenseKernels.Linear5x5StepInputBackward(p.Slice(EncoderWeightHh0Offset, EncoderWeightHh0Length), dGatesIh, dhPrevious, descending);
         dhPrevious.CopyTo(dh);
     }
 
@@ -130,8 +132,10 @@ partial class TinyLuong
         RnnBackward(dh, hNext, dGatesIh);
         dhPrevious.Clear();
         // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
-        DenseKernels.Linear5x5StepInputBackward(p.Slice(EncoderWeightHh1Offset, EncoderWeightHh1Length), dGatesIh, dhPrevious);
-        DenseKernels.Linear5x5StepInputBackward(p.Slice(EncoderWeightIh1Offset, EncoderWeightIh1Length), dGatesIh, dx);
+        // Odd steps read the weights' rows back to front: those the step before read last are still in L1.
+        bool descending = (t & 1) != 0;
+        DenseKernels.Linear5x5StepInputBackward(p.Slice(EncoderWeightHh1Offset, EncoderWeightHh1Length), dGatesIh, dhPrevious, descending);
+        DenseKernels.Linear5x5StepInputBackward(p.Slice(EncoderWeightIh1Offset, EncoderWeightIh1Length), dGatesIh, dx, descending);
         dhPrevious.CopyTo(dh);
     }
 
@@ -208,7 +212,9 @@ partial class TinyLuong
         RnnBackward(dh, hNext, dGatesIh);
         dhPrevious.Clear();
         // The recurrence needs dL/dh now, which reads W_hh only; dL/dx and the weight gradients wait for all steps.
-        DenseKernels.Linear5x5StepInputBackward(p.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), dGatesIh, dhPrevious);
+        // Odd steps read the weights' rows back to front: those the step before read last are still in L1.
+        bool descending = (i & 1) != 0;
+        DenseKernels.Linear5x5StepInputBackward(p.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), dGatesIh, dhPrevious, descending);
         dhPrevious.CopyTo(dh);
     }
 
@@ -274,8 +280,10 @@ partial class TinyLuong
         RnnBackward(dh, hNext, dGatesIh);
         dhPrevious.Clear();
         // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
-        DenseKernels.Linear5x5StepInputBackward(p.Slice(DecoderWeightHh1Offset, DecoderWeightHh1Length), dGatesIh, dhPrevious);
-        DenseKernels.Linear5x5StepInputBackward(p.Slice(DecoderWeightIh1Offset, DecoderWeightIh1Length), dGatesIh, dx);
+        // Odd steps read the weights' rows back to front: those the step before read last are still in L1.
+        bool descending = (i & 1) != 0;
+        DenseKernels.Linear5x5StepInputBackward(p.Slice(DecoderWeightHh1Offset, DecoderWeightHh1Length), dGatesIh, dhPrevious, descending);
+        DenseKernels.Linear5x5StepInputBackward(p.Slice(DecoderWeightIh1Offset, DecoderWeightIh1Length), dGatesIh, dx, descending);
         dhPrevious.CopyTo(dh);
     }
 

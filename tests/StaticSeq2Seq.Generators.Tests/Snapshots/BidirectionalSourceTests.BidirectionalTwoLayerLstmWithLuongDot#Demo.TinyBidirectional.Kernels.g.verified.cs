@@ -2344,8 +2344,8 @@ partial class TinyBidirectional
             }
         }
 
-        /// <summary>Input gradient of <see cref="Linear3x20"/> at one step: dx += W^T dy, each dx_j the dot product of W's row j with dy.</summary>
-        public static void Linear3x20StepInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx)
+        /// <summary>Input gradient of <see cref="Linear3x20"/> at one step: dx += W^T dy, each dx_j the dot product of W's row j with dy; <paramref name="descending"/> takes the tiles of W's rows last to first.</summary>
+        public static void Linear3x20StepInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx, bool descending)
         {
             const int In = 3, Out = 20;
             ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));
@@ -2424,8 +2424,9 @@ partial class TinyBidirectional
                 return;
             }
             // No SIMD.
-            for (nuint j = 0; j < In; j++)
+            for (nuint row = 0; row < In; row++)
             {
+                nuint j = descending ? In - 1 - row : row;
                 Unsafe.Add(ref dxs, j) += Linear3x20StepInputBackwardColumns(ref Unsafe.Add(ref w, j * Out), ref dys, 0);
             }
         }
@@ -2442,8 +2443,8 @@ partial class TinyBidirectional
             return dot;
         }
 
-        /// <summary>Input gradient of <see cref="Linear5x20"/> at one step: dx += W^T dy, each dx_j the dot product of W's row j with dy.</summary>
-        public static void Linear5x20StepInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx)
+        /// <summary>Input gradient of <see cref="Linear5x20"/> at one step: dx += W^T dy, each dx_j the dot product of W's row j with dy; <paramref name="descending"/> takes the tiles of W's rows last to first.</summary>
+        public static void Linear5x20StepInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx, bool descending)
         {
             const int In = 5, Out = 20;
             ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));
@@ -2546,8 +2547,9 @@ partial class TinyBidirectional
                 return;
             }
             // No SIMD.
-            for (nuint j = 0; j < In; j++)
+            for (nuint row = 0; row < In; row++)
             {
+                nuint j = descending ? In - 1 - row : row;
                 Unsafe.Add(ref dxs, j) += Linear5x20StepInputBackwardColumns(ref Unsafe.Add(ref w, j * Out), ref dys, 0);
             }
         }
@@ -2564,8 +2566,8 @@ partial class TinyBidirectional
             return dot;
         }
 
-        /// <summary>Input gradient of <see cref="Linear10x20"/> at one step: dx += W^T dy, each dx_j the dot product of W's row j with dy.</summary>
-        public static void Linear10x20StepInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx)
+        /// <summary>Input gradient of <see cref="Linear10x20"/> at one step: dx += W^T dy, each dx_j the dot product of W's row j with dy; <paramref name="descending"/> takes the tiles of W's rows last to first.</summary>
+        public static void Linear10x20StepInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx, bool descending)
         {
             const int In = 10, Out = 20;
             ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));
@@ -2573,8 +2575,9 @@ partial class TinyBidirectional
             ref float dxs = ref MemoryMarshal.GetReference(dx.Slice(0, In));
             if (Vector512.IsHardwareAccelerated)
             {
-                for (nuint j = 0; j < 8; j += 8)
+                for (nuint tile = 0; tile < 8; tile += 8)
                 {
+                    nuint j = descending ? 0 - tile : tile;
                     ref float row0 = ref Unsafe.Add(ref w, j * Out);
                     ref float row1 = ref Unsafe.Add(ref row0, Out);
                     ref float row2 = ref Unsafe.Add(ref row0, 2 * Out);
@@ -2636,8 +2639,9 @@ partial class TinyBidirectional
             }
             if (Vector256.IsHardwareAccelerated)
             {
-                for (nuint j = 0; j < 8; j += 8)
+                for (nuint tile = 0; tile < 8; tile += 8)
                 {
+                    nuint j = descending ? 0 - tile : tile;
                     ref float row0 = ref Unsafe.Add(ref w, j * Out);
                     ref float row1 = ref Unsafe.Add(ref row0, Out);
                     ref float row2 = ref Unsafe.Add(ref row0, 2 * Out);
@@ -2698,8 +2702,9 @@ partial class TinyBidirectional
             }
             if (Vector128.IsHardwareAccelerated)
             {
-                for (nuint j = 0; j < 8; j += 8)
+                for (nuint tile = 0; tile < 8; tile += 8)
                 {
+                    nuint j = descending ? 0 - tile : tile;
                     ref float row0 = ref Unsafe.Add(ref w, j * Out);
                     ref float row1 = ref Unsafe.Add(ref row0, Out);
                     ref float row2 = ref Unsafe.Add(ref row0, 2 * Out);
@@ -2757,8 +2762,9 @@ partial class TinyBidirectional
                 return;
             }
             // No SIMD.
-            for (nuint j = 0; j < In; j++)
+            for (nuint row = 0; row < In; row++)
             {
+                nuint j = descending ? In - 1 - row : row;
                 Unsafe.Add(ref dxs, j) += Linear10x20StepInputBackwardColumns(ref Unsafe.Add(ref w, j * Out), ref dys, 0);
             }
         }

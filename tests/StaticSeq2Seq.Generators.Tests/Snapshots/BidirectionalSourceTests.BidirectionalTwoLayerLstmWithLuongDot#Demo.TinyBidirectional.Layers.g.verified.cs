@@ -46,8 +46,10 @@ partial class TinyBidirectional
         LstmGatesBackward(dh, dc, gates, c, cNext, dGatesIh, dcPrevious);
         dhPrevious.Clear();
         // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
-        DenseKernels.Linear5x20StepInputBackward(p.Slice(EncoderWeightHh0Offset, EncoderWeightHh0Length), dGatesIh, dhPrevious);
-        DenseKernels.Linear3x20StepInputBackward(p.Slice(EncoderWeightIh0Offset, EncoderWeightIh0Length), dGatesIh, dx);
+        // Odd steps read the weights' rows back to front: those the step before read last are still in L1.
+        bool descending = (t & 1) != 0;
+        DenseKernels.Linear5x20StepInputBackward(p.Slice(EncoderWeightHh0Offset, EncoderWeightHh0Length), dGatesIh, dhPrevious, descending);
+        DenseKernels.Linear3x20StepInputBackward(p.Slice(EncoderWeightIh0Offset, EncoderWeightIh0Length), dGatesIh, dx, descending);
         dhPrevious.CopyTo(dh);
         dcPrevious.CopyTo(dc);
     }
@@ -96,8 +98,10 @@ partial class TinyBidirectional
         LstmGatesBackward(dh, dc, gates, c, cNext, dGatesIh, dcPrevious);
         dhPrevious.Clear();
         // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
-        DenseKernels.Linear5x20StepInputBackward(p.Slice(EncoderWeightHh1Offset, EncoderWeightHh1Length), dGatesIh, dhPrevious);
-        DenseKernels.Linear10x20StepInputBackward(p.Slice(EncoderWeightIh1Offset, EncoderWeightIh1Length), dGatesIh, dx);
+        // Odd steps read the weights' rows back to front: those the step before read last are still in L1.
+        bool descending = (t & 1) != 0;
+        DenseKernels.Linear5x20StepInputBackward(p.Slice(EncoderWeightHh1Offset, EncoderWeightHh1Length), dGatesIh, dhPrevious, descending);
+        DenseKernels.Linear10x20StepInputBackward(p.Slice(EncoderWeightIh1Offset, EncoderWeightIh1Length), dGatesIh, dx, descending);
         dhPrevious.CopyTo(dh);
         dcPrevious.CopyTo(dc);
     }
@@ -146,8 +150,10 @@ partial class TinyBidirectional
         LstmGatesBackward(dh, dc, gates, c, cNext, dGatesIh, dcPrevious);
         dhPrevious.Clear();
         // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
-        DenseKernels.Linear5x20StepInputBackward(p.Slice(EncoderWeightHh0ReverseOffset, EncoderWeightHh0ReverseLength), dGatesIh, dhPrevious);
-        DenseKernels.Linear3x20StepInputBackward(p.Slice(EncoderWeightIh0ReverseOffset, EncoderWeightIh0ReverseLength), dGatesIh, dx);
+        // Odd steps read the weights' rows back to front: those the step before read last are still in L1.
+        bool descending = (t & 1) != 0;
+        DenseKernels.Linear5x20StepInputBackward(p.Slice(EncoderWeightHh0ReverseOffset, EncoderWeightHh0ReverseLength), dGatesIh, dhPrevious, descending);
+        DenseKernels.Linear3x20StepInputBackward(p.Slice(EncoderWeightIh0ReverseOffset, EncoderWeightIh0ReverseLength), dGatesIh, dx, descending);
         dhPrevious.CopyTo(dh);
         dcPrevious.CopyTo(dc);
     }
@@ -196,8 +202,10 @@ partial class TinyBidirectional
         LstmGatesBackward(dh, dc, gates, c, cNext, dGatesIh, dcPrevious);
         dhPrevious.Clear();
         // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
-        DenseKernels.Linear5x20StepInputBackward(p.Slice(EncoderWeightHh1ReverseOffset, EncoderWeightHh1ReverseLength), dGatesIh, dhPrevious);
-        DenseKernels.Linear10x20StepInputBackward(p.Slice(EncoderWeightIh1ReverseOffset, EncoderWeightIh1ReverseLength), dGatesIh, dx);
+        // Odd steps read the weights' rows back to front: those the step before read last are still in L1.
+        bool descending = (t & 1) != 0;
+        DenseKernels.Linear5x20StepInputBackward(p.Slice(EncoderWeightHh1ReverseOffset, EncoderWeightHh1ReverseLength), dGatesIh, dhPrevious, descending);
+        DenseKernels.Linear10x20StepInputBackward(p.Slice(EncoderWeightIh1ReverseOffset, EncoderWeightIh1ReverseLength), dGatesIh, dx, descending);
         dhPrevious.CopyTo(dh);
         dcPrevious.CopyTo(dc);
     }
@@ -285,7 +293,9 @@ partial class TinyBidirectional
         LstmGatesBackward(dh, dc, gates, c, cNext, dGatesIh, dcPrevious);
         dhPrevious.Clear();
         // The recurrence needs dL/dh now, which reads W_hh only; dL/dx and the weight gradients wait for all steps.
-        DenseKernels.Linear5x20StepInputBackward(p.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), dGatesIh, dhPrevious);
+        // Odd steps read the weights' rows back to front: those the step before read last are still in L1.
+        bool descending = (i & 1) != 0;
+        DenseKernels.Linear5x20StepInputBackward(p.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), dGatesIh, dhPrevious, descending);
         dhPrevious.CopyTo(dh);
         dcPrevious.CopyTo(dc);
     }
@@ -359,8 +369,10 @@ partial class TinyBidirectional
         LstmGatesBackward(dh, dc, gates, c, cNext, dGatesIh, dcPrevious);
         dhPrevious.Clear();
         // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
-        DenseKernels.Linear5x20StepInputBackward(p.Slice(DecoderWeightHh1Offset, DecoderWeightHh1Length), dGatesIh, dhPrevious);
-        DenseKernels.Linear5x20StepInputBackward(p.Slice(DecoderWeightIh1Offset, DecoderWeightIh1Length), dGatesIh, dx);
+        // Odd steps read the weights' rows back to front: those the step before read last are still in L1.
+        bool descending = (i & 1) != 0;
+        DenseKernels.Linear5x20StepInputBackward(p.Slice(DecoderWeightHh1Offset, DecoderWeightHh1Length), dGatesIh, dhPrevious, descending);
+        DenseKernels.Linear5x20StepInputBackward(p.Slice(DecoderWeightIh1Offset, DecoderWeightIh1Length), dGatesIh, dx, descending);
         dhPrevious.CopyTo(dh);
         dcPrevious.CopyTo(dc);
     }

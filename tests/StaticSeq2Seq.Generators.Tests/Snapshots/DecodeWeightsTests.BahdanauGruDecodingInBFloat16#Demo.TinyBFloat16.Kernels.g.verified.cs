@@ -3170,8 +3170,8 @@ partial class TinyBFloat16
             }
         }
 
-        /// <summary>Input gradient of <see cref="Linear6x18"/> at one step: dx += W^T dy, each dx_j the dot product of W's row j with dy.</summary>
-        public static void Linear6x18StepInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx)
+        /// <summary>Input gradient of <see cref="Linear6x18"/> at one step: dx += W^T dy, each dx_j the dot product of W's row j with dy; <paramref name="descending"/> takes the tiles of W's rows last to first.</summary>
+        public static void Linear6x18StepInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx, bool descending)
         {
             const int In = 6, Out = 18;
             ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));
@@ -3286,8 +3286,9 @@ partial class TinyBFloat16
                 return;
             }
             // No SIMD.
-            for (nuint j = 0; j < In; j++)
+            for (nuint row = 0; row < In; row++)
             {
+                nuint j = descending ? In - 1 - row : row;
                 Unsafe.Add(ref dxs, j) += Linear6x18StepInputBackwardColumns(ref Unsafe.Add(ref w, j * Out), ref dys, 0);
             }
         }
@@ -3304,8 +3305,8 @@ partial class TinyBFloat16
             return dot;
         }
 
-        /// <summary>Input gradient of <see cref="Linear6x6"/> at one step: dx += W^T dy, each dx_j the dot product of W's row j with dy.</summary>
-        public static void Linear6x6StepInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx)
+        /// <summary>Input gradient of <see cref="Linear6x6"/> at one step: dx += W^T dy, each dx_j the dot product of W's row j with dy; <paramref name="descending"/> takes the tiles of W's rows last to first.</summary>
+        public static void Linear6x6StepInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx, bool descending)
         {
             const int In = 6, Out = 6;
             ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));
@@ -3348,8 +3349,9 @@ partial class TinyBFloat16
                 return;
             }
             // No SIMD.
-            for (nuint j = 0; j < In; j++)
+            for (nuint row = 0; row < In; row++)
             {
+                nuint j = descending ? In - 1 - row : row;
                 Unsafe.Add(ref dxs, j) += Linear6x6StepInputBackwardColumns(ref Unsafe.Add(ref w, j * Out), ref dys, 0);
             }
         }

@@ -1891,8 +1891,8 @@ partial class TinyGru
             }
         }
 
-        /// <summary>Input gradient of <see cref="Linear6x18"/> at one step: dx += W^T dy, each dx_j the dot product of W's row j with dy.</summary>
-        public static void Linear6x18StepInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx)
+        /// <summary>Input gradient of <see cref="Linear6x18"/> at one step: dx += W^T dy, each dx_j the dot product of W's row j with dy; <paramref name="descending"/> takes the tiles of W's rows last to first.</summary>
+        public static void Linear6x18StepInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx, bool descending)
         {
             const int In = 6, Out = 18;
             ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));
@@ -2007,8 +2007,9 @@ partial class TinyGru
                 return;
             }
             // No SIMD.
-            for (nuint j = 0; j < In; j++)
+            for (nuint row = 0; row < In; row++)
             {
+                nuint j = descending ? In - 1 - row : row;
                 Unsafe.Add(ref dxs, j) += Linear6x18StepInputBackwardColumns(ref Unsafe.Add(ref w, j * Out), ref dys, 0);
             }
         }

@@ -67,7 +67,9 @@ partial class TinyGru
         Span<float> dGatesHh = a.Slice(EncoderDGatesHh0Offset + t * GateSize, GateSize);
         GruGatesBackward(dh, gates, hiddenN, h, dGatesIh, dGatesHh, dhPrevious);
         // The recurrence needs dL/dh now, which reads W_hh only; dL/dx and the weight gradients wait for all steps.
-        DenseKernels.Linear6x18StepInputBackward(p.Slice(EncoderWeightHh0Offset, EncoderWeightHh0Length), dGatesHh, dhPrevious);
+        // Odd steps read the weights' rows back to front: those the step before read last are still in L1.
+        bool descending = (t & 1) != 0;
+        DenseKernels.Linear6x18StepInputBackward(p.Slice(EncoderWeightHh0Offset, EncoderWeightHh0Length), dGatesHh, dhPrevious, descending);
         dhPrevious.CopyTo(dh);
     }
 
@@ -175,7 +177,9 @@ partial class TinyGru
         Span<float> dGatesHh = a.Slice(DecoderDGatesHh0Offset + i * GateSize, GateSize);
         GruGatesBackward(dh, gates, hiddenN, h, dGatesIh, dGatesHh, dhPrevious);
         // The recurrence needs dL/dh now, which reads W_hh only; dL/dx and the weight gradients wait for all steps.
-        DenseKernels.Linear6x18StepInputBackward(p.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), dGatesHh, dhPrevious);
+        // Odd steps read the weights' rows back to front: those the step before read last are still in L1.
+        bool descending = (i & 1) != 0;
+        DenseKernels.Linear6x18StepInputBackward(p.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), dGatesHh, dhPrevious, descending);
         dhPrevious.CopyTo(dh);
     }
 

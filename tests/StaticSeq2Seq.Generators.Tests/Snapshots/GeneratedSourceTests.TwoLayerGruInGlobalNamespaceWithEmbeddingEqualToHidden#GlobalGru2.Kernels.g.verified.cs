@@ -929,8 +929,8 @@ partial class GlobalGru2
             return dot;
         }
 
-        /// <summary>Input gradient of <see cref="Linear4x12"/> at one step: dx += W^T dy, each dx_j the dot product of W's row j with dy.</summary>
-        public static void Linear4x12StepInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx)
+        /// <summary>Input gradient of <see cref="Linear4x12"/> at one step: dx += W^T dy, each dx_j the dot product of W's row j with dy; <paramref name="descending"/> takes the tiles of W's rows last to first.</summary>
+        public static void Linear4x12StepInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx, bool descending)
         {
             const int In = 4, Out = 12;
             ref float w = ref MemoryMarshal.GetReference(weight.Slice(0, In * Out));
@@ -993,8 +993,9 @@ partial class GlobalGru2
                 return;
             }
             // No SIMD.
-            for (nuint j = 0; j < In; j++)
+            for (nuint row = 0; row < In; row++)
             {
+                nuint j = descending ? In - 1 - row : row;
                 Unsafe.Add(ref dxs, j) += Linear4x12StepInputBackwardColumns(ref Unsafe.Add(ref w, j * Out), ref dys, 0);
             }
         }

@@ -65,7 +65,9 @@ partial class GlobalGru2
         Span<float> dGatesHh = a.Slice(EncoderDGatesHh0Offset + t * GateSize, GateSize);
         GruGatesBackward(dh, gates, hiddenN, h, dGatesIh, dGatesHh, dhPrevious);
         // The recurrence needs dL/dh now, which reads W_hh only; dL/dx and the weight gradients wait for all steps.
-        DenseKernels.Linear4x12StepInputBackward(p.Slice(EncoderWeightHh0Offset, EncoderWeightHh0Length), dGatesHh, dhPrevious);
+        // Odd steps read the weights' rows back to front: those the step before read last are still in L1.
+        bool descending = (t & 1) != 0;
+        DenseKernels.Linear4x12StepInputBackward(p.Slice(EncoderWeightHh0Offset, EncoderWeightHh0Length), dGatesHh, dhPrevious, descending);
         dhPrevious.CopyTo(dh);
     }
 
@@ -135,8 +137,10 @@ partial class GlobalGru2
         Span<float> dGatesHh = a.Slice(EncoderDGatesHh1Offset + t * GateSize, GateSize);
         GruGatesBackward(dh, gates, hiddenN, h, dGatesIh, dGatesHh, dhPrevious);
         // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
-        DenseKernels.Linear4x12StepInputBackward(p.Slice(EncoderWeightHh1Offset, EncoderWeightHh1Length), dGatesHh, dhPrevious);
-        DenseKernels.Linear4x12StepInputBackward(p.Slice(EncoderWeightIh1Offset, EncoderWeightIh1Length), dGatesIh, dx);
+        // Odd steps read the weights' rows back to front: those the step before read last are still in L1.
+        bool descending = (t & 1) != 0;
+        DenseKernels.Linear4x12StepInputBackward(p.Slice(EncoderWeightHh1Offset, EncoderWeightHh1Length), dGatesHh, dhPrevious, descending);
+        DenseKernels.Linear4x12StepInputBackward(p.Slice(EncoderWeightIh1Offset, EncoderWeightIh1Length), dGatesIh, dx, descending);
         dhPrevious.CopyTo(dh);
     }
 
@@ -219,7 +223,9 @@ partial class GlobalGru2
         Span<float> dGatesHh = a.Slice(DecoderDGatesHh0Offset + i * GateSize, GateSize);
         GruGatesBackward(dh, gates, hiddenN, h, dGatesIh, dGatesHh, dhPrevious);
         // The recurrence needs dL/dh now, which reads W_hh only; dL/dx and the weight gradients wait for all steps.
-        DenseKernels.Linear4x12StepInputBackward(p.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), dGatesHh, dhPrevious);
+        // Odd steps read the weights' rows back to front: those the step before read last are still in L1.
+        bool descending = (i & 1) != 0;
+        DenseKernels.Linear4x12StepInputBackward(p.Slice(DecoderWeightHh0Offset, DecoderWeightHh0Length), dGatesHh, dhPrevious, descending);
         dhPrevious.CopyTo(dh);
     }
 
@@ -289,8 +295,10 @@ partial class GlobalGru2
         Span<float> dGatesHh = a.Slice(DecoderDGatesHh1Offset + i * GateSize, GateSize);
         GruGatesBackward(dh, gates, hiddenN, h, dGatesIh, dGatesHh, dhPrevious);
         // The recurrence needs dL/dh and dL/dx now, which read the weights only; the weight gradients wait for all steps.
-        DenseKernels.Linear4x12StepInputBackward(p.Slice(DecoderWeightHh1Offset, DecoderWeightHh1Length), dGatesHh, dhPrevious);
-        DenseKernels.Linear4x12StepInputBackward(p.Slice(DecoderWeightIh1Offset, DecoderWeightIh1Length), dGatesIh, dx);
+        // Odd steps read the weights' rows back to front: those the step before read last are still in L1.
+        bool descending = (i & 1) != 0;
+        DenseKernels.Linear4x12StepInputBackward(p.Slice(DecoderWeightHh1Offset, DecoderWeightHh1Length), dGatesHh, dhPrevious, descending);
+        DenseKernels.Linear4x12StepInputBackward(p.Slice(DecoderWeightIh1Offset, DecoderWeightIh1Length), dGatesIh, dx, descending);
         dhPrevious.CopyTo(dh);
     }
 

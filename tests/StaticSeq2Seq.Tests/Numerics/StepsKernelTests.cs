@@ -189,7 +189,7 @@ public sealed class StepsKernelTests
         }
     }
 
-    private delegate void StepInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx);
+    private delegate void StepInputBackward(ReadOnlySpan<float> weight, ReadOnlySpan<float> dy, Span<float> dx, bool descending);
 
     /// <summary>
     /// The recurrent layers' input gradient of one step. Weight rows: 5 and 7 fill no tile of 8, 14 one tile and 6 rows,
@@ -218,7 +218,11 @@ public sealed class StepsKernelTests
         // Guard entries past the last input must stay untouched.
         var dx = Draw(random, inputs + 9);
         var dxBefore = dx.ToArray();
-        kernel(weight, dy, dx);
+        kernel(weight, dy, dx, descending: false);
+        // Back to front (odd steps), each row's dot product is the same: the same bits.
+        var dxDescending = dxBefore.ToArray();
+        kernel(weight, dy, dxDescending, descending: true);
+        Assert.Equal(dx, dxDescending);
         for (var j = 0; j < inputs; j++)
         {
             double sum = dxBefore[j], scale = Math.Abs(sum);
