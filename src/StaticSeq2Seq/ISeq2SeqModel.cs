@@ -68,14 +68,14 @@ public interface ISeq2SeqModel : IStepDecoder
     void Backward(Seq2SeqWorkspace workspace, Span<float> gradients, float lossScale);
 
     /// <summary>
-    /// A new per-thread stage for <see cref="BackwardStaged"/>. A model
-    /// that adds every weight gradient within its backward pass, as the default does, stages nothing.
+    /// A new per-thread stage for <see cref="BackwardStaged"/>. A model that adds every weight gradient within its
+    /// backward pass, as the default does, stages nothing.
     /// </summary>
     WeightGradientStage CreateWeightGradientStage() => new(GetType(), 0);
 
     /// <summary>
-    /// As <see cref="Backward"/>, but the weight gradients that gather over all steps
-    /// may be left in <paramref name="stage"/> as rows, for <see cref="AddStagedWeightGradients"/> to add into the same
+    /// As <see cref="Backward"/>, but the weight gradients that gather over all steps may be left in
+    /// <paramref name="stage"/> as rows, for <see cref="AddStagedWeightGradients"/> to add into the same
     /// <paramref name="gradients"/> with the next pairs' in one pass. Once added, the buffer holds the bits that
     /// <see cref="Backward"/> pair after pair gives. The default stages nothing.
     /// </summary>
