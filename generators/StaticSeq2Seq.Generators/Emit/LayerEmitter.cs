@@ -491,8 +491,7 @@ internal static class LayerEmitter
         }
     }
 
-    private static LinearKernelPlan Kernel(ModelShape shape, Side side, int layer) =>
-        new(layer > 0 ? (side.IsEncoder ? shape.EncoderUpperInputSize : shape.HiddenSize) : side == Side.Decoder ? shape.DecoderInputSize : shape.EmbeddingSize, shape.GateSize);
+    private static LinearKernelPlan Kernel(ModelShape shape, Side side, int layer) => new(shape.LayerInputSize(side.IsEncoder, layer), shape.GateSize);
 
     /// <summary>
     /// One direction of one recurrent stack: its methods' and buffers' prefix, its step variable, the embedding it reads,

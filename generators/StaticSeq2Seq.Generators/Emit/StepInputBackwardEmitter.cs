@@ -18,10 +18,24 @@ namespace StaticSeq2Seq.Generators.Emit;
 internal static class StepInputBackwardEmitter
 {
     /// <summary>Weight rows per tile: eight accumulators, a vector of dy and a loaded weight vector fit AVX2's 16 registers.</summary>
-    private const int RowTile = 8;
+    public const int RowTile = 8;
 
     /// <summary>The helper that sums each of eight vectors into one lane of a vector.</summary>
-    public const string SumEach = "SumEach";
+    private const string SumEach = "SumEach";
+
+    /// <summary>
+    /// The call that reduces <see cref="RowTile"/> dot products (<paramref name="dot"/> of each row) into one Vector256,
+    /// lane r the sum of row r's; a Vector512 sum is folded to eight lanes first.
+    /// </summary>
+    public static string SumEachCall(VectorWidth width, System.Func<int, string> dot)
+    {
+        var folded = new string[RowTile];
+        for (var r = 0; r < RowTile; r++)
+        {
+            folded[r] = width.Floats == 16 ? $"{dot(r)}.GetLower() + {dot(r)}.GetUpper()" : dot(r);
+        }
+        return $"{SumEach}({string.Join(", ", folded)})";
+    }
 
     public static string Name(LinearKernelPlan kernel) => kernel.ForwardName + "StepInputBackward";
 
@@ -137,16 +151,11 @@ internal static class StepInputBackwardEmitter
         string Tail(int r) => tailStart < kernel.Out ? $" + {Columns(kernel)}(ref row{r}, ref dys, {tailStart})" : "";
         if (reduceTogether)
         {
-            var folded = new string[rows];
-            for (var r = 0; r < rows; r++)
-            {
-                folded[r] = width.Floats == 16 ? $"dot{r}.GetLower() + dot{r}.GetUpper()" : $"dot{r}";
-            }
             if (width.Floats == 16)
             {
                 w.Line("// Fold each sum to eight lanes, then reduce the eight together.");
             }
-            w.Line($"Vector256<float> sums = {SumEach}({string.Join(", ", folded)});");
+            w.Line($"Vector256<float> sums = {SumEachCall(width, r => $"dot{r}")};");
             w.Line("(Vector256.LoadUnsafe(ref dxRow) + sums).StoreUnsafe(ref dxRow);");
             if (tailStart < kernel.Out)
             {

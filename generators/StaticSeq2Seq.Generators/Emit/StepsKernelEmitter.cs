@@ -27,7 +27,7 @@ internal static class StepsKernelEmitter
     private static int VectorTile(VectorWidth width) => width.Floats == 16 ? 4 : 2;
 
     /// <summary>Weight rows per tile of the input gradient whose dot products reduce together into one Vector256 of dx.</summary>
-    private const int ReducedInputTile = 8;
+    private const int ReducedInputTile = StepInputBackwardEmitter.RowTile;
 
     /// <summary>
     /// The longest weight rows (outputs) the reduced tiles take: eight rows of at most 512 floats (16 KB) stay in L1 while
@@ -358,13 +358,8 @@ internal static class StepsKernelEmitter
         EmitInputDots(w, width, rows, ReducedInputTile, "j", tailStart);
         for (var r = 0; r < rows; r++)
         {
-            var folded = new string[ReducedInputTile];
-            for (var c = 0; c < ReducedInputTile; c++)
-            {
-                folded[c] = width.Floats == 16 ? $"dot{r}{c}.GetLower() + dot{r}{c}.GetUpper()" : $"dot{r}{c}";
-            }
             w.Line($"ref float dxRow{r} = ref Unsafe.Add(ref dxs, {Step(r)} * In + j);");
-            w.Line($"(Vector256.LoadUnsafe(ref dxRow{r}) + {StepInputBackwardEmitter.SumEach}({string.Join(", ", folded)})).StoreUnsafe(ref dxRow{r});");
+            w.Line($"(Vector256.LoadUnsafe(ref dxRow{r}) + {StepInputBackwardEmitter.SumEachCall(width, c => $"dot{r}{c}")}).StoreUnsafe(ref dxRow{r});");
             if (tailStart < kernel.Out)
             {
                 for (var c = 0; c < ReducedInputTile; c++)

@@ -34,6 +34,10 @@ internal sealed record ModelShape(
     /// <summary>Width of the decoder's layer-0 input: the embedding, and with Bahdanau attention the context beside it.</summary>
     public int DecoderInputSize => Attention == AttentionKind.Bahdanau ? EmbeddingSize + HiddenSize : EmbeddingSize;
 
+    /// <summary>What layer <paramref name="layer"/> of the encoder (<paramref name="encoder"/>) or decoder reads at a step: the embedding (the decoder's with Bahdanau's context), or the layer below's output.</summary>
+    public int LayerInputSize(bool encoder, int layer) =>
+        layer > 0 ? (encoder ? EncoderUpperInputSize : HiddenSize) : encoder ? EmbeddingSize : DecoderInputSize;
+
     /// <summary>Rows of the gate pre-activations: 4H for an LSTM (i, f, g, o), 3H for a GRU (r, z, n), H for a plain RNN.</summary>
     public int GateSize => Cell switch
     {

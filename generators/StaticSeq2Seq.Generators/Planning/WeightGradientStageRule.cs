@@ -51,7 +51,7 @@ internal static class WeightGradientStageRule
             {
                 var label = $"{prefix.ToLowerInvariant()} layer {layer}{(suffix.Length == 0 ? "" : " (reverse direction)")}";
                 var embeddingRowsOnly = layer == 0 && !overSource && ContextRowsRule.Applies(shape);
-                var inputs = layer > 0 ? (overSource ? shape.EncoderUpperInputSize : h) : overSource ? e : shape.DecoderInputSize;
+                var inputs = shape.LayerInputSize(overSource, layer);
                 var weightIh = $"{prefix}WeightIh{layer}{suffix}";
                 sites.Add(new($"{name}Layer{layer}Ih", new LinearKernelPlan(embeddingRowsOnly ? e : inputs, g),
                     embeddingRowsOnly ? $"{weightIh}Offset, EmbeddingSize * GateSize" : Whole(weightIh), $"{prefix}BiasIh{layer}{suffix}", overSource,
