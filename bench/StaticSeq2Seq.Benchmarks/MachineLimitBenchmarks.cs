@@ -6,13 +6,17 @@ namespace StaticSeq2Seq.Benchmarks;
 
 /// <summary>
 /// What one core of this machine can do at most, so the model's figures can be read as a fraction of it: fp32
-/// fused multiply-adds per second with the widest vectors the JIT offers, and read bandwidth from a buffer that
+/// fused multiply-adds per second with the widest vectors the JIT offers, both from registers alone and in the form a
+/// decoder step runs them (a matrix-vector product whose weights are in L1), and read bandwidth from a buffer that
 /// fits the L2 cache and from one that only fits the L3.
 /// </summary>
 public class MachineLimitBenchmarks
 {
     /// <summary>Multiply-adds one <see cref="FmaPeak"/> operation performs.</summary>
     public static long FmaPeakMultiplyAdds => (long)FmaRounds * 12 * Vector512<float>.Count;
+
+    /// <summary>Multiply-adds one <see cref="L1MatrixVector"/> operation performs.</summary>
+    public static long L1MatrixVectorMultiplyAdds => (long)MatrixVectorRounds * MatrixVectorInputs * MatrixVectorOutputs;
 
     /// <summary>Bytes read by one <see cref="L2Read"/> operation (half of a 2 MiB per-core L2).</summary>
     public const int L2Bytes = 1 << 20;
@@ -21,12 +25,22 @@ public class MachineLimitBenchmarks
     public const int L3Bytes = 32 << 20;
 
     private const int FmaRounds = 1 << 16;
+
+    // A (192, 16) matrix, 12 KiB: twelve 512-bit vectors of outputs per input, as in a GRU's W_hh with 64 outputs per
+    // gate, and small enough to stay in L1 between rounds.
+    private const int MatrixVectorInputs = 16;
+    private const int MatrixVectorOutputs = 192;
+    private const int MatrixVectorRounds = 1 << 12;
+    private float[] matrix = null!;
+    private float[] vector = null!;
     private float[] l2 = null!;
     private float[] l3 = null!;
 
     [GlobalSetup]
     public void Setup()
     {
+        matrix = Enumerable.Range(0, MatrixVectorInputs * MatrixVectorOutputs).Select(i => 1e-3f * (i % 5)).ToArray();
+        vector = Enumerable.Range(0, MatrixVectorInputs).Select(i => 0.5f + 0.01f * i).ToArray();
         l2 = Enumerable.Range(0, L2Bytes / sizeof(float)).Select(i => (float)(i % 7)).ToArray();
         l3 = Enumerable.Range(0, L3Bytes / sizeof(float)).Select(i => (float)(i % 7)).ToArray();
     }
@@ -55,6 +69,42 @@ public class MachineLimitBenchmarks
             a9 = Vector512.FusedMultiplyAdd(a9, x, y);
             a10 = Vector512.FusedMultiplyAdd(a10, x, y);
             a11 = Vector512.FusedMultiplyAdd(a11, x, y);
+        }
+        return Vector512.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
+    }
+
+    /// <summary>
+    /// y += W x over and over for an L1-resident W, in the generated forward kernels' form: twelve accumulators, one
+    /// input broadcast at a time, each weight vector an operand loaded from memory. Bounded by the loads feeding the
+    /// FMAs rather than by the FMAs alone, so it is the ceiling of a decoder step whose weights are all in L1.
+    /// </summary>
+    [Benchmark(Description = "fp32 matrix-vector, weights in L1")]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public float L1MatrixVector()
+    {
+        ref var w = ref matrix[0];
+        ref var x = ref vector[0];
+        Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default;
+        Vector512<float> a6 = default, a7 = default, a8 = default, a9 = default, a10 = default, a11 = default;
+        for (var round = 0; round < MatrixVectorRounds; round++)
+        {
+            for (nuint j = 0; j < MatrixVectorInputs; j++)
+            {
+                var xj = Vector512.Create(Unsafe.Add(ref x, j));
+                ref var row = ref Unsafe.Add(ref w, j * MatrixVectorOutputs);
+                a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 0), xj, a0);
+                a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 16), xj, a1);
+                a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 32), xj, a2);
+                a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 48), xj, a3);
+                a4 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 64), xj, a4);
+                a5 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 80), xj, a5);
+                a6 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 96), xj, a6);
+                a7 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 112), xj, a7);
+                a8 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 128), xj, a8);
+                a9 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 144), xj, a9);
+                a10 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 160), xj, a10);
+                a11 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref row, 176), xj, a11);
+            }
         }
         return Vector512.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
     }

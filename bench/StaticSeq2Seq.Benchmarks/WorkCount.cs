@@ -28,6 +28,15 @@ public sealed class WorkCount
         DecoderStepMultiplyAdds = attentionStep + gates * h * (decoderInput + h) + v * h;
         EncodeMultiplyAdds = sourceLength * encoderStep + keys;
         GreedyDecodeMultiplyAdds = EncodeMultiplyAdds + targetLength * DecoderStepMultiplyAdds;
+        // Decoding reads layer 0's input products from per-token tables where the generator builds them: no Bahdanau
+        // attention (whose input changes every step) and V × G floats within its 256 KiB budget
+        // (DecoderInputTableRule.BudgetBytes, which the encoder's table shares).
+        const long tableBudgetBytes = 256 * 1024;
+        var encoderTable = !bahdanau && shape.SourceVocabularySize * gates * h * sizeof(float) <= tableBudgetBytes;
+        var decoderTable = !bahdanau && v * gates * h * sizeof(float) <= tableBudgetBytes;
+        GreedyDecodeRunMultiplyAdds = GreedyDecodeMultiplyAdds
+                                      - (encoderTable ? sourceLength * gates * h * e : 0)
+                                      - (decoderTable ? targetLength * gates * h * e : 0);
         BeamDecodeMultiplyAdds = EncodeMultiplyAdds + BeamWidth * targetLength * DecoderStepMultiplyAdds;
         // Teacher forcing runs target length + 1 decoder steps (EOS is appended); backward costs two forwards.
         TrainingPairMultiplyAdds = 3 * (EncodeMultiplyAdds + (targetLength + 1) * DecoderStepMultiplyAdds);
@@ -52,6 +61,12 @@ public sealed class WorkCount
 
     /// <summary>Encoding one source and decoding the maximum target length greedily.</summary>
     public long GreedyDecodeMultiplyAdds { get; }
+
+    /// <summary>
+    /// The multiply-adds a greedy decode actually runs: <see cref="GreedyDecodeMultiplyAdds"/> less the input products
+    /// read as rows of the per-token tables, where the model has them.
+    /// </summary>
+    public long GreedyDecodeRunMultiplyAdds { get; }
 
     /// <summary>Encoding one source and decoding the maximum target length with <see cref="BeamWidth"/> hypotheses.</summary>
     public long BeamDecodeMultiplyAdds { get; }
