@@ -25,6 +25,7 @@ public sealed class ComparisonTable(IReadOnlyList<BenchmarkReport> reports, IRea
         var targets = new List<string>();
 
         Line($"{(full ? "Full" : "Short")} run, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, one thread each; PyTorch {torch["S"].Version} (OpenBLAS, {torch["S"].OpenBlasCore} kernels), ONNX Runtime {typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.GetName().Version}.");
+        Line($"Processor: {ProcessorDescription.Describe()}.");
         Line("Times are per operation, the median (and p95) over measured iterations; \"x faster\" is the peer's time over StaticSeq2Seq's.");
         Line();
         Line("| metric | StaticSeq2Seq | PyTorch | ONNX Runtime | x faster than PyTorch | x faster than ONNX Runtime |");
