@@ -25,8 +25,10 @@ namespace StaticSeq2Seq.Numerics;
 /// </para>
 /// <para>
 /// Every path computes the same integer sums (integer addition is exact, so its order does not matter) and then the
-/// same float operations, one fused multiply-add per output with the factor scale[o] · xScale: AVX-VNNI, AVX2's
-/// <c>vpmaddwd</c> on the weights widened to 16 bits, SSE4.1's, and one output at a time; all give identical bits.
+/// same float operations, one fused multiply-add per output with the factor scale[o] · xScale: AVX-VNNI, AVX-512BW's
+/// <c>vpmaddwd</c> on the weights widened to 16 bits (processors with AVX-512 but not AVX-VNNI, for which .NET 10 has
+/// no <c>vpdpbusd</c>; the outputs past its vectors of 16 go to AVX2's), AVX2's, SSE4.1's, and one output at a time;
+/// all give identical bits. <c>vpmaddubsw</c> would need no widening, but its 16-bit sums saturate.
 /// </para>
 /// </remarks>
 public static class Int8DotProducts
@@ -157,6 +159,21 @@ public static class Int8DotProducts
                 product.VnniVector(o);
             }
         }
+        else if (Avx512BW.IsSupported)
+        {
+            for (; o + 4 * Vector512<int>.Count <= outputs; o += 4 * Vector512<int>.Count)
+            {
+                product.Avx512Block4(o);
+            }
+            for (; o + Vector512<int>.Count <= outputs; o += Vector512<int>.Count)
+            {
+                product.Avx512Vector(o);
+            }
+            for (; o + Vector256<int>.Count <= outputs; o += Vector256<int>.Count)
+            {
+                product.Avx2Vector(o);
+            }
+        }
         else if (Avx2.IsSupported)
         {
             for (; o + Vector256<int>.Count <= outputs; o += Vector256<int>.Count)
@@ -211,6 +228,14 @@ public static class Int8DotProducts
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private Vector128<byte> Activations128(int g) => Vector128.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref x, g * GroupSize))).AsByte();
+
+        /// <summary>Group g's four activations widened to 16 bits, in every 64-bit lane (what an output's four weights meet).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private Vector512<short> Activations512(int g)
+        {
+            Vector128<byte> bytes = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref x, g * GroupSize))).AsByte();
+            return Avx512F.BroadcastScalarToVector512(Sse41.ConvertToVector128Int16(bytes).AsInt64()).AsInt16();
+        }
 
         /// <summary>The packed weights of group g from output o on.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -280,6 +305,68 @@ public static class Int8DotProducts
             Store(sums + Vector256.LoadUnsafe(ref terms, (nuint)o), o);
         }
 
+        /// <summary>
+        /// Outputs o..o+63 with AVX-512BW, as <see cref="Avx512Vector"/> four times over: eight vectors of pairs kept in
+        /// registers across the groups, each group's activations widened once for all of them.
+        /// </summary>
+        public void Avx512Block4(int o)
+        {
+            Vector512<int> pairs0 = Vector512<int>.Zero, pairs1 = Vector512<int>.Zero, pairs2 = Vector512<int>.Zero, pairs3 = Vector512<int>.Zero;
+            Vector512<int> pairs4 = Vector512<int>.Zero, pairs5 = Vector512<int>.Zero, pairs6 = Vector512<int>.Zero, pairs7 = Vector512<int>.Zero;
+            for (int g = 0; g < groups; g++)
+            {
+                Vector512<short> xg = Activations512(g);
+                ref sbyte w = ref Weights(g, o);
+                pairs0 += Pairs512(ref w, xg);
+                pairs1 += Pairs512(ref Unsafe.Add(ref w, 32), xg);
+                pairs2 += Pairs512(ref Unsafe.Add(ref w, 64), xg);
+                pairs3 += Pairs512(ref Unsafe.Add(ref w, 96), xg);
+                pairs4 += Pairs512(ref Unsafe.Add(ref w, 128), xg);
+                pairs5 += Pairs512(ref Unsafe.Add(ref w, 160), xg);
+                pairs6 += Pairs512(ref Unsafe.Add(ref w, 192), xg);
+                pairs7 += Pairs512(ref Unsafe.Add(ref w, 224), xg);
+            }
+            Store(SumPairs(pairs0, pairs1, o), o);
+            Store(SumPairs(pairs2, pairs3, o + 16), o + 16);
+            Store(SumPairs(pairs4, pairs5, o + 32), o + 32);
+            Store(SumPairs(pairs6, pairs7, o + 48), o + 48);
+        }
+
+        /// <summary>
+        /// Outputs o..o+15 with AVX-512BW: each half of the 64 weight bytes widened to 16 bits and multiplied with the
+        /// activations by <c>vpmaddwd</c>, as <see cref="Avx2Vector"/> does at twice the width.
+        /// </summary>
+        public void Avx512Vector(int o)
+        {
+            Vector512<int> pairsLow = Vector512<int>.Zero, pairsHigh = Vector512<int>.Zero;
+            for (int g = 0; g < groups; g++)
+            {
+                Vector512<short> xg = Activations512(g);
+                ref sbyte w = ref Weights(g, o);
+                pairsLow += Pairs512(ref w, xg);
+                pairsHigh += Pairs512(ref Unsafe.Add(ref w, 32), xg);
+            }
+            Store(SumPairs(pairsLow, pairsHigh, o), o);
+        }
+
+        /// <summary>
+        /// Eight outputs' 32 packed weights from <paramref name="w"/> on, widened to 16 bits, times the activations:
+        /// each output's two pairs of inputs in two adjacent int32 lanes.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector512<int> Pairs512(ref sbyte w, Vector512<short> xg) =>
+            Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w)), xg);
+
+        /// <summary>Outputs o..o+15's sums: the adjacent pairs of outputs o..o+7 (<paramref name="low"/>) and o+8..o+15 added, and the zero-point terms.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private Vector512<int> SumPairs(Vector512<int> low, Vector512<int> high, int o)
+        {
+            Vector512<int> evenLanes = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+            Vector512<int> oddLanes = evenLanes + Vector512<int>.One;
+            return Avx512F.PermuteVar16x32x2(low, evenLanes, high) + Avx512F.PermuteVar16x32x2(low, oddLanes, high)
+                + Vector512.LoadUnsafe(ref terms, (nuint)o);
+        }
+
         /// <summary>Outputs o..o+3 with SSE4.1, as <see cref="Avx2Vector"/> at half the width.</summary>
         public void Sse41Vector(int o)
         {
@@ -314,6 +401,17 @@ public static class Int8DotProducts
             }
             float factor = Unsafe.Add(ref scales, o) * xScale;
             Unsafe.Add(ref y, o) = hasBias ? MathF.FusedMultiplyAdd(sum, factor, Unsafe.Add(ref bias, o)) : sum * factor;
+        }
+
+        /// <summary>Outputs o..o+15 from their integer sums, as the 256-bit <see cref="Store(Vector256{int}, int)"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private void Store(Vector512<int> sums, int o)
+        {
+            Vector512<float> factor = Vector512.LoadUnsafe(ref scales, (nuint)o) * xScale;
+            Vector512<float> result = hasBias
+                ? Vector512.FusedMultiplyAdd(Vector512.ConvertToSingle(sums), factor, Vector512.LoadUnsafe(ref bias, (nuint)o))
+                : Vector512.ConvertToSingle(sums) * factor;
+            result.StoreUnsafe(ref y, (nuint)o);
         }
 
         /// <summary>Outputs o..o+7 from their integer sums: one multiply-add each with scale[o] · xScale.</summary>

@@ -7,11 +7,13 @@ namespace StaticSeq2Seq.Tests.Numerics;
 /// <summary>
 /// Int8 weights with int8 activations (<see cref="DecodeWeightFormat.Int8Dynamic"/>): the packing against the plain
 /// row quantization, the activations' quantization against its definition, and the generated kernels on sizes that fill
-/// blocks of 64 outputs, single vectors of 8 and 4 and scalar tails, with inputs that are and are not a multiple of
-/// four (72 × 144, 48 × 144, 48 × 48, 48 × 37, 7 × 28, 14 × 7, 7 × 13). The integer sums are exact, so each output must
-/// be, to the bit, one fused multiply-add of the exact sum with scale · xScale and the bias, written out here plainly,
-/// on whichever path (AVX-VNNI, AVX2, SSE4.1, scalar) the machine and the DOTNET_ environment variables select; and
-/// within float rounding of the double loop over the dequantized weights and activations.
+/// blocks of 64 outputs, single vectors of 16, 8 and 4 and scalar tails, with inputs that are and are not a multiple of
+/// four (72 × 144, 48 × 144, 48 × 48, 48 × 37, 7 × 28, 14 × 7, 7 × 13; on AVX-512BW 144 is two blocks and a vector of
+/// 16, 28 a vector of 16, one of 8 and a scalar tail of 4, 13 one of 8 and 5 scalar). The integer sums are exact, so
+/// each output must be, to the bit, one fused multiply-add of the exact sum with scale · xScale and the bias, written
+/// out here plainly, on whichever path (AVX-VNNI, AVX-512BW, AVX2, SSE4.1, scalar) the machine and the DOTNET_
+/// environment variables select; and within float rounding of the double loop over the dequantized weights and
+/// activations.
 /// </summary>
 public sealed class Int8DotProductsTests
 {
