@@ -26,9 +26,12 @@ namespace StaticSeq2Seq.Numerics;
 /// <para>
 /// Every path computes the same integer sums (integer addition is exact, so its order does not matter) and then the
 /// same float operations, one fused multiply-add per output with the factor scale[o] · xScale: AVX-VNNI, AVX-512BW's
-/// <c>vpmaddwd</c> on the weights widened to 16 bits (processors with AVX-512 but not AVX-VNNI, for which .NET 10 has
-/// no <c>vpdpbusd</c>; the outputs past its vectors of 16 go to AVX2's), AVX2's, SSE4.1's, and one output at a time;
-/// all give identical bits. <c>vpmaddubsw</c> would need no widening, but its 16-bit sums saturate.
+/// <c>vpmaddubsw</c> (processors with AVX-512 but not AVX-VNNI, for which .NET 10 has no <c>vpdpbusd</c>; the outputs
+/// past its vectors of 16 go to AVX2's), AVX2's and SSE4.1's <c>vpmaddwd</c> on the weights widened to 16 bits, and
+/// one output at a time; all give identical bits. <c>vpmaddubsw</c> multiplies the bytes as they are, but a pair of
+/// whole activation bytes times weights reaches 2 · 255 · 127 and saturates its 16 bits, so it multiplies each
+/// activation's high and low 4 bits apart: a pair is at most 2 · 15 · 127, eight groups' pairs add up exactly in
+/// 16 bits, and <c>vpmaddwd</c> by 16 and by 1 widens them into the output's int32.
 /// </para>
 /// </remarks>
 public static class Int8DotProducts
@@ -197,6 +200,12 @@ public static class Int8DotProducts
     /// <summary>One product's operands, and its outputs by vectors (each path) or one at a time.</summary>
     private readonly ref struct Product
     {
+        /// <summary>
+        /// How many groups' <c>vpmaddubsw</c> pairs of 4-bit activation halves a 16-bit lane can add exactly:
+        /// 8 · 2 · 15 · 127 = 30,480, below int16's 32,767.
+        /// </summary>
+        private const int GroupsPer16BitSum = 8;
+
         private readonly ref sbyte weights;
         private readonly ref float scales;
         private readonly ref int terms;
@@ -228,14 +237,6 @@ public static class Int8DotProducts
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private Vector128<byte> Activations128(int g) => Vector128.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref x, g * GroupSize))).AsByte();
-
-        /// <summary>Group g's four activations widened to 16 bits, in every 64-bit lane (what an output's four weights meet).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private Vector512<short> Activations512(int g)
-        {
-            Vector128<byte> bytes = Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref x, g * GroupSize))).AsByte();
-            return Avx512F.BroadcastScalarToVector512(Sse41.ConvertToVector128Int16(bytes).AsInt64()).AsInt16();
-        }
 
         /// <summary>The packed weights of group g from output o on.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -306,66 +307,84 @@ public static class Int8DotProducts
         }
 
         /// <summary>
-        /// Outputs o..o+63 with AVX-512BW, as <see cref="Avx512Vector"/> four times over: eight vectors of pairs kept in
-        /// registers across the groups, each group's activations widened once for all of them.
+        /// Outputs o..o+63 with AVX-512BW, as <see cref="Avx512Vector"/> four times over: four vectors of sums and
+        /// eight of 16-bit sums kept in registers across the groups, each group's activations split once for all of them.
         /// </summary>
         public void Avx512Block4(int o)
         {
-            Vector512<int> pairs0 = Vector512<int>.Zero, pairs1 = Vector512<int>.Zero, pairs2 = Vector512<int>.Zero, pairs3 = Vector512<int>.Zero;
-            Vector512<int> pairs4 = Vector512<int>.Zero, pairs5 = Vector512<int>.Zero, pairs6 = Vector512<int>.Zero, pairs7 = Vector512<int>.Zero;
-            for (int g = 0; g < groups; g++)
+            Vector512<int> sums0 = Vector512.LoadUnsafe(ref terms, (nuint)o), sums1 = Vector512.LoadUnsafe(ref terms, (nuint)(o + 16));
+            Vector512<int> sums2 = Vector512.LoadUnsafe(ref terms, (nuint)(o + 32)), sums3 = Vector512.LoadUnsafe(ref terms, (nuint)(o + 48));
+            for (int start = 0; start < groups; start += GroupsPer16BitSum)
             {
-                Vector512<short> xg = Activations512(g);
-                ref sbyte w = ref Weights(g, o);
-                pairs0 += Pairs512(ref w, xg);
-                pairs1 += Pairs512(ref Unsafe.Add(ref w, 32), xg);
-                pairs2 += Pairs512(ref Unsafe.Add(ref w, 64), xg);
-                pairs3 += Pairs512(ref Unsafe.Add(ref w, 96), xg);
-                pairs4 += Pairs512(ref Unsafe.Add(ref w, 128), xg);
-                pairs5 += Pairs512(ref Unsafe.Add(ref w, 160), xg);
-                pairs6 += Pairs512(ref Unsafe.Add(ref w, 192), xg);
-                pairs7 += Pairs512(ref Unsafe.Add(ref w, 224), xg);
+                int end = Math.Min(start + GroupsPer16BitSum, groups);
+                Vector512<short> high0 = Vector512<short>.Zero, high1 = Vector512<short>.Zero, high2 = Vector512<short>.Zero, high3 = Vector512<short>.Zero;
+                Vector512<short> low0 = Vector512<short>.Zero, low1 = Vector512<short>.Zero, low2 = Vector512<short>.Zero, low3 = Vector512<short>.Zero;
+                for (int g = start; g < end; g++)
+                {
+                    Nibbles512(g, out Vector512<byte> xHigh, out Vector512<byte> xLow);
+                    ref sbyte w = ref Weights(g, o);
+                    Vector512<sbyte> w0 = Vector512.LoadUnsafe(ref w), w1 = Vector512.LoadUnsafe(ref w, 64);
+                    Vector512<sbyte> w2 = Vector512.LoadUnsafe(ref w, 128), w3 = Vector512.LoadUnsafe(ref w, 192);
+                    high0 += Avx512BW.MultiplyAddAdjacent(xHigh, w0);
+                    low0 += Avx512BW.MultiplyAddAdjacent(xLow, w0);
+                    high1 += Avx512BW.MultiplyAddAdjacent(xHigh, w1);
+                    low1 += Avx512BW.MultiplyAddAdjacent(xLow, w1);
+                    high2 += Avx512BW.MultiplyAddAdjacent(xHigh, w2);
+                    low2 += Avx512BW.MultiplyAddAdjacent(xLow, w2);
+                    high3 += Avx512BW.MultiplyAddAdjacent(xHigh, w3);
+                    low3 += Avx512BW.MultiplyAddAdjacent(xLow, w3);
+                }
+                sums0 += Widen(high0, low0);
+                sums1 += Widen(high1, low1);
+                sums2 += Widen(high2, low2);
+                sums3 += Widen(high3, low3);
             }
-            Store(SumPairs(pairs0, pairs1, o), o);
-            Store(SumPairs(pairs2, pairs3, o + 16), o + 16);
-            Store(SumPairs(pairs4, pairs5, o + 32), o + 32);
-            Store(SumPairs(pairs6, pairs7, o + 48), o + 48);
+            Store(sums0, o);
+            Store(sums1, o + 16);
+            Store(sums2, o + 32);
+            Store(sums3, o + 48);
         }
 
         /// <summary>
-        /// Outputs o..o+15 with AVX-512BW: each half of the 64 weight bytes widened to 16 bits and multiplied with the
-        /// activations by <c>vpmaddwd</c>, as <see cref="Avx2Vector"/> does at twice the width.
+        /// Outputs o..o+15 with AVX-512BW: <c>vpmaddubsw</c> multiplies the 64 weight bytes by the high and the low
+        /// 4 bits of the activations, each output's inputs (0, 1) and (2, 3) added into two 16-bit lanes; up to
+        /// <see cref="GroupsPer16BitSum"/> groups are added in 16 bits, then widened into each output's 32-bit lane.
         /// </summary>
         public void Avx512Vector(int o)
         {
-            Vector512<int> pairsLow = Vector512<int>.Zero, pairsHigh = Vector512<int>.Zero;
-            for (int g = 0; g < groups; g++)
+            Vector512<int> sums = Vector512.LoadUnsafe(ref terms, (nuint)o);
+            for (int start = 0; start < groups; start += GroupsPer16BitSum)
             {
-                Vector512<short> xg = Activations512(g);
-                ref sbyte w = ref Weights(g, o);
-                pairsLow += Pairs512(ref w, xg);
-                pairsHigh += Pairs512(ref Unsafe.Add(ref w, 32), xg);
+                int end = Math.Min(start + GroupsPer16BitSum, groups);
+                Vector512<short> high = Vector512<short>.Zero, low = Vector512<short>.Zero;
+                for (int g = start; g < end; g++)
+                {
+                    Nibbles512(g, out Vector512<byte> xHigh, out Vector512<byte> xLow);
+                    Vector512<sbyte> w = Vector512.LoadUnsafe(ref Weights(g, o));
+                    high += Avx512BW.MultiplyAddAdjacent(xHigh, w);
+                    low += Avx512BW.MultiplyAddAdjacent(xLow, w);
+                }
+                sums += Widen(high, low);
             }
-            Store(SumPairs(pairsLow, pairsHigh, o), o);
+            Store(sums, o);
         }
 
         /// <summary>
-        /// Eight outputs' 32 packed weights from <paramref name="w"/> on, widened to 16 bits, times the activations:
-        /// each output's two pairs of inputs in two adjacent int32 lanes.
+        /// Group g's four activation bytes a = 16 h + l split into h and l (0 to 15) in every 32-bit lane, so that a
+        /// <c>vpmaddubsw</c> pair is at most 2 · 15 · 127 = 3,810 and cannot saturate.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector512<int> Pairs512(ref sbyte w, Vector512<short> xg) =>
-            Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w)), xg);
-
-        /// <summary>Outputs o..o+15's sums: the adjacent pairs of outputs o..o+7 (<paramref name="low"/>) and o+8..o+15 added, and the zero-point terms.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private Vector512<int> SumPairs(Vector512<int> low, Vector512<int> high, int o)
+        private void Nibbles512(int g, out Vector512<byte> high, out Vector512<byte> low)
         {
-            Vector512<int> evenLanes = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-            Vector512<int> oddLanes = evenLanes + Vector512<int>.One;
-            return Avx512F.PermuteVar16x32x2(low, evenLanes, high) + Avx512F.PermuteVar16x32x2(low, oddLanes, high)
-                + Vector512.LoadUnsafe(ref terms, (nuint)o);
+            uint bytes = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref x, g * GroupSize));
+            high = Vector512.Create((bytes >> 4) & 0x0F0F0F0Fu).AsByte();
+            low = Vector512.Create(bytes & 0x0F0F0F0Fu).AsByte();
         }
+
+        /// <summary>Each output's two 16-bit sums of high halves times 16 plus its two of low halves: its 32-bit sum.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector512<int> Widen(Vector512<short> high, Vector512<short> low) =>
+            Avx512BW.MultiplyAddAdjacent(high, Vector512.Create((short)16)) + Avx512BW.MultiplyAddAdjacent(low, Vector512<short>.One);
 
         /// <summary>Outputs o..o+3 with SSE4.1, as <see cref="Avx2Vector"/> at half the width.</summary>
         public void Sse41Vector(int o)

@@ -9,7 +9,8 @@ namespace StaticSeq2Seq.Tests.Numerics;
 /// row quantization, the activations' quantization against its definition, and the generated kernels on sizes that fill
 /// blocks of 64 outputs, single vectors of 16, 8 and 4 and scalar tails, with inputs that are and are not a multiple of
 /// four (72 × 144, 48 × 144, 48 × 48, 48 × 37, 7 × 28, 14 × 7, 7 × 13; on AVX-512BW 144 is two blocks and a vector of
-/// 16, 28 a vector of 16, one of 8 and a scalar tail of 4, 13 one of 8 and 5 scalar). The integer sums are exact, so
+/// 16, 28 a vector of 16, one of 8 and a scalar tail of 4, 13 one of 8 and 5 scalar; 72 inputs are 18 groups, 48 are
+/// 12, so its 16-bit sums of at most eight groups are widened after full runs of eight and shorter ones). The integer sums are exact, so
 /// each output must be, to the bit, one fused multiply-add of the exact sum with scale · xScale and the bias, written
 /// out here plainly, on whichever path (AVX-VNNI, AVX-512BW, AVX2, SSE4.1, scalar) the machine and the DOTNET_
 /// environment variables select; and within float rounding of the double loop over the dequantized weights and
@@ -206,22 +207,26 @@ public sealed class Int8DotProductsTests
     [MemberData(nameof(Kernels))]
     public void Saturated_weights_and_activations_sum_without_overflow(string name)
     {
-        // Every weight +127 and every activation at the largest magnitude: the extreme sums, on every path.
+        // Every weight +127 or every weight -127, and every activation at the largest magnitude (bytes 255 or 1): the
+        // extreme sums, on every path, including the 16-bit sums of eight groups of 4-bit halves on AVX-512BW.
         var kernel = Get(name);
         var groups = (kernel.In + 3) / 4;
-        var transposed = Enumerable.Repeat(1f, kernel.In * kernel.Out).ToArray();
         var packed = new sbyte[groups * 4 * kernel.Out];
         var scale = new float[kernel.Out];
         var terms = new int[kernel.Out];
-        Int8DotProducts.PackRows(transposed, kernel.In, kernel.Out, packed, scale, terms);
         var bias = new float[kernel.Out];
         var y = new float[kernel.Out];
-        foreach (var sign in new[] { 1f, -1f })
+        foreach (var weightSign in new[] { 1f, -1f })
         {
-            var x = Enumerable.Repeat(sign * 2f, kernel.In).ToArray();
-            kernel.Forward(packed, scale, terms, bias, x, y);
-            var expected = MathF.FusedMultiplyAdd(sign * 127 * 127 * kernel.In, 1f / 127 * (2f / 127), 0f);
-            Assert.All(y, value => Assert.Equal(expected, value));
+            var transposed = Enumerable.Repeat(weightSign, kernel.In * kernel.Out).ToArray();
+            Int8DotProducts.PackRows(transposed, kernel.In, kernel.Out, packed, scale, terms);
+            foreach (var sign in new[] { 1f, -1f })
+            {
+                var x = Enumerable.Repeat(sign * 2f, kernel.In).ToArray();
+                kernel.Forward(packed, scale, terms, bias, x, y);
+                var expected = MathF.FusedMultiplyAdd(weightSign * sign * 127 * 127 * kernel.In, 1f / 127 * (2f / 127), 0f);
+                Assert.All(y, value => Assert.Equal(expected, value));
+            }
         }
     }
 
