@@ -26,8 +26,8 @@ namespace StaticSeq2Seq.Numerics;
 /// <para>
 /// Every path computes the same integer sums (integer addition is exact, so its order does not matter) and then the
 /// same float operations, one fused multiply-add per output with the factor scale[o] · xScale: AVX-VNNI, AVX-512BW's
-/// <c>vpmaddubsw</c> (processors with AVX-512 but not AVX-VNNI, for which .NET 10 has no <c>vpdpbusd</c>; the outputs
-/// past its vectors of 16 go to AVX2's), AVX2's and SSE4.1's <c>vpmaddwd</c> on the weights widened to 16 bits, and
+/// and AVX2's <c>vpmaddubsw</c> (processors without AVX-VNNI, for which .NET 10 has no <c>vpdpbusd</c>; the outputs
+/// past AVX-512BW's vectors of 16 go to AVX2's), SSE4.1's <c>vpmaddwd</c> on the weights widened to 16 bits, and
 /// one output at a time; all give identical bits. <c>vpmaddubsw</c> multiplies the bytes as they are, but a pair of
 /// whole activation bytes times weights reaches 2 · 255 · 127 and saturates its 16 bits, so it multiplies each
 /// activation's high and low 4 bits apart: a pair is at most 2 · 15 · 127, eight groups' pairs add up exactly in
@@ -179,6 +179,10 @@ public static class Int8DotProducts
         }
         else if (Avx2.IsSupported)
         {
+            for (; o + 4 * Vector256<int>.Count <= outputs; o += 4 * Vector256<int>.Count)
+            {
+                product.Avx2Block4(o);
+            }
             for (; o + Vector256<int>.Count <= outputs; o += Vector256<int>.Count)
             {
                 product.Avx2Vector(o);
@@ -287,23 +291,74 @@ public static class Int8DotProducts
             Store(acc, o);
         }
 
-        /// <summary>
-        /// Outputs o..o+7 with AVX2: each half of the 32 weight bytes widened to 16 bits and multiplied with the
-        /// activations by <c>vpmaddwd</c>, which adds pairs of inputs; the pairs of each output are added at the end.
-        /// </summary>
+        /// <summary>Outputs o..o+31 with AVX2, as <see cref="Avx512Block4"/> at half the width.</summary>
+        public void Avx2Block4(int o)
+        {
+            Vector256<int> sums0 = Vector256.LoadUnsafe(ref terms, (nuint)o), sums1 = Vector256.LoadUnsafe(ref terms, (nuint)(o + 8));
+            Vector256<int> sums2 = Vector256.LoadUnsafe(ref terms, (nuint)(o + 16)), sums3 = Vector256.LoadUnsafe(ref terms, (nuint)(o + 24));
+            for (int start = 0; start < groups; start += GroupsPer16BitSum)
+            {
+                int end = Math.Min(start + GroupsPer16BitSum, groups);
+                Vector256<short> high0 = Vector256<short>.Zero, high1 = Vector256<short>.Zero, high2 = Vector256<short>.Zero, high3 = Vector256<short>.Zero;
+                Vector256<short> low0 = Vector256<short>.Zero, low1 = Vector256<short>.Zero, low2 = Vector256<short>.Zero, low3 = Vector256<short>.Zero;
+                for (int g = start; g < end; g++)
+                {
+                    Nibbles256(g, out Vector256<byte> xHigh, out Vector256<byte> xLow);
+                    ref sbyte w = ref Weights(g, o);
+                    Vector256<sbyte> w0 = Vector256.LoadUnsafe(ref w), w1 = Vector256.LoadUnsafe(ref w, 32);
+                    Vector256<sbyte> w2 = Vector256.LoadUnsafe(ref w, 64), w3 = Vector256.LoadUnsafe(ref w, 96);
+                    high0 += Avx2.MultiplyAddAdjacent(xHigh, w0);
+                    low0 += Avx2.MultiplyAddAdjacent(xLow, w0);
+                    high1 += Avx2.MultiplyAddAdjacent(xHigh, w1);
+                    low1 += Avx2.MultiplyAddAdjacent(xLow, w1);
+                    high2 += Avx2.MultiplyAddAdjacent(xHigh, w2);
+                    low2 += Avx2.MultiplyAddAdjacent(xLow, w2);
+                    high3 += Avx2.MultiplyAddAdjacent(xHigh, w3);
+                    low3 += Avx2.MultiplyAddAdjacent(xLow, w3);
+                }
+                sums0 += Widen(high0, low0);
+                sums1 += Widen(high1, low1);
+                sums2 += Widen(high2, low2);
+                sums3 += Widen(high3, low3);
+            }
+            Store(sums0, o);
+            Store(sums1, o + 8);
+            Store(sums2, o + 16);
+            Store(sums3, o + 24);
+        }
+
+        /// <summary>Outputs o..o+7 with AVX2, as <see cref="Avx512Vector"/> at half the width.</summary>
         public void Avx2Vector(int o)
         {
-            Vector256<int> pairsLow = Vector256<int>.Zero, pairsHigh = Vector256<int>.Zero;
-            for (int g = 0; g < groups; g++)
+            Vector256<int> sums = Vector256.LoadUnsafe(ref terms, (nuint)o);
+            for (int start = 0; start < groups; start += GroupsPer16BitSum)
             {
-                Vector256<short> xg = Avx2.ConvertToVector256Int16(Activations128(g));
-                ref sbyte w = ref Weights(g, o);
-                pairsLow += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref w)), xg);
-                pairsHigh += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref w, 16)), xg);
+                int end = Math.Min(start + GroupsPer16BitSum, groups);
+                Vector256<short> high = Vector256<short>.Zero, low = Vector256<short>.Zero;
+                for (int g = start; g < end; g++)
+                {
+                    Nibbles256(g, out Vector256<byte> xHigh, out Vector256<byte> xLow);
+                    Vector256<sbyte> w = Vector256.LoadUnsafe(ref Weights(g, o));
+                    high += Avx2.MultiplyAddAdjacent(xHigh, w);
+                    low += Avx2.MultiplyAddAdjacent(xLow, w);
+                }
+                sums += Widen(high, low);
             }
-            // hadd works within 128-bit halves: (o0, o1, o4, o5 | o2, o3, o6, o7), put back in order.
-            Vector256<int> sums = Avx2.Permute4x64(Avx2.HorizontalAdd(pairsLow, pairsHigh).AsInt64(), 0b11_01_10_00).AsInt32();
-            Store(sums + Vector256.LoadUnsafe(ref terms, (nuint)o), o);
+            Store(sums, o);
+        }
+
+        /// <summary>The 256-bit <see cref="Widen(Vector512{short}, Vector512{short})"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<int> Widen(Vector256<short> high, Vector256<short> low) =>
+            Avx2.MultiplyAddAdjacent(high, Vector256.Create((short)16)) + Avx2.MultiplyAddAdjacent(low, Vector256<short>.One);
+
+        /// <summary>Group g's activations split into their high and low 4 bits, as <see cref="Nibbles512"/> at half the width.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private void Nibbles256(int g, out Vector256<byte> high, out Vector256<byte> low)
+        {
+            uint bytes = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref x, g * GroupSize));
+            high = Vector256.Create((bytes >> 4) & 0x0F0F0F0Fu).AsByte();
+            low = Vector256.Create(bytes & 0x0F0F0F0Fu).AsByte();
         }
 
         /// <summary>

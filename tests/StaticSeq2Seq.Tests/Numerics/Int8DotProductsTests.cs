@@ -7,7 +7,7 @@ namespace StaticSeq2Seq.Tests.Numerics;
 /// <summary>
 /// Int8 weights with int8 activations (<see cref="DecodeWeightFormat.Int8Dynamic"/>): the packing against the plain
 /// row quantization, the activations' quantization against its definition, and the generated kernels on sizes that fill
-/// blocks of 64 outputs, single vectors of 16, 8 and 4 and scalar tails, with inputs that are and are not a multiple of
+/// blocks of 64 and 32 outputs, single vectors of 16, 8 and 4 and scalar tails, with inputs that are and are not a multiple of
 /// four (72 × 144, 48 × 144, 48 × 48, 48 × 37, 7 × 28, 14 × 7, 7 × 13; on AVX-512BW 144 is two blocks and a vector of
 /// 16, 28 a vector of 16, one of 8 and a scalar tail of 4, 13 one of 8 and 5 scalar; 72 inputs are 18 groups, 48 are
 /// 12, so its 16-bit sums of at most eight groups are widened after full runs of eight and shorter ones). The integer sums are exact, so
