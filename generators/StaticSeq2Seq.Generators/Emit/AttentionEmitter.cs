@@ -185,13 +185,11 @@ internal static class AttentionEmitter
             w.Line("ReadOnlySpan<float> keys = a.Slice(AttentionKeysOffset, sourceLength * HiddenSize);");
             w.Line($"ReadOnlySpan<float> va = {Slices.Parameter("AttentionVaWeight")};");
             w.Line("float vaBias = p[AttentionVaBiasOffset];");
-            w.Line($"Span<float> e = {Slices.Scratch("AttentionScratch", "HiddenSize")};");
             w.Line("Span<float> weights = a.Slice(AttentionWeightsOffset + i * MaxSourceLength, sourceLength);");
             using (w.Block("for (int j = 0; j < sourceLength; j++)"))
             {
-                w.Line("TensorPrimitives.Add(query, keys.Slice(j * HiddenSize, HiddenSize), e);");
-                w.Line("TensorPrimitives.Tanh(e, e);");
-                w.Line("weights[j] = TensorPrimitives.Dot(va, e) + vaBias;");
+                w.Line("// One pass over the query and key: the tanh values are not kept, the backward pass recomputes them.");
+                w.Line("weights[j] = global::StaticSeq2Seq.Numerics.Activations.DotTanhOfSum(va, query, keys.Slice(j * HiddenSize, HiddenSize)) + vaBias;");
             }
             w.Line("AttentionSoftmax(weights);");
             w.Line($"AttentionContextForward(weights, {EncoderOutputs(shape)}, context);");
@@ -230,8 +228,7 @@ internal static class AttentionEmitter
             using (w.Block("for (int j = 0; j < sourceLength; j++)"))
             {
                 w.Line("float ds = dScores[j];");
-                w.Line("TensorPrimitives.Add(query, keys.Slice(j * HiddenSize, HiddenSize), e);");
-                w.Line("TensorPrimitives.Tanh(e, e);");
+                w.Line("global::StaticSeq2Seq.Numerics.Activations.TanhOfSum(query, keys.Slice(j * HiddenSize, HiddenSize), e);");
                 w.Line("TensorPrimitives.MultiplyAdd(e, ds, dVa, dVa);");
                 w.Line("g[AttentionVaBiasOffset] += ds;");
                 w.Line("// dz_j = ds_j V_a ⊙ (1 − e_j²), in place of e_j.");
@@ -326,7 +323,7 @@ internal static class AttentionEmitter
             w.Line("LuongAttend(a, i, sourceLength);");
             w.Line($"Span<float> attentional = {Slices.Activation("AttentionalHidden", "i", "HiddenSize")};");
             w.Line($"DenseKernels.{weights.Kernel(kernel)}({weights.Matrix("AttentionWcWeight")}, {Slices.Parameter("AttentionWcBias")}, {Slices.Activation("AttentionCombined", "i", "2 * HiddenSize")}, attentional);");
-            w.Line("TensorPrimitives.Tanh(attentional, attentional);");
+            w.Line("global::StaticSeq2Seq.Numerics.Activations.Tanh(attentional, attentional);");
         }
     }
 

@@ -90,7 +90,7 @@ internal static class DecoderStepsEmitter
                 }
                 w.Line("Span<float> attentional = a.Slice(AttentionalHiddenOffset, n * HiddenSize);");
                 w.Line($"DenseKernels.{StepsKernelEmitter.ForwardName(combine)}({Slices.Parameter("AttentionWcWeight")}, {Slices.Parameter("AttentionWcBias")}, {Rows("AttentionCombined", "0", "2 * HiddenSize")}, attentional, n);");
-                w.Line("TensorPrimitives.Tanh(attentional, attentional);");
+                w.Line("global::StaticSeq2Seq.Numerics.Activations.Tanh(attentional, attentional);");
             }
         }
     }

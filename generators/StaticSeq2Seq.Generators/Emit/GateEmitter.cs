@@ -18,13 +18,13 @@ internal static class GateEmitter
         {
             w.Line("Span<float> rz = gates.Slice(0, 2 * HiddenSize);");
             w.Line("TensorPrimitives.Add(rz, gatesHh.Slice(0, 2 * HiddenSize), rz);");
-            w.Line("TensorPrimitives.Sigmoid(rz, rz);");
+            w.Line("global::StaticSeq2Seq.Numerics.Activations.Sigmoid(rz, rz);");
             w.Line("ReadOnlySpan<float> r = gates.Slice(0, HiddenSize);");
             w.Line("ReadOnlySpan<float> z = gates.Slice(HiddenSize, HiddenSize);");
             w.Line("Span<float> n = gates.Slice(2 * HiddenSize, HiddenSize);");
             w.Line("gatesHh.Slice(2 * HiddenSize, HiddenSize).CopyTo(hiddenN);");
             w.Line("TensorPrimitives.FusedMultiplyAdd(r, hiddenN, n, n);");
-            w.Line("TensorPrimitives.Tanh(n, n);");
+            w.Line("global::StaticSeq2Seq.Numerics.Activations.Tanh(n, n);");
             w.Line("// h' = n + z ⊙ (h − n), the same value with one multiply fewer.");
             w.Line("TensorPrimitives.Subtract(h, n, hNext);");
             w.Line("TensorPrimitives.FusedMultiplyAdd(z, hNext, n, hNext);");
@@ -109,16 +109,16 @@ internal static class GateEmitter
         {
             w.Line("TensorPrimitives.Add(gates, gatesHh, gates);");
             w.Line("Span<float> inputAndForget = gates.Slice(0, 2 * HiddenSize);");
-            w.Line("TensorPrimitives.Sigmoid(inputAndForget, inputAndForget);");
+            w.Line("global::StaticSeq2Seq.Numerics.Activations.Sigmoid(inputAndForget, inputAndForget);");
             w.Line("Span<float> g = gates.Slice(2 * HiddenSize, HiddenSize);");
-            w.Line("TensorPrimitives.Tanh(g, g);");
+            w.Line("global::StaticSeq2Seq.Numerics.Activations.Tanh(g, g);");
             w.Line("Span<float> o = gates.Slice(3 * HiddenSize, HiddenSize);");
-            w.Line("TensorPrimitives.Sigmoid(o, o);");
+            w.Line("global::StaticSeq2Seq.Numerics.Activations.Sigmoid(o, o);");
             w.Line("ReadOnlySpan<float> i = gates.Slice(0, HiddenSize);");
             w.Line("ReadOnlySpan<float> f = gates.Slice(HiddenSize, HiddenSize);");
             w.Line("TensorPrimitives.Multiply(i, g, cNext);");
             w.Line("TensorPrimitives.FusedMultiplyAdd(f, c, cNext, cNext);");
-            w.Line("TensorPrimitives.Tanh(cNext, hNext);");
+            w.Line("global::StaticSeq2Seq.Numerics.Activations.Tanh(cNext, hNext);");
             w.Line("TensorPrimitives.Multiply(o, hNext, hNext);");
         }
     }
@@ -138,7 +138,7 @@ internal static class GateEmitter
             using (w.Block("for (int k = 0; k < HiddenSize; k++)"))
             {
                 w.Line("float i = gates[k], f = gates[HiddenSize + k], g = gates[2 * HiddenSize + k], o = gates[3 * HiddenSize + k];");
-                w.Line("float tanhC = MathF.Tanh(cNext[k]);");
+                w.Line("float tanhC = global::StaticSeq2Seq.Numerics.Activations.Tanh(cNext[k]);");
                 w.Line("float dOut = dhNext[k]; // dh'");
                 w.Line("float dc = dcNext[k] + dOut * o * (1f - tanhC * tanhC);");
                 w.Line("dGates[k] = dc * g * i * (1f - i);");
@@ -156,7 +156,7 @@ internal static class GateEmitter
         using (w.Block("private static void RnnForward(ReadOnlySpan<float> gatesHh, Span<float> hNext)"))
         {
             w.Line("TensorPrimitives.Add(hNext, gatesHh, hNext);");
-            w.Line("TensorPrimitives.Tanh(hNext, hNext);");
+            w.Line("global::StaticSeq2Seq.Numerics.Activations.Tanh(hNext, hNext);");
         }
     }
 

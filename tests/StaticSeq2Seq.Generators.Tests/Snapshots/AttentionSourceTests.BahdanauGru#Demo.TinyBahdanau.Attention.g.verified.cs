@@ -68,13 +68,11 @@ partial class TinyBahdanau
         ReadOnlySpan<float> keys = a.Slice(AttentionKeysOffset, sourceLength * HiddenSize);
         ReadOnlySpan<float> va = p.Slice(AttentionVaWeightOffset, AttentionVaWeightLength);
         float vaBias = p[AttentionVaBiasOffset];
-        Span<float> e = a.Slice(AttentionScratchOffset, HiddenSize);
         Span<float> weights = a.Slice(AttentionWeightsOffset + i * MaxSourceLength, sourceLength);
         for (int j = 0; j < sourceLength; j++)
         {
-            TensorPrimitives.Add(query, keys.Slice(j * HiddenSize, HiddenSize), e);
-            TensorPrimitives.Tanh(e, e);
-            weights[j] = TensorPrimitives.Dot(va, e) + vaBias;
+            // One pass over the query and key: the tanh values are not kept, the backward pass recomputes them.
+            weights[j] = global::StaticSeq2Seq.Numerics.Activations.DotTanhOfSum(va, query, keys.Slice(j * HiddenSize, HiddenSize)) + vaBias;
         }
         AttentionSoftmax(weights);
         AttentionContextForward(weights, a.Slice(EncoderHidden0Offset + HiddenSize, sourceLength * HiddenSize), context);
@@ -108,8 +106,7 @@ partial class TinyBahdanau
         for (int j = 0; j < sourceLength; j++)
         {
             float ds = dScores[j];
-            TensorPrimitives.Add(query, keys.Slice(j * HiddenSize, HiddenSize), e);
-            TensorPrimitives.Tanh(e, e);
+            global::StaticSeq2Seq.Numerics.Activations.TanhOfSum(query, keys.Slice(j * HiddenSize, HiddenSize), e);
             TensorPrimitives.MultiplyAdd(e, ds, dVa, dVa);
             g[AttentionVaBiasOffset] += ds;
             // dz_j = ds_j V_a ⊙ (1 − e_j²), in place of e_j.

@@ -365,7 +365,7 @@ partial class TinyLuong
     private static void RnnForward(ReadOnlySpan<float> gatesHh, Span<float> hNext)
     {
         TensorPrimitives.Add(hNext, gatesHh, hNext);
-        TensorPrimitives.Tanh(hNext, hNext);
+        global::StaticSeq2Seq.Numerics.Activations.Tanh(hNext, hNext);
     }
 
     /// <summary>RNN, backward: da = dh' ⊙ (1 − h'²), the gradient of both pre-activations.</summary>

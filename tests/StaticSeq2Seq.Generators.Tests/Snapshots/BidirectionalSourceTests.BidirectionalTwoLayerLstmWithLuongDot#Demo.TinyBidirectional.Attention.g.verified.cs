@@ -42,7 +42,7 @@ partial class TinyBidirectional
         LuongAttend(a, i, sourceLength);
         Span<float> attentional = a.Slice(AttentionalHiddenOffset + i * HiddenSize, HiddenSize);
         DenseKernels.Linear10x5(p.Slice(AttentionWcWeightOffset, AttentionWcWeightLength), p.Slice(AttentionWcBiasOffset, AttentionWcBiasLength), a.Slice(AttentionCombinedOffset + i * 2 * HiddenSize, 2 * HiddenSize), attentional);
-        TensorPrimitives.Tanh(attentional, attentional);
+        global::StaticSeq2Seq.Numerics.Activations.Tanh(attentional, attentional);
     }
 
     /// <summary>Luong attention at decoder step i up to W_c: the scores of the top layer's new state, their softmax (kept) and [c ; h] (row i of AttentionCombined).</summary>

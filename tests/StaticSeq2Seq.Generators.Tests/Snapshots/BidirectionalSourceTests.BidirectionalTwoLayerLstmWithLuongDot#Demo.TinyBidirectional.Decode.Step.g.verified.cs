@@ -160,7 +160,7 @@ partial class TinyBidirectional
         }
         Span<float> attentional = a.Slice(AttentionalHiddenOffset, n * HiddenSize);
         DenseKernels.Linear10x5Steps(p.Slice(AttentionWcWeightOffset, AttentionWcWeightLength), p.Slice(AttentionWcBiasOffset, AttentionWcBiasLength), a.Slice(AttentionCombinedOffset, n * 2 * HiddenSize), attentional, n);
-        TensorPrimitives.Tanh(attentional, attentional);
+        global::StaticSeq2Seq.Numerics.Activations.Tanh(attentional, attentional);
     }
 
     /// <summary>Logits of decoder steps 0..steps-1, one row each, from Luong's attentional state h~: each row the same fused multiply-adds as <see cref="DecoderLogits"/>'s, W_out read once for all.</summary>

@@ -462,16 +462,16 @@ partial class TinyBidirectional
     {
         TensorPrimitives.Add(gates, gatesHh, gates);
         Span<float> inputAndForget = gates.Slice(0, 2 * HiddenSize);
-        TensorPrimitives.Sigmoid(inputAndForget, inputAndForget);
+        global::StaticSeq2Seq.Numerics.Activations.Sigmoid(inputAndForget, inputAndForget);
         Span<float> g = gates.Slice(2 * HiddenSize, HiddenSize);
-        TensorPrimitives.Tanh(g, g);
+        global::StaticSeq2Seq.Numerics.Activations.Tanh(g, g);
         Span<float> o = gates.Slice(3 * HiddenSize, HiddenSize);
-        TensorPrimitives.Sigmoid(o, o);
+        global::StaticSeq2Seq.Numerics.Activations.Sigmoid(o, o);
         ReadOnlySpan<float> i = gates.Slice(0, HiddenSize);
         ReadOnlySpan<float> f = gates.Slice(HiddenSize, HiddenSize);
         TensorPrimitives.Multiply(i, g, cNext);
         TensorPrimitives.FusedMultiplyAdd(f, c, cNext, cNext);
-        TensorPrimitives.Tanh(cNext, hNext);
+        global::StaticSeq2Seq.Numerics.Activations.Tanh(cNext, hNext);
         TensorPrimitives.Multiply(o, hNext, hNext);
     }
 
@@ -488,7 +488,7 @@ partial class TinyBidirectional
         for (int k = 0; k < HiddenSize; k++)
         {
             float i = gates[k], f = gates[HiddenSize + k], g = gates[2 * HiddenSize + k], o = gates[3 * HiddenSize + k];
-            float tanhC = MathF.Tanh(cNext[k]);
+            float tanhC = global::StaticSeq2Seq.Numerics.Activations.Tanh(cNext[k]);
             float dOut = dhNext[k]; // dh'
             float dc = dcNext[k] + dOut * o * (1f - tanhC * tanhC);
             dGates[k] = dc * g * i * (1f - i);

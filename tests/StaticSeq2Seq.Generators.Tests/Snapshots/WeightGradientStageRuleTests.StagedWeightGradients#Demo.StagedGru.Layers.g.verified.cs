@@ -293,13 +293,13 @@ partial class StagedGru
     {
         Span<float> rz = gates.Slice(0, 2 * HiddenSize);
         TensorPrimitives.Add(rz, gatesHh.Slice(0, 2 * HiddenSize), rz);
-        TensorPrimitives.Sigmoid(rz, rz);
+        global::StaticSeq2Seq.Numerics.Activations.Sigmoid(rz, rz);
         ReadOnlySpan<float> r = gates.Slice(0, HiddenSize);
         ReadOnlySpan<float> z = gates.Slice(HiddenSize, HiddenSize);
         Span<float> n = gates.Slice(2 * HiddenSize, HiddenSize);
         gatesHh.Slice(2 * HiddenSize, HiddenSize).CopyTo(hiddenN);
         TensorPrimitives.FusedMultiplyAdd(r, hiddenN, n, n);
-        TensorPrimitives.Tanh(n, n);
+        global::StaticSeq2Seq.Numerics.Activations.Tanh(n, n);
         // h' = n + z ⊙ (h − n), the same value with one multiply fewer.
         TensorPrimitives.Subtract(h, n, hNext);
         TensorPrimitives.FusedMultiplyAdd(z, hNext, n, hNext);
