@@ -12,22 +12,12 @@ internal static class GateEmitter
         w.Line("/// GRU gates, forward, as torch.nn.GRU. With gi = W_ih x + b_ih (in <paramref name=\"gates\"/> on entry) and");
         w.Line("/// gh = W_hh h + b_hh, both in gate order (r, z, n):");
         w.Line("///   r = σ(gi_r + gh_r),  z = σ(gi_z + gh_z),  n = tanh(gi_n + r ⊙ gh_n),  h' = (1 − z) ⊙ n + z ⊙ h.");
-        w.Line("/// Leaves r, z, n in <paramref name=\"gates\"/> and gh_n in <paramref name=\"hiddenN\"/> for the backward pass.");
+        w.Line("/// Leaves r, z, n in <paramref name=\"gates\"/> and gh_n in <paramref name=\"hiddenN\"/> for the backward pass. One pass over");
+        w.Line("/// the hidden units (<c>StaticSeq2Seq.Numerics.GruGates</c>), h' as n + z ⊙ (h − n).");
         w.Line("/// </summary>");
         using (w.Block("private static void GruGatesForward(Span<float> gates, ReadOnlySpan<float> gatesHh, ReadOnlySpan<float> h, Span<float> hiddenN, Span<float> hNext)"))
         {
-            w.Line("Span<float> rz = gates.Slice(0, 2 * HiddenSize);");
-            w.Line("TensorPrimitives.Add(rz, gatesHh.Slice(0, 2 * HiddenSize), rz);");
-            w.Line("global::StaticSeq2Seq.Numerics.Activations.Sigmoid(rz, rz);");
-            w.Line("ReadOnlySpan<float> r = gates.Slice(0, HiddenSize);");
-            w.Line("ReadOnlySpan<float> z = gates.Slice(HiddenSize, HiddenSize);");
-            w.Line("Span<float> n = gates.Slice(2 * HiddenSize, HiddenSize);");
-            w.Line("gatesHh.Slice(2 * HiddenSize, HiddenSize).CopyTo(hiddenN);");
-            w.Line("TensorPrimitives.FusedMultiplyAdd(r, hiddenN, n, n);");
-            w.Line("global::StaticSeq2Seq.Numerics.Activations.Tanh(n, n);");
-            w.Line("// h' = n + z ⊙ (h − n), the same value with one multiply fewer.");
-            w.Line("TensorPrimitives.Subtract(h, n, hNext);");
-            w.Line("TensorPrimitives.FusedMultiplyAdd(z, hNext, n, hNext);");
+            w.Line("global::StaticSeq2Seq.Numerics.GruGates.Forward(gates, gatesHh, h.Slice(0, HiddenSize), hiddenN, hNext);");
         }
     }
 

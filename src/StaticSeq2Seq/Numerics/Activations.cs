@@ -92,18 +92,16 @@ public static class Activations
         nuint n = (nuint)x.Length, i = 0;
         if (Vector512.IsHardwareAccelerated)
         {
-            var half = Vector512.Create(0.5f);
             for (; i + 16 <= n; i += 16)
             {
-                Vector512.FusedMultiplyAdd(Tanh(Vector512.LoadUnsafe(ref xs, i) * half), half, half).StoreUnsafe(ref ys, i);
+                Sigmoid(Vector512.LoadUnsafe(ref xs, i)).StoreUnsafe(ref ys, i);
             }
         }
         if (Vector256.IsHardwareAccelerated)
         {
-            var half = Vector256.Create(0.5f);
             for (; i + 8 <= n; i += 8)
             {
-                Vector256.FusedMultiplyAdd(Tanh(Vector256.LoadUnsafe(ref xs, i) * half), half, half).StoreUnsafe(ref ys, i);
+                Sigmoid(Vector256.LoadUnsafe(ref xs, i)).StoreUnsafe(ref ys, i);
             }
         }
         for (; i < n; i++)
@@ -189,7 +187,7 @@ public static class Activations
     // The vector forms repeat Tanh(float) line for line at each width: Vector512<T> and Vector256<T> share no public
     // interface with a fused multiply-add that one generic method could call.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Tanh(Vector512<float> x)
+    internal static Vector512<float> Tanh(Vector512<float> x)
     {
         x = Vector512.Min(Vector512.Max(x, Vector512.Create(-Clamp)), Vector512.Create(Clamp));
         var x2 = x * x;
@@ -206,7 +204,21 @@ public static class Activations
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Tanh(Vector256<float> x)
+    internal static Vector512<float> Sigmoid(Vector512<float> x)
+    {
+        var half = Vector512.Create(0.5f);
+        return Vector512.FusedMultiplyAdd(Tanh(x * half), half, half);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<float> Sigmoid(Vector256<float> x)
+    {
+        var half = Vector256.Create(0.5f);
+        return Vector256.FusedMultiplyAdd(Tanh(x * half), half, half);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<float> Tanh(Vector256<float> x)
     {
         x = Vector256.Min(Vector256.Max(x, Vector256.Create(-Clamp)), Vector256.Create(Clamp));
         var x2 = x * x;

@@ -381,22 +381,12 @@ partial class GlobalGru2
     /// GRU gates, forward, as torch.nn.GRU. With gi = W_ih x + b_ih (in <paramref name="gates"/> on entry) and
     /// gh = W_hh h + b_hh, both in gate order (r, z, n):
     ///   r = σ(gi_r + gh_r),  z = σ(gi_z + gh_z),  n = tanh(gi_n + r ⊙ gh_n),  h' = (1 − z) ⊙ n + z ⊙ h.
-    /// Leaves r, z, n in <paramref name="gates"/> and gh_n in <paramref name="hiddenN"/> for the backward pass.
+    /// Leaves r, z, n in <paramref name="gates"/> and gh_n in <paramref name="hiddenN"/> for the backward pass. One pass over
+    /// the hidden units (<c>StaticSeq2Seq.Numerics.GruGates</c>), h' as n + z ⊙ (h − n).
     /// </summary>
     private static void GruGatesForward(Span<float> gates, ReadOnlySpan<float> gatesHh, ReadOnlySpan<float> h, Span<float> hiddenN, Span<float> hNext)
     {
-        Span<float> rz = gates.Slice(0, 2 * HiddenSize);
-        TensorPrimitives.Add(rz, gatesHh.Slice(0, 2 * HiddenSize), rz);
-        global::StaticSeq2Seq.Numerics.Activations.Sigmoid(rz, rz);
-        ReadOnlySpan<float> r = gates.Slice(0, HiddenSize);
-        ReadOnlySpan<float> z = gates.Slice(HiddenSize, HiddenSize);
-        Span<float> n = gates.Slice(2 * HiddenSize, HiddenSize);
-        gatesHh.Slice(2 * HiddenSize, HiddenSize).CopyTo(hiddenN);
-        TensorPrimitives.FusedMultiplyAdd(r, hiddenN, n, n);
-        global::StaticSeq2Seq.Numerics.Activations.Tanh(n, n);
-        // h' = n + z ⊙ (h − n), the same value with one multiply fewer.
-        TensorPrimitives.Subtract(h, n, hNext);
-        TensorPrimitives.FusedMultiplyAdd(z, hNext, n, hNext);
+        global::StaticSeq2Seq.Numerics.GruGates.Forward(gates, gatesHh, h.Slice(0, HiddenSize), hiddenN, hNext);
     }
 
     /// <summary>
