@@ -93,23 +93,12 @@ internal static class GateEmitter
         w.Line("/// gh = W_hh h + b_hh, both in gate order (i, f, g, o):");
         w.Line("///   i = σ(gi_i + gh_i),  f = σ(gi_f + gh_f),  g = tanh(gi_g + gh_g),  o = σ(gi_o + gh_o),");
         w.Line("///   c' = f ⊙ c + i ⊙ g,  h' = o ⊙ tanh(c').");
-        w.Line("/// Leaves i, f, g, o in <paramref name=\"gates\"/> for the backward pass.");
+        w.Line("/// Leaves i, f, g, o in <paramref name=\"gates\"/> for the backward pass. One pass over the hidden units");
+        w.Line("/// (<c>StaticSeq2Seq.Numerics.LstmGates</c>).");
         w.Line("/// </summary>");
         using (w.Block("private static void LstmGatesForward(Span<float> gates, ReadOnlySpan<float> gatesHh, ReadOnlySpan<float> c, Span<float> cNext, Span<float> hNext)"))
         {
-            w.Line("TensorPrimitives.Add(gates, gatesHh, gates);");
-            w.Line("Span<float> inputAndForget = gates.Slice(0, 2 * HiddenSize);");
-            w.Line("global::StaticSeq2Seq.Numerics.Activations.Sigmoid(inputAndForget, inputAndForget);");
-            w.Line("Span<float> g = gates.Slice(2 * HiddenSize, HiddenSize);");
-            w.Line("global::StaticSeq2Seq.Numerics.Activations.Tanh(g, g);");
-            w.Line("Span<float> o = gates.Slice(3 * HiddenSize, HiddenSize);");
-            w.Line("global::StaticSeq2Seq.Numerics.Activations.Sigmoid(o, o);");
-            w.Line("ReadOnlySpan<float> i = gates.Slice(0, HiddenSize);");
-            w.Line("ReadOnlySpan<float> f = gates.Slice(HiddenSize, HiddenSize);");
-            w.Line("TensorPrimitives.Multiply(i, g, cNext);");
-            w.Line("TensorPrimitives.FusedMultiplyAdd(f, c, cNext, cNext);");
-            w.Line("global::StaticSeq2Seq.Numerics.Activations.Tanh(cNext, hNext);");
-            w.Line("TensorPrimitives.Multiply(o, hNext, hNext);");
+            w.Line("global::StaticSeq2Seq.Numerics.LstmGates.Forward(gates, gatesHh, c.Slice(0, HiddenSize), cNext, hNext);");
         }
     }
 
@@ -145,8 +134,7 @@ internal static class GateEmitter
         w.Line("/// <summary>RNN, forward, as torch.nn.RNN with tanh: h' = tanh(gi + gh), gi = W_ih x + b_ih in <paramref name=\"hNext\"/> on entry.</summary>");
         using (w.Block("private static void RnnForward(ReadOnlySpan<float> gatesHh, Span<float> hNext)"))
         {
-            w.Line("TensorPrimitives.Add(hNext, gatesHh, hNext);");
-            w.Line("global::StaticSeq2Seq.Numerics.Activations.Tanh(hNext, hNext);");
+            w.Line("global::StaticSeq2Seq.Numerics.Activations.TanhOfSum(hNext, gatesHh, hNext);");
         }
     }
 

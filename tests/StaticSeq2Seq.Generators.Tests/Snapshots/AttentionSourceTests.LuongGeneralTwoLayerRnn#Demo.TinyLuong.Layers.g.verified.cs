@@ -364,8 +364,7 @@ partial class TinyLuong
     /// <summary>RNN, forward, as torch.nn.RNN with tanh: h' = tanh(gi + gh), gi = W_ih x + b_ih in <paramref name="hNext"/> on entry.</summary>
     private static void RnnForward(ReadOnlySpan<float> gatesHh, Span<float> hNext)
     {
-        TensorPrimitives.Add(hNext, gatesHh, hNext);
-        global::StaticSeq2Seq.Numerics.Activations.Tanh(hNext, hNext);
+        global::StaticSeq2Seq.Numerics.Activations.TanhOfSum(hNext, gatesHh, hNext);
     }
 
     /// <summary>RNN, backward: da = dh' ⊙ (1 − h'²), the gradient of both pre-activations.</summary>

@@ -456,23 +456,12 @@ partial class TinyBidirectional
     /// gh = W_hh h + b_hh, both in gate order (i, f, g, o):
     ///   i = σ(gi_i + gh_i),  f = σ(gi_f + gh_f),  g = tanh(gi_g + gh_g),  o = σ(gi_o + gh_o),
     ///   c' = f ⊙ c + i ⊙ g,  h' = o ⊙ tanh(c').
-    /// Leaves i, f, g, o in <paramref name="gates"/> for the backward pass.
+    /// Leaves i, f, g, o in <paramref name="gates"/> for the backward pass. One pass over the hidden units
+    /// (<c>StaticSeq2Seq.Numerics.LstmGates</c>).
     /// </summary>
     private static void LstmGatesForward(Span<float> gates, ReadOnlySpan<float> gatesHh, ReadOnlySpan<float> c, Span<float> cNext, Span<float> hNext)
     {
-        TensorPrimitives.Add(gates, gatesHh, gates);
-        Span<float> inputAndForget = gates.Slice(0, 2 * HiddenSize);
-        global::StaticSeq2Seq.Numerics.Activations.Sigmoid(inputAndForget, inputAndForget);
-        Span<float> g = gates.Slice(2 * HiddenSize, HiddenSize);
-        global::StaticSeq2Seq.Numerics.Activations.Tanh(g, g);
-        Span<float> o = gates.Slice(3 * HiddenSize, HiddenSize);
-        global::StaticSeq2Seq.Numerics.Activations.Sigmoid(o, o);
-        ReadOnlySpan<float> i = gates.Slice(0, HiddenSize);
-        ReadOnlySpan<float> f = gates.Slice(HiddenSize, HiddenSize);
-        TensorPrimitives.Multiply(i, g, cNext);
-        TensorPrimitives.FusedMultiplyAdd(f, c, cNext, cNext);
-        global::StaticSeq2Seq.Numerics.Activations.Tanh(cNext, hNext);
-        TensorPrimitives.Multiply(o, hNext, hNext);
+        global::StaticSeq2Seq.Numerics.LstmGates.Forward(gates, gatesHh, c.Slice(0, HiddenSize), cNext, hNext);
     }
 
     /// <summary>

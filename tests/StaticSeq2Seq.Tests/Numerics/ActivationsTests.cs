@@ -104,8 +104,8 @@ public sealed class ActivationsTests
     public void Span_forms_give_the_scalar_forms_bits_at_every_position(int length)
     {
         var random = new Random(length);
-        var x = RandomValues(random, length, 6);
-        var k = RandomValues(random, length, 6);
+        var x = UniformValues.Draw(random, length, 6);
+        var k = UniformValues.Draw(random, length, 6);
         var tanh = new float[length];
         var sigmoid = new float[length];
         var tanhOfSum = new float[length];
@@ -125,9 +125,9 @@ public sealed class ActivationsTests
     public void DotTanhOfSum_is_the_double_sum_of_the_weighted_tanh_values(int length)
     {
         var random = new Random(100 + length);
-        var w = RandomValues(random, length, 1);
-        var q = RandomValues(random, length, 2);
-        var key = RandomValues(random, length, 2);
+        var w = UniformValues.Draw(random, length, 1);
+        var q = UniformValues.Draw(random, length, 2);
+        var key = UniformValues.Draw(random, length, 2);
         var e = new float[length];
         Activations.TanhOfSum(q, key, e);
         double expected = 0, magnitude = 0;
@@ -142,7 +142,7 @@ public sealed class ActivationsTests
     [Fact]
     public void In_place_use_is_allowed_and_short_spans_are_refused_by_name()
     {
-        var x = RandomValues(new Random(5), 40, 3);
+        var x = UniformValues.Draw(new Random(5), 40, 3);
         var expected = x.Select(Activations.Tanh).ToArray();
         Activations.Tanh(x, x);
         Assert.Equal(expected, x);
@@ -152,16 +152,6 @@ public sealed class ActivationsTests
         Assert.Contains("holds 8 values but the first input has 9", error.Message);
         Assert.Equal("y", Assert.Throws<ArgumentException>(() => Activations.TanhOfSum(new float[9], new float[8], new float[9])).ParamName);
         Assert.Equal("x", Assert.Throws<ArgumentException>(() => Activations.DotTanhOfSum(new float[9], new float[8], new float[9])).ParamName);
-    }
-
-    private static float[] RandomValues(Random random, int length, double range)
-    {
-        var values = new float[length];
-        for (int i = 0; i < length; i++)
-        {
-            values[i] = (float)((random.NextDouble() * 2 - 1) * range);
-        }
-        return values;
     }
 
     private static float[] Ones(int length) => Enumerable.Repeat(1f, length).ToArray();

@@ -18,9 +18,9 @@ public sealed class GruGatesTests
     public void Forward_matches_the_gru_formulas_unit_by_unit(int size)
     {
         var random = new Random(size);
-        var gi = RandomValues(random, 3 * size, 4);
-        var gh = RandomValues(random, 3 * size, 4);
-        var h = RandomValues(random, size, 1);
+        var gi = UniformValues.Draw(random, 3 * size, 4);
+        var gh = UniformValues.Draw(random, 3 * size, 4);
+        var h = UniformValues.Draw(random, size, 1);
         var gates = (float[])gi.Clone();
         var hiddenN = new float[size];
         var hNext = new float[size];
@@ -54,9 +54,9 @@ public sealed class GruGatesTests
     public void The_next_state_may_overwrite_the_state()
     {
         var random = new Random(3);
-        var gh = RandomValues(random, 3 * 40, 3);
-        var gi = RandomValues(random, 3 * 40, 3);
-        var h = RandomValues(random, 40, 1);
+        var gh = UniformValues.Draw(random, 3 * 40, 3);
+        var gi = UniformValues.Draw(random, 3 * 40, 3);
+        var h = UniformValues.Draw(random, 40, 1);
         var expected = new float[40];
         GruGates.Forward((float[])gi.Clone(), gh, h, new float[40], expected);
 
@@ -70,19 +70,9 @@ public sealed class GruGatesTests
     {
         var error = Assert.Throws<ArgumentException>(() => GruGates.Forward(new float[3 * 8], new float[3 * 8 - 1], new float[8], new float[8], new float[8]));
         Assert.Equal("gatesHh", error.ParamName);
-        Assert.Contains("a hidden size of 8 (the length of h) needs 24", error.Message);
+        Assert.Contains("a hidden size of 8 needs 24", error.Message);
         Assert.Equal("hNext", Assert.Throws<ArgumentException>(() => GruGates.Forward(new float[24], new float[24], new float[8], new float[8], new float[7])).ParamName);
     }
 
     private static double Logistic(double x) => 1 / (1 + Math.Exp(-x));
-
-    private static float[] RandomValues(Random random, int length, double range)
-    {
-        var values = new float[length];
-        for (int i = 0; i < length; i++)
-        {
-            values[i] = (float)((random.NextDouble() * 2 - 1) * range);
-        }
-        return values;
-    }
 }
