@@ -41,7 +41,7 @@ public static class GruGates
         ref float ghn = ref MemoryMarshal.GetReference(hiddenN);
         ref float next = ref MemoryMarshal.GetReference(hNext);
         nuint n = (nuint)size, z = n, c = 2 * n, k = 0;
-        // The 512- and 256-bit loops are the same lines at two widths, as in Activations: no shared vector interface.
+        // The 512-, 256- and 128-bit loops are the same lines at three widths, as in Activations: no shared vector interface.
         if (Vector512.IsHardwareAccelerated)
         {
             for (; k + 16 <= n; k += 16)
@@ -72,6 +72,22 @@ public static class GruGates
                 candidate.StoreUnsafe(ref gi, c + k);
                 hn.StoreUnsafe(ref ghn, k);
                 Vector256.FusedMultiplyAdd(u, hk - candidate, candidate).StoreUnsafe(ref next, k);
+            }
+        }
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; k + 4 <= n; k += 4)
+            {
+                var r = Activations.Sigmoid(Vector128.LoadUnsafe(ref gi, k) + Vector128.LoadUnsafe(ref gh, k));
+                var u = Activations.Sigmoid(Vector128.LoadUnsafe(ref gi, z + k) + Vector128.LoadUnsafe(ref gh, z + k));
+                var hn = Vector128.LoadUnsafe(ref gh, c + k);
+                var candidate = Activations.Tanh(Vector128.FusedMultiplyAdd(r, hn, Vector128.LoadUnsafe(ref gi, c + k)));
+                var hk = Vector128.LoadUnsafe(ref hs, k);
+                r.StoreUnsafe(ref gi, k);
+                u.StoreUnsafe(ref gi, z + k);
+                candidate.StoreUnsafe(ref gi, c + k);
+                hn.StoreUnsafe(ref ghn, k);
+                Vector128.FusedMultiplyAdd(u, hk - candidate, candidate).StoreUnsafe(ref next, k);
             }
         }
         for (; k < n; k++)

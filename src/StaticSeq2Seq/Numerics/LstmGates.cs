@@ -38,7 +38,7 @@ public static class LstmGates
         ref float cn = ref MemoryMarshal.GetReference(cNext);
         ref float hn = ref MemoryMarshal.GetReference(hNext);
         nuint n = (nuint)size, f = n, g = 2 * n, o = 3 * n, k = 0;
-        // The 512- and 256-bit loops are the same lines at two widths, as in Activations: no shared vector interface.
+        // The 512-, 256- and 128-bit loops are the same lines at three widths, as in Activations: no shared vector interface.
         if (Vector512.IsHardwareAccelerated)
         {
             for (; k + 16 <= n; k += 16)
@@ -65,6 +65,23 @@ public static class LstmGates
                 var cell = Activations.Tanh(Vector256.LoadUnsafe(ref gi, g + k) + Vector256.LoadUnsafe(ref gh, g + k));
                 var output = Activations.Sigmoid(Vector256.LoadUnsafe(ref gi, o + k) + Vector256.LoadUnsafe(ref gh, o + k));
                 var next = Vector256.FusedMultiplyAdd(forget, Vector256.LoadUnsafe(ref cs, k), input * cell);
+                input.StoreUnsafe(ref gi, k);
+                forget.StoreUnsafe(ref gi, f + k);
+                cell.StoreUnsafe(ref gi, g + k);
+                output.StoreUnsafe(ref gi, o + k);
+                next.StoreUnsafe(ref cn, k);
+                (output * Activations.Tanh(next)).StoreUnsafe(ref hn, k);
+            }
+        }
+        if (Vector128.IsHardwareAccelerated)
+        {
+            for (; k + 4 <= n; k += 4)
+            {
+                var input = Activations.Sigmoid(Vector128.LoadUnsafe(ref gi, k) + Vector128.LoadUnsafe(ref gh, k));
+                var forget = Activations.Sigmoid(Vector128.LoadUnsafe(ref gi, f + k) + Vector128.LoadUnsafe(ref gh, f + k));
+                var cell = Activations.Tanh(Vector128.LoadUnsafe(ref gi, g + k) + Vector128.LoadUnsafe(ref gh, g + k));
+                var output = Activations.Sigmoid(Vector128.LoadUnsafe(ref gi, o + k) + Vector128.LoadUnsafe(ref gh, o + k));
+                var next = Vector128.FusedMultiplyAdd(forget, Vector128.LoadUnsafe(ref cs, k), input * cell);
                 input.StoreUnsafe(ref gi, k);
                 forget.StoreUnsafe(ref gi, f + k);
                 cell.StoreUnsafe(ref gi, g + k);
