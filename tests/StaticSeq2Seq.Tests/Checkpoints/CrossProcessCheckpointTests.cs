@@ -98,6 +98,14 @@ public sealed class CrossProcessCheckpointTests(ITestOutputHelper output) : IDis
             AssertBitIdentical(expected[step], model.Parameters, $"parameters after kill {kills}, at step {step}");
             stepsSeen += step - previousStep;
             previousStep = step;
+            if (step == WorkerTraining.TotalSteps)
+            {
+                // The kill came after the run's last save, before the worker exited: the run is over, so start the next
+                // one from scratch as when it exits on its own (a worker resumed here would have no epochs left).
+                finishedRuns++;
+                File.Delete(path);
+                previousStep = 0;
+            }
         }
         output.WriteLine(
             $"{kills} kills ({midSave} with a save in progress), {finishedRuns} runs finished, " +
