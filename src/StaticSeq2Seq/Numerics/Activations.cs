@@ -14,9 +14,9 @@ namespace StaticSeq2Seq.Numerics;
 /// rather than going to 0, and above 15.8 at 0.9999999. Both cost about a third of <c>TensorPrimitives</c>' tanh,
 /// which evaluates its exponential in double precision to within an ulp, and they run in the gates of every step.
 /// <para>
-/// The 512-, 256- and 128-bit forms and the scalar one do the same operations in the same order, fused multiply-adds included, so
-/// an element's value does not depend on the vector width, the span's length or the element's position. A NaN input
-/// gives a NaN.
+/// The 512-, 256- and 128-bit forms and the scalar one do the same operations in the same order, fused multiply-adds
+/// included, so an element's value does not depend on the vector width, the span's length or the element's position.
+/// A NaN input gives a NaN.
 /// </para>
 /// </summary>
 public static class Activations
