@@ -14,33 +14,62 @@ namespace StaticSeq2Seq.Numerics;
 /// <remarks>
 /// <para>
 /// The weights are quantized per output row as <see cref="Int8Quantization"/> does, and packed in groups of four
-/// inputs: the (inputs, outputs) matrix becomes (⌈inputs / 4⌉, outputs, 4), each output's four weights of a group in one
-/// 32-bit lane, which is what <c>vpdpbusd</c> multiplies (four unsigned bytes by four signed bytes, added to an int32).
-/// Inputs past the last multiple of four are padded with zero weights.
+/// inputs, each output's four weights of a group in one 32-bit lane, which is what <c>vpdpbusd</c> multiplies (four
+/// unsigned bytes by four signed bytes, added to an int32). Inputs past the last multiple of four are padded with zero
+/// weights. The outputs are cut into panels of <see cref="PanelWidth"/> (the last one narrower), each stored whole before
+/// the next: the (inputs, outputs) matrix becomes, panel by panel, (⌈inputs / 4⌉, panel width, 4). A kernel's block of
+/// outputs then streams one contiguous run of bytes; with every group of all outputs side by side instead, a block read
+/// 256 bytes every outputs · 4, and a 256 × 2000 product took about 1.3 times as long.
 /// </para>
 /// <para>
 /// The input vector is quantized once per product with one scale (<see cref="QuantizeActivations"/>: its largest
-/// magnitude / 127) and stored unsigned with zero point 128, so x_q + 128 is what the instruction reads; each row's
-/// <c>-128 Σ_j q[o, j]</c>, kept beside its scale, starts the row's sum, so the sum is Σ_j q[o, j] x_q[j] exactly.
+/// magnitude / 63, seven bits) and stored unsigned with zero point 64, so x_q + 64 is what the instruction reads; each
+/// row's <c>-64 Σ_j q[o, j]</c>, kept beside its scale, starts the row's sum, so the sum is Σ_j q[o, j] x_q[j] exactly.
+/// </para>
+/// <para>
+/// Seven bits, not eight, because <c>vpmaddubsw</c>, the only byte multiply .NET offers on x64 processors without
+/// AVX-VNNI, adds each pair of products into a saturating 16-bit lane: two products of a whole byte (up to 255) and a
+/// weight (up to 127) can reach 64,770, while with bytes up to 127 a pair stays within 32,258, so one instruction per 64
+/// weight bytes gives exact sums. (An 8-bit activation needs its high and low 4 bits multiplied apart, twice the
+/// instructions: about 1.35 times the time of a 256 × 2000 product on AVX-512BW.) PyTorch's x86 dynamic quantization
+/// narrows its activations to seven bits for the same instruction (<c>reduce_range</c>). The cost is an input off by
+/// up to half of max |x| / 63 instead of max |x| / 127.
 /// </para>
 /// <para>
 /// Every path computes the same integer sums (integer addition is exact, so its order does not matter) and then the
-/// same float operations, one fused multiply-add per output with the factor scale[o] · xScale: AVX-VNNI, AVX-512BW's
-/// and AVX2's <c>vpmaddubsw</c> (processors without AVX-VNNI, for which .NET 10 has no <c>vpdpbusd</c>; the outputs
-/// past AVX-512BW's vectors of 16 go to AVX2's), SSE4.1's <c>vpmaddwd</c> on the weights widened to 16 bits, and
-/// one output at a time; all give identical bits. <c>vpmaddubsw</c> multiplies the bytes as they are, but a pair of
-/// whole activation bytes times weights reaches 2 · 255 · 127 and saturates its 16 bits, so it multiplies each
-/// activation's high and low 4 bits apart: a pair is at most 2 · 15 · 127, eight groups' pairs add up exactly in
-/// 16 bits, and <c>vpmaddwd</c> by 16 and by 1 widens them into the output's int32.
+/// same float operations, one fused multiply-add per output with the factor scale[o] · xScale: AVX-VNNI's
+/// <c>vpdpbusd</c>; AVX-512BW's, AVX2's and SSSE3's <c>vpmaddubsw</c> followed by <c>vpmaddwd</c> by 1 (the outputs past
+/// AVX-512BW's vectors of 16 go to AVX2's); and one output at a time. All give identical bits.
 /// </para>
 /// </remarks>
 public static class Int8DotProducts
 {
-    /// <summary>What a quantized activation is stored as: its value plus 128, a byte from 1 to 255.</summary>
-    public const int ZeroPoint = 128;
+    /// <summary>The largest magnitude a quantized activation takes: -63 to 63 is seven bits, symmetric.</summary>
+    public const int ActivationMaxMagnitude = 63;
+
+    /// <summary>What a quantized activation is stored as: its value plus 64, a byte from 1 to 127.</summary>
+    public const int ZeroPoint = 64;
 
     /// <summary>How many consecutive inputs of one output share a 32-bit lane of the packed weights.</summary>
     public const int GroupSize = 4;
+
+    /// <summary>
+    /// How many outputs' weights lie together, all groups of one panel before the next panel: a block of outputs the
+    /// kernels keep in registers then reads one contiguous run of bytes.
+    /// </summary>
+    public const int PanelWidth = 64;
+
+    /// <summary>
+    /// Where output <paramref name="o"/>'s four weights of group 0 lie in the packed form of a matrix with
+    /// <paramref name="groups"/> groups and <paramref name="outputs"/> outputs, and (in <paramref name="stride"/>) how
+    /// far each next group's lie: its panel's width times four.
+    /// </summary>
+    private static nint Column(int o, int groups, int outputs, out nint stride)
+    {
+        int first = o / PanelWidth * PanelWidth;
+        stride = (nint)Math.Min(PanelWidth, outputs - first) * GroupSize;
+        return (nint)first * groups * GroupSize + (nint)(o - first) * GroupSize;
+    }
 
     /// <summary>The groups of four inputs of a matrix with <paramref name="inputs"/> inputs, the last one padded.</summary>
     public static int Groups(int inputs) => (inputs + GroupSize - 1) / GroupSize;
@@ -51,8 +80,8 @@ public static class Int8DotProducts
     /// <summary>
     /// Quantizes the matrix W of shape (<paramref name="outputs"/>, <paramref name="inputs"/>), given as
     /// <paramref name="transposedWeight"/> in the (inputs, outputs) layout the dense kernels store, into
-    /// <paramref name="packed"/> (<see cref="PackedLength"/> bytes, groups of four inputs per output), its row scales
-    /// (as <see cref="Int8Quantization.QuantizeRows"/>) and each row's <c>-128 Σ_j q[o, j]</c> in
+    /// <paramref name="packed"/> (<see cref="PackedLength"/> bytes, panels of groups of four inputs per output), its row
+    /// scales (as <see cref="Int8Quantization.QuantizeRows"/>) and each row's <c>-64 Σ_j q[o, j]</c> in
     /// <paramref name="zeroPointTerms"/>. Allocation-free.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="inputs"/> or <paramref name="outputs"/> is not positive.</exception>
@@ -75,24 +104,25 @@ public static class Int8DotProducts
         packed[..packedLength].Clear();
         zeroPointTerms = zeroPointTerms[..outputs];
         zeroPointTerms.Clear();
+        int groups = Groups(inputs);
         for (int j = 0; j < inputs; j++)
         {
             ReadOnlySpan<float> row = transposedWeight.Slice(j * outputs, outputs);
-            Span<sbyte> group = packed.Slice(j / GroupSize * GroupSize * outputs);
             for (int o = 0; o < outputs; o++)
             {
                 sbyte q = Int8Quantization.Quantize(row[o], scales[o]);
-                group[o * GroupSize + j % GroupSize] = q;
+                nint column = Column(o, groups, outputs, out nint stride);
+                packed[(int)(column + j / GroupSize * stride + j % GroupSize)] = q;
                 zeroPointTerms[o] -= ZeroPoint * q;
             }
         }
     }
 
     /// <summary>
-    /// Quantizes <paramref name="x"/> with one scale, its largest magnitude / 127 (<see cref="Int8Quantization.RowScale"/>),
-    /// into <paramref name="quantized"/> as <c>round(x / scale) + 128</c> (to nearest, ties to even), and returns the
-    /// scale. An all-zero vector gets scale 0, a vector holding a NaN or an infinity scale NaN (so every output of the
-    /// product is NaN); either way each byte is 128. Allocation-free; every SIMD width gives the scalar loop's bytes.
+    /// Quantizes <paramref name="x"/> with one scale, its largest magnitude / 63, into <paramref name="quantized"/> as
+    /// <c>round(x / scale) + 64</c> (to nearest, ties to even, within -63 to 63), and returns the scale. An all-zero vector gets scale 0, a vector holding a NaN or an infinity scale
+    /// NaN (so every output of the product is NaN); either way each byte is 64. Allocation-free; every SIMD width gives
+    /// the scalar loop's bytes.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="quantized"/> is shorter than <paramref name="x"/>.</exception>
     public static float QuantizeActivations(ReadOnlySpan<float> x, Span<byte> quantized)
@@ -103,7 +133,8 @@ public static class Int8DotProducts
                 $"{x.Length} activations need {x.Length} bytes but the quantized span holds {quantized.Length}; pass one at least {x.Length} long.",
                 nameof(quantized));
         }
-        float scale = x.IsEmpty ? 0f : Int8Quantization.RowScale(TensorPrimitives.MaxMagnitude(x));
+        float largest = x.IsEmpty ? 0f : TensorPrimitives.MaxMagnitude(x);
+        float scale = float.IsFinite(largest) ? Math.Abs(largest) / ActivationMaxMagnitude : float.NaN;
         if (!(scale > 0f))
         {
             quantized[..x.Length].Fill(ZeroPoint);
@@ -115,7 +146,7 @@ public static class Int8DotProducts
             ref float xs = ref MemoryMarshal.GetReference(x);
             ref byte qs = ref MemoryMarshal.GetReference(quantized);
             Vector256<float> divisor = Vector256.Create(scale);
-            Vector256<float> limit = Vector256.Create((float)Int8Quantization.MaxMagnitude);
+            Vector256<float> limit = Vector256.Create((float)ActivationMaxMagnitude);
             Vector256<int> zeroPoint = Vector256.Create(ZeroPoint);
             for (; i + 2 * Vector256<float>.Count <= x.Length; i += 2 * Vector256<float>.Count)
             {
@@ -127,12 +158,13 @@ public static class Int8DotProducts
         }
         for (; i < x.Length; i++)
         {
-            quantized[i] = (byte)(Int8Quantization.Quantize(x[i], scale) + ZeroPoint);
+            float units = Math.Clamp(MathF.Round(x[i] / scale, MidpointRounding.ToEven), -ActivationMaxMagnitude, ActivationMaxMagnitude);
+            quantized[i] = (byte)((int)units + ZeroPoint);
         }
         return scale;
     }
 
-    /// <summary><see cref="Int8Quantization.Quantize"/> of eight finite values at once.</summary>
+    /// <summary>Eight finite values in units of the scale, rounded as the scalar loop rounds them and clamped.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<int> Units(Vector256<float> x, Vector256<float> divisor, Vector256<float> limit) =>
         Vector256.ConvertToInt32(Vector256.Clamp(Vector256.Round(x / divisor), -limit, limit));
@@ -188,11 +220,11 @@ public static class Int8DotProducts
                 product.Avx2Vector(o);
             }
         }
-        else if (Sse41.IsSupported && Ssse3.IsSupported)
+        else if (Ssse3.IsSupported)
         {
             for (; o + Vector128<int>.Count <= outputs; o += Vector128<int>.Count)
             {
-                product.Sse41Vector(o);
+                product.Ssse3Vector(o);
             }
         }
         for (; o < outputs; o++)
@@ -204,12 +236,6 @@ public static class Int8DotProducts
     /// <summary>One product's operands, and its outputs by vectors (each path) or one at a time.</summary>
     private readonly ref struct Product
     {
-        /// <summary>
-        /// How many groups' <c>vpmaddubsw</c> pairs of 4-bit activation halves a 16-bit lane can add exactly:
-        /// 8 · 2 · 15 · 127 = 30,480, below int16's 32,767.
-        /// </summary>
-        private const int GroupsPer16BitSum = 8;
-
         private readonly ref sbyte weights;
         private readonly ref float scales;
         private readonly ref int terms;
@@ -235,18 +261,21 @@ public static class Int8DotProducts
             this.hasBias = hasBias;
         }
 
-        /// <summary>Group g's four activation bytes in every 32-bit lane.</summary>
+        /// <summary>Output o's four weights of group 0, and how far each next group's lie.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private Vector256<byte> Activations256(int g) => Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref x, g * GroupSize))).AsByte();
+        private ref sbyte Weights(int o, out nint stride) => ref Unsafe.Add(ref weights, Column(o, groups, outputs, out stride));
+
+        /// <summary>The four activation bytes at <paramref name="group"/> in every 32-bit lane.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector512<byte> Broadcast512(ref byte group) => Vector512.Create(Unsafe.ReadUnaligned<int>(ref group)).AsByte();
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private Vector128<byte> Activations128(int g) => Vector128.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref x, g * GroupSize))).AsByte();
+        private static Vector256<byte> Broadcast256(ref byte group) => Vector256.Create(Unsafe.ReadUnaligned<int>(ref group)).AsByte();
 
-        /// <summary>The packed weights of group g from output o on.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private ref sbyte Weights(int g, int o) => ref Unsafe.Add(ref weights, ((nint)g * outputs + o) * GroupSize);
+        private static Vector128<byte> Broadcast128(ref byte group) => Vector128.Create(Unsafe.ReadUnaligned<int>(ref group)).AsByte();
 
-        /// <summary>Outputs o..o+63: eight vectors of sums kept in registers across the groups.</summary>
+        /// <summary>Outputs o..o+63 (a whole panel): eight vectors of sums kept in registers across the groups.</summary>
         public void VnniBlock8(int o)
         {
             Vector256<int> acc0 = Vector256.LoadUnsafe(ref terms, (nuint)o);
@@ -257,18 +286,21 @@ public static class Int8DotProducts
             Vector256<int> acc5 = Vector256.LoadUnsafe(ref terms, (nuint)(o + 40));
             Vector256<int> acc6 = Vector256.LoadUnsafe(ref terms, (nuint)(o + 48));
             Vector256<int> acc7 = Vector256.LoadUnsafe(ref terms, (nuint)(o + 56));
+            ref sbyte w = ref Weights(o, out nint stride);
+            ref byte xg = ref x;
             for (int g = 0; g < groups; g++)
             {
-                Vector256<byte> xg = Activations256(g);
-                ref sbyte w = ref Weights(g, o);
-                acc0 = AvxVnni.MultiplyWideningAndAdd(acc0, xg, Vector256.LoadUnsafe(ref w));
-                acc1 = AvxVnni.MultiplyWideningAndAdd(acc1, xg, Vector256.LoadUnsafe(ref w, 32));
-                acc2 = AvxVnni.MultiplyWideningAndAdd(acc2, xg, Vector256.LoadUnsafe(ref w, 64));
-                acc3 = AvxVnni.MultiplyWideningAndAdd(acc3, xg, Vector256.LoadUnsafe(ref w, 96));
-                acc4 = AvxVnni.MultiplyWideningAndAdd(acc4, xg, Vector256.LoadUnsafe(ref w, 128));
-                acc5 = AvxVnni.MultiplyWideningAndAdd(acc5, xg, Vector256.LoadUnsafe(ref w, 160));
-                acc6 = AvxVnni.MultiplyWideningAndAdd(acc6, xg, Vector256.LoadUnsafe(ref w, 192));
-                acc7 = AvxVnni.MultiplyWideningAndAdd(acc7, xg, Vector256.LoadUnsafe(ref w, 224));
+                Vector256<byte> xv = Broadcast256(ref xg);
+                acc0 = AvxVnni.MultiplyWideningAndAdd(acc0, xv, Vector256.LoadUnsafe(ref w));
+                acc1 = AvxVnni.MultiplyWideningAndAdd(acc1, xv, Vector256.LoadUnsafe(ref w, 32));
+                acc2 = AvxVnni.MultiplyWideningAndAdd(acc2, xv, Vector256.LoadUnsafe(ref w, 64));
+                acc3 = AvxVnni.MultiplyWideningAndAdd(acc3, xv, Vector256.LoadUnsafe(ref w, 96));
+                acc4 = AvxVnni.MultiplyWideningAndAdd(acc4, xv, Vector256.LoadUnsafe(ref w, 128));
+                acc5 = AvxVnni.MultiplyWideningAndAdd(acc5, xv, Vector256.LoadUnsafe(ref w, 160));
+                acc6 = AvxVnni.MultiplyWideningAndAdd(acc6, xv, Vector256.LoadUnsafe(ref w, 192));
+                acc7 = AvxVnni.MultiplyWideningAndAdd(acc7, xv, Vector256.LoadUnsafe(ref w, 224));
+                w = ref Unsafe.Add(ref w, stride);
+                xg = ref Unsafe.Add(ref xg, GroupSize);
             }
             Store(acc0, o);
             Store(acc1, o + 8);
@@ -284,42 +316,82 @@ public static class Int8DotProducts
         public void VnniVector(int o)
         {
             Vector256<int> acc = Vector256.LoadUnsafe(ref terms, (nuint)o);
+            ref sbyte w = ref Weights(o, out nint stride);
+            ref byte xg = ref x;
             for (int g = 0; g < groups; g++)
             {
-                acc = AvxVnni.MultiplyWideningAndAdd(acc, Activations256(g), Vector256.LoadUnsafe(ref Weights(g, o)));
+                acc = AvxVnni.MultiplyWideningAndAdd(acc, Broadcast256(ref xg), Vector256.LoadUnsafe(ref w));
+                w = ref Unsafe.Add(ref w, stride);
+                xg = ref Unsafe.Add(ref xg, GroupSize);
             }
             Store(acc, o);
         }
+
+        /// <summary>
+        /// Outputs o..o+63 (a whole panel) with AVX-512BW, as <see cref="Avx512Vector"/> four times over: four vectors of
+        /// sums kept in registers across the groups, each group's activations broadcast once for all of them.
+        /// </summary>
+        public void Avx512Block4(int o)
+        {
+            Vector512<int> sums0 = Vector512.LoadUnsafe(ref terms, (nuint)o), sums1 = Vector512.LoadUnsafe(ref terms, (nuint)(o + 16));
+            Vector512<int> sums2 = Vector512.LoadUnsafe(ref terms, (nuint)(o + 32)), sums3 = Vector512.LoadUnsafe(ref terms, (nuint)(o + 48));
+            ref sbyte w = ref Weights(o, out nint stride);
+            ref byte xg = ref x;
+            for (int g = 0; g < groups; g++)
+            {
+                Vector512<byte> xv = Broadcast512(ref xg);
+                sums0 += Sum(xv, Vector512.LoadUnsafe(ref w));
+                sums1 += Sum(xv, Vector512.LoadUnsafe(ref w, 64));
+                sums2 += Sum(xv, Vector512.LoadUnsafe(ref w, 128));
+                sums3 += Sum(xv, Vector512.LoadUnsafe(ref w, 192));
+                w = ref Unsafe.Add(ref w, stride);
+                xg = ref Unsafe.Add(ref xg, GroupSize);
+            }
+            Store(sums0, o);
+            Store(sums1, o + 16);
+            Store(sums2, o + 32);
+            Store(sums3, o + 48);
+        }
+
+        /// <summary>Outputs o..o+15 with AVX-512BW, one group's 64 weight bytes at a time.</summary>
+        public void Avx512Vector(int o)
+        {
+            Vector512<int> sums = Vector512.LoadUnsafe(ref terms, (nuint)o);
+            ref sbyte w = ref Weights(o, out nint stride);
+            ref byte xg = ref x;
+            for (int g = 0; g < groups; g++)
+            {
+                sums += Sum(Broadcast512(ref xg), Vector512.LoadUnsafe(ref w));
+                w = ref Unsafe.Add(ref w, stride);
+                xg = ref Unsafe.Add(ref xg, GroupSize);
+            }
+            Store(sums, o);
+        }
+
+        /// <summary>
+        /// Each output's four products of a group: <c>vpmaddubsw</c> adds inputs (0, 1) and (2, 3) into two 16-bit lanes
+        /// (at most 2 · 127 · 127 = 32,258, so never saturated), <c>vpmaddwd</c> by 1 adds the two into its 32-bit lane.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector512<int> Sum(Vector512<byte> x, Vector512<sbyte> w) =>
+            Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, w), Vector512<short>.One);
 
         /// <summary>Outputs o..o+31 with AVX2, as <see cref="Avx512Block4"/> at half the width.</summary>
         public void Avx2Block4(int o)
         {
             Vector256<int> sums0 = Vector256.LoadUnsafe(ref terms, (nuint)o), sums1 = Vector256.LoadUnsafe(ref terms, (nuint)(o + 8));
             Vector256<int> sums2 = Vector256.LoadUnsafe(ref terms, (nuint)(o + 16)), sums3 = Vector256.LoadUnsafe(ref terms, (nuint)(o + 24));
-            for (int start = 0; start < groups; start += GroupsPer16BitSum)
+            ref sbyte w = ref Weights(o, out nint stride);
+            ref byte xg = ref x;
+            for (int g = 0; g < groups; g++)
             {
-                int end = Math.Min(start + GroupsPer16BitSum, groups);
-                Vector256<short> high0 = Vector256<short>.Zero, high1 = Vector256<short>.Zero, high2 = Vector256<short>.Zero, high3 = Vector256<short>.Zero;
-                Vector256<short> low0 = Vector256<short>.Zero, low1 = Vector256<short>.Zero, low2 = Vector256<short>.Zero, low3 = Vector256<short>.Zero;
-                for (int g = start; g < end; g++)
-                {
-                    Nibbles256(g, out Vector256<byte> xHigh, out Vector256<byte> xLow);
-                    ref sbyte w = ref Weights(g, o);
-                    Vector256<sbyte> w0 = Vector256.LoadUnsafe(ref w), w1 = Vector256.LoadUnsafe(ref w, 32);
-                    Vector256<sbyte> w2 = Vector256.LoadUnsafe(ref w, 64), w3 = Vector256.LoadUnsafe(ref w, 96);
-                    high0 += Avx2.MultiplyAddAdjacent(xHigh, w0);
-                    low0 += Avx2.MultiplyAddAdjacent(xLow, w0);
-                    high1 += Avx2.MultiplyAddAdjacent(xHigh, w1);
-                    low1 += Avx2.MultiplyAddAdjacent(xLow, w1);
-                    high2 += Avx2.MultiplyAddAdjacent(xHigh, w2);
-                    low2 += Avx2.MultiplyAddAdjacent(xLow, w2);
-                    high3 += Avx2.MultiplyAddAdjacent(xHigh, w3);
-                    low3 += Avx2.MultiplyAddAdjacent(xLow, w3);
-                }
-                sums0 += Widen(high0, low0);
-                sums1 += Widen(high1, low1);
-                sums2 += Widen(high2, low2);
-                sums3 += Widen(high3, low3);
+                Vector256<byte> xv = Broadcast256(ref xg);
+                sums0 += Sum(xv, Vector256.LoadUnsafe(ref w));
+                sums1 += Sum(xv, Vector256.LoadUnsafe(ref w, 32));
+                sums2 += Sum(xv, Vector256.LoadUnsafe(ref w, 64));
+                sums3 += Sum(xv, Vector256.LoadUnsafe(ref w, 96));
+                w = ref Unsafe.Add(ref w, stride);
+                xg = ref Unsafe.Add(ref xg, GroupSize);
             }
             Store(sums0, o);
             Store(sums1, o + 8);
@@ -331,128 +403,35 @@ public static class Int8DotProducts
         public void Avx2Vector(int o)
         {
             Vector256<int> sums = Vector256.LoadUnsafe(ref terms, (nuint)o);
-            for (int start = 0; start < groups; start += GroupsPer16BitSum)
-            {
-                int end = Math.Min(start + GroupsPer16BitSum, groups);
-                Vector256<short> high = Vector256<short>.Zero, low = Vector256<short>.Zero;
-                for (int g = start; g < end; g++)
-                {
-                    Nibbles256(g, out Vector256<byte> xHigh, out Vector256<byte> xLow);
-                    Vector256<sbyte> w = Vector256.LoadUnsafe(ref Weights(g, o));
-                    high += Avx2.MultiplyAddAdjacent(xHigh, w);
-                    low += Avx2.MultiplyAddAdjacent(xLow, w);
-                }
-                sums += Widen(high, low);
-            }
-            Store(sums, o);
-        }
-
-        /// <summary>The 256-bit <see cref="Widen(Vector512{short}, Vector512{short})"/>.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector256<int> Widen(Vector256<short> high, Vector256<short> low) =>
-            Avx2.MultiplyAddAdjacent(high, Vector256.Create((short)16)) + Avx2.MultiplyAddAdjacent(low, Vector256<short>.One);
-
-        /// <summary>Group g's activations split into their high and low 4 bits, as <see cref="Nibbles512"/> at half the width.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private void Nibbles256(int g, out Vector256<byte> high, out Vector256<byte> low)
-        {
-            uint bytes = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref x, g * GroupSize));
-            high = Vector256.Create((bytes >> 4) & 0x0F0F0F0Fu).AsByte();
-            low = Vector256.Create(bytes & 0x0F0F0F0Fu).AsByte();
-        }
-
-        /// <summary>
-        /// Outputs o..o+63 with AVX-512BW, as <see cref="Avx512Vector"/> four times over: four vectors of sums and
-        /// eight of 16-bit sums kept in registers across the groups, each group's activations split once for all of them.
-        /// </summary>
-        public void Avx512Block4(int o)
-        {
-            Vector512<int> sums0 = Vector512.LoadUnsafe(ref terms, (nuint)o), sums1 = Vector512.LoadUnsafe(ref terms, (nuint)(o + 16));
-            Vector512<int> sums2 = Vector512.LoadUnsafe(ref terms, (nuint)(o + 32)), sums3 = Vector512.LoadUnsafe(ref terms, (nuint)(o + 48));
-            for (int start = 0; start < groups; start += GroupsPer16BitSum)
-            {
-                int end = Math.Min(start + GroupsPer16BitSum, groups);
-                Vector512<short> high0 = Vector512<short>.Zero, high1 = Vector512<short>.Zero, high2 = Vector512<short>.Zero, high3 = Vector512<short>.Zero;
-                Vector512<short> low0 = Vector512<short>.Zero, low1 = Vector512<short>.Zero, low2 = Vector512<short>.Zero, low3 = Vector512<short>.Zero;
-                for (int g = start; g < end; g++)
-                {
-                    Nibbles512(g, out Vector512<byte> xHigh, out Vector512<byte> xLow);
-                    ref sbyte w = ref Weights(g, o);
-                    Vector512<sbyte> w0 = Vector512.LoadUnsafe(ref w), w1 = Vector512.LoadUnsafe(ref w, 64);
-                    Vector512<sbyte> w2 = Vector512.LoadUnsafe(ref w, 128), w3 = Vector512.LoadUnsafe(ref w, 192);
-                    high0 += Avx512BW.MultiplyAddAdjacent(xHigh, w0);
-                    low0 += Avx512BW.MultiplyAddAdjacent(xLow, w0);
-                    high1 += Avx512BW.MultiplyAddAdjacent(xHigh, w1);
-                    low1 += Avx512BW.MultiplyAddAdjacent(xLow, w1);
-                    high2 += Avx512BW.MultiplyAddAdjacent(xHigh, w2);
-                    low2 += Avx512BW.MultiplyAddAdjacent(xLow, w2);
-                    high3 += Avx512BW.MultiplyAddAdjacent(xHigh, w3);
-                    low3 += Avx512BW.MultiplyAddAdjacent(xLow, w3);
-                }
-                sums0 += Widen(high0, low0);
-                sums1 += Widen(high1, low1);
-                sums2 += Widen(high2, low2);
-                sums3 += Widen(high3, low3);
-            }
-            Store(sums0, o);
-            Store(sums1, o + 16);
-            Store(sums2, o + 32);
-            Store(sums3, o + 48);
-        }
-
-        /// <summary>
-        /// Outputs o..o+15 with AVX-512BW: <c>vpmaddubsw</c> multiplies the 64 weight bytes by the high and the low
-        /// 4 bits of the activations, each output's inputs (0, 1) and (2, 3) added into two 16-bit lanes; up to
-        /// <see cref="GroupsPer16BitSum"/> groups are added in 16 bits, then widened into each output's 32-bit lane.
-        /// </summary>
-        public void Avx512Vector(int o)
-        {
-            Vector512<int> sums = Vector512.LoadUnsafe(ref terms, (nuint)o);
-            for (int start = 0; start < groups; start += GroupsPer16BitSum)
-            {
-                int end = Math.Min(start + GroupsPer16BitSum, groups);
-                Vector512<short> high = Vector512<short>.Zero, low = Vector512<short>.Zero;
-                for (int g = start; g < end; g++)
-                {
-                    Nibbles512(g, out Vector512<byte> xHigh, out Vector512<byte> xLow);
-                    Vector512<sbyte> w = Vector512.LoadUnsafe(ref Weights(g, o));
-                    high += Avx512BW.MultiplyAddAdjacent(xHigh, w);
-                    low += Avx512BW.MultiplyAddAdjacent(xLow, w);
-                }
-                sums += Widen(high, low);
-            }
-            Store(sums, o);
-        }
-
-        /// <summary>
-        /// Group g's four activation bytes a = 16 h + l split into h and l (0 to 15) in every 32-bit lane, so that a
-        /// <c>vpmaddubsw</c> pair is at most 2 · 15 · 127 = 3,810 and cannot saturate.
-        /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private void Nibbles512(int g, out Vector512<byte> high, out Vector512<byte> low)
-        {
-            uint bytes = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref x, g * GroupSize));
-            high = Vector512.Create((bytes >> 4) & 0x0F0F0F0Fu).AsByte();
-            low = Vector512.Create(bytes & 0x0F0F0F0Fu).AsByte();
-        }
-
-        /// <summary>Each output's two 16-bit sums of high halves times 16 plus its two of low halves: its 32-bit sum.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector512<int> Widen(Vector512<short> high, Vector512<short> low) =>
-            Avx512BW.MultiplyAddAdjacent(high, Vector512.Create((short)16)) + Avx512BW.MultiplyAddAdjacent(low, Vector512<short>.One);
-
-        /// <summary>Outputs o..o+3 with SSE4.1, as <see cref="Avx2Vector"/> at half the width.</summary>
-        public void Sse41Vector(int o)
-        {
-            Vector128<int> pairsLow = Vector128<int>.Zero, pairsHigh = Vector128<int>.Zero;
+            ref sbyte w = ref Weights(o, out nint stride);
+            ref byte xg = ref x;
             for (int g = 0; g < groups; g++)
             {
-                Vector128<short> xg = Sse41.ConvertToVector128Int16(Activations128(g));
-                ref sbyte w = ref Weights(g, o);
-                pairsLow += Sse2.MultiplyAddAdjacent(Sse41.ConvertToVector128Int16(Vector128.LoadUnsafe(ref w)), xg);
-                pairsHigh += Sse2.MultiplyAddAdjacent(Sse41.ConvertToVector128Int16(Vector128.LoadUnsafe(ref w, 8)), xg);
+                sums += Sum(Broadcast256(ref xg), Vector256.LoadUnsafe(ref w));
+                w = ref Unsafe.Add(ref w, stride);
+                xg = ref Unsafe.Add(ref xg, GroupSize);
             }
-            Vector128<int> sums = Ssse3.HorizontalAdd(pairsLow, pairsHigh) + Vector128.LoadUnsafe(ref terms, (nuint)o);
+            Store(sums, o);
+        }
+
+        /// <summary>The 256-bit <see cref="Sum(Vector512{byte}, Vector512{sbyte})"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector256<int> Sum(Vector256<byte> x, Vector256<sbyte> w) =>
+            Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(x, w), Vector256<short>.One);
+
+        /// <summary>Outputs o..o+3 with SSSE3, as <see cref="Avx2Vector"/> at half the width.</summary>
+        public void Ssse3Vector(int o)
+        {
+            Vector128<int> sums = Vector128.LoadUnsafe(ref terms, (nuint)o);
+            ref sbyte w = ref Weights(o, out nint stride);
+            ref byte xg = ref x;
+            for (int g = 0; g < groups; g++)
+            {
+                Vector128<short> pairs = Ssse3.MultiplyAddAdjacent(Broadcast128(ref xg), Vector128.LoadUnsafe(ref w));
+                sums += Sse2.MultiplyAddAdjacent(pairs, Vector128<short>.One);
+                w = ref Unsafe.Add(ref w, stride);
+                xg = ref Unsafe.Add(ref xg, GroupSize);
+            }
             Vector128<float> factor = Vector128.LoadUnsafe(ref scales, (nuint)o) * xScale;
             Vector128<float> result = hasBias
                 ? Vector128.FusedMultiplyAdd(Vector128.ConvertToSingle(sums), factor, Vector128.LoadUnsafe(ref bias, (nuint)o))
@@ -464,14 +443,16 @@ public static class Int8DotProducts
         public void Scalar(int o)
         {
             int sum = Unsafe.Add(ref terms, o);
+            ref sbyte w = ref Weights(o, out nint stride);
+            ref byte xg = ref x;
             for (int g = 0; g < groups; g++)
             {
-                ref sbyte w = ref Weights(g, o);
-                ref byte xg = ref Unsafe.Add(ref x, g * GroupSize);
                 for (int k = 0; k < GroupSize; k++)
                 {
                     sum += Unsafe.Add(ref xg, k) * Unsafe.Add(ref w, k);
                 }
+                w = ref Unsafe.Add(ref w, stride);
+                xg = ref Unsafe.Add(ref xg, GroupSize);
             }
             float factor = Unsafe.Add(ref scales, o) * xScale;
             Unsafe.Add(ref y, o) = hasBias ? MathF.FusedMultiplyAdd(sum, factor, Unsafe.Add(ref bias, o)) : sum * factor;

@@ -278,11 +278,11 @@ public sealed class DecodeWeightCopyTests
         }
     }
 
-    /// <summary>An input vector as the product with int8 activations reads it: q * scale with scale = max |x| / 127 and q = round(x / scale), ties to even.</summary>
+    /// <summary>An input vector as the product with int8 activations reads it: q * scale with scale = max |x| / 63 and q = round(x / scale), ties to even.</summary>
     private static double[] QuantizeInput(double[] x)
     {
-        var scale = Int8Quantization.RowScale((float)x.Max(Math.Abs));
-        return x.Select(value => Int8Quantization.Quantize((float)value, scale) * (double)scale).ToArray();
+        var scale = (float)x.Max(Math.Abs) / 63f;
+        return x.Select(value => scale > 0f ? MathF.Round((float)value / scale, MidpointRounding.ToEven) * (double)scale : 0.0).ToArray();
     }
 
     /// <summary>The logits of each step of step-wise decoding (what beam search runs) reading <paramref name="inputs"/> in turn.</summary>

@@ -9,10 +9,9 @@ namespace StaticSeq2Seq.Tests.Numerics;
 /// row quantization, the activations' quantization against its definition, and the generated kernels on sizes that fill
 /// blocks of 64 and 32 outputs, single vectors of 16, 8 and 4 and scalar tails, with inputs that are and are not a multiple of
 /// four (72 × 144, 48 × 144, 48 × 48, 48 × 37, 7 × 28, 14 × 7, 7 × 13; on AVX-512BW 144 is two blocks and a vector of
-/// 16, 28 a vector of 16, one of 8 and a scalar tail of 4, 13 one of 8 and 5 scalar; 72 inputs are 18 groups, 48 are
-/// 12, so its 16-bit sums of at most eight groups are widened after full runs of eight and shorter ones). The integer sums are exact, so
+/// 16, 28 a vector of 16, one of 8 and a scalar tail of 4, 13 one of 8 and 5 scalar). The integer sums are exact, so
 /// each output must be, to the bit, one fused multiply-add of the exact sum with scale · xScale and the bias, written
-/// out here plainly, on whichever path (AVX-VNNI, AVX-512BW, AVX2, SSE4.1, scalar) the machine and the DOTNET_
+/// out here plainly, on whichever path (AVX-VNNI, AVX-512BW, AVX2, SSSE3, scalar) the machine and the DOTNET_
 /// environment variables select; and within float rounding of the double loop over the dequantized weights and
 /// activations.
 /// </summary>
@@ -40,7 +39,9 @@ public sealed class Int8DotProductsTests
     [InlineData(3, 5)]
     [InlineData(8, 16)]
     [InlineData(7, 13)]
-    public void Packing_puts_each_outputs_four_weights_of_a_group_side_by_side(int inputs, int outputs)
+    [InlineData(9, 64)]
+    [InlineData(6, 150)]
+    public void Packing_puts_each_outputs_four_weights_of_a_group_side_by_side_panel_by_panel(int inputs, int outputs)
     {
         var random = new Random(inputs * 100 + outputs);
         var transposed = Draw(random, inputs * outputs);
@@ -64,12 +65,15 @@ public sealed class Int8DotProductsTests
             var sum = 0;
             for (var j = 0; j < groups * 4; j++)
             {
-                // Group j / 4, output o, place j % 4: ((j / 4) * outputs + o) * 4 + j % 4.
+                // Panels of 64 outputs, each whole before the next; within one of width w starting at output p,
+                // group j / 4, output o, place j % 4 is at p * groups * 4 + ((j / 4) * w + o - p) * 4 + j % 4.
+                var panel = o / 64 * 64;
+                var width = Math.Min(64, outputs - panel);
                 var expected = j < inputs ? quantized[j * outputs + o] : 0;
-                Assert.Equal(expected, packed[(j / 4 * outputs + o) * 4 + j % 4]);
+                Assert.Equal(expected, packed[panel * groups * 4 + (j / 4 * width + o - panel) * 4 + j % 4]);
                 sum += expected;
             }
-            Assert.Equal(-128 * sum, terms[o]);
+            Assert.Equal(-64 * sum, terms[o]);
         }
         Assert.Equal(99, packed[^1]);
         Assert.Equal(-1f, scales[^1]);
@@ -82,7 +86,7 @@ public sealed class Int8DotProductsTests
     [InlineData(16)]
     [InlineData(37)]
     [InlineData(384)]
-    public void Activations_are_rounded_in_units_of_a_127th_of_the_largest_magnitude(int length)
+    public void Activations_are_rounded_in_units_of_a_63rd_of_the_largest_magnitude(int length)
     {
         var random = new Random(length);
         var x = Draw(random, length).Select(v => v * 3f).ToArray();
@@ -92,12 +96,12 @@ public sealed class Int8DotProductsTests
 
         var scale = Int8DotProducts.QuantizeActivations(x, quantized);
 
-        Assert.Equal(largest / 127f, scale);
+        Assert.Equal(largest / 63f, scale);
         for (var i = 0; i < length; i++)
         {
             var units = Math.Round(x[i] / (double)scale, MidpointRounding.ToEven);
-            Assert.True(Math.Abs(units) <= 127, $"element {i}: {units} units");
-            Assert.True(units + 128 == quantized[i], $"element {i}: {quantized[i]} against {units + 128}.");
+            Assert.True(Math.Abs(units) <= 63, $"element {i}: {units} units");
+            Assert.True(units + 64 == quantized[i], $"element {i}: {quantized[i]} against {units + 64}.");
         }
         Assert.Equal(77, quantized[^1]);
     }
@@ -105,13 +109,13 @@ public sealed class Int8DotProductsTests
     [Fact]
     public void Ties_round_to_even()
     {
-        // The largest magnitude 127 makes the scale 1, so these are exact ties in units of it.
-        float[] x = [127f, 2.5f, -3.5f, 0.5f, -0.5f, 1.5f, 126.5f, -127f, 3f, 4f, 5f, 6f, 7f, 8f, 9f, 10f, -2.5f];
+        // The largest magnitude 63 makes the scale 1, so these are exact ties in units of it.
+        float[] x = [63f, 2.5f, -3.5f, 0.5f, -0.5f, 1.5f, 62.5f, -63f, 3f, 4f, 5f, 6f, 7f, 8f, 9f, 10f, -2.5f];
         var quantized = new byte[x.Length];
 
         Assert.Equal(1f, Int8DotProducts.QuantizeActivations(x, quantized));
 
-        Assert.Equal(new byte[] { 255, 130, 124, 128, 128, 130, 254, 1, 131, 132, 133, 134, 135, 136, 137, 138, 126 }, quantized);
+        Assert.Equal(new byte[] { 127, 66, 60, 64, 64, 66, 126, 1, 67, 68, 69, 70, 71, 72, 73, 74, 62 }, quantized);
     }
 
     [Fact]
@@ -119,12 +123,12 @@ public sealed class Int8DotProductsTests
     {
         var quantized = new byte[20];
         Assert.Equal(0f, Int8DotProducts.QuantizeActivations(new float[20], quantized));
-        Assert.All(quantized, q => Assert.Equal(128, q));
+        Assert.All(quantized, q => Assert.Equal(64, q));
 
         var x = Enumerable.Range(0, 20).Select(i => i * 0.1f).ToArray();
         x[17] = float.PositiveInfinity;
         Assert.True(float.IsNaN(Int8DotProducts.QuantizeActivations(x, quantized)));
-        Assert.All(quantized, q => Assert.Equal(128, q));
+        Assert.All(quantized, q => Assert.Equal(64, q));
         x[17] = float.NaN;
         Assert.True(float.IsNaN(Int8DotProducts.QuantizeActivations(x, quantized)));
     }
@@ -142,7 +146,7 @@ public sealed class Int8DotProductsTests
             var x = Enumerable.Range(0, 20).Select(i => (i - 9) * 0.1f).ToArray();
             x[position] = value;
             Assert.True(float.IsNaN(Int8DotProducts.QuantizeActivations(x, quantized)), $"{value} at {position}");
-            Assert.All(quantized, q => Assert.Equal(128, q));
+            Assert.All(quantized, q => Assert.Equal(64, q));
         }
     }
 
@@ -185,8 +189,8 @@ public sealed class Int8DotProductsTests
                 double sum = bias[o], magnitude = Math.Abs(bias[o]);
                 for (var j = 0; j < kernel.In; j++)
                 {
-                    int q = packed[(j / 4 * kernel.Out + o) * 4 + j % 4];
-                    var xq = quantized[j] - 128;
+                    int q = Int8Quantization.Quantize(transposed[j * kernel.Out + o], scale[o]);
+                    var xq = quantized[j] - 64;
                     exact += q * xq;
                     double product = q * (double)scale[o] * (xq * (double)xScale);
                     sum += product;
@@ -203,12 +207,52 @@ public sealed class Int8DotProductsTests
         }
     }
 
+    /// <summary>
+    /// The product called directly on sizes the generated kernels under test do not have: panels of 64 with a narrower
+    /// last one of 36 (a block of 32 and a vector of 4 inside it on AVX2) or of 16, 2000 outputs (31 panels and 16), and
+    /// without a bias.
+    /// </summary>
+    [Theory]
+    [InlineData(13, 100, true)]
+    [InlineData(40, 80, false)]
+    [InlineData(256, 2000, true)]
+    [InlineData(5, 36, false)]
+    public void Multiply_is_the_exact_integer_sum_scaled_once_on_any_size(int inputs, int outputs, bool withBias)
+    {
+        var random = new Random(inputs + outputs);
+        var transposed = Draw(random, inputs * outputs);
+        var packed = new sbyte[Int8DotProducts.PackedLength(inputs, outputs)];
+        var scale = new float[outputs];
+        var terms = new int[outputs];
+        Int8DotProducts.PackRows(transposed, inputs, outputs, packed, scale, terms);
+        var bias = withBias ? Draw(random, outputs) : [];
+        var x = Draw(random, inputs);
+        var quantized = new byte[Int8DotProducts.Groups(inputs) * 4];
+        var xScale = Int8DotProducts.QuantizeActivations(x, quantized);
+        var y = Enumerable.Repeat(float.NaN, outputs + 1).ToArray();
+
+        Int8DotProducts.Multiply(packed, scale, terms, bias, quantized, xScale, y, inputs, outputs);
+
+        for (var o = 0; o < outputs; o++)
+        {
+            long exact = 0;
+            for (var j = 0; j < inputs; j++)
+            {
+                exact += Int8Quantization.Quantize(transposed[j * outputs + o], scale[o]) * (quantized[j] - 64);
+            }
+            var expected = withBias ? MathF.FusedMultiplyAdd(exact, scale[o] * xScale, bias[o]) : exact * (scale[o] * xScale);
+            Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(y[o]),
+                $"{inputs} x {outputs}, output {o}: {y[o]} against the exact sum scaled once, {expected}.");
+        }
+        Assert.True(float.IsNaN(y[outputs]), $"{inputs} x {outputs} wrote past its outputs.");
+    }
+
     [Theory]
     [MemberData(nameof(Kernels))]
     public void Saturated_weights_and_activations_sum_without_overflow(string name)
     {
-        // Every weight +127 or every weight -127, and every activation at the largest magnitude (bytes 255 or 1): the
-        // extreme sums, on every path, including the 16-bit sums of eight groups of 4-bit halves on AVX-512BW.
+        // Every weight +127 or every weight -127, and every activation at the largest magnitude (bytes 127 or 1): the
+        // extreme sums, on every path, including vpmaddubsw's 16-bit pairs, which saturate past 32,767.
         var kernel = Get(name);
         var groups = (kernel.In + 3) / 4;
         var packed = new sbyte[groups * 4 * kernel.Out];
@@ -224,7 +268,7 @@ public sealed class Int8DotProductsTests
             {
                 var x = Enumerable.Repeat(sign * 2f, kernel.In).ToArray();
                 kernel.Forward(packed, scale, terms, bias, x, y);
-                var expected = MathF.FusedMultiplyAdd(weightSign * sign * 127 * 127 * kernel.In, 1f / 127 * (2f / 127), 0f);
+                var expected = MathF.FusedMultiplyAdd(weightSign * sign * 127 * 63 * kernel.In, 1f / 127 * (2f / 63), 0f);
                 Assert.All(y, value => Assert.Equal(expected, value));
             }
         }
