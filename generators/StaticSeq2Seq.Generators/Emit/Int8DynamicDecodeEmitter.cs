@@ -19,10 +19,11 @@ internal static class Int8DynamicDecodeEmitter
     {
         var matrices = Int8DecodeEmitter.Matrices(plan);
         w.Line($"// Decoding multiplies by int8 copies of {string.Join(", ", plan.DecodeWeightTensors)}, a quarter of the bytes, packed for");
-        w.Line("// integer dot products: W of shape (Out, In) as (⌈In / 4⌉, Out, 4), each output's weights of four consecutive inputs side");
-        w.Line("// by side, padded with zeros (StaticSeq2Seq.Numerics.Int8DotProducts). Each output row o has the scale max_j |W[o, j]| / 127,");
-        w.Line("// q[o, j] = round(W[o, j] / scale), to nearest, ties to even, and the zero-point term -128 Σ_j q[o, j]; each product");
-        w.Line("// quantizes its input x the same way with one scale and computes scale[o] · xScale · Σ_j q[o, j] x_q[j] + b[o].");
+        w.Line("// integer dot products: W of shape (Out, In) in panels of 64 outputs, each panel as (⌈In / 4⌉, its width, 4), each output's");
+        w.Line("// weights of four consecutive inputs side by side, padded with zeros (StaticSeq2Seq.Numerics.Int8DotProducts). Each output");
+        w.Line("// row o has the scale max_j |W[o, j]| / 127, q[o, j] = round(W[o, j] / scale), to nearest, ties to even, and the zero-point");
+        w.Line("// term -64 Σ_j q[o, j]; each product quantizes its input x to seven bits with one scale, max_j |x[j]| / 63, and computes");
+        w.Line("// scale[o] · xScale · Σ_j q[o, j] x_q[j] + b[o].");
         w.Line("// Packed matrices: offset (bytes, a multiple of 64) and length of each.");
         var packedBytes = 0;
         foreach (var matrix in matrices)

@@ -4,9 +4,9 @@ namespace StaticSeq2Seq.Generators.Emit;
 
 /// <summary>
 /// Emits the dense forward kernel that decoding with <c>DecodeWeightFormat.Int8Dynamic</c> calls for one (In, Out) size:
-/// the input vector quantized to int8 with one scale, then integer dot products with the packed int8 weights and one
-/// multiply-add per output, y[o] = scale[o] · xScale · Σ_j q[o, j] x_q[j] + b[o]. The integer work is the runtime's
-/// <c>StaticSeq2Seq.Numerics.Int8DotProducts</c>, whose paths (AVX-VNNI, AVX2, SSE4.1, scalar) give identical bits;
+/// the input vector quantized to seven bits with one scale, then integer dot products with the packed int8 weights and
+/// one multiply-add per output, y[o] = scale[o] · xScale · Σ_j q[o, j] x_q[j] + b[o]. The integer work is the runtime's
+/// <c>StaticSeq2Seq.Numerics.Int8DotProducts</c>, whose paths (AVX-VNNI, AVX-512BW, AVX2, SSSE3, scalar) give identical bits;
 /// the kernel fixes the sizes and holds the quantized input on its stack.
 /// </summary>
 internal static class Int8DynamicKernelEmitter
@@ -17,7 +17,7 @@ internal static class Int8DynamicKernelEmitter
         var biasParameter = kernel.HasBias ? "ReadOnlySpan<float> bias, " : "";
         var biasArgument = kernel.HasBias ? "bias.Slice(0, Out)" : "default";
         var groups = (kernel.In + 3) / 4;
-        w.Line($"/// <summary>{formula} for Q of shape ({kernel.Out}, {kernel.In}) in int8, packed in groups of four inputs as ({groups}, {kernel.Out}, 4), with one scale and zero-point term per output, and x quantized to int8 with one scale; sums in integers.</summary>");
+        w.Line($"/// <summary>{formula} for Q of shape ({kernel.Out}, {kernel.In}) in int8, packed four inputs per output side by side in {groups} groups, panel by panel of 64 outputs, with one scale and zero-point term per output, and x quantized to seven bits with one scale; sums in integers.</summary>");
         using (w.Block($"public static void {kernel.Int8DynamicForwardName}(ReadOnlySpan<sbyte> weight, ReadOnlySpan<float> scale, ReadOnlySpan<int> zeroPointTerms, {biasParameter}ReadOnlySpan<float> x, Span<float> y)"))
         {
             w.Line($"const int In = {kernel.In}, Out = {kernel.Out}, PaddedIn = {groups * 4};");

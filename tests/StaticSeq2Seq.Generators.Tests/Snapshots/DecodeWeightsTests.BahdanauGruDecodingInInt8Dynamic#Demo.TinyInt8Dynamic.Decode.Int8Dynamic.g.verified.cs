@@ -12,10 +12,11 @@ namespace Demo;
 partial class TinyInt8Dynamic
 {
     // Decoding multiplies by int8 copies of EncoderWeightHh0, DecoderWeightIh0, DecoderWeightHh0, OutputWeight, AttentionWaWeight, a quarter of the bytes, packed for
-    // integer dot products: W of shape (Out, In) as (⌈In / 4⌉, Out, 4), each output's weights of four consecutive inputs side
-    // by side, padded with zeros (StaticSeq2Seq.Numerics.Int8DotProducts). Each output row o has the scale max_j |W[o, j]| / 127,
-    // q[o, j] = round(W[o, j] / scale), to nearest, ties to even, and the zero-point term -128 Σ_j q[o, j]; each product
-    // quantizes its input x the same way with one scale and computes scale[o] · xScale · Σ_j q[o, j] x_q[j] + b[o].
+    // integer dot products: W of shape (Out, In) in panels of 64 outputs, each panel as (⌈In / 4⌉, its width, 4), each output's
+    // weights of four consecutive inputs side by side, padded with zeros (StaticSeq2Seq.Numerics.Int8DotProducts). Each output
+    // row o has the scale max_j |W[o, j]| / 127, q[o, j] = round(W[o, j] / scale), to nearest, ties to even, and the zero-point
+    // term -64 Σ_j q[o, j]; each product quantizes its input x to seven bits with one scale, max_j |x[j]| / 63, and computes
+    // scale[o] · xScale · Σ_j q[o, j] x_q[j] + b[o].
     // Packed matrices: offset (bytes, a multiple of 64) and length of each.
     private const int EncoderWeightHh0PackedOffset = 0, EncoderWeightHh0PackedLength = 144;
     private const int DecoderWeightIh0PackedOffset = 192, DecoderWeightIh0PackedLength = 216;

@@ -290,7 +290,7 @@ partial class TinyInt8Dynamic
             }
         }
 
-        /// <summary>y = scale ⊙ (xScale · Q x_q) + b for Q of shape (18, 6) in int8, packed in groups of four inputs as (2, 18, 4), with one scale and zero-point term per output, and x quantized to int8 with one scale; sums in integers.</summary>
+        /// <summary>y = scale ⊙ (xScale · Q x_q) + b for Q of shape (18, 6) in int8, packed four inputs per output side by side in 2 groups, panel by panel of 64 outputs, with one scale and zero-point term per output, and x quantized to seven bits with one scale; sums in integers.</summary>
         public static void Linear6x18Int8Dynamic(ReadOnlySpan<sbyte> weight, ReadOnlySpan<float> scale, ReadOnlySpan<int> zeroPointTerms, ReadOnlySpan<float> bias, ReadOnlySpan<float> x, Span<float> y)
         {
             const int In = 6, Out = 18, PaddedIn = 8;
@@ -300,7 +300,7 @@ partial class TinyInt8Dynamic
             global::StaticSeq2Seq.Numerics.Int8DotProducts.Multiply(weight.Slice(0, PaddedIn * Out), scale.Slice(0, Out), zeroPointTerms.Slice(0, Out), bias.Slice(0, Out), xq, xScale, y.Slice(0, Out), In, Out);
         }
 
-        /// <summary>y = scale ⊙ (xScale · Q x_q) + b for Q of shape (18, 11) in int8, packed in groups of four inputs as (3, 18, 4), with one scale and zero-point term per output, and x quantized to int8 with one scale; sums in integers.</summary>
+        /// <summary>y = scale ⊙ (xScale · Q x_q) + b for Q of shape (18, 11) in int8, packed four inputs per output side by side in 3 groups, panel by panel of 64 outputs, with one scale and zero-point term per output, and x quantized to seven bits with one scale; sums in integers.</summary>
         public static void Linear11x18Int8Dynamic(ReadOnlySpan<sbyte> weight, ReadOnlySpan<float> scale, ReadOnlySpan<int> zeroPointTerms, ReadOnlySpan<float> bias, ReadOnlySpan<float> x, Span<float> y)
         {
             const int In = 11, Out = 18, PaddedIn = 12;
@@ -310,7 +310,7 @@ partial class TinyInt8Dynamic
             global::StaticSeq2Seq.Numerics.Int8DotProducts.Multiply(weight.Slice(0, PaddedIn * Out), scale.Slice(0, Out), zeroPointTerms.Slice(0, Out), bias.Slice(0, Out), xq, xScale, y.Slice(0, Out), In, Out);
         }
 
-        /// <summary>y = scale ⊙ (xScale · Q x_q) + b for Q of shape (6, 6) in int8, packed in groups of four inputs as (2, 6, 4), with one scale and zero-point term per output, and x quantized to int8 with one scale; sums in integers.</summary>
+        /// <summary>y = scale ⊙ (xScale · Q x_q) + b for Q of shape (6, 6) in int8, packed four inputs per output side by side in 2 groups, panel by panel of 64 outputs, with one scale and zero-point term per output, and x quantized to seven bits with one scale; sums in integers.</summary>
         public static void Linear6x6Int8Dynamic(ReadOnlySpan<sbyte> weight, ReadOnlySpan<float> scale, ReadOnlySpan<int> zeroPointTerms, ReadOnlySpan<float> bias, ReadOnlySpan<float> x, Span<float> y)
         {
             const int In = 6, Out = 6, PaddedIn = 8;
@@ -320,7 +320,7 @@ partial class TinyInt8Dynamic
             global::StaticSeq2Seq.Numerics.Int8DotProducts.Multiply(weight.Slice(0, PaddedIn * Out), scale.Slice(0, Out), zeroPointTerms.Slice(0, Out), bias.Slice(0, Out), xq, xScale, y.Slice(0, Out), In, Out);
         }
 
-        /// <summary>y = scale ⊙ (xScale · Q x_q) + b for Q of shape (7, 6) in int8, packed in groups of four inputs as (2, 7, 4), with one scale and zero-point term per output, and x quantized to int8 with one scale; sums in integers.</summary>
+        /// <summary>y = scale ⊙ (xScale · Q x_q) + b for Q of shape (7, 6) in int8, packed four inputs per output side by side in 2 groups, panel by panel of 64 outputs, with one scale and zero-point term per output, and x quantized to seven bits with one scale; sums in integers.</summary>
         public static void Linear6x7Int8Dynamic(ReadOnlySpan<sbyte> weight, ReadOnlySpan<float> scale, ReadOnlySpan<int> zeroPointTerms, ReadOnlySpan<float> bias, ReadOnlySpan<float> x, Span<float> y)
         {
             const int In = 6, Out = 7, PaddedIn = 8;
