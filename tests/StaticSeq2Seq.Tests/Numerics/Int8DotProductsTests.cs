@@ -106,6 +106,23 @@ public sealed class Int8DotProductsTests
         Assert.Equal(77, quantized[^1]);
     }
 
+    /// <summary>The largest magnitude, negative or positive, at each lane of each vector width and in the scalar tail.</summary>
+    [Fact]
+    public void The_scale_follows_the_largest_magnitude_wherever_it_is()
+    {
+        var quantized = new byte[40];
+        for (var position = 0; position < 40; position++)
+        {
+            foreach (var largest in new[] { -5f, 5f })
+            {
+                var x = Enumerable.Range(0, 40).Select(i => (i % 7 - 3) * 0.25f).ToArray();
+                x[position] = largest;
+                Assert.Equal(5f / 63f, Int8DotProducts.QuantizeActivations(x, quantized));
+                Assert.Equal(largest < 0 ? 1 : 127, quantized[position]);
+            }
+        }
+    }
+
     [Fact]
     public void Ties_round_to_even()
     {
