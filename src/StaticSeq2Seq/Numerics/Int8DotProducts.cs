@@ -46,6 +46,13 @@ public static class Int8DotProducts
     /// <summary>The largest magnitude a quantized activation takes: -63 to 63 is seven bits, symmetric.</summary>
     public const int ActivationMaxMagnitude = 63;
 
+    /// <summary>
+    /// 2^-120 (about 7.5e-37): a vector of activations all smaller in magnitude quantizes to zeros, since 63 / max |x|
+    /// could overflow float. With weights up to 1 in magnitude and a thousand inputs, such a vector's products add less
+    /// than 1e-33 to each output.
+    /// </summary>
+    public const float SmallestQuantizedMagnitude = 7.52316385e-37f;
+
     /// <summary>What a quantized activation is stored as: its value plus 64, a byte from 1 to 127.</summary>
     public const int ZeroPoint = 64;
 
@@ -119,9 +126,11 @@ public static class Int8DotProducts
 
     /// <summary>
     /// Quantizes <paramref name="x"/> with one scale, its largest magnitude / 63, into <paramref name="quantized"/> as
-    /// <c>round(x / scale) + 64</c> (to nearest, ties to even, within -63 to 63), and returns the scale. An all-zero vector gets scale 0, a vector holding a NaN or an infinity scale
-    /// NaN (so every output of the product is NaN); either way each byte is 64. Allocation-free; every SIMD width gives
-    /// the scalar loop's bytes.
+    /// <c>round(x · r) + 64</c> with r = 63 / max |x| in float (x in units of the scale, to nearest, ties to even, within
+    /// -63 to 63), and returns the scale. A vector whose largest magnitude is below <see cref="SmallestQuantizedMagnitude"/>
+    /// (an all-zero one among them) gets scale 0, so the product gives its bias; a vector holding a NaN or an infinity
+    /// scale NaN (so every output of the product is NaN); either way each byte is 64. Allocation-free; every SIMD width
+    /// gives the scalar loop's bytes.
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="quantized"/> is shorter than <paramref name="x"/>.</exception>
     public static float QuantizeActivations(ReadOnlySpan<float> x, Span<byte> quantized)
@@ -133,34 +142,35 @@ public static class Int8DotProducts
                 nameof(quantized));
         }
         float largest = LargestMagnitude(x);
-        float scale = float.IsFinite(largest) ? largest / ActivationMaxMagnitude : float.NaN;
-        if (!(scale > 0f))
+        if (!(largest >= SmallestQuantizedMagnitude && float.IsFinite(largest)))
         {
             quantized[..x.Length].Fill(ZeroPoint);
-            return scale;
+            return float.IsFinite(largest) ? 0f : float.NaN;
         }
+        // A multiply per element, not a divide, which takes several times a multiply's issue slots.
+        float inverse = ActivationMaxMagnitude / largest;
         int i = 0;
         if (Vector256.IsHardwareAccelerated)
         {
             ref float xs = ref MemoryMarshal.GetReference(x);
             ref byte qs = ref MemoryMarshal.GetReference(quantized);
-            Vector256<float> divisor = Vector256.Create(scale);
+            Vector256<float> factor = Vector256.Create(inverse);
             Vector256<float> limit = Vector256.Create((float)ActivationMaxMagnitude);
             Vector256<int> zeroPoint = Vector256.Create(ZeroPoint);
             for (; i + 2 * Vector256<float>.Count <= x.Length; i += 2 * Vector256<float>.Count)
             {
-                Vector256<int> low = Units(Vector256.LoadUnsafe(ref xs, (nuint)i), divisor, limit) + zeroPoint;
-                Vector256<int> high = Units(Vector256.LoadUnsafe(ref xs, (nuint)(i + Vector256<float>.Count)), divisor, limit) + zeroPoint;
+                Vector256<int> low = Units(Vector256.LoadUnsafe(ref xs, (nuint)i), factor, limit) + zeroPoint;
+                Vector256<int> high = Units(Vector256.LoadUnsafe(ref xs, (nuint)(i + Vector256<float>.Count)), factor, limit) + zeroPoint;
                 Vector256<ushort> words = Vector256.Narrow(low.AsUInt32(), high.AsUInt32());
                 Vector256.Narrow(words, words).GetLower().StoreUnsafe(ref qs, (nuint)i);
             }
         }
         for (; i < x.Length; i++)
         {
-            float units = Math.Clamp(MathF.Round(x[i] / scale, MidpointRounding.ToEven), -ActivationMaxMagnitude, ActivationMaxMagnitude);
+            float units = Math.Clamp(MathF.Round(x[i] * inverse, MidpointRounding.ToEven), -ActivationMaxMagnitude, ActivationMaxMagnitude);
             quantized[i] = (byte)((int)units + ZeroPoint);
         }
-        return scale;
+        return largest / ActivationMaxMagnitude;
     }
 
     /// <summary>
@@ -210,8 +220,8 @@ public static class Int8DotProducts
 
     /// <summary>Eight finite values in units of the scale, rounded as the scalar loop rounds them and clamped.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> Units(Vector256<float> x, Vector256<float> divisor, Vector256<float> limit) =>
-        Vector256.ConvertToInt32(Vector256.Clamp(Vector256.Round(x / divisor), -limit, limit));
+    private static Vector256<int> Units(Vector256<float> x, Vector256<float> factor, Vector256<float> limit) =>
+        Vector256.ConvertToInt32(Vector256.Clamp(Vector256.Round(x * factor), -limit, limit));
 
     /// <summary>
     /// y = scale ⊙ (xScale · Q x_q) + b for the packed matrix of <see cref="PackRows"/> with <paramref name="inputs"/>

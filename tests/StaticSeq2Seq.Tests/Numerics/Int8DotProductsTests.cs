@@ -99,9 +99,11 @@ public sealed class Int8DotProductsTests
         Assert.Equal(largest / 63f, scale);
         for (var i = 0; i < length; i++)
         {
-            var units = Math.Round(x[i] / (double)scale, MidpointRounding.ToEven);
-            Assert.True(Math.Abs(units) <= 63, $"element {i}: {units} units");
-            Assert.True(units + 64 == quantized[i], $"element {i}: {quantized[i]} against {units + 64}.");
+            // The nearest whole number of units, up to float rounding of x · 63 / max |x|.
+            var units = x[i] * 63.0 / largest;
+            var q = quantized[i] - 64;
+            Assert.True(Math.Abs(q) <= 63, $"element {i}: {q} units");
+            Assert.True(Math.Abs(q - units) <= 0.5 + 1e-5, $"element {i}: {q} units against {units}.");
         }
         Assert.Equal(77, quantized[^1]);
     }
@@ -121,6 +123,21 @@ public sealed class Int8DotProductsTests
                 Assert.Equal(largest < 0 ? 1 : 127, quantized[position]);
             }
         }
+    }
+
+    [Fact]
+    public void A_vector_smaller_than_two_to_the_minus_120_quantizes_to_zeros_with_scale_zero()
+    {
+        Assert.True(MathF.ScaleB(1f, -120) == Int8DotProducts.SmallestQuantizedMagnitude, "The threshold is 2^-120.");
+        var quantized = new byte[20];
+        var x = Enumerable.Range(0, 20).Select(i => (i - 9) * 1e-38f).ToArray();
+        Assert.Equal(0f, Int8DotProducts.QuantizeActivations(x, quantized));
+        Assert.All(quantized, q => Assert.Equal(64, q));
+
+        x[3] = -MathF.ScaleB(1f, -120);
+        Assert.Equal(MathF.ScaleB(1f, -120) / 63f, Int8DotProducts.QuantizeActivations(x, quantized));
+        Assert.Equal(1, quantized[3]);
+        Assert.Equal(64, quantized[9]);
     }
 
     [Fact]
