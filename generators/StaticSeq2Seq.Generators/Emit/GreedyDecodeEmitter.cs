@@ -30,7 +30,7 @@ internal static class GreedyDecodeEmitter
             {
                 w.Line(DecoderInputTableEmitter.StepCall(plan, "i", "source.Length"));
                 w.Line($"DecoderLogits({WeightSource.ForDecoding(plan).Arguments}, a, i, logits);");
-                w.Line("token = TensorPrimitives.IndexOfMax(logits);");
+                w.Line("token = global::StaticSeq2Seq.Numerics.Argmax.IndexOfMax(logits);");
                 using (w.Block("if (token == global::StaticSeq2Seq.SpecialTokens.Eos)"))
                 {
                     w.Line("break;");

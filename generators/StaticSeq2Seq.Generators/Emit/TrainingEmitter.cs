@@ -161,7 +161,7 @@ internal static class TrainingEmitter
                     using (w.Block("if (i + 1 < steps)"))
                     {
                         w.Line("// Softmax keeps the logits' order: the most probable token is their argmax.");
-                        w.Line("inputs[i + 1] = TensorPrimitives.IndexOfMax(a.Slice(ProbabilitiesOffset + i * TargetVocabularySize, TargetVocabularySize));");
+                        w.Line("inputs[i + 1] = global::StaticSeq2Seq.Numerics.Argmax.IndexOfMax(a.Slice(ProbabilitiesOffset + i * TargetVocabularySize, TargetVocabularySize));");
                     }
                 }
             }

@@ -29,7 +29,7 @@ partial class TinyBahdanau
         {
             DecoderStepForward(p, a, token, i, source.Length, global::StaticSeq2Seq.TrainingPass.TeacherForced);
             DecoderLogits(p, a, i, logits);
-            token = TensorPrimitives.IndexOfMax(logits);
+            token = global::StaticSeq2Seq.Numerics.Argmax.IndexOfMax(logits);
             if (token == global::StaticSeq2Seq.SpecialTokens.Eos)
             {
                 break;

@@ -30,7 +30,7 @@ partial class TinyBidirectional
         {
             DecoderStepForwardFromTable(p, a, inputTable, token, i, source.Length);
             DecoderLogits(p, a, i, logits);
-            token = TensorPrimitives.IndexOfMax(logits);
+            token = global::StaticSeq2Seq.Numerics.Argmax.IndexOfMax(logits);
             if (token == global::StaticSeq2Seq.SpecialTokens.Eos)
             {
                 break;

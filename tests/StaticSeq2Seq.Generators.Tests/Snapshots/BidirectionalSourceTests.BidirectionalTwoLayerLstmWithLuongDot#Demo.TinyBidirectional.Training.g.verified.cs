@@ -74,7 +74,7 @@ partial class TinyBidirectional
                 if (i + 1 < steps)
                 {
                     // Softmax keeps the logits' order: the most probable token is their argmax.
-                    inputs[i + 1] = TensorPrimitives.IndexOfMax(a.Slice(ProbabilitiesOffset + i * TargetVocabularySize, TargetVocabularySize));
+                    inputs[i + 1] = global::StaticSeq2Seq.Numerics.Argmax.IndexOfMax(a.Slice(ProbabilitiesOffset + i * TargetVocabularySize, TargetVocabularySize));
                 }
             }
         }

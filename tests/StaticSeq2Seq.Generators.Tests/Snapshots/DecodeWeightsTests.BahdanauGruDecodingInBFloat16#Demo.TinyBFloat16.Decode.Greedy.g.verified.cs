@@ -30,7 +30,7 @@ partial class TinyBFloat16
         {
             DecoderStepForward(p, p16, a, token, i, source.Length, global::StaticSeq2Seq.TrainingPass.TeacherForced);
             DecoderLogits(p, p16, a, i, logits);
-            token = TensorPrimitives.IndexOfMax(logits);
+            token = global::StaticSeq2Seq.Numerics.Argmax.IndexOfMax(logits);
             if (token == global::StaticSeq2Seq.SpecialTokens.Eos)
             {
                 break;

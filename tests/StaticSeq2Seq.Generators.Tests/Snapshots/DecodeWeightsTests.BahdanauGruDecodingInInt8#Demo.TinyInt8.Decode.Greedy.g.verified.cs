@@ -31,7 +31,7 @@ partial class TinyInt8
         {
             DecoderStepForward(p, p8, scales, a, token, i, source.Length, global::StaticSeq2Seq.TrainingPass.TeacherForced);
             DecoderLogits(p, p8, scales, a, i, logits);
-            token = TensorPrimitives.IndexOfMax(logits);
+            token = global::StaticSeq2Seq.Numerics.Argmax.IndexOfMax(logits);
             if (token == global::StaticSeq2Seq.SpecialTokens.Eos)
             {
                 break;

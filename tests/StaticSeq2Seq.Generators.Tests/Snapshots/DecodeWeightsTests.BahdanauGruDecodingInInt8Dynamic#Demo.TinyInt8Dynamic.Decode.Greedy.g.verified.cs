@@ -32,7 +32,7 @@ partial class TinyInt8Dynamic
         {
             DecoderStepForward(p, p8, scales, zeroPointTerms, a, token, i, source.Length, global::StaticSeq2Seq.TrainingPass.TeacherForced);
             DecoderLogits(p, p8, scales, zeroPointTerms, a, i, logits);
-            token = TensorPrimitives.IndexOfMax(logits);
+            token = global::StaticSeq2Seq.Numerics.Argmax.IndexOfMax(logits);
             if (token == global::StaticSeq2Seq.SpecialTokens.Eos)
             {
                 break;
