@@ -37,9 +37,10 @@ public enum DecodeWeightFormat
     /// Decoding multiplies by int8 weights as <see cref="Int8"/> quantizes them, and quantizes each product's input
     /// vector too, at run time with one scale per vector (its largest magnitude / 63: seven bits, which x64 processors
     /// without AVX-VNNI multiply exactly in one instruction), so every product is a sum of exact integer products
-    /// (<see cref="Numerics.Int8DotProducts"/>; AVX-VNNI or AVX-512BW where the processor has it) scaled once per output. Besides the decoder's matrices of <see cref="Int8"/>, a one-way encoder's recurrent
-    /// matrices are read from the copy too, through a decoding-only encoder pass (training's stays float). Each input is
-    /// then off by up to half its vector's scale as well, so the logits stray further from the float ones than with
+    /// (<see cref="Numerics.Int8DotProducts"/>; AVX-VNNI or AVX-512BW where the processor has it) scaled once per
+    /// output. Besides the decoder's matrices of <see cref="Int8"/>, a one-way encoder's recurrent matrices are read
+    /// from the copy too, through a decoding-only encoder pass (training's stays float). Each input is then off by up
+    /// to half its vector's scale as well, so the logits stray further from the float ones than with
     /// <see cref="Int8"/>; measure the accuracy on your own data before choosing it. The copy is rebuilt as the other
     /// formats' is and costs about a quarter of the parameters' memory plus two values per row.
     /// </summary>
