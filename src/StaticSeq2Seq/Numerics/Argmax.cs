@@ -14,9 +14,10 @@ namespace StaticSeq2Seq.Numerics;
 /// <para>
 /// Each float's bits become a key that orders as the float does when compared as signed integers: a negative float's
 /// magnitude bits are flipped, so more negative means smaller, and -0 falls just below +0. The first pass takes the
-/// largest key and the largest magnitude bits (above infinity's only for a NaN); the second finds the first key equal to
-/// the largest. Integer maxima and equality are one instruction a vector, where a float maximum that tracks indices and
-/// NaNs takes several; at a decoding step's 64 to a few thousand logits the two passes stay in L1.
+/// largest key and the largest magnitude bits (<see cref="FloatBits"/>: above infinity's only for a NaN); the second
+/// finds the first key equal to the largest. Integer maxima and equality are one instruction a vector, where a float
+/// maximum that tracks indices and NaNs takes several; at a decoding step's 64 to a few thousand logits the two passes
+/// stay in L1.
 /// </para>
 /// <para>
 /// The 512- and 256-bit loops are the same lines at two widths: the vector types share no public interface.
@@ -24,9 +25,6 @@ namespace StaticSeq2Seq.Numerics;
 /// </remarks>
 public static class Argmax
 {
-    private const int MagnitudeBits = 0x7FFF_FFFF;
-    private const int InfinityBits = 0x7F80_0000;
-
     /// <summary>The index of the largest value of <paramref name="values"/>, with <c>TensorPrimitives.IndexOfMax</c>'s rules.</summary>
     public static int IndexOfMax(ReadOnlySpan<float> values)
     {
@@ -44,10 +42,10 @@ public static class Argmax
             {
                 Vector512<int> v = Vector512.LoadUnsafe(ref bits, (nuint)i);
                 keys = Vector512.Max(keys, Key(v));
-                magnitudes = Vector512.Max(magnitudes, v & Vector512.Create(MagnitudeBits));
+                magnitudes = Vector512.Max(magnitudes, v & Vector512.Create(FloatBits.MagnitudeBits));
             }
-            largestKey = Largest(Vector256.Max(keys.GetLower(), keys.GetUpper()));
-            largestMagnitude = Largest(Vector256.Max(magnitudes.GetLower(), magnitudes.GetUpper()));
+            largestKey = FloatBits.Largest(Vector256.Max(keys.GetLower(), keys.GetUpper()));
+            largestMagnitude = FloatBits.Largest(Vector256.Max(magnitudes.GetLower(), magnitudes.GetUpper()));
         }
         else if (Vector256.IsHardwareAccelerated && length >= Vector256<int>.Count)
         {
@@ -56,37 +54,29 @@ public static class Argmax
             {
                 Vector256<int> v = Vector256.LoadUnsafe(ref bits, (nuint)i);
                 keys = Vector256.Max(keys, Key(v));
-                magnitudes = Vector256.Max(magnitudes, v & Vector256.Create(MagnitudeBits));
+                magnitudes = Vector256.Max(magnitudes, v & Vector256.Create(FloatBits.MagnitudeBits));
             }
-            largestKey = Largest(keys);
-            largestMagnitude = Largest(magnitudes);
+            largestKey = FloatBits.Largest(keys);
+            largestMagnitude = FloatBits.Largest(magnitudes);
         }
         for (; i < length; i++)
         {
             int v = Unsafe.Add(ref bits, i);
             largestKey = Math.Max(largestKey, Key(v));
-            largestMagnitude = Math.Max(largestMagnitude, v & MagnitudeBits);
+            largestMagnitude = Math.Max(largestMagnitude, v & FloatBits.MagnitudeBits);
         }
-        return largestMagnitude > InfinityBits ? FirstNaN(ref bits) : FirstKey(ref bits, length, largestKey);
+        return largestMagnitude > FloatBits.InfinityBits ? FirstNaN(ref bits) : FirstKey(ref bits, length, largestKey);
     }
 
     /// <summary>The bits of a float as a signed integer that orders as the float: a negative one's magnitude bits flipped.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Key(int bits) => bits ^ ((bits >> 31) & MagnitudeBits);
+    private static int Key(int bits) => bits ^ ((bits >> 31) & FloatBits.MagnitudeBits);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<int> Key(Vector512<int> bits) => bits ^ (Vector512.ShiftRightArithmetic(bits, 31) & Vector512.Create(MagnitudeBits));
+    private static Vector512<int> Key(Vector512<int> bits) => bits ^ (Vector512.ShiftRightArithmetic(bits, 31) & Vector512.Create(FloatBits.MagnitudeBits));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> Key(Vector256<int> bits) => bits ^ (Vector256.ShiftRightArithmetic(bits, 31) & Vector256.Create(MagnitudeBits));
-
-    /// <summary>The largest of the eight lanes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Largest(Vector256<int> vector)
-    {
-        Vector128<int> four = Vector128.Max(vector.GetLower(), vector.GetUpper());
-        return Math.Max(Math.Max(four.GetElement(0), four.GetElement(1)), Math.Max(four.GetElement(2), four.GetElement(3)));
-    }
+    private static Vector256<int> Key(Vector256<int> bits) => bits ^ (Vector256.ShiftRightArithmetic(bits, 31) & Vector256.Create(FloatBits.MagnitudeBits));
 
     /// <summary>The first index whose key is <paramref name="key"/>; the first pass found it, so there is one.</summary>
     private static int FirstKey(ref int bits, int length, int key)
@@ -125,7 +115,7 @@ public static class Argmax
     private static int FirstNaN(ref int bits)
     {
         int i = 0;
-        while ((Unsafe.Add(ref bits, i) & MagnitudeBits) <= InfinityBits)
+        while ((Unsafe.Add(ref bits, i) & FloatBits.MagnitudeBits) <= FloatBits.InfinityBits)
         {
             i++;
         }

@@ -174,48 +174,37 @@ public static class Int8DotProducts
     }
 
     /// <summary>
-    /// The largest |x[i]| (0 for an empty span), an infinity if one is there, a NaN if one is there. It is found as the
-    /// largest of the magnitudes' bit patterns: as unsigned integers they order the non-negative floats as their values,
-    /// with infinity above every finite value and each NaN above infinity, so one integer max per vector does what a
-    /// float max with NaN checks does, and cheaply enough for a decoding step's few hundred activations.
+    /// The largest |x[i]| (0 for an empty span), an infinity if one is there, a NaN if one is there: the integer maximum
+    /// of the magnitude bits (<see cref="FloatBits"/>), cheap enough for a decoding step's few hundred activations.
     /// </summary>
     private static float LargestMagnitude(ReadOnlySpan<float> x)
     {
-        ref uint bits = ref Unsafe.As<float, uint>(ref MemoryMarshal.GetReference(x));
-        const uint MagnitudeBits = 0x7FFF_FFFFu;
-        uint largest = 0;
+        ref int bits = ref Unsafe.As<float, int>(ref MemoryMarshal.GetReference(x));
+        int largest = 0;
         int i = 0;
-        if (Vector512.IsHardwareAccelerated && x.Length >= Vector512<uint>.Count)
+        if (Vector512.IsHardwareAccelerated && x.Length >= Vector512<int>.Count)
         {
-            Vector512<uint> vector = Vector512<uint>.Zero;
-            for (; i + Vector512<uint>.Count <= x.Length; i += Vector512<uint>.Count)
+            Vector512<int> vector = Vector512<int>.Zero;
+            for (; i + Vector512<int>.Count <= x.Length; i += Vector512<int>.Count)
             {
-                vector = Vector512.Max(vector, Vector512.LoadUnsafe(ref bits, (nuint)i) & Vector512.Create(MagnitudeBits));
+                vector = Vector512.Max(vector, Vector512.LoadUnsafe(ref bits, (nuint)i) & Vector512.Create(FloatBits.MagnitudeBits));
             }
-            largest = Largest(Vector256.Max(vector.GetLower(), vector.GetUpper()));
+            largest = FloatBits.Largest(Vector256.Max(vector.GetLower(), vector.GetUpper()));
         }
-        else if (Vector256.IsHardwareAccelerated && x.Length >= Vector256<uint>.Count)
+        else if (Vector256.IsHardwareAccelerated && x.Length >= Vector256<int>.Count)
         {
-            Vector256<uint> vector = Vector256<uint>.Zero;
-            for (; i + Vector256<uint>.Count <= x.Length; i += Vector256<uint>.Count)
+            Vector256<int> vector = Vector256<int>.Zero;
+            for (; i + Vector256<int>.Count <= x.Length; i += Vector256<int>.Count)
             {
-                vector = Vector256.Max(vector, Vector256.LoadUnsafe(ref bits, (nuint)i) & Vector256.Create(MagnitudeBits));
+                vector = Vector256.Max(vector, Vector256.LoadUnsafe(ref bits, (nuint)i) & Vector256.Create(FloatBits.MagnitudeBits));
             }
-            largest = Largest(vector);
+            largest = FloatBits.Largest(vector);
         }
         for (; i < x.Length; i++)
         {
-            largest = Math.Max(largest, Unsafe.Add(ref bits, i) & MagnitudeBits);
+            largest = Math.Max(largest, Unsafe.Add(ref bits, i) & FloatBits.MagnitudeBits);
         }
-        return BitConverter.UInt32BitsToSingle(largest);
-    }
-
-    /// <summary>The largest of the eight lanes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static uint Largest(Vector256<uint> vector)
-    {
-        Vector128<uint> four = Vector128.Max(vector.GetLower(), vector.GetUpper());
-        return Math.Max(Math.Max(four.GetElement(0), four.GetElement(1)), Math.Max(four.GetElement(2), four.GetElement(3)));
+        return BitConverter.Int32BitsToSingle(largest);
     }
 
     /// <summary>Eight finite values in units of the scale, rounded as the scalar loop rounds them and clamped.</summary>
